@@ -1,0 +1,43 @@
+/*
+ * permitdesk/calendar.h: the official working-day calendar of the PRC.
+ *
+ * A working day is Monday to Friday unless it is an official holiday, or any
+ * day that is an official make-up working day (调休上班).  The holidays and
+ * make-up days of each year come from the State Council General Office's
+ * notice for that year, kept as data in policy/calendar/cn.yaml.  For a year
+ * the file does not cover, only weekends are counted and every answer that
+ * touched such a year is marked provisional.
+ *
+ * A loaded calendar is immutable and may be shared between threads.
+ */
+#ifndef PERMITDESK_CALENDAR_H
+#define PERMITDESK_CALENDAR_H
+
+#include "permitdesk/base.h"
+
+struct pd_calendar;
+
+/* Loads a calendar YAML file.  Errors name file:line:column. */
+int pd_calendar_load(const char *path, struct pd_calendar **out, struct pd_error *err);
+void pd_calendar_free(struct pd_calendar *cal);
+
+/* Is the year covered by an official notice in the file? */
+bool pd_calendar_covers(const struct pd_calendar *cal, int year);
+/* First and last covered year (0 when none). */
+void pd_calendar_range(const struct pd_calendar *cal, int *first, int *last);
+
+/* Working day?  *provisional (may be NULL) is set true when the year is not covered. */
+bool pd_calendar_is_workday(const struct pd_calendar *cal, pd_date day, bool *provisional);
+
+/* The n-th working day after `from` (`from` itself is not counted; n >= 0;
+ * n == 0 gives `from`).  *provisional (may be NULL) is set true when any day
+ * counted lies in a year the calendar does not cover. */
+pd_date pd_calendar_add(const struct pd_calendar *cal, pd_date from, int n, bool *provisional);
+
+/* Working days strictly after `from` up to and including `to` (0 when to <= from). */
+int pd_calendar_count(const struct pd_calendar *cal, pd_date from, pd_date to, bool *provisional);
+
+/* The source (notice) that covers a year, or NULL. */
+const char *pd_calendar_source(const struct pd_calendar *cal, int year);
+
+#endif

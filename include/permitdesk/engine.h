@@ -1,0 +1,147 @@
+/*
+ * permitdesk/engine.h: a case in, a result out (format.md §2).
+ *
+ * pd_evaluate() picks the pack in force for the case's jurisdiction and date,
+ * evaluates every rule over three-valued facts (true, false, unknown) and
+ * merges their effects into a struct pd_result allocated from the caller's
+ * arena.  Everything in a result is either in that arena or borrowed from the
+ * policy, which must outlive it.  The engine never allocates from the heap
+ * while evaluating, so a batch run resets one arena per case.
+ */
+#ifndef PERMITDESK_ENGINE_H
+#define PERMITDESK_ENGINE_H
+
+#include "permitdesk/base.h"
+#include "permitdesk/case.h"
+#include "permitdesk/policy.h"
+
+enum pd_verdict {
+	PD_VERDICT_ELIGIBLE = 0,
+	PD_VERDICT_INCOMPLETE,
+	PD_VERDICT_UNKNOWN,
+	PD_VERDICT_INELIGIBLE,
+};
+const char *pd_verdict_name(enum pd_verdict v);
+
+enum pd_outcome { PD_OUTCOME_PASS = 0, PD_OUTCOME_FAIL, PD_OUTCOME_UNKNOWN, PD_OUTCOME_INFO };
+const char *pd_outcome_name(enum pd_outcome o);
+
+enum pd_mstatus {
+	PD_MAT_PROVIDED = 0,
+	PD_MAT_MISSING,
+	PD_MAT_EXPIRED,
+	PD_MAT_NEEDS_NOTARIZATION,
+	PD_MAT_NEEDS_LEGALIZATION,
+	PD_MAT_NEEDS_TRANSLATION,
+	PD_MAT_INVALID,
+};
+const char *pd_mstatus_name(enum pd_mstatus s);
+
+/* Bilingual text.  *_json are the same strings as JSON string literals
+ * (quotes included), escaped once when the policy was compiled. */
+struct pd_text {
+	const char *en, *zh;
+	const char *en_json, *zh_json;
+};
+
+/* Where a figure or line came from. */
+struct pd_origin {
+	const char *rule;     /* full rule id, "national/visa-extension[Q2]" */
+	const char *source;   /* "003 6.2(7)"; never needs JSON escaping */
+	const char *layer;    /* pack that wrote the rule */
+	const char *replaces; /* pack whose rule it replaced, or NULL */
+};
+
+struct pd_finding {
+	struct pd_origin origin;
+	enum pd_outcome outcome;
+	const struct pd_text *text;
+	const char *detail_en, *detail_zh; /* computed detail, arena, may be NULL */
+	struct pd_factset unknown;          /* facts it hangs on when outcome is unknown */
+};
+
+struct pd_material {
+	const char *id;
+	enum pd_mstatus status;
+	const struct pd_text *text; /* what the material is */
+	struct pd_origin origin;    /* the requirement that asked for it */
+	struct pd_factset conditional; /* non-empty: required only if these facts turn out so */
+	const char *detail_en, *detail_zh; /* why not acceptable (arena, may be NULL) */
+};
+
+struct pd_notice {
+	const char *id;
+	const struct pd_text *text;
+	struct pd_origin origin;
+};
+
+struct pd_result {
+	enum pd_verdict verdict;
+	const char *jurisdiction;
+	pd_date date;
+	const char *pack;
+	const char *version;
+
+	struct pd_finding *findings;
+	size_t n_findings;
+	struct pd_material *materials;
+	size_t n_materials;
+	int *questions; /* enum pd_fact_id, in table order */
+	size_t n_questions;
+
+	struct {
+		int32_t max_days; /* -1: no cap applies */
+		struct pd_origin max_days_origin;
+		int32_t max_visa_validity_days; /* -1: none */
+		struct pd_origin max_visa_validity_origin;
+		pd_date valid_until_max; /* PD_DATE_NONE: none */
+		struct pd_origin valid_until_origin;
+	} limits;
+
+	struct {
+		bool present;    /* a fee rule applied */
+		bool known;      /* false: fee is null (the pack cannot tell) */
+		int32_t cny;
+		const struct pd_text *text;
+		struct pd_origin origin;
+	} fee;
+
+	struct {
+		bool present;
+		int32_t cny;
+		int32_t frozen_days;
+		const struct pd_text *text;
+		struct pd_origin origin;
+	} deposit;
+
+	struct {
+		pd_date apply_by; /* PD_DATE_NONE when no rule gives one */
+		struct pd_origin apply_by_origin;
+		pd_date decision_by;
+		struct pd_origin decision_origin;
+		int32_t processing_days;
+		pd_date receipt_valid_until;
+		struct pd_origin receipt_origin;
+		int32_t receipt_days;
+		bool provisional; /* a date counted through a year the calendar does not cover */
+	} dates;
+
+	struct {
+		bool present;
+		int8_t agent_allowed;      /* 1, 0, or -1 unknown */
+		int8_t in_person_required; /* 1, 0, or -1 unknown */
+		const struct pd_text *text;
+		struct pd_origin origin;
+	} representation;
+
+	struct pd_notice *notices;
+	size_t n_notices;
+};
+
+/* Evaluates one case.  Input problems the decoder could not see (an unknown
+ * jurisdiction, a date no pack covers, an unknown material in documents[]) are
+ * -PD_EINPUT with the case path in err. */
+int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_arena *arena,
+		struct pd_result **out, struct pd_error *err);
+
+#endif

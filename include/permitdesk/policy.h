@@ -1,0 +1,85 @@
+/*
+ * permitdesk/policy.h: policy packs, loaded once and compiled.
+ *
+ * A policy directory holds one folder per pack (pack.yaml and rule files) and
+ * calendar/cn.yaml.  pd_policy_load() reads every pack, resolves `extends`,
+ * compiles every condition into its compact form and checks everything a
+ * pack can get wrong: each problem is reported with file:line:column.  The
+ * result is immutable and may be shared by any number of threads.
+ *
+ * The language is documented for policy staff in docs/policy-language.md.
+ */
+#ifndef PERMITDESK_POLICY_H
+#define PERMITDESK_POLICY_H
+
+#include "permitdesk/base.h"
+#include "permitdesk/calendar.h"
+
+struct pd_policy;
+struct pd_pack;
+
+/* Problems found while loading, all of them (lint wants every one). */
+struct pd_diags {
+	struct pd_error *items;
+	size_t count;
+	size_t alloc;
+};
+void pd_diags_free(struct pd_diags *d);
+
+/*
+ * Loads every pack under dir.  On failure returns -PD_EPOLICY, fills err with
+ * the first problem and, when diags is not NULL, appends every problem found.
+ * Warnings (a rule never reachable, a source not declared ...) go to diags
+ * with code 0 and do not fail the load.
+ */
+int pd_policy_load(const char *dir, struct pd_policy **out, struct pd_diags *diags,
+		   struct pd_error *err);
+void pd_policy_free(struct pd_policy *pol);
+
+/* The directory to use when none is given: $PERMITDESK_POLICY, else the built-in default. */
+const char *pd_policy_default_dir(void);
+
+const struct pd_calendar *pd_policy_calendar(const struct pd_policy *pol);
+
+/*
+ * The pack that decides a case of `jurisdiction` made on `date`: the pack
+ * version in force that day.  An unknown jurisdiction or a date no version
+ * covers is -PD_EINPUT with a message naming what is known.
+ */
+int pd_policy_select(const struct pd_policy *pol, const char *jurisdiction, size_t len,
+		     pd_date date, const struct pd_pack **out, struct pd_error *err);
+
+/* ---- read-only views for front ends (lint, conflicts, coverage, help) ---- */
+
+size_t pd_policy_pack_count(const struct pd_policy *pol);
+const struct pd_pack *pd_policy_pack_at(const struct pd_policy *pol, size_t i);
+const char *pd_pack_id(const struct pd_pack *p);
+const char *pd_pack_jurisdiction(const struct pd_pack *p);
+const char *pd_pack_title(const struct pd_pack *p, const char *lang);
+const char *pd_pack_extends(const struct pd_pack *p); /* NULL for a root pack */
+const char *pd_pack_version(const struct pd_pack *p); /* hash of its files and its parents' */
+void pd_pack_effective(const struct pd_pack *p, pd_date *from, pd_date *to); /* PD_DATE_NONE: open */
+size_t pd_pack_rule_count(const struct pd_pack *p); /* after inheritance */
+
+/* One rule (or one row of a table) as an index entry for coverage reports. */
+struct pd_rule_info {
+	const char *id;       /* "zhejiang/visa-extension[Q2]" */
+	const char *layer;    /* pack that wrote it */
+	const char *replaces; /* pack whose rule of the same id it replaced, or NULL */
+	const char *source;   /* "003 6.2(7)" */
+	const char *file;
+	int line;
+};
+size_t pd_pack_rule_info(const struct pd_pack *p, struct pd_rule_info *out, size_t max);
+
+/* Conflicts a pack records between sources (conflicts.yaml), for `policy conflicts`. */
+struct pd_conflict_info {
+	const char *id;
+	const char *topic_en, *topic_zh;
+	const char *sources;    /* "000, 001, 002, 003" */
+	const char *choice_en, *choice_zh;
+	const char *layer;      /* pack that made the choice */
+};
+size_t pd_pack_conflicts(const struct pd_pack *p, struct pd_conflict_info *out, size_t max);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * cli.h: the command table of the permitdesk executable and helpers shared
+ * by its subcommands.  Every subcommand lives in its own cmd_<name>.c and is
+ * one row of the table in main.c; usage and help are printed from the table.
+ */
+#ifndef PD_CLI_H
+#define PD_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "permitdesk/base.h"
+
+/* Exit codes (sysexits.h). */
+enum {
+	EXIT_OK = 0,
+	EXIT_USAGE = 64,
+	EXIT_DATAERR = 65,
+	EXIT_NOINPUT = 66,
+	EXIT_SOFTWARE = 70,
+	EXIT_CONFIG = 78,
+};
+
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the command name */
+	const char *synopsis;              /* "check [--policy DIR] ... FILE|-" */
+	const char *summary;               /* one line */
+	const char *help;                  /* the rest of `permitdesk help NAME` */
+};
+
+/* Prints "permitdesk: <formatted error>" on stderr and returns the exit code for it. */
+int cli_fail(const struct pd_error *err);
+/* Prints a usage error for `cmd` and returns 64. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints `permitdesk help NAME` text. */
+int cli_help(const char *name, FILE *out);
+/* True when argv[i] is --help or -h. */
+bool cli_is_help(const char *arg);
+
+/* Subcommands. */
+int cmd_check(int argc, char **argv);
+int cmd_calendar(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * main.c: the permitdesk executable.  Looks the subcommand up in one table
+ * and runs it; `permitdesk help [COMMAND]` and every `--help` print from the
+ * same table.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int cmd_help(int argc, char **argv);
+
+static const struct cli_command commands[] = {
+	{"check", cmd_check, "check [--policy DIR] [--format json|text] [--lang en|zh] [--pretty] FILE|-\n"
+	 "       permitdesk check --batch [--jobs N] [--policy DIR] FILE.jsonl|-",
+	 "evaluate a case: verdict, materials, limits, fee, dates, with sources",
+	 "Reads one case (format.md §1) and prints its result (§2) as JSON, or with\n"
+	 "--format text a checklist in Chinese and English (--lang picks one).\n"
+	 "--batch reads one case per line and writes one result per line, same order;\n"
+	 "a bad line yields {\"error\":{...}} on its line and the exit code 65.\n"
+	 "Exit codes: 0 evaluated (whatever the verdict), 64 usage, 65 bad case,\n"
+	 "66 file missing, 78 policy error."},
+	{"calendar", cmd_calendar, "calendar add DATE N | calendar is-workday DATE [--policy DIR]",
+	 "official working days (holidays and make-up working days)",
+	 "add DATE N        prints the date N working days after DATE (DATE not counted)\n"
+	 "is-workday DATE   prints yes or no (exit 0 either way)\n"
+	 "A date in a year the calendar does not cover counts weekends only, and a\n"
+	 "warning on standard error says the answer is provisional."},
+	{"policy", cmd_policy, "policy lint [DIR] | policy list [DIR]",
+	 "check and inspect policy packs",
+	 "lint [DIR]    loads every pack and reports every problem as file:line:column\n"
+	 "list [DIR]    lists the packs, what they extend, when they are in force"},
+	{"help", cmd_help, "help [COMMAND]", "show help for a command", ""},
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct cli_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void usage_all(FILE *out)
+{
+	fprintf(out, "usage: permitdesk COMMAND [OPTIONS]\n\n"
+		     "The service desk for foreigners' residence permits and in-country visas.\n\n"
+		     "Commands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n`permitdesk help COMMAND` or `permitdesk COMMAND --help` for more.\n");
+}
+
+bool cli_is_help(const char *arg)
+{
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+int cli_help(const char *name, FILE *out)
+{
+	const struct cli_command *c = find_command(name);
+	if (!c) {
+		fprintf(stderr, "permitdesk: unknown command '%s'\n", name);
+		usage_all(stderr);
+		return EXIT_USAGE;
+	}
+	fprintf(out, "usage: permitdesk %s\n\n%s\n", c->synopsis, c->summary);
+	if (c->help[0])
+		fprintf(out, "\n%s\n", c->help);
+	return EXIT_OK;
+}
+
+int cli_fail(const struct pd_error *err)
+{
+	char msg[1200];
+	pd_error_format(err, msg, sizeof(msg));
+	fprintf(stderr, "permitdesk: %s\n", msg);
+	return pd_error_exit_code(err->code);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "permitdesk %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	const struct cli_command *c = find_command(cmd);
+	if (c)
+		fprintf(stderr, "usage: permitdesk %s\n", c->synopsis);
+	return EXIT_USAGE;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage_all(stdout);
+		return EXIT_OK;
+	}
+	return cli_help(argv[1], stdout);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage_all(stderr);
+		return EXIT_USAGE;
+	}
+	if (cli_is_help(argv[1])) {
+		usage_all(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("permitdesk %s\n", PD_CLI_VERSION);
+		return EXIT_OK;
+	}
+	const struct cli_command *c = find_command(argv[1]);
+	if (!c) {
+		fprintf(stderr, "permitdesk: unknown command '%s'\n", argv[1]);
+		usage_all(stderr);
+		return EXIT_USAGE;
+	}
+	for (int i = 2; i < argc; i++)
+		if (cli_is_help(argv[i]))
+			return cli_help(c->name, stdout);
+	return c->run(argc - 1, argv + 1);
+}
