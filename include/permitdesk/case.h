@@ -143,6 +143,10 @@ int pd_vocab_find(enum pd_vocab_id vocab, const char *word, size_t len);
 	X(APPLICANT_INVESTOR, "applicant.investor", PD_T_BOOL, -1, 0,                                  \
 	  "Is the applicant an investor meeting the national rules?",                                  \
 	  "申请人是否为符合国家规定的投资者？")                                                    \
+	X(APPLICANT_RECIPROCAL_FEE, "applicant.reciprocal_fee_country", PD_T_BOOL, -1, 0,               \
+	  "Is the applicant's country one whose visa fees China sets by reciprocity (Ministry of "     \
+	  "Foreign Affairs standard)?",                                                                \
+	  "申请人所属国是否为按对等原则由外交部确定收费标准的国家？")                          \
 	X(APPLICANT_MARRIED, "applicant.married", PD_T_BOOL, -1, 0, "Is the applicant married?",       \
 	  "申请人是否已婚？")                                                                        \
 	X(APPLICANT_DEPENDENT_ADULT, "applicant.dependent_adult", PD_T_BOOL, -1, 0,                    \
@@ -164,6 +168,11 @@ int pd_vocab_find(enum pd_vocab_id vocab, const char *word, size_t len);
 	  "被探望人身份证件号码")                                                                    \
 	X(SPONSOR_PERMIT_KIND, "sponsor.residence_permit_kind", PD_T_ENUM, PD_VOCAB_PERMIT_KIND, 0,    \
 	  "Kind of residence permit the foreign sponsor holds", "被探望外国人所持居留许可种类")    \
+	X(SPONSOR_INDIVIDUAL, "sponsor.individual", PD_T_BOOL, -1, 0,                                  \
+	  "Is the inviter an individual (not a unit)?", "邀请方是否为个人（而非单位）？")            \
+	X(SPONSOR_UNIT_REGISTERED, "sponsor.unit_registered", PD_T_BOOL, -1, 0,                        \
+	  "Has the inviting unit filed its registration with the exit-entry administration?",         \
+	  "邀请单位是否已在出入境管理机构备案？")                                                  \
 	X(SPONSOR_GUARANTEES, "sponsor.guarantees_expenses", PD_T_BOOL, -1, 0,                         \
 	  "Does the inviter guarantee the applicant's expenses?", "邀请人是否为申请人在华费用提供保证？") \
 	X(AGENT_PRESENT, "agent.present", PD_T_BOOL, -1, PD_FF_DERIVED,                                \

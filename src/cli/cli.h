@@ -42,5 +42,6 @@ bool cli_is_help(const char *arg);
 int cmd_check(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 #endif

@@ -26,10 +26,22 @@ static const struct cli_command commands[] = {
 	 "is-workday DATE   prints yes or no (exit 0 either way)\n"
 	 "A date in a year the calendar does not cover counts weekends only, and a\n"
 	 "warning on standard error says the answer is provisional."},
-	{"policy", cmd_policy, "policy lint [DIR] | policy list [DIR]",
+	{"policy", cmd_policy, "policy lint [DIR] | policy list [DIR] | policy conflicts [--lang zh] [DIR]",
 	 "check and inspect policy packs",
 	 "lint [DIR]    loads every pack and reports every problem as file:line:column\n"
-	 "list [DIR]    lists the packs, what they extend, when they are in force"},
+	 "list [DIR]    lists the packs, what they extend, when they are in force\n"
+	 "conflicts     where the sources disagree and the choice each pack makes"},
+	{"validate", cmd_validate, "validate [--pretty] [--today DATE] mrz LINE...|TEXT|-\n"
+	 "       permitdesk validate [--pretty] [--today DATE] id NUMBER",
+	 "check a machine readable zone or an identity number",
+	 "mrz LINE...   an ICAO 9303 zone (TD1, TD2, TD3, MRV-A, MRV-B): its lines as\n"
+	 "              arguments, as one text, or - for standard input\n"
+	 "id NUMBER     a resident identity number (GB 11643), a permanent residence\n"
+	 "              number (2017 or 2023 card), or a mainland travel permit number\n"
+	 "Prints the fields as JSON with \"valid\", each failed check by name, and notes\n"
+	 "(\"expired\" is a note, judged against --today or PERMITDESK_TODAY).\n"
+	 "Exit codes: 0 checked (valid or not), 64 usage, 65 not even the shape of a\n"
+	 "zone or a number (the verdict is printed all the same)."},
 	{"help", cmd_help, "help [COMMAND]", "show help for a command", ""},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,310 @@
+/*
+ * permitdesk/workflow.h: cases that live: the state machine, receipts,
+ * deadlines, review tasks, decisions, users and roles, and the audit trail.
+ *
+ * States and actions follow ARCHITECTURE.md ("Case workflow"):
+ *
+ *   draft -submit-> submitted -accept-> accepted -assign-> in_review
+ *   in_review -approve-> approved -issue-> issued -collect-> collected
+ *   in_review -reject-> rejected      in_review -revoke-> revoked
+ *   submitted | accepted | in_review -request_supplement-> awaiting_supplement
+ *   awaiting_supplement -resubmit-> (the state the supplement was asked in)
+ *   in_review -assign | add_task | complete_task-> in_review
+ *
+ * All of it is one table, pd_transitions(): from state, action, to state and
+ * the roles allowed.  pd_workflow_act() checks, in this order, that the
+ * action exists for the actor's role, that the case is the actor's to touch
+ * (applicants and agents: the cases they filed; reviewers: the cases assigned
+ * to them), that the table has a row from the case's state, and the action's
+ * own conditions.  Then, in one write transaction, it changes the case,
+ * writes what the action produces (receipt, notice, task, decision) and
+ * appends one audit entry.  A refused action changes nothing at all.
+ *
+ * Deadlines.  Acceptance issues a receipt numbered "<pack>-<year>-R<seq>",
+ * valid for the pack's receipt days, and sets the decision date to the pack's
+ * processing days, both counted in working days from the acceptance date
+ * with the official calendar.  Working days spent waiting for a supplement
+ * after acceptance do not count: on resubmission both dates move by them.
+ *
+ * Audit.  Every entry carries the BLAKE2b-256 hash of its contents and of the
+ * previous entry's hash, so a changed, inserted or deleted entry breaks the
+ * chain; pd_audit_verify() walks it and names the first bad entry.
+ *
+ * Users.  Passwords are hashed with argon2id (libsodium crypto_pwhash_str).
+ */
+#ifndef PERMITDESK_WORKFLOW_H
+#define PERMITDESK_WORKFLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "permitdesk/base.h"
+#include "permitdesk/calendar.h"
+#include "permitdesk/engine.h"
+#include "permitdesk/policy.h"
+#include "permitdesk/store.h"
+
+/* ---- vocabularies ------------------------------------------------------- */
+
+#define PD_ROLE_MAP(X)                                                                             \
+	X(APPLICANT, "applicant")                                                                  \
+	X(AGENT, "agent")                                                                          \
+	X(OFFICER, "officer")                                                                      \
+	X(REVIEWER, "reviewer")                                                                    \
+	X(SUPERVISOR, "supervisor")                                                                \
+	X(ADMIN, "admin")
+
+enum pd_role {
+#define PD_X_ROLE(name, word) PD_ROLE_##name,
+	PD_ROLE_MAP(PD_X_ROLE)
+#undef PD_X_ROLE
+	PD_ROLE_COUNT
+};
+#define PD_ROLE_BIT(r) (1u << (unsigned)(r))
+
+#define PD_STATE_MAP(X)                                                                            \
+	X(DRAFT, "draft")                                                                          \
+	X(SUBMITTED, "submitted")                                                                  \
+	X(AWAITING_SUPPLEMENT, "awaiting_supplement")                                              \
+	X(ACCEPTED, "accepted")                                                                    \
+	X(IN_REVIEW, "in_review")                                                                  \
+	X(APPROVED, "approved")                                                                    \
+	X(REJECTED, "rejected")                                                                    \
+	X(REVOKED, "revoked")                                                                      \
+	X(ISSUED, "issued")                                                                        \
+	X(COLLECTED, "collected")
+
+enum pd_state {
+#define PD_X_STATE(name, word) PD_STATE_##name,
+	PD_STATE_MAP(PD_X_STATE)
+#undef PD_X_STATE
+	PD_STATE_COUNT
+};
+/* In the table only: back to the state the supplement was requested in. */
+#define PD_STATE_RETURN PD_STATE_COUNT
+
+#define PD_ACTION_MAP(X)                                                                           \
+	X(SUBMIT, "submit")                                                                        \
+	X(ACCEPT, "accept")                                                                        \
+	X(REQUEST_SUPPLEMENT, "request_supplement")                                                \
+	X(RESUBMIT, "resubmit")                                                                    \
+	X(ASSIGN, "assign")                                                                        \
+	X(ADD_TASK, "add_task")                                                                    \
+	X(COMPLETE_TASK, "complete_task")                                                          \
+	X(APPROVE, "approve")                                                                      \
+	X(REJECT, "reject")                                                                        \
+	X(REVOKE, "revoke")                                                                        \
+	X(ISSUE, "issue")                                                                          \
+	X(COLLECT, "collect")
+
+enum pd_action {
+#define PD_X_ACTION(name, word) PD_ACTION_##name,
+	PD_ACTION_MAP(PD_X_ACTION)
+#undef PD_X_ACTION
+	PD_ACTION_COUNT
+};
+
+const char *pd_role_name(enum pd_role r);
+const char *pd_state_name(enum pd_state s);
+const char *pd_action_name(enum pd_action a);
+/* 0 and *out set, or -1 when the word is not one of them. */
+int pd_role_parse(const char *word, enum pd_role *out);
+int pd_state_parse(const char *word, enum pd_state *out);
+int pd_action_parse(const char *word, enum pd_action *out);
+
+/* ---- the transition table ---------------------------------------------- */
+
+struct pd_transition {
+	enum pd_state from;
+	enum pd_action action;
+	enum pd_state to; /* or PD_STATE_RETURN */
+	unsigned roles;   /* PD_ROLE_BIT()s */
+};
+const struct pd_transition *pd_transitions(size_t *count);
+/* The row for (from, action), or NULL when the action is not allowed from `from`. */
+const struct pd_transition *pd_transition_find(enum pd_state from, enum pd_action action);
+/* The roles that may take `action` from some state. */
+unsigned pd_action_roles(enum pd_action action);
+
+/* ---- users -------------------------------------------------------------- */
+
+#define PD_USER_NAME_MAX 63
+
+struct pd_actor {
+	char name[PD_USER_NAME_MAX + 1];
+	enum pd_role role;
+};
+
+/* The user `name` as an actor; -PD_EAUTH when there is no such user. */
+int pd_workflow_actor(struct pd_store *store, const char *name, struct pd_actor *out,
+		      struct pd_error *err);
+
+/*
+ * Adds a user with an argon2id hash of the password, and an audit entry.
+ * `by` is the admin who adds it, or NULL for the operator of the database
+ * itself (recorded as actor "operator", role admin).  Names are 1 to
+ * PD_USER_NAME_MAX bytes of [A-Za-z0-9._@-]; passwords at least 8 bytes.
+ * `at` is the effective date of the audit entry (PD_DATE_NONE: today).
+ */
+int pd_user_add(struct pd_store *store, const struct pd_actor *by, const char *name,
+		enum pd_role role, const char *password, size_t password_len, pd_date at,
+		struct pd_error *err);
+/* Checks a password; -PD_EAUTH for an unknown user or a wrong password alike. */
+int pd_user_authenticate(struct pd_store *store, const char *name, const char *password,
+			 size_t password_len, struct pd_actor *out, struct pd_error *err);
+
+/* ---- assessing a case --------------------------------------------------- */
+
+/* What the workflow keeps of one evaluation.  Strings live in the arena the
+ * assessor was given. */
+struct pd_assessment {
+	enum pd_verdict verdict;
+	const char *pack;
+	const char *version;
+	pd_date date;            /* the date the case was evaluated as of */
+	int32_t processing_days; /* working days; -1 when the pack gives none */
+	int32_t receipt_days;    /* working days; -1 when the pack gives none */
+	const char *result_json;    /* the whole result (format.md §2) */
+	const char *materials_json; /* its "materials" array: the one-time notice */
+};
+
+/*
+ * Evaluates a case given as JSON; `name` is what errors call the input.
+ * `today` fills a missing "date"; when `date` is not PD_DATE_NONE it replaces
+ * the case's date (acceptance re-evaluates a case as of the acceptance date).
+ * Input errors are -PD_EINPUT with where.
+ */
+typedef int (*pd_assess_fn)(void *ctx, const char *name, const char *case_json, size_t len,
+			    pd_date today, pd_date date, struct pd_arena *arena,
+			    struct pd_assessment *out, struct pd_error *err);
+
+/* The assessor over a loaded policy: ctx is a const struct pd_policy *. */
+int pd_workflow_assess_policy(void *ctx, const char *name, const char *case_json, size_t len,
+			      pd_date today, pd_date date, struct pd_arena *arena,
+			      struct pd_assessment *out, struct pd_error *err);
+
+/* ---- the workflow -------------------------------------------------------- */
+
+/* What the workflow works with; all borrowed. */
+struct pd_workflow {
+	struct pd_store *store;
+	const struct pd_calendar *calendar; /* counts deadlines */
+	pd_assess_fn assess;
+	void *assess_ctx;
+};
+/* A workflow that evaluates with `pol` and counts with its calendar. */
+void pd_workflow_init(struct pd_workflow *wf, struct pd_store *store, const struct pd_policy *pol);
+
+#define PD_CASE_ID_LEN 32
+#define PD_CASE_NUMBER_MAX 96
+
+struct pd_case_ref {
+	char id[PD_CASE_ID_LEN + 1];
+	char number[PD_CASE_NUMBER_MAX];
+	enum pd_state state;
+	int64_t audit_seq;
+};
+
+/*
+ * Creates a case in state draft from its JSON (stored as given), evaluated
+ * once; `name` is what errors call the input (a file name).  `at` is the
+ * effective date (PD_DATE_NONE: today), and also fills a missing "date" of the
+ * case.  Applicants, agents, officers and supervisors may create cases; the
+ * creator is recorded.
+ */
+int pd_workflow_create(const struct pd_workflow *wf, const struct pd_actor *actor,
+		       const char *name, const char *case_json, size_t len, pd_date at,
+		       const char *note, struct pd_case_ref *out, struct pd_error *err);
+
+/*
+ * One action.  `data` is a JSON object (NULL when none) whose members depend
+ * on the action; unknown members are an error:
+ *   assign              {"to": user}             default: the actor
+ *   add_task            {"kind": "interview"|"telephone"|"on_site_check", "due"?: date}
+ *   complete_task       {"task": n, "outcome": "passed"|"failed"|"unreachable"|"missed"}
+ *                       (unreachable: telephone only; missed: interview only)
+ *   revoke              {"ground": "failed_verification"|"unreachable_telephone"|
+ *                                  "missed_interview"}  (002 III(III)), backed by a
+ *                       completed task with that outcome
+ *   resubmit            {"case": {...}}          optional: the supplemented case
+ *   collect             {"method": "in_person"|"post"}
+ * `at` is when the action took effect (PD_DATE_NONE: today): not in the
+ * future, not before the case's last action.
+ */
+struct pd_act {
+	enum pd_action action;
+	const char *note; /* may be NULL */
+	const char *data; /* may be NULL */
+	size_t data_len;
+	pd_date at;
+};
+
+struct pd_act_result {
+	char id[PD_CASE_ID_LEN + 1];
+	char number[PD_CASE_NUMBER_MAX];
+	enum pd_state from, to;
+	int64_t audit_seq;
+	int64_t item; /* the notice, task or decision the action made or closed; 0 none */
+	char receipt_number[PD_CASE_NUMBER_MAX]; /* "" until accepted */
+	pd_date receipt_valid_until;
+	pd_date decision_by;
+	enum pd_verdict verdict; /* of the latest evaluation */
+};
+
+/* Errors: -PD_ENOTFOUND no such case; -PD_EFORBIDDEN not for this actor;
+ * -PD_ESTATE not from the case's state or its conditions are not met;
+ * -PD_EINPUT bad data.  On any error nothing was written. */
+int pd_workflow_act(const struct pd_workflow *wf, const struct pd_actor *actor,
+		    const char *case_id, const struct pd_act *act, struct pd_act_result *out,
+		    struct pd_error *err);
+
+/* May this actor see this case?  Applicants and agents see the cases they
+ * filed; every other role sees every case. */
+bool pd_workflow_may_read(const struct pd_actor *actor, const struct pd_store_case *c);
+
+/* ---- reading cases as JSON ---------------------------------------------- */
+
+/* {"id", "number", "state", ..., "facts", "result", "receipt", "deadlines",
+ *  "notices", "tasks", "decisions", "history"}: everything about one case. */
+int pd_workflow_case_json(struct pd_store *store, const char *case_id, bool pretty,
+			  struct pd_buf *out, struct pd_error *err);
+
+struct pd_case_query {
+	const char *state;       /* NULL: any */
+	bool overdue;            /* only cases whose decision date has passed */
+	pd_date as_of;           /* for overdue; PD_DATE_NONE: today */
+	const struct pd_actor *visible_to; /* NULL: all cases */
+	size_t limit;            /* 0: no limit */
+};
+/* {"as_of": date, "count": n, "cases": [{id, number, state, ...}, ...]} */
+int pd_workflow_list_json(struct pd_store *store, const struct pd_case_query *q, bool pretty,
+			  struct pd_buf *out, struct pd_error *err);
+
+/* ---- deadlines ------------------------------------------------------------ */
+
+/* The date `days` + `paused` working days after `from`; PD_DATE_NONE when
+ * days < 0 (the pack gives no time). */
+pd_date pd_workflow_deadline(const struct pd_calendar *cal, pd_date from, int32_t days,
+			     int32_t paused, bool *provisional);
+
+/* ---- audit trail ---------------------------------------------------------- */
+
+/* The hash of an entry: BLAKE2b-256 over its fields and prev_hash, as hex. */
+void pd_audit_hash(const struct pd_store_audit *e, char out[PD_STORE_HASH_HEX]);
+
+struct pd_audit_report {
+	bool ok;
+	int64_t entries;   /* entries read */
+	int64_t first_bad; /* sequence number of the first bad entry; 0 when ok */
+	char reason[256];  /* why it is bad */
+	char head[PD_STORE_HASH_HEX]; /* hash of the last entry: record it elsewhere */
+};
+/* Walks the whole trail: sequence, chain, hashes, head, and each case's state
+ * against its last entry.  Returns 0 when it could check (report->ok says the
+ * outcome), negative when the store failed. */
+int pd_audit_verify(struct pd_store *store, struct pd_audit_report *report,
+		    struct pd_error *err);
+/* {"ok": bool, "entries": n, "head": "...", "first_bad": {"seq": n, "reason": "..."}|null} */
+int pd_audit_report_json(const struct pd_audit_report *r, struct pd_buf *out);
+
+#endif

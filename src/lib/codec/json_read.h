@@ -1,0 +1,97 @@
+/*
+ * codec/json_read.h: the strict half of reading JSON, shared by the case
+ * decoder.
+ *
+ * jsmn (strict mode) splits a text into tokens but accepts much that RFC 8259
+ * does not: missing or trailing commas, lone surrogates, control characters
+ * in strings, leading zeros, invalid UTF-8.  pd_json_validate() is a single
+ * iterative pass that checks the whole grammar of RFC 8259 plus our limits
+ * (nesting depth, string length, number of values) and counts the tokens
+ * jsmn will produce, so that the token array can be sized exactly.  After
+ * it succeeds, jsmn cannot fail on the same text.
+ *
+ * The other helpers turn a byte offset into line:column (columns count UTF-8
+ * characters, not bytes), quote an offending value for a message, and decode
+ * string escapes of text that pd_json_validate() accepted.
+ */
+#ifndef PD_CODEC_JSON_READ_H
+#define PD_CODEC_JSON_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "permitdesk/base.h"
+
+/* Most values (jsmn tokens) one input may hold; more is PD_ETOOBIG. */
+#define PD_JSON_MAX_TOKENS 65536u
+/* Bytes of an offending value quoted in a message before an ellipsis. */
+#define PD_JSON_QUOTE_MAX 40u
+
+/* One input text and how errors name it. */
+struct pd_json_src {
+	const char *s;
+	size_t len;
+	const char *name; /* err->file; NULL for none */
+	int line_base;    /* added to every line number */
+};
+
+/*
+ * Fills err (when not NULL) with code, the location of byte offset pos in
+ * src, path (NULL for none) and the formatted message; returns -code.
+ */
+int pd_json_fail(const struct pd_json_src *src, struct pd_error *err, int code, size_t pos,
+		 const char *path, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Line (1-based, without line_base) and column (1-based, in UTF-8
+ * characters) of byte offset pos.  Everything before pos must be valid UTF-8. */
+void pd_json_locate(const char *s, size_t pos, int *line, int *column);
+
+/* A forward-only pd_json_locate for many increasing offsets: O(input) in all. */
+struct pd_json_cursor {
+	const char *s;
+	size_t pos;
+	int line, column;
+};
+void pd_json_cursor_init(struct pd_json_cursor *c, const char *s);
+/* Moves to pos (restarting from the beginning if pos is behind). */
+void pd_json_cursor_seek(struct pd_json_cursor *c, size_t pos);
+
+/*
+ * Checks that src is one JSON object (RFC 8259) and nothing else but
+ * whitespace: valid UTF-8, strings with valid escapes and no control
+ * characters or lone surrogates (escaped or encoded), numbers in the JSON
+ * grammar, at most max_depth nested containers, strings of at most
+ * max_string bytes, at most PD_JSON_MAX_TOKENS values.  Iterative, one pass,
+ * no allocation.  On success *ntokens is the number of jsmn tokens (values
+ * plus member names).  On failure err says where and why; the path is the
+ * generic one (a.b[2].c) as far as the text was read.
+ */
+int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t max_string,
+		     size_t *ntokens, struct pd_error *err);
+
+/*
+ * Writes a value for a message into out (NUL-terminated, at most size-1
+ * bytes): a string as "…" (raw, as written, at most PD_JSON_QUOTE_MAX bytes
+ * then an ellipsis, never cutting a UTF-8 character, non-printables
+ * escaped); anything else as written, shortened the same way.
+ */
+void pd_json_quote(const char *raw, size_t len, bool is_string, char *out, size_t size);
+
+/*
+ * Decodes the escapes of a string's raw content (between the quotes) that
+ * pd_json_validate() accepted, into out, which must have room for len bytes
+ * (decoding never lengthens).  Returns the decoded length; the result holds
+ * a NUL byte only where the text said \u0000.
+ */
+size_t pd_json_unescape(const char *raw, size_t len, char *out);
+
+/* Integer value of a JSON number token. */
+enum pd_json_int {
+	PD_JSON_INT_OK,
+	PD_JSON_INT_NOT_INTEGER, /* a fraction or an exponent */
+	PD_JSON_INT_RANGE,       /* outside int32 */
+};
+enum pd_json_int pd_json_int32(const char *s, size_t len, int32_t *out);
+
+#endif

@@ -1,0 +1,511 @@
+/*
+ * result_json.c: struct pd_result as JSON (format.md §2, "Result"), and
+ * struct pd_error as the error object of interfaces.md.
+ *
+ * Keys come in the order of format.md so that results diff cleanly.  Keys
+ * shown there as optional are left out when empty: "replaces", "detail" and
+ * "conditional" on findings and materials, "max_visa_validity_days" in
+ * limits, "provisional" in dates (written only when true), the deposit's
+ * "en"/"zh", and each entry of the "sources" objects whose figure is absent.
+ * Absent figures are null: PD_DATE_NONE dates, negative day counts, an
+ * unknown fee, an undecided tri-state.
+ *
+ * Policy texts arrive as JSON literals escaped once when the pack was
+ * compiled (struct pd_text's en_json, zh_json) and are copied as they are;
+ * everything computed per case (detail strings, the jurisdiction, question
+ * texts) goes through pd_json_escape().  The writer appends to `out` and
+ * allocates nothing itself.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/jsonw.h"
+#include "permitdesk/codec.h"
+
+/*
+ * The compact form is written in fused pieces: each run of punctuation and
+ * keys between two values is one literal ("\",\"outcome\":\""), copied with a
+ * length known when compiling.  The pretty form is the compact one
+ * re-indented (reindent() below), so both always hold the same members.
+ */
+
+/* A string that never needs escaping (ids, sources, layers, fact paths, our own words). */
+static inline void put_plain(struct pd_buf *b, const char *s)
+{
+	if (!s) {
+		JW_LIT(b, "null");
+		return;
+	}
+	size_t n = strlen(s);
+	if (b->len + n + 2 < b->alloc) {
+		char *p = b->data + b->len;
+		p[0] = '"';
+		memcpy(p + 1, s, n);
+		p[n + 1] = '"';
+		b->len += n + 2;
+		return;
+	}
+	jw_putc(b, '"');
+	jw_put(b, s, n);
+	jw_putc(b, '"');
+}
+
+/* A string computed per case or taken from the input: escaped. */
+static inline void put_escaped(struct pd_buf *b, const char *s)
+{
+	if (!s)
+		JW_LIT(b, "null");
+	else
+		pd_json_escape(b, s, strlen(s));
+}
+
+/* One side of a policy text: the literal escaped when the pack was compiled, if any. */
+static inline void put_text(struct pd_buf *b, const char *json, const char *plain)
+{
+	if (json)
+		jw_put(b, json, strlen(json));
+	else
+		put_escaped(b, plain);
+}
+
+/* "en":…,"zh":… of a policy text (the caller wrote `"en":`). */
+static inline void put_text_pair(struct pd_buf *b, const struct pd_text *t)
+{
+	if (t) {
+		put_text(b, t->en_json, t->en);
+		JW_LIT(b, ",\"zh\":");
+		put_text(b, t->zh_json, t->zh);
+	} else {
+		JW_LIT(b, "null,\"zh\":null");
+	}
+}
+
+/* A count of days, null when negative (-1 means "none"). */
+static inline void put_days(struct pd_buf *b, int32_t days)
+{
+	if (days < 0)
+		JW_LIT(b, "null");
+	else
+		jw_put_int(b, days);
+}
+
+static inline void put_tristate(struct pd_buf *b, int8_t v)
+{
+	if (v < 0)
+		JW_LIT(b, "null");
+	else if (v)
+		JW_LIT(b, "true");
+	else
+		JW_LIT(b, "false");
+}
+
+/* ,"detail":{"en":…,"zh":…} when the engine computed one. */
+static void put_detail(struct pd_buf *b, const char *en, const char *zh)
+{
+	if (!en && !zh)
+		return;
+	JW_LIT(b, ",\"detail\":{\"en\":");
+	put_escaped(b, en);
+	JW_LIT(b, ",\"zh\":");
+	put_escaped(b, zh);
+	jw_putc(b, '}');
+}
+
+static bool factset_empty(const struct pd_factset *fs)
+{
+	for (int i = 0; i < PD_FACTSET_WORDS; i++)
+		if (fs->w[i])
+			return false;
+	return true;
+}
+
+/* The fact paths of a set, in table order: ["applicant.age",…]. */
+static void put_factset(struct pd_buf *b, const struct pd_factset *fs)
+{
+	bool first = true;
+	jw_putc(b, '[');
+	for (int i = 0; i < PD_FACTSET_WORDS; i++) {
+		uint64_t bits = fs->w[i];
+		while (bits) {
+			int f = i * 64 + __builtin_ctzll(bits);
+			bits &= bits - 1;
+			if (f >= PD_FACT_COUNT)
+				continue;
+			if (!first)
+				jw_putc(b, ',');
+			put_plain(b, pd_facts[f].path);
+			first = false;
+		}
+	}
+	jw_putc(b, ']');
+}
+
+static void put_finding(struct pd_buf *b, const struct pd_finding *f)
+{
+	JW_LIT(b, "{\"rule\":");
+	put_plain(b, f->origin.rule);
+	JW_LIT(b, ",\"outcome\":");
+	put_plain(b, pd_outcome_name(f->outcome));
+	JW_LIT(b, ",\"en\":");
+	put_text_pair(b, f->text);
+	JW_LIT(b, ",\"source\":");
+	put_plain(b, f->origin.source);
+	JW_LIT(b, ",\"layer\":");
+	put_plain(b, f->origin.layer);
+	if (f->origin.replaces) {
+		JW_LIT(b, ",\"replaces\":");
+		put_plain(b, f->origin.replaces);
+	}
+	put_detail(b, f->detail_en, f->detail_zh);
+	jw_putc(b, '}');
+}
+
+static void put_material(struct pd_buf *b, const struct pd_material *m)
+{
+	JW_LIT(b, "{\"id\":");
+	put_plain(b, m->id);
+	JW_LIT(b, ",\"status\":");
+	put_plain(b, pd_mstatus_name(m->status));
+	JW_LIT(b, ",\"en\":");
+	put_text_pair(b, m->text);
+	JW_LIT(b, ",\"source\":");
+	put_plain(b, m->origin.source);
+	JW_LIT(b, ",\"layer\":");
+	put_plain(b, m->origin.layer);
+	if (!factset_empty(&m->conditional)) {
+		JW_LIT(b, ",\"conditional\":");
+		put_factset(b, &m->conditional);
+	}
+	put_detail(b, m->detail_en, m->detail_zh);
+	jw_putc(b, '}');
+}
+
+static void put_questions(struct pd_buf *b, const struct pd_result *r)
+{
+	bool first = true;
+	JW_LIT(b, ",\"questions\":[");
+	for (size_t i = 0; i < r->n_questions; i++) {
+		int q = r->questions[i];
+		if (q < 0 || q >= PD_FACT_COUNT)
+			continue;
+		if (!first)
+			jw_putc(b, ',');
+		first = false;
+		JW_LIT(b, "{\"fact\":");
+		put_plain(b, pd_facts[q].path);
+		JW_LIT(b, ",\"en\":");
+		put_escaped(b, pd_facts[q].en);
+		JW_LIT(b, ",\"zh\":");
+		put_escaped(b, pd_facts[q].zh);
+		jw_putc(b, '}');
+	}
+	jw_putc(b, ']');
+}
+
+/* One member of a "sources" object, with its comma; *first tracks the object. */
+static void put_source(struct pd_buf *b, bool *first, bool present, const char *key, size_t key_len,
+                       const char *source)
+{
+	if (!present || !source)
+		return;
+	if (!*first)
+		jw_putc(b, ',');
+	*first = false;
+	jw_putc(b, '"');
+	jw_put(b, key, key_len);
+	JW_LIT(b, "\":");
+	put_plain(b, source);
+}
+#define PUT_SOURCE(b, first, present, key, source)                                                 \
+	put_source((b), (first), (present), "" key, sizeof(key) - 1, (source))
+
+static void put_limits(struct pd_buf *b, const struct pd_result *r)
+{
+	bool first = true;
+	JW_LIT(b, ",\"limits\":{\"max_days\":");
+	put_days(b, r->limits.max_days);
+	if (r->limits.max_visa_validity_days >= 0) {
+		JW_LIT(b, ",\"max_visa_validity_days\":");
+		jw_put_int(b, r->limits.max_visa_validity_days);
+	}
+	JW_LIT(b, ",\"valid_until_max\":");
+	jw_put_date(b, r->limits.valid_until_max);
+	JW_LIT(b, ",\"sources\":{");
+	PUT_SOURCE(b, &first, r->limits.max_days >= 0, "max_days",
+	           r->limits.max_days_origin.source);
+	PUT_SOURCE(b, &first, r->limits.max_visa_validity_days >= 0, "max_visa_validity_days",
+	           r->limits.max_visa_validity_origin.source);
+	PUT_SOURCE(b, &first, r->limits.valid_until_max != PD_DATE_NONE, "valid_until_max",
+	           r->limits.valid_until_origin.source);
+	JW_LIT(b, "}}");
+}
+
+static void put_fee(struct pd_buf *b, const struct pd_result *r)
+{
+	JW_LIT(b, ",\"fee\":");
+	if (!r->fee.present) {
+		JW_LIT(b, "null");
+		return;
+	}
+	JW_LIT(b, "{\"cny\":");
+	if (r->fee.known)
+		jw_put_int(b, r->fee.cny);
+	else
+		JW_LIT(b, "null");
+	JW_LIT(b, ",\"en\":");
+	put_text_pair(b, r->fee.text);
+	JW_LIT(b, ",\"source\":");
+	put_plain(b, r->fee.origin.source);
+	jw_putc(b, '}');
+}
+
+static void put_deposit(struct pd_buf *b, const struct pd_result *r)
+{
+	JW_LIT(b, ",\"deposit\":");
+	if (!r->deposit.present) {
+		JW_LIT(b, "null");
+		return;
+	}
+	JW_LIT(b, "{\"cny\":");
+	jw_put_int(b, r->deposit.cny);
+	JW_LIT(b, ",\"frozen_days\":");
+	put_days(b, r->deposit.frozen_days);
+	const struct pd_text *t = r->deposit.text;
+	if (t && (t->en_json || t->en)) {
+		JW_LIT(b, ",\"en\":");
+		put_text(b, t->en_json, t->en);
+	}
+	if (t && (t->zh_json || t->zh)) {
+		JW_LIT(b, ",\"zh\":");
+		put_text(b, t->zh_json, t->zh);
+	}
+	JW_LIT(b, ",\"source\":");
+	put_plain(b, r->deposit.origin.source);
+	jw_putc(b, '}');
+}
+
+static void put_dates(struct pd_buf *b, const struct pd_result *r)
+{
+	bool first = true;
+	JW_LIT(b, ",\"dates\":{\"apply_by\":");
+	jw_put_date(b, r->dates.apply_by);
+	JW_LIT(b, ",\"decision_by\":");
+	jw_put_date(b, r->dates.decision_by);
+	JW_LIT(b, ",\"receipt_valid_until\":");
+	jw_put_date(b, r->dates.receipt_valid_until);
+	JW_LIT(b, ",\"processing_days\":");
+	put_days(b, r->dates.processing_days);
+	JW_LIT(b, ",\"receipt_days\":");
+	put_days(b, r->dates.receipt_days);
+	JW_LIT(b, ",\"sources\":{");
+	PUT_SOURCE(b, &first, r->dates.apply_by != PD_DATE_NONE, "apply_by",
+	           r->dates.apply_by_origin.source);
+	PUT_SOURCE(b, &first, r->dates.decision_by != PD_DATE_NONE, "decision_by",
+	           r->dates.decision_origin.source);
+	PUT_SOURCE(b, &first, r->dates.receipt_valid_until != PD_DATE_NONE, "receipt_valid_until",
+	           r->dates.receipt_origin.source);
+	jw_putc(b, '}');
+	if (r->dates.provisional)
+		JW_LIT(b, ",\"provisional\":true");
+	jw_putc(b, '}');
+}
+
+static void put_representation(struct pd_buf *b, const struct pd_result *r)
+{
+	JW_LIT(b, ",\"representation\":");
+	if (!r->representation.present) {
+		JW_LIT(b, "null");
+		return;
+	}
+	JW_LIT(b, "{\"agent_allowed\":");
+	put_tristate(b, r->representation.agent_allowed);
+	JW_LIT(b, ",\"in_person_required\":");
+	put_tristate(b, r->representation.in_person_required);
+	JW_LIT(b, ",\"en\":");
+	put_text_pair(b, r->representation.text);
+	JW_LIT(b, ",\"source\":");
+	put_plain(b, r->representation.origin.source);
+	jw_putc(b, '}');
+}
+
+static void put_result(struct pd_buf *b, const struct pd_result *r)
+{
+	JW_LIT(b, "{\"verdict\":");
+	put_plain(b, pd_verdict_name(r->verdict));
+	JW_LIT(b, ",\"jurisdiction\":");
+	put_escaped(b, r->jurisdiction);
+	JW_LIT(b, ",\"date\":");
+	jw_put_date(b, r->date);
+	JW_LIT(b, ",\"policy\":{\"pack\":");
+	put_escaped(b, r->pack);
+	JW_LIT(b, ",\"version\":");
+	put_escaped(b, r->version);
+
+	JW_LIT(b, "},\"findings\":[");
+	for (size_t i = 0; i < r->n_findings; i++) {
+		if (i)
+			jw_putc(b, ',');
+		put_finding(b, &r->findings[i]);
+	}
+	JW_LIT(b, "],\"materials\":[");
+	for (size_t i = 0; i < r->n_materials; i++) {
+		if (i)
+			jw_putc(b, ',');
+		put_material(b, &r->materials[i]);
+	}
+	jw_putc(b, ']');
+
+	put_questions(b, r);
+	put_limits(b, r);
+	put_fee(b, r);
+	put_deposit(b, r);
+	put_dates(b, r);
+	put_representation(b, r);
+
+	JW_LIT(b, ",\"notices\":[");
+	for (size_t i = 0; i < r->n_notices; i++) {
+		const struct pd_notice *n = &r->notices[i];
+		if (i)
+			jw_putc(b, ',');
+		JW_LIT(b, "{\"id\":");
+		put_plain(b, n->id);
+		JW_LIT(b, ",\"en\":");
+		put_text_pair(b, n->text);
+		JW_LIT(b, ",\"source\":");
+		put_plain(b, n->origin.source);
+		jw_putc(b, '}');
+	}
+	JW_LIT(b, "]}");
+}
+
+static void newline_indent(struct pd_buf *b, int depth)
+{
+	static const char spaces[] = "                                ";
+	jw_putc(b, '\n');
+	size_t n = depth > 0 ? (size_t)depth * 2 : 0;
+	while (n > 0) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		jw_put(b, spaces, k);
+		n -= k;
+	}
+}
+
+/*
+ * Re-indents the compact JSON at b->data[from, b->len) as pd_jw's pretty mode
+ * writes it: one member per line, two spaces a level, ": " after keys, empty
+ * containers as {} and [].  Pretty output is for people, so it works on a
+ * heap copy of the compact text rather than the hot path's fused pieces.
+ */
+static void reindent(struct pd_buf *b, size_t from)
+{
+	size_t n = b->len - from;
+	char *src = malloc(n ? n : 1);
+	if (!src) {
+		b->failed = true;
+		return;
+	}
+	memcpy(src, b->data + from, n);
+	b->len = from;
+
+	int depth = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = src[i];
+		switch (c) {
+		case '"': {
+			/* A whole string literal, escapes included. */
+			size_t j = i + 1;
+			while (j < n && src[j] != '"')
+				j += src[j] == '\\' ? 2 : 1;
+			if (j >= n)
+				j = n - 1; /* not from put_result(): keep within the copy */
+			jw_put(b, src + i, j - i + 1);
+			i = j;
+			break;
+		}
+		case '{':
+		case '[':
+			jw_putc(b, c);
+			if (i + 1 < n && (src[i + 1] == '}' || src[i + 1] == ']'))
+				jw_putc(b, src[++i]);
+			else
+				newline_indent(b, ++depth);
+			break;
+		case '}':
+		case ']':
+			newline_indent(b, --depth);
+			jw_putc(b, c);
+			break;
+		case ',':
+			jw_putc(b, c);
+			newline_indent(b, depth);
+			break;
+		case ':':
+			JW_LIT(b, ": ");
+			break;
+		default:
+			jw_putc(b, c);
+			break;
+		}
+	}
+	free(src);
+}
+
+/* On failure the partial output is taken back, so a batch never prints half a line. */
+static int finish(struct pd_buf *out, size_t start)
+{
+	if (!out->failed) {
+		jw_terminate(out);
+		return 0;
+	}
+	out->len = start;
+	if (out->data && start < out->alloc)
+		out->data[start] = '\0';
+	return PD_FAIL(PD_ENOMEM);
+}
+
+int pd_result_write_json(const struct pd_result *r, bool pretty, struct pd_buf *out)
+{
+	size_t start = out->len;
+	put_result(out, r);
+	if (pretty && !out->failed)
+		reindent(out, start);
+	return finish(out, start);
+}
+
+/* A fixed-size field of struct pd_error, escaped (it may hold input text). */
+static void put_field(struct pd_buf *b, const char *s, size_t size)
+{
+	pd_json_escape(b, s, strnlen(s, size));
+}
+
+int pd_error_write_json(const struct pd_error *err, struct pd_buf *out)
+{
+	size_t start = out->len;
+	int code = err && err->code ? err->code : PD_EINTERNAL;
+
+	JW_LIT(out, "{\"error\":{\"code\":");
+	put_plain(out, pd_error_code(code));
+	JW_LIT(out, ",\"message\":");
+	if (err && err->message[0])
+		put_field(out, err->message, sizeof(err->message));
+	else
+		put_plain(out, pd_strerror(code));
+	if (err && err->path[0]) {
+		JW_LIT(out, ",\"path\":");
+		put_field(out, err->path, sizeof(err->path));
+	}
+	if (err && err->line > 0) {
+		JW_LIT(out, ",\"line\":");
+		jw_put_int(out, err->line);
+	}
+	if (err && err->column > 0) {
+		JW_LIT(out, ",\"column\":");
+		jw_put_int(out, err->column);
+	}
+	if (err && err->file[0]) {
+		JW_LIT(out, ",\"file\":");
+		put_field(out, err->file, sizeof(err->file));
+	}
+	JW_LIT(out, "}}");
+	return finish(out, start);
+}

@@ -1,0 +1,674 @@
+/*
+ * eval.c: evaluates a case against the pack in force (engine.h).
+ *
+ * Every rule of the pack is visited once, in pack order.  Its `when` (and for
+ * a table, the row its key selects) is true, false or unknown.  A rule that
+ * applies yields a finding and contributes its effects; a rule whose
+ * applicability is unknown yields an `unknown` finding, makes its materials
+ * conditional and names the facts it hangs on as questions.
+ *
+ * How effects combine (docs/policy-language.md): limits and apply_by take the
+ * smallest value; fee, deposit, processing and receipt take the last rule that
+ * applies (so a specific rule placed after a general one overrides it);
+ * materials are merged by id (unconditional beats conditional, the strictest
+ * constraints win); representation: in_person_always beats allow beats
+ * in_person.
+ *
+ * Verdict (format.md): ineligible if a check fails on known facts; else
+ * unknown if any check, a missing conditional material or the right of an
+ * agent to apply hangs on unknown facts; else incomplete if a required
+ * material is not acceptable; else eligible.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "policy/policy_int.h"
+
+struct mat_slot {
+	bool used;
+	bool conditional_only; /* every requirement so far was conditional */
+	struct pd_factset cond;
+	struct pd_origin origin;
+	bool has_max_age;
+	struct pd_duration max_age;
+	int8_t notarized, legalized, translated;
+	int order;
+};
+
+struct eval_state {
+	const struct pd_pack *pack;
+	const struct pd_case *c;
+	struct pd_eval_ctx ctx;
+	struct pd_arena *arena;
+	struct pd_result *r;
+	size_t cap_findings;
+	struct mat_slot *slots; /* one per pack material */
+	int n_slots_used;
+	struct pd_factset q_verdict; /* unknown facts that decide the verdict */
+	struct pd_factset q_other;   /* unknown facts that decide figures */
+	bool any_fail;
+	bool any_unknown_check;
+	/* representation */
+	const struct pd_rule *agent_always, *agent_allow, *agent_in_person;
+	struct pd_factset agent_unknown;
+	bool agent_any_unknown;
+	size_t cap_notices;
+};
+
+static inline bool set_empty(const struct pd_factset *s)
+{
+	for (int i = 0; i < PD_FACTSET_WORDS; i++)
+		if (s->w[i])
+			return false;
+	return true;
+}
+
+static inline void set_add(struct pd_factset *dst, const struct pd_factset *s)
+{
+	for (int i = 0; i < PD_FACTSET_WORDS; i++)
+		dst->w[i] |= s->w[i];
+}
+
+/* Applicability: 1 applies, 0 does not, -1 unknown (why says on what). */
+struct applic {
+	int v;
+	struct pd_factset why;
+};
+
+static void eval_cond(struct eval_state *st, const struct pd_expr *e, struct applic *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (!e) {
+		a->v = 1;
+		return;
+	}
+	struct pd_eval_value v;
+	pd_expr_eval(e, &st->ctx, &v);
+	if (v.known) {
+		a->v = v.i ? 1 : 0;
+	} else {
+		a->v = -1;
+		a->why = v.why;
+	}
+}
+
+static void and_applic(struct applic *a, const struct applic *b)
+{
+	if (a->v == 0 || b->v == 0) {
+		a->v = 0;
+		memset(&a->why, 0, sizeof(a->why));
+	} else if (a->v == 1 && b->v == 1) {
+		a->v = 1;
+	} else {
+		struct pd_factset why = {{0}};
+		if (a->v < 0)
+			set_add(&why, &a->why);
+		if (b->v < 0)
+			set_add(&why, &b->why);
+		a->v = -1;
+		a->why = why;
+	}
+}
+
+static struct pd_finding *add_finding(struct eval_state *st)
+{
+	if (st->r->n_findings == st->cap_findings)
+		return NULL;
+	struct pd_finding *f = &st->r->findings[st->r->n_findings++];
+	memset(f, 0, sizeof(*f));
+	return f;
+}
+
+static bool eval_int(struct eval_state *st, const struct pd_expr *e, int32_t *out)
+{
+	struct pd_eval_value v;
+	pd_expr_eval(e, &st->ctx, &v);
+	if (!v.known) {
+		set_add(&st->q_other, &v.why);
+		return false;
+	}
+	*out = v.i;
+	return true;
+}
+
+static void require_material(struct eval_state *st, const struct pd_rule *rule,
+			     const struct pd_requirement *q, const struct applic *a)
+{
+	struct mat_slot *s = &st->slots[q->material];
+	const struct pd_pmaterial *m = &st->pack->materials[q->material];
+	bool conditional = a->v < 0;
+	if (!s->used) {
+		s->used = true;
+		s->order = st->n_slots_used++;
+		s->conditional_only = conditional;
+		s->origin = rule->origin;
+		if (conditional)
+			s->cond = a->why;
+		s->has_max_age = m->has_max_age;
+		s->max_age = m->max_age;
+		s->notarized = m->foreign_notarized;
+		s->legalized = m->foreign_legalized;
+		s->translated = m->foreign_translated;
+	} else if (s->conditional_only) {
+		if (!conditional) {
+			s->conditional_only = false;
+			s->origin = rule->origin;
+			memset(&s->cond, 0, sizeof(s->cond));
+		} else {
+			set_add(&s->cond, &a->why);
+		}
+	}
+	/* The strictest constraints win. */
+	if (q->has_max_age) {
+		pd_date d = st->ctx.date;
+		if (!s->has_max_age || pd_date_add_duration(d, q->max_age, -1) >
+					       pd_date_add_duration(d, s->max_age, -1)) {
+			s->has_max_age = true;
+			s->max_age = q->max_age;
+		}
+	}
+	if (q->notarized >= 0)
+		s->notarized = (int8_t)(s->notarized || q->notarized);
+	if (q->legalized >= 0)
+		s->legalized = (int8_t)(s->legalized || q->legalized);
+	if (q->translated >= 0)
+		s->translated = (int8_t)(s->translated || q->translated);
+}
+
+static void add_notice(struct eval_state *st, const struct pd_rule *rule,
+		       const struct pd_pnotice *n)
+{
+	for (size_t i = 0; i < st->r->n_notices; i++)
+		if (strcmp(st->r->notices[i].id, n->id) == 0)
+			return;
+	if (st->r->n_notices == st->cap_notices)
+		return;
+	struct pd_notice *o = &st->r->notices[st->r->n_notices++];
+	o->id = n->id;
+	o->text = &n->text;
+	o->origin = rule->origin;
+}
+
+/* Applies the effects of `rule` (a rule or a table row) whose applicability is a. */
+static void apply(struct eval_state *st, const struct pd_rule *rule, const struct applic *a)
+{
+	struct pd_result *r = st->r;
+	const struct pd_effects *e = &rule->eff;
+	struct pd_finding *f = add_finding(st);
+	if (f) {
+		f->origin = rule->origin;
+		f->text = &rule->text;
+	}
+	if (a->v < 0) {
+		if (f) {
+			f->outcome = PD_OUTCOME_UNKNOWN;
+			f->unknown = a->why;
+		}
+		if (e->check) {
+			st->any_unknown_check = true;
+			set_add(&st->q_verdict, &a->why);
+		}
+		for (uint16_t i = 0; i < e->n_requires; i++)
+			require_material(st, rule, &e->requires[i], a);
+		if (e->max_days || e->valid_until || e->visa_validity || e->has_fee ||
+		    e->has_deposit || e->apply_by)
+			set_add(&st->q_other, &a->why);
+		if (e->agent == AGENT_ALLOW || e->agent == AGENT_IN_PERSON_ALWAYS) {
+			st->agent_any_unknown = true;
+			set_add(&st->agent_unknown, &a->why);
+		}
+		return;
+	}
+
+	/* Applies. */
+	if (e->check) {
+		struct applic c;
+		eval_cond(st, e->check, &c);
+		if (f) {
+			f->outcome = c.v == 1 ? PD_OUTCOME_PASS
+					      : c.v == 0 ? PD_OUTCOME_FAIL : PD_OUTCOME_UNKNOWN;
+			if (c.v < 0)
+				f->unknown = c.why;
+		}
+		if (c.v == 0)
+			st->any_fail = true;
+		else if (c.v < 0) {
+			st->any_unknown_check = true;
+			set_add(&st->q_verdict, &c.why);
+		}
+	} else if (f) {
+		f->outcome = PD_OUTCOME_INFO;
+	}
+	for (uint16_t i = 0; i < e->n_requires; i++)
+		require_material(st, rule, &e->requires[i], a);
+
+	int32_t v;
+	if (e->max_days && eval_int(st, e->max_days, &v)) {
+		if (v < 0)
+			v = 0;
+		if (r->limits.max_days < 0 || v < r->limits.max_days) {
+			r->limits.max_days = v;
+			r->limits.max_days_origin = rule->origin;
+		}
+	}
+	if (e->visa_validity && eval_int(st, e->visa_validity, &v)) {
+		if (v < 0)
+			v = 0;
+		if (r->limits.max_visa_validity_days < 0 || v < r->limits.max_visa_validity_days) {
+			r->limits.max_visa_validity_days = v;
+			r->limits.max_visa_validity_origin = rule->origin;
+		}
+	}
+	if (e->valid_until && eval_int(st, e->valid_until, &v)) {
+		if (r->limits.valid_until_max == PD_DATE_NONE || v < r->limits.valid_until_max) {
+			r->limits.valid_until_max = v;
+			r->limits.valid_until_origin = rule->origin;
+		}
+	}
+	if (e->has_fee) {
+		r->fee.present = true;
+		r->fee.text = &rule->text;
+		r->fee.origin = rule->origin;
+		r->fee.known = e->fee_cny && eval_int(st, e->fee_cny, &r->fee.cny);
+		if (!r->fee.known)
+			r->fee.cny = 0;
+	}
+	if (e->has_deposit) {
+		int32_t cny = 0, frozen = 0;
+		bool ok = eval_int(st, e->deposit_cny, &cny);
+		if (e->deposit_frozen)
+			ok = eval_int(st, e->deposit_frozen, &frozen) && ok;
+		if (ok) {
+			r->deposit.present = true;
+			r->deposit.cny = cny;
+			r->deposit.frozen_days = frozen;
+			r->deposit.text = &rule->text;
+			r->deposit.origin = rule->origin;
+		}
+	}
+	if (e->processing >= 0) {
+		r->dates.processing_days = e->processing;
+		r->dates.decision_origin = rule->origin;
+	}
+	if (e->receipt >= 0) {
+		r->dates.receipt_days = e->receipt;
+		r->dates.receipt_origin = rule->origin;
+	}
+	if (e->apply_by && eval_int(st, e->apply_by, &v)) {
+		if (r->dates.apply_by == PD_DATE_NONE || v < r->dates.apply_by) {
+			r->dates.apply_by = v;
+			r->dates.apply_by_origin = rule->origin;
+		}
+	}
+	switch (e->agent) {
+	case AGENT_ALLOW:
+		if (!st->agent_allow)
+			st->agent_allow = rule;
+		break;
+	case AGENT_IN_PERSON:
+		st->agent_in_person = rule;
+		break;
+	case AGENT_IN_PERSON_ALWAYS:
+		if (!st->agent_always)
+			st->agent_always = rule;
+		break;
+	default:
+		break;
+	}
+	for (uint16_t i = 0; i < e->n_notices; i++)
+		add_notice(st, rule, &e->notices[i]);
+}
+
+static const struct pd_rule *keyed_row(const struct pd_rule *rule, const struct pd_value *v)
+{
+	if (v->type == PD_T_ENUM || v->type == PD_T_BOOL) {
+		if (v->i < 0 || v->i >= 64 || rule->row_by_enum[v->i] < 0)
+			return NULL;
+		return &rule->rows[rule->row_by_enum[v->i]];
+	}
+	for (uint16_t i = 0; i < rule->n_rows; i++) {
+		const char *k = rule->rows[i].row_key;
+		if (k && strlen(k) == v->len && memcmp(k, v->s, v->len) == 0)
+			return &rule->rows[i];
+	}
+	return NULL;
+}
+
+static void visit(struct eval_state *st, const struct pd_rule *rule)
+{
+	struct applic a;
+	eval_cond(st, rule->when, &a);
+	if (a.v == 0)
+		return;
+	if (rule->table == TABLE_NONE) {
+		apply(st, rule, &a);
+		return;
+	}
+	if (rule->table == TABLE_KEYED) {
+		const struct pd_value *key = &st->c->facts[rule->key_fact];
+		if (!key->known) {
+			struct applic k = {.v = -1};
+			k.why.w[rule->key_fact / 64] |= (uint64_t)1 << (rule->key_fact % 64);
+			and_applic(&a, &k);
+			apply(st, rule, &a); /* the rule's own text, unknown */
+			return;
+		}
+		const struct pd_rule *row = keyed_row(rule, key);
+		if (!row)
+			return;
+		struct applic w;
+		eval_cond(st, row->when, &w);
+		and_applic(&a, &w);
+		if (a.v != 0)
+			apply(st, row, &a);
+		return;
+	}
+	/* First match. */
+	for (uint16_t i = 0; i < rule->n_rows; i++) {
+		const struct pd_rule *row = &rule->rows[i];
+		struct applic w;
+		eval_cond(st, row->when, &w);
+		if (w.v == 0)
+			continue;
+		and_applic(&w, &a);
+		apply(st, row, &w);
+		return; /* a true row ends the search; an unknown one too: it may be the one */
+	}
+}
+
+static const char *status_detail_en(struct eval_state *st, enum pd_mstatus s,
+				    const struct pd_document *d, const struct mat_slot *m)
+{
+	char a[11], b[11];
+	switch (s) {
+	case PD_MAT_EXPIRED:
+		if (d->expires != PD_DATE_NONE && d->expires < st->ctx.date) {
+			pd_date_format(d->expires, a);
+			return pd_arena_printf(st->arena, "expired on %s", a);
+		}
+		pd_date_format(d->issued, a);
+		pd_date_format(pd_date_add_duration(st->ctx.date, m->max_age, -1), b);
+		return pd_arena_printf(st->arena,
+				       "issued on %s; only one issued on or after %s is accepted", a,
+				       b);
+	case PD_MAT_NEEDS_NOTARIZATION:
+		return "a foreign document: it must be notarized";
+	case PD_MAT_NEEDS_LEGALIZATION:
+		return "a foreign document: it must be authenticated by a Chinese embassy or "
+		       "consulate (or carry an apostille where accepted)";
+	case PD_MAT_NEEDS_TRANSLATION:
+		return "a foreign-language document: a Chinese translation is required";
+	default:
+		return NULL;
+	}
+}
+
+static const char *status_detail_zh(struct eval_state *st, enum pd_mstatus s,
+				    const struct pd_document *d, const struct mat_slot *m)
+{
+	char a[11], b[11];
+	switch (s) {
+	case PD_MAT_EXPIRED:
+		if (d->expires != PD_DATE_NONE && d->expires < st->ctx.date) {
+			pd_date_format(d->expires, a);
+			return pd_arena_printf(st->arena, "已于%s过期", a);
+		}
+		pd_date_format(d->issued, a);
+		pd_date_format(pd_date_add_duration(st->ctx.date, m->max_age, -1), b);
+		return pd_arena_printf(st->arena, "签发日期为%s；仅接受%s及以后出具的", a, b);
+	case PD_MAT_NEEDS_NOTARIZATION:
+		return "境外出具的文书须经公证";
+	case PD_MAT_NEEDS_LEGALIZATION:
+		return "境外出具的文书须经中国驻外使领馆认证（或按规定办理附加证明书）";
+	case PD_MAT_NEEDS_TRANSLATION:
+		return "外文材料须附中文译本";
+	default:
+		return NULL;
+	}
+}
+
+static enum pd_mstatus doc_status(struct eval_state *st, const struct mat_slot *m,
+				  const struct pd_document *d)
+{
+	pd_date date = st->ctx.date;
+	if (d->expires != PD_DATE_NONE && d->expires < date)
+		return PD_MAT_EXPIRED;
+	if (m->has_max_age && d->issued != PD_DATE_NONE &&
+	    d->issued < pd_date_add_duration(date, m->max_age, -1))
+		return PD_MAT_EXPIRED;
+	if (d->foreign == 1) {
+		if (m->notarized == 1 && d->notarized != 1)
+			return PD_MAT_NEEDS_NOTARIZATION;
+		if (m->legalized == 1 && d->legalized != 1)
+			return PD_MAT_NEEDS_LEGALIZATION;
+		if (m->translated == 1 && d->translated != 1)
+			return PD_MAT_NEEDS_TRANSLATION;
+	}
+	return PD_MAT_PROVIDED;
+}
+
+static void build_materials(struct eval_state *st, bool *any_bad, bool *any_cond_missing)
+{
+	const struct pd_pack *p = st->pack;
+	struct pd_result *r = st->r;
+	r->materials = pd_arena_zalloc(st->arena, sizeof(struct pd_material) *
+							  (size_t)(st->n_slots_used ? st->n_slots_used : 1));
+	if (!r->materials)
+		return;
+	r->n_materials = (size_t)st->n_slots_used;
+	for (size_t i = 0; i < p->n_materials; i++) {
+		const struct mat_slot *m = &st->slots[i];
+		if (!m->used)
+			continue;
+		struct pd_material *o = &r->materials[m->order];
+		o->id = p->materials[i].id;
+		o->text = &p->materials[i].text;
+		o->origin = m->origin;
+		if (m->conditional_only)
+			o->conditional = m->cond;
+		/* The best of the documents of this type decides. */
+		enum pd_mstatus best = PD_MAT_MISSING;
+		const struct pd_document *best_doc = NULL;
+		for (size_t k = 0; k < st->c->n_documents; k++) {
+			const struct pd_document *d = &st->c->documents[k];
+			if (strcmp(d->type, o->id) != 0)
+				continue;
+			enum pd_mstatus s = doc_status(st, m, d);
+			if (best == PD_MAT_MISSING || s < best) {
+				best = s;
+				best_doc = d;
+			}
+		}
+		o->status = best;
+		if (best_doc && best != PD_MAT_PROVIDED) {
+			o->detail_en = status_detail_en(st, best, best_doc, m);
+			o->detail_zh = status_detail_zh(st, best, best_doc, m);
+		}
+		if (best != PD_MAT_PROVIDED) {
+			if (m->conditional_only) {
+				*any_cond_missing = true;
+				set_add(&st->q_verdict, &m->cond);
+			} else {
+				*any_bad = true;
+			}
+		}
+	}
+}
+
+static void decide_representation(struct eval_state *st)
+{
+	struct pd_result *r = st->r;
+	const struct pd_rule *by = NULL;
+	if (st->agent_always) {
+		r->representation.agent_allowed = 0;
+		r->representation.in_person_required = 1;
+		by = st->agent_always;
+	} else if (st->agent_allow) {
+		r->representation.agent_allowed = 1;
+		r->representation.in_person_required = 0;
+		by = st->agent_allow;
+	} else if (st->agent_any_unknown) {
+		r->representation.agent_allowed = -1;
+		r->representation.in_person_required = -1;
+		by = st->agent_in_person;
+	} else if (st->agent_in_person) {
+		r->representation.agent_allowed = 0;
+		r->representation.in_person_required = 1;
+		by = st->agent_in_person;
+	} else {
+		return;
+	}
+	r->representation.present = true;
+	if (by) {
+		r->representation.text = &by->text;
+		r->representation.origin = by->origin;
+	}
+	const struct pd_value *agent = &st->c->facts[PD_F_AGENT_PRESENT];
+	if (agent->known && agent->i) {
+		if (r->representation.agent_allowed == 0) {
+			struct pd_finding *f = add_finding(st);
+			if (f) {
+				f->origin = by->origin;
+				f->text = &by->text;
+				f->outcome = PD_OUTCOME_FAIL;
+				f->detail_en = "an agent is applying, but this applicant must apply in "
+					       "person";
+				f->detail_zh = "本案由他人代为申请，但申请人须本人办理";
+			}
+			st->any_fail = true;
+		} else if (r->representation.agent_allowed < 0) {
+			set_add(&st->q_verdict, &st->agent_unknown);
+			st->any_unknown_check = true;
+		}
+	} else if (r->representation.agent_allowed < 0) {
+		set_add(&st->q_other, &st->agent_unknown);
+	}
+}
+
+int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_arena *arena,
+		struct pd_result **out, struct pd_error *err)
+{
+	*out = NULL;
+	const struct pd_value *jur = &c->facts[PD_F_JURISDICTION];
+	const struct pd_value *date = &c->facts[PD_F_DATE];
+	if (!jur->known)
+		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "jurisdiction",
+				   "missing: the jurisdiction decides which policy applies");
+	if (!date->known)
+		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "date", "missing");
+	const struct pd_pack *pack;
+	int rc = pd_policy_select(pol, jur->s, jur->len, date->i, &pack, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < c->n_documents; i++) {
+		const char *t = c->documents[i].type;
+		if (pd_pack_find_material(pack, t, strlen(t)) < 0) {
+			char path[64];
+			snprintf(path, sizeof(path), "documents[%zu].type", i);
+			return pd_error_at(err, PD_EINPUT, NULL, c->documents[i].line,
+					   c->documents[i].column, path,
+					   "unknown material \"%.40s\" for the %s policy", t, pack->id);
+		}
+	}
+
+	struct pd_result *r = pd_arena_zalloc(arena, sizeof(*r));
+	struct mat_slot *slots =
+		pd_arena_zalloc(arena, sizeof(struct mat_slot) * (pack->n_materials + 1));
+	size_t cap_findings = pack->n_rules + 4;
+	size_t cap_notices = 64;
+	if (r) {
+		r->findings = pd_arena_alloc(arena, sizeof(struct pd_finding) * cap_findings);
+		r->notices = pd_arena_alloc(arena, sizeof(struct pd_notice) * cap_notices);
+	}
+	if (!r || !slots || !r->findings || !r->notices)
+		return pd_error_set(err, PD_ENOMEM, "out of memory evaluating the case");
+
+	r->jurisdiction = pack->jurisdiction;
+	r->date = date->i;
+	r->pack = pack->id;
+	r->version = pack->version;
+	r->limits.max_days = -1;
+	r->limits.max_visa_validity_days = -1;
+	r->limits.valid_until_max = PD_DATE_NONE;
+	r->dates.apply_by = PD_DATE_NONE;
+	r->dates.decision_by = PD_DATE_NONE;
+	r->dates.receipt_valid_until = PD_DATE_NONE;
+	r->dates.processing_days = -1;
+	r->dates.receipt_days = -1;
+
+	struct eval_state st = {
+		.pack = pack,
+		.c = c,
+		.ctx = {.c = c, .date = date->i},
+		.arena = arena,
+		.r = r,
+		.cap_findings = cap_findings,
+		.slots = slots,
+		.cap_notices = cap_notices,
+	};
+	for (size_t i = 0; i < pack->n_rules; i++)
+		visit(&st, pack->rules[i]);
+
+	decide_representation(&st);
+	bool any_bad = false, any_cond_missing = false;
+	build_materials(&st, &any_bad, &any_cond_missing);
+	if (!r->materials)
+		return pd_error_set(err, PD_ENOMEM, "out of memory evaluating the case");
+
+	/* Dates in official working days. */
+	const struct pd_calendar *cal = pd_policy_calendar(pol);
+	bool provisional = false;
+	if (r->dates.processing_days >= 0)
+		r->dates.decision_by = pd_calendar_add(cal, r->date, r->dates.processing_days,
+						       &provisional);
+	if (r->dates.receipt_days >= 0)
+		r->dates.receipt_valid_until =
+			pd_calendar_add(cal, r->date, r->dates.receipt_days, &provisional);
+	r->dates.provisional = provisional;
+	if (provisional) {
+		struct pd_finding *f = add_finding(&st);
+		if (f) {
+			int first, last;
+			pd_calendar_range(cal, &first, &last);
+			f->origin = (struct pd_origin){.rule = "calendar/provisional",
+						       .source = "State Council holiday notices",
+						       .layer = "calendar"};
+			f->outcome = PD_OUTCOME_INFO;
+			f->detail_en = pd_arena_printf(
+				arena,
+				"The working-day dates count past %d, which the official holiday "
+				"calendar does not cover yet: only weekends were skipped, so the "
+				"dates are provisional.",
+				last);
+			f->detail_zh = pd_arena_printf(
+				arena,
+				"工作日计算跨入%d年以后，官方节假日安排尚未收录：仅扣除了周末，日期为暂定。",
+				last);
+		}
+	}
+
+	/* Questions: every unknown fact that matters, in table order. */
+	struct pd_factset q = st.q_verdict;
+	set_add(&q, &st.q_other);
+	size_t nq = 0;
+	for (int i = 0; i < PD_FACT_COUNT; i++)
+		if (q.w[i / 64] >> (i % 64) & 1)
+			nq++;
+	r->questions = pd_arena_alloc(arena, sizeof(int) * (nq ? nq : 1));
+	if (!r->questions)
+		return pd_error_set(err, PD_ENOMEM, "out of memory evaluating the case");
+	for (int i = 0; i < PD_FACT_COUNT; i++)
+		if (q.w[i / 64] >> (i % 64) & 1)
+			r->questions[r->n_questions++] = i;
+
+	if (st.any_fail)
+		r->verdict = PD_VERDICT_INELIGIBLE;
+	else if (st.any_unknown_check || any_cond_missing)
+		r->verdict = PD_VERDICT_UNKNOWN;
+	else if (any_bad)
+		r->verdict = PD_VERDICT_INCOMPLETE;
+	else
+		r->verdict = PD_VERDICT_ELIGIBLE;
+	*out = r;
+	return 0;
+}

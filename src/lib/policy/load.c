@@ -1,0 +1,1724 @@
+/*
+ * load.c: reads policy packs (YAML, through libfyaml) and compiles them.
+ *
+ * A policy directory holds calendar/cn.yaml and one folder per pack.  A pack
+ * folder holds pack.yaml (id, jurisdiction, title, extends, effective dates,
+ * sources, drop) and any number of other .yaml files, read in name order,
+ * each a list of rules or a mapping with `materials`, `rules` and
+ * `conflicts`.  The language is described in docs/policy-language.md.
+ *
+ * Packs are compiled parents first.  A pack starts with its parent's rules
+ * and materials; a rule with the id of an inherited one replaces it in place
+ * (the result then names both layers), `drop` removes inherited rules, and
+ * new rules follow.  Every problem is reported with file:line:column and the
+ * loader goes on, so that `policy lint` shows all of them at once.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libfyaml.h>
+
+#include "permitdesk/codec.h"
+#include "policy_int.h"
+
+#define MAX_PACKS 64
+#define MAX_FILES 64
+#define MAX_RULES 4096
+#define MAX_MATERIALS 512
+
+/* ---- diagnostics ---- */
+
+void pd_diags_free(struct pd_diags *d)
+{
+	if (!d)
+		return;
+	free(d->items);
+	d->items = NULL;
+	d->count = d->alloc = 0;
+}
+
+static void diags_push(struct pd_diags *d, const struct pd_error *e)
+{
+	if (!d)
+		return;
+	if (d->count == d->alloc) {
+		size_t n = d->alloc ? d->alloc * 2 : 16;
+		struct pd_error *p = realloc(d->items, n * sizeof(*p));
+		if (!p)
+			return;
+		d->items = p;
+		d->alloc = n;
+	}
+	d->items[d->count++] = *e;
+}
+
+void pd_build_report(struct pd_policy_build *b, int code, const char *file, int line, int column,
+		     const char *fmt, ...)
+{
+	struct pd_error e;
+	memset(&e, 0, sizeof(e));
+	snprintf(e.file, sizeof(e.file), "%s", file ? file : "");
+	e.line = line;
+	e.column = column;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e.message, sizeof(e.message), fmt, ap);
+	va_end(ap);
+	e.code = code;
+	diags_push(b->diags, &e);
+	if (code) {
+		if (b->n_errors == 0 && b->first)
+			*b->first = e;
+		b->n_errors++;
+	}
+}
+
+static void report_error(struct pd_policy_build *b, const struct pd_error *e)
+{
+	diags_push(b->diags, e);
+	if (b->n_errors == 0 && b->first)
+		*b->first = *e;
+	b->n_errors++;
+}
+
+/* ---- YAML helpers ---- */
+
+struct yfile {
+	const char *path; /* as reported: relative to the policy dir's parent when possible */
+	struct fy_document *doc;
+	char *bytes;
+	size_t len;
+};
+
+static void node_mark(struct fy_node *n, int *line, int *col)
+{
+	*line = 0;
+	*col = 0;
+	for (int guard = 0; n && guard < 64; guard++) {
+		if (fy_node_is_scalar(n)) {
+			struct fy_token *t = fy_node_get_scalar_token(n);
+			const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+			if (m) {
+				*line = m->line + 1;
+				*col = m->column + 1;
+			}
+			return;
+		}
+		if (fy_node_is_mapping(n)) {
+			void *it = NULL;
+			struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+			n = p ? fy_node_pair_key(p) : NULL;
+		} else if (fy_node_is_sequence(n)) {
+			void *it = NULL;
+			n = fy_node_sequence_iterate(n, &it);
+		} else {
+			return;
+		}
+	}
+}
+
+static void report_at(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void report_at(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n,
+		      const char *fmt, ...)
+{
+	int line, col;
+	node_mark(n, &line, &col);
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pd_build_report(b, PD_EPOLICY, f->path, line, col, "%s", msg);
+}
+
+static const char *scalar(struct fy_node *n, size_t *len)
+{
+	if (!n || !fy_node_is_scalar(n))
+		return NULL;
+	return fy_node_get_scalar(n, len);
+}
+
+static bool scalar_is(struct fy_node *n, const char *s)
+{
+	size_t len;
+	const char *v = scalar(n, &len);
+	return v && strlen(s) == len && memcmp(v, s, len) == 0;
+}
+
+static bool is_null_node(struct fy_node *n)
+{
+	if (!n)
+		return true;
+	size_t len;
+	const char *v = scalar(n, &len);
+	return v && fy_node_get_style(n) == FYNS_PLAIN &&
+	       (len == 0 || (len == 1 && v[0] == '~') || (len == 4 && memcmp(v, "null", 4) == 0));
+}
+
+static char *dup_scalar(struct pd_policy_build *b, struct fy_node *n)
+{
+	size_t len;
+	const char *v = scalar(n, &len);
+	return v ? pd_arena_strndup(b->arena, v, len) : NULL;
+}
+
+static int parse_int_node(struct fy_node *n, int32_t *out)
+{
+	size_t len;
+	const char *v = scalar(n, &len);
+	if (!v || len == 0 || len > 9)
+		return -1;
+	int32_t x = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		x = x * 10 + (v[i] - '0');
+	}
+	*out = x;
+	return 0;
+}
+
+static bool id_ok(const char *s, size_t len, bool allow_slash)
+{
+	if (len == 0 || len > 120)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+			  (allow_slash && (c == '/' || c == '.'));
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* Source citations go into JSON unescaped: printable ASCII without quotes or backslashes. */
+static bool source_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > 120)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e || s[i] == '"' ||
+		    s[i] == '\\')
+			return false;
+	return true;
+}
+
+static const char *json_literal(struct pd_policy_build *b, const char *s)
+{
+	struct pd_buf buf;
+	pd_buf_init(&buf, 0);
+	if (pd_json_escape(&buf, s, strlen(s)) != 0) {
+		pd_buf_free(&buf);
+		return NULL;
+	}
+	const char *r = pd_arena_strndup(b->arena, buf.data, buf.len);
+	pd_buf_free(&buf);
+	return r;
+}
+
+static int fill_text(struct pd_policy_build *b, struct pd_text *t, const char *en, const char *zh)
+{
+	t->en = en;
+	t->zh = zh;
+	t->en_json = en ? json_literal(b, en) : NULL;
+	t->zh_json = zh ? json_literal(b, zh) : NULL;
+	return (en && !t->en_json) || (zh && !t->zh_json) ? -1 : 0;
+}
+
+/* Compiles the expression in a scalar node; reports and returns NULL on error. */
+static const struct pd_expr *compile_expr(struct pd_policy_build *b, const struct yfile *f,
+					  struct fy_node *n, int want_type, const char *what)
+{
+	size_t len;
+	const char *v = scalar(n, &len);
+	if (!v) {
+		report_at(b, f, n, "%s: expected an expression", what);
+		return NULL;
+	}
+	int line, col;
+	node_mark(n, &line, &col);
+	/* Quoted scalars start one column later. */
+	enum fy_node_style st = fy_node_get_style(n);
+	if (st == FYNS_SINGLE_QUOTED || st == FYNS_DOUBLE_QUOTED)
+		col++;
+	struct pd_expr *e = pd_arena_zalloc(b->arena, sizeof(*e));
+	struct pd_error err;
+	pd_error_clear(&err);
+	if (!e || pd_expr_compile(b, v, len, f->path, line, col, e, &err) != 0) {
+		if (!e)
+			pd_build_report(b, PD_ENOMEM, f->path, line, col, "out of memory");
+		else
+			report_error(b, &err);
+		return NULL;
+	}
+	if (want_type && e->type != want_type) {
+		static const char *names[] = {[PD_T_BOOL] = "a yes/no condition",
+					      [PD_T_INT] = "a number",
+					      [PD_T_DATE] = "a date",
+					      [PD_T_ENUM] = "a word",
+					      [PD_T_STRING] = "a text",
+					      [PD_T_DURATION] = "a duration"};
+		report_at(b, f, n, "%s: expected %s, the expression gives %s", what,
+			  names[want_type], e->type < 7 && names[e->type] ? names[e->type] : "?");
+		return NULL;
+	}
+	return e;
+}
+
+/* ---- materials ---- */
+
+int pd_pack_find_material(const struct pd_pack *p, const char *id, size_t len)
+{
+	for (size_t i = 0; i < p->n_materials; i++)
+		if (strlen(p->materials[i].id) == len && memcmp(p->materials[i].id, id, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int parse_flag(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n,
+		      int8_t *out)
+{
+	if (scalar_is(n, "true") || scalar_is(n, "yes")) {
+		*out = 1;
+		return 0;
+	}
+	if (scalar_is(n, "false") || scalar_is(n, "no")) {
+		*out = 0;
+		return 0;
+	}
+	report_at(b, f, n, "expected true or false");
+	return -1;
+}
+
+static int parse_duration_node(struct pd_policy_build *b, const struct yfile *f,
+			       struct fy_node *n, struct pd_duration *out)
+{
+	size_t len;
+	const char *v = scalar(n, &len);
+	if (!v || pd_duration_parse(v, len, out) != 0) {
+		report_at(b, f, n, "expected a duration such as 30d, 2w, 6m or 1y");
+		return -1;
+	}
+	return 0;
+}
+
+static void load_material(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n)
+{
+	struct pd_pack *p = b->pack;
+	if (!fy_node_is_mapping(n)) {
+		report_at(b, f, n, "a material is a mapping with id, en, zh");
+		return;
+	}
+	struct pd_pmaterial m;
+	memset(&m, 0, sizeof(m));
+	m.layer = p->id;
+	m.file = f->path;
+	int line, col;
+	node_mark(n, &line, &col);
+	m.line = line;
+	const char *en = NULL, *zh = NULL;
+	void *it = NULL;
+	struct fy_node_pair *pair;
+	while ((pair = fy_node_mapping_iterate(n, &it))) {
+		struct fy_node *k = fy_node_pair_key(pair), *v = fy_node_pair_value(pair);
+		if (scalar_is(k, "id")) {
+			size_t len;
+			const char *s = scalar(v, &len);
+			if (!s || !id_ok(s, len, false)) {
+				report_at(b, f, v, "material id must be lowercase letters, digits, _");
+				return;
+			}
+			m.id = dup_scalar(b, v);
+		} else if (scalar_is(k, "en")) {
+			en = dup_scalar(b, v);
+		} else if (scalar_is(k, "zh")) {
+			zh = dup_scalar(b, v);
+		} else if (scalar_is(k, "max_age")) {
+			if (parse_duration_node(b, f, v, &m.max_age) == 0)
+				m.has_max_age = true;
+		} else if (scalar_is(k, "foreign")) {
+			if (!fy_node_is_mapping(v)) {
+				report_at(b, f, v, "foreign: expected notarized/legalized/translated");
+				continue;
+			}
+			void *it2 = NULL;
+			struct fy_node_pair *p2;
+			while ((p2 = fy_node_mapping_iterate(v, &it2))) {
+				struct fy_node *k2 = fy_node_pair_key(p2), *v2 = fy_node_pair_value(p2);
+				if (scalar_is(k2, "notarized"))
+					parse_flag(b, f, v2, &m.foreign_notarized);
+				else if (scalar_is(k2, "legalized"))
+					parse_flag(b, f, v2, &m.foreign_legalized);
+				else if (scalar_is(k2, "translated"))
+					parse_flag(b, f, v2, &m.foreign_translated);
+				else
+					report_at(b, f, k2, "unknown key under foreign (known: "
+							    "notarized, legalized, translated)");
+			}
+		} else if (scalar_is(k, "note")) {
+			/* for policy staff */
+		} else {
+			report_at(b, f, k, "unknown key in a material (known: id, en, zh, max_age, "
+					   "foreign, note)");
+		}
+	}
+	if (!m.id) {
+		report_at(b, f, n, "material without id");
+		return;
+	}
+	if (!en || !zh)
+		report_at(b, f, n, "material %s: missing %s text", m.id, !en ? "en" : "zh");
+	if (fill_text(b, &m.text, en, zh)) {
+		report_at(b, f, n, "out of memory");
+		return;
+	}
+	int existing = pd_pack_find_material(p, m.id, strlen(m.id));
+	if (existing >= 0) {
+		if (strcmp(p->materials[existing].layer, p->id) == 0) {
+			report_at(b, f, n, "material %s defined twice (first at %s:%d)", m.id,
+				  p->materials[existing].file, p->materials[existing].line);
+			return;
+		}
+		p->materials[existing] = m; /* a pack may reword an inherited material */
+		return;
+	}
+	if (p->n_materials == MAX_MATERIALS) {
+		report_at(b, f, n, "more than %d materials", MAX_MATERIALS);
+		return;
+	}
+	p->materials[p->n_materials++] = m;
+}
+
+/* ---- rules ---- */
+
+struct rule_ctx {
+	struct pd_policy_build *b;
+	const struct yfile *f;
+	struct pd_rule *r;
+	bool is_row;
+	const char *en, *zh;
+	/* effect staging */
+	struct pd_requirement reqs[64];
+	int n_reqs;
+	struct pd_pnotice notices[16];
+	int n_notices;
+	struct fy_node *table_node;
+	struct fy_node *first_node;
+	struct fy_node *node; /* the rule's mapping */
+};
+
+typedef void (*key_fn)(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v);
+
+static void k_id(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	size_t len;
+	const char *s = scalar(v, &len);
+	if (!s || !id_ok(s, len, true)) {
+		report_at(rc->b, rc->f, v, "rule id must be lowercase letters, digits, _ - / .");
+		return;
+	}
+	rc->r->local_id = dup_scalar(rc->b, v);
+}
+
+static void k_when(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	rc->r->when = compile_expr(rc->b, rc->f, v, PD_T_BOOL, "when");
+}
+
+static void k_check(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	rc->r->eff.check = compile_expr(rc->b, rc->f, v, PD_T_BOOL, "check");
+}
+
+static void k_deny(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	if (!scalar_is(v, "true")) {
+		report_at(rc->b, rc->f, v, "deny: write `deny: true` (the rule fails when it applies)");
+		return;
+	}
+	struct pd_expr *e = pd_arena_zalloc(rc->b->arena, sizeof(*e));
+	struct pd_error err;
+	int line, col;
+	node_mark(v, &line, &col);
+	if (e && pd_expr_compile(rc->b, "false", 5, rc->f->path, line, col, e, &err) == 0)
+		rc->r->eff.check = e;
+}
+
+static void add_requirement(struct rule_ctx *rc, struct fy_node *n)
+{
+	struct pd_requirement q = {.material = -1, .notarized = -1, .legalized = -1,
+				   .translated = -1};
+	struct fy_node *idn = n;
+	if (fy_node_is_mapping(n)) {
+		idn = NULL;
+		void *it = NULL;
+		struct fy_node_pair *p;
+		while ((p = fy_node_mapping_iterate(n, &it))) {
+			struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+			if (scalar_is(k, "material"))
+				idn = v;
+			else if (scalar_is(k, "max_age")) {
+				if (parse_duration_node(rc->b, rc->f, v, &q.max_age) == 0)
+					q.has_max_age = true;
+			} else if (scalar_is(k, "notarized"))
+				parse_flag(rc->b, rc->f, v, &q.notarized);
+			else if (scalar_is(k, "legalized"))
+				parse_flag(rc->b, rc->f, v, &q.legalized);
+			else if (scalar_is(k, "translated"))
+				parse_flag(rc->b, rc->f, v, &q.translated);
+			else
+				report_at(rc->b, rc->f, k,
+					  "unknown key in require (known: material, max_age, "
+					  "notarized, legalized, translated)");
+		}
+		if (!idn) {
+			report_at(rc->b, rc->f, n, "require: missing material");
+			return;
+		}
+	}
+	size_t len;
+	const char *s = scalar(idn, &len);
+	if (!s) {
+		report_at(rc->b, rc->f, idn, "require: expected a material id");
+		return;
+	}
+	q.material = pd_pack_find_material(rc->b->pack, s, len);
+	if (q.material < 0) {
+		report_at(rc->b, rc->f, idn, "unknown material \"%.*s\"", (int)len, s);
+		return;
+	}
+	if (rc->n_reqs == 64) {
+		report_at(rc->b, rc->f, idn, "too many materials in one rule");
+		return;
+	}
+	rc->reqs[rc->n_reqs++] = q;
+}
+
+static void k_require(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	if (fy_node_is_sequence(v)) {
+		void *it = NULL;
+		struct fy_node *item;
+		while ((item = fy_node_sequence_iterate(v, &it)))
+			add_requirement(rc, item);
+	} else {
+		add_requirement(rc, v);
+	}
+}
+
+static void k_limit(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	if (!fy_node_is_mapping(v)) {
+		report_at(rc->b, rc->f, v,
+			  "limit: expected max_days, valid_until_max or max_visa_validity_days");
+		return;
+	}
+	void *it = NULL;
+	struct fy_node_pair *p;
+	while ((p = fy_node_mapping_iterate(v, &it))) {
+		struct fy_node *k2 = fy_node_pair_key(p), *v2 = fy_node_pair_value(p);
+		if (scalar_is(k2, "max_days")) {
+			size_t len;
+			const char *s = scalar(v2, &len);
+			struct pd_duration d;
+			if (s && pd_duration_parse(s, len, &d) == 0) {
+				/* A bare duration: days counted from the case date. */
+				char buf[32];
+				snprintf(buf, sizeof(buf), "days(%.*s)", (int)len, s);
+				struct pd_expr *e = pd_arena_zalloc(rc->b->arena, sizeof(*e));
+				struct pd_error err;
+				int line, col;
+				node_mark(v2, &line, &col);
+				if (e && pd_expr_compile(rc->b, buf, strlen(buf), rc->f->path, line, col,
+							 e, &err) == 0)
+					rc->r->eff.max_days = e;
+			} else {
+				rc->r->eff.max_days =
+					compile_expr(rc->b, rc->f, v2, PD_T_INT, "limit.max_days");
+			}
+		} else if (scalar_is(k2, "valid_until_max")) {
+			rc->r->eff.valid_until = compile_expr(rc->b, rc->f, v2, PD_T_DATE,
+							      "limit.valid_until_max");
+		} else if (scalar_is(k2, "max_visa_validity_days")) {
+			size_t len;
+			const char *s = scalar(v2, &len);
+			struct pd_duration d;
+			if (s && pd_duration_parse(s, len, &d) == 0) {
+				char buf[32];
+				snprintf(buf, sizeof(buf), "days(%.*s)", (int)len, s);
+				struct pd_expr *e = pd_arena_zalloc(rc->b->arena, sizeof(*e));
+				struct pd_error err;
+				int line, col;
+				node_mark(v2, &line, &col);
+				if (e && pd_expr_compile(rc->b, buf, strlen(buf), rc->f->path, line, col,
+							 e, &err) == 0)
+					rc->r->eff.visa_validity = e;
+			} else {
+				rc->r->eff.visa_validity = compile_expr(
+					rc->b, rc->f, v2, PD_T_INT, "limit.max_visa_validity_days");
+			}
+		} else {
+			report_at(rc->b, rc->f, k2,
+				  "unknown limit (known: max_days, valid_until_max, "
+				  "max_visa_validity_days)");
+		}
+	}
+}
+
+static void k_fee(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	if (!fy_node_is_mapping(v)) {
+		report_at(rc->b, rc->f, v, "fee: expected a mapping with cny");
+		return;
+	}
+	rc->r->eff.has_fee = true;
+	bool has_cny = false;
+	void *it = NULL;
+	struct fy_node_pair *p;
+	while ((p = fy_node_mapping_iterate(v, &it))) {
+		struct fy_node *k2 = fy_node_pair_key(p), *v2 = fy_node_pair_value(p);
+		if (scalar_is(k2, "cny")) {
+			has_cny = true;
+			if (!is_null_node(v2))
+				rc->r->eff.fee_cny = compile_expr(rc->b, rc->f, v2, PD_T_INT, "fee.cny");
+		} else {
+			report_at(rc->b, rc->f, k2,
+				  "unknown key in fee (known: cny; the text is the rule's en/zh)");
+		}
+	}
+	if (!has_cny)
+		report_at(rc->b, rc->f, v, "fee: missing cny (a number, or null when it cannot be told)");
+}
+
+static void k_deposit(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	if (!fy_node_is_mapping(v)) {
+		report_at(rc->b, rc->f, v, "deposit: expected cny and frozen_days");
+		return;
+	}
+	rc->r->eff.has_deposit = true;
+	void *it = NULL;
+	struct fy_node_pair *p;
+	while ((p = fy_node_mapping_iterate(v, &it))) {
+		struct fy_node *k2 = fy_node_pair_key(p), *v2 = fy_node_pair_value(p);
+		if (scalar_is(k2, "cny"))
+			rc->r->eff.deposit_cny = compile_expr(rc->b, rc->f, v2, PD_T_INT, "deposit.cny");
+		else if (scalar_is(k2, "frozen_days"))
+			rc->r->eff.deposit_frozen =
+				compile_expr(rc->b, rc->f, v2, PD_T_INT, "deposit.frozen_days");
+		else
+			report_at(rc->b, rc->f, k2, "unknown key in deposit (known: cny, frozen_days)");
+	}
+	if (!rc->r->eff.deposit_cny)
+		report_at(rc->b, rc->f, v, "deposit: missing cny");
+}
+
+static void k_days(struct rule_ctx *rc, struct fy_node *v, int32_t *out, const char *what)
+{
+	int32_t n;
+	if (parse_int_node(v, &n) != 0 || n > 365) {
+		report_at(rc->b, rc->f, v, "%s: expected a number of working days", what);
+		return;
+	}
+	*out = n;
+}
+
+static void k_processing(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	k_days(rc, v, &rc->r->eff.processing, "processing");
+}
+
+static void k_receipt(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	k_days(rc, v, &rc->r->eff.receipt, "receipt");
+}
+
+static void k_apply_by(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	rc->r->eff.apply_by = compile_expr(rc->b, rc->f, v, PD_T_DATE, "apply_by");
+}
+
+static void k_agent(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	if (scalar_is(v, "allow"))
+		rc->r->eff.agent = AGENT_ALLOW;
+	else if (scalar_is(v, "in_person"))
+		rc->r->eff.agent = AGENT_IN_PERSON;
+	else if (scalar_is(v, "in_person_always"))
+		rc->r->eff.agent = AGENT_IN_PERSON_ALWAYS;
+	else
+		report_at(rc->b, rc->f, v, "agent: expected allow, in_person or in_person_always");
+}
+
+static void add_notice(struct rule_ctx *rc, struct fy_node *n)
+{
+	struct pd_pnotice nt;
+	memset(&nt, 0, sizeof(nt));
+	const char *en = NULL, *zh = NULL;
+	if (fy_node_is_scalar(n)) {
+		size_t len;
+		const char *s = scalar(n, &len);
+		if (!id_ok(s, len, false)) {
+			report_at(rc->b, rc->f, n, "notice id must be lowercase letters, digits, _");
+			return;
+		}
+		nt.id = dup_scalar(rc->b, n);
+		en = rc->en;
+		zh = rc->zh;
+		if (!en || !zh) {
+			/* The rule's texts may come later in the mapping: resolved at the end. */
+			en = zh = NULL;
+		}
+	} else if (fy_node_is_mapping(n)) {
+		void *it = NULL;
+		struct fy_node_pair *p;
+		while ((p = fy_node_mapping_iterate(n, &it))) {
+			struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+			if (scalar_is(k, "id")) {
+				size_t len;
+				const char *s = scalar(v, &len);
+				if (!s || !id_ok(s, len, false))
+					report_at(rc->b, rc->f, v,
+						  "notice id must be lowercase letters, digits, _");
+				else
+					nt.id = dup_scalar(rc->b, v);
+			} else if (scalar_is(k, "en"))
+				en = dup_scalar(rc->b, v);
+			else if (scalar_is(k, "zh"))
+				zh = dup_scalar(rc->b, v);
+			else
+				report_at(rc->b, rc->f, k, "unknown key in notice (known: id, en, zh)");
+		}
+		if (!nt.id) {
+			report_at(rc->b, rc->f, n, "notice without id");
+			return;
+		}
+		if ((en == NULL) != (zh == NULL)) {
+			report_at(rc->b, rc->f, n, "notice %s: missing %s text", nt.id,
+				  !en ? "en" : "zh");
+			return;
+		}
+		/* Without texts of its own, a notice says what its rule says. */
+	} else {
+		report_at(rc->b, rc->f, n, "notice: expected an id or {id, en, zh}");
+		return;
+	}
+	if (rc->n_notices == 16) {
+		report_at(rc->b, rc->f, n, "too many notices in one rule");
+		return;
+	}
+	if (en && zh)
+		fill_text(rc->b, &nt.text, en, zh);
+	rc->notices[rc->n_notices++] = nt;
+}
+
+static void k_notice(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	if (fy_node_is_sequence(v)) {
+		void *it = NULL;
+		struct fy_node *item;
+		while ((item = fy_node_sequence_iterate(v, &it)))
+			add_notice(rc, item);
+	} else {
+		add_notice(rc, v);
+	}
+}
+
+static void k_source(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	size_t len;
+	const char *s = scalar(v, &len);
+	if (!s || !source_ok(s, len)) {
+		report_at(rc->b, rc->f, v,
+			  "source: expected a citation such as \"003 6.2(7)\" (printable ASCII, "
+			  "no quotes)");
+		return;
+	}
+	const struct pd_pack *p = rc->b->pack;
+	bool declared = false;
+	for (size_t i = 0; i < p->n_sources && !declared; i++) {
+		size_t n = strlen(p->sources[i]);
+		declared = len >= n && memcmp(s, p->sources[i], n) == 0 &&
+			   (len == n || s[n] == ' ' || s[n] == ',');
+	}
+	if (!declared)
+		report_at(rc->b, rc->f, v,
+			  "source \"%.*s\" does not start with a source the pack declares in "
+			  "pack.yaml",
+			  (int)len, s);
+	rc->r->origin.source = dup_scalar(rc->b, v);
+}
+
+static void k_en(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	rc->en = dup_scalar(rc->b, v);
+	if (!rc->en || !*rc->en)
+		report_at(rc->b, rc->f, v, "en: expected a text");
+}
+
+static void k_zh(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	rc->zh = dup_scalar(rc->b, v);
+	if (!rc->zh || !*rc->zh)
+		report_at(rc->b, rc->f, v, "zh: expected a text");
+}
+
+static void k_note(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+}
+
+static void k_table(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	rc->table_node = v;
+}
+
+static void k_first(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	rc->first_node = v;
+}
+
+static const struct {
+	const char *key;
+	key_fn fn;
+	bool rule_only; /* not allowed in a table row */
+} rule_keys[] = {
+	{"id", k_id, false},
+	{"when", k_when, false},
+	{"check", k_check, false},
+	{"deny", k_deny, false},
+	{"require", k_require, false},
+	{"limit", k_limit, false},
+	{"fee", k_fee, false},
+	{"deposit", k_deposit, false},
+	{"processing", k_processing, false},
+	{"receipt", k_receipt, false},
+	{"apply_by", k_apply_by, false},
+	{"agent", k_agent, false},
+	{"notice", k_notice, false},
+	{"source", k_source, false},
+	{"en", k_en, false},
+	{"zh", k_zh, false},
+	{"note", k_note, false},
+	{"table", k_table, true},
+	{"first", k_first, true},
+};
+#define N_RULE_KEYS (sizeof(rule_keys) / sizeof(rule_keys[0]))
+
+static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n,
+			struct pd_rule *r, const struct pd_rule *parent, const char *row_key,
+			int row_index);
+
+static void finish_effects(struct rule_ctx *rc)
+{
+	struct pd_rule *r = rc->r;
+	if (rc->n_reqs) {
+		struct pd_requirement *q =
+			pd_arena_alloc(rc->b->arena, sizeof(*q) * (size_t)rc->n_reqs);
+		if (q) {
+			memcpy(q, rc->reqs, sizeof(*q) * (size_t)rc->n_reqs);
+			r->eff.requires = q;
+			r->eff.n_requires = (uint16_t)rc->n_reqs;
+		}
+	}
+	if (rc->n_notices) {
+		struct pd_pnotice *q =
+			pd_arena_alloc(rc->b->arena, sizeof(*q) * (size_t)rc->n_notices);
+		if (q) {
+			for (int i = 0; i < rc->n_notices; i++) {
+				q[i] = rc->notices[i];
+				if (!q[i].text.en) /* notice: ID takes the rule's (or row's) text */
+					q[i].text = r->text;
+			}
+			r->eff.notices = q;
+			r->eff.n_notices = (uint16_t)rc->n_notices;
+		}
+	}
+}
+
+static void compile_table(struct rule_ctx *rc)
+{
+	struct pd_policy_build *b = rc->b;
+	struct pd_rule *r = rc->r;
+	struct fy_node *t = rc->table_node;
+	struct fy_node *keyn = NULL, *rowsn = NULL;
+	if (!fy_node_is_mapping(t)) {
+		report_at(b, rc->f, t, "table: expected key and rows");
+		return;
+	}
+	void *it = NULL;
+	struct fy_node_pair *p;
+	while ((p = fy_node_mapping_iterate(t, &it))) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		if (scalar_is(k, "key"))
+			keyn = v;
+		else if (scalar_is(k, "rows"))
+			rowsn = v;
+		else
+			report_at(b, rc->f, k, "unknown key in table (known: key, rows)");
+	}
+	size_t len;
+	const char *ks = scalar(keyn, &len);
+	if (!ks) {
+		report_at(b, rc->f, t, "table: missing key (a fact path)");
+		return;
+	}
+	r->key_fact = pd_fact_find(ks, len);
+	if (r->key_fact < 0) {
+		report_at(b, rc->f, keyn, "table key: unknown fact `%.*s`", (int)len, ks);
+		return;
+	}
+	int ftype = pd_facts[r->key_fact].type;
+	if (ftype != PD_T_ENUM && ftype != PD_T_STRING && ftype != PD_T_BOOL) {
+		report_at(b, rc->f, keyn, "table key must be a word, text or yes/no fact");
+		return;
+	}
+	if (!rowsn || !fy_node_is_mapping(rowsn)) {
+		report_at(b, rc->f, t, "table: rows must be a mapping of key value to row");
+		return;
+	}
+	int n = fy_node_mapping_item_count(rowsn);
+	struct pd_rule *rows = pd_arena_zalloc(b->arena, sizeof(*rows) * (size_t)(n > 0 ? n : 1));
+	if (!rows)
+		return;
+	for (int i = 0; i < 64; i++)
+		r->row_by_enum[i] = -1;
+	int i = 0;
+	it = NULL;
+	while ((p = fy_node_mapping_iterate(rowsn, &it))) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = scalar(k, &len);
+		if (!key) {
+			report_at(b, rc->f, k, "row key must be a value");
+			continue;
+		}
+		if (ftype == PD_T_ENUM) {
+			int idx = pd_vocab_find((enum pd_vocab_id)pd_facts[r->key_fact].vocab, key, len);
+			if (idx < 0) {
+				report_at(b, rc->f, k, "\"%.*s\" is not a value of %s", (int)len, key,
+					  pd_facts[r->key_fact].path);
+				continue;
+			}
+			if (r->row_by_enum[idx] >= 0) {
+				report_at(b, rc->f, k, "row \"%.*s\" given twice", (int)len, key);
+				continue;
+			}
+			r->row_by_enum[idx] = (int16_t)i;
+		} else if (ftype == PD_T_BOOL) {
+			if (!(len == 4 && !memcmp(key, "true", 4)) &&
+			    !(len == 5 && !memcmp(key, "false", 5))) {
+				report_at(b, rc->f, k, "rows of a yes/no key are true and false");
+				continue;
+			}
+			r->row_by_enum[len == 4 ? 1 : 0] = (int16_t)i;
+		}
+		char keybuf[64];
+		snprintf(keybuf, sizeof(keybuf), "%.*s", (int)len, key);
+		if (compile_rule(b, rc->f, v, &rows[i], r, keybuf, i) == 0)
+			i++;
+	}
+	r->rows = rows;
+	r->n_rows = (uint16_t)i;
+	r->table = TABLE_KEYED;
+}
+
+static void compile_first(struct rule_ctx *rc)
+{
+	struct pd_policy_build *b = rc->b;
+	struct pd_rule *r = rc->r;
+	struct fy_node *t = rc->first_node;
+	if (!fy_node_is_sequence(t)) {
+		report_at(b, rc->f, t, "first: expected a list of rows, each with when");
+		return;
+	}
+	int n = fy_node_sequence_item_count(t);
+	struct pd_rule *rows = pd_arena_zalloc(b->arena, sizeof(*rows) * (size_t)(n > 0 ? n : 1));
+	if (!rows)
+		return;
+	int i = 0;
+	void *it = NULL;
+	struct fy_node *item;
+	while ((item = fy_node_sequence_iterate(t, &it))) {
+		if (compile_rule(b, rc->f, item, &rows[i], r, NULL, i) == 0)
+			i++;
+	}
+	r->rows = rows;
+	r->n_rows = (uint16_t)i;
+	r->table = TABLE_FIRST;
+}
+
+/*
+ * Compiles one rule (parent NULL) or one row of a table (parent set).  A row
+ * inherits its rule's source and texts when it has none of its own.
+ */
+static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n,
+			struct pd_rule *r, const struct pd_rule *parent, const char *row_key,
+			int row_index)
+{
+	int errors_before = b->n_errors;
+	memset(r, 0, sizeof(*r));
+	r->eff.processing = -1;
+	r->eff.receipt = -1;
+	r->key_fact = -1;
+	r->file = f->path;
+	int line, col;
+	node_mark(n, &line, &col);
+	r->line = line;
+	r->origin.layer = b->pack->id;
+	if (!fy_node_is_mapping(n)) {
+		report_at(b, f, n, parent ? "a table row is a mapping of effects"
+					  : "a rule is a mapping with id, when, effects, source, en, zh");
+		return -1;
+	}
+	struct rule_ctx rc;
+	memset(&rc, 0, sizeof(rc));
+	rc.b = b;
+	rc.f = f;
+	rc.r = r;
+	rc.is_row = parent != NULL;
+	rc.node = n;
+	void *it = NULL;
+	struct fy_node_pair *p;
+	while ((p = fy_node_mapping_iterate(n, &it))) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		size_t i;
+		for (i = 0; i < N_RULE_KEYS; i++)
+			if (scalar_is(k, rule_keys[i].key))
+				break;
+		if (i == N_RULE_KEYS || (parent && rule_keys[i].rule_only) ||
+		    (parent && row_key && rule_keys[i].fn == k_id)) {
+			size_t len;
+			const char *ks = scalar(k, &len);
+			report_at(b, f, k,
+				  "unknown key `%.*s` in a %s (known: id, when, check, deny, require, "
+				  "limit, fee, deposit, processing, receipt, apply_by, agent, notice, "
+				  "source, en, zh, note%s)",
+				  (int)(ks ? len : 1), ks ? ks : "?", parent ? "row" : "rule",
+				  parent ? "" : ", table, first");
+			continue;
+		}
+		rule_keys[i].fn(&rc, k, v);
+	}
+
+	if (parent) {
+		char idbuf[256];
+		const char *rid = r->local_id;
+		if (row_key)
+			snprintf(idbuf, sizeof(idbuf), "%s[%s]", parent->id, row_key);
+		else if (rid)
+			snprintf(idbuf, sizeof(idbuf), "%s[%s]", parent->id, rid);
+		else
+			snprintf(idbuf, sizeof(idbuf), "%s[%d]", parent->id, row_index + 1);
+		r->id = pd_arena_strndup(b->arena, idbuf, strlen(idbuf));
+		r->local_id = r->id;
+		r->row_key = row_key ? pd_arena_strndup(b->arena, row_key, strlen(row_key)) : NULL;
+		if (!r->origin.source)
+			r->origin.source = parent->origin.source;
+		if (!rc.en)
+			rc.en = parent->text.en;
+		if (!rc.zh)
+			rc.zh = parent->text.zh;
+		if (!parent->origin.source && !r->origin.source)
+			report_at(b, f, n, "row %s: missing source", r->id);
+	} else {
+		if (!r->local_id) {
+			report_at(b, f, n, "rule without id");
+			return -1;
+		}
+		char idbuf[256];
+		snprintf(idbuf, sizeof(idbuf), "%s/%s", b->pack->id, r->local_id);
+		r->id = pd_arena_strndup(b->arena, idbuf, strlen(idbuf));
+		if (!r->origin.source && !(rc.table_node || rc.first_node))
+			report_at(b, f, n, "rule %s: missing source", r->local_id);
+		if (!rc.en || !rc.zh)
+			report_at(b, f, n, "rule %s: missing %s text", r->local_id,
+				  !rc.en ? "en" : "zh");
+	}
+	r->origin.rule = r->id;
+	if (rc.en && rc.zh) {
+		fill_text(b, &r->text, rc.en, rc.zh);
+		r->has_text = true;
+	}
+	finish_effects(&rc);
+	for (uint16_t i = 0; i < r->eff.n_notices; i++)
+		if (!r->eff.notices[i].text.en)
+			report_at(b, f, n, "notice %s needs en and zh (its own or the rule's)",
+				  r->eff.notices[i].id);
+	if (rc.table_node && rc.first_node)
+		report_at(b, f, n, "a rule has either table or first, not both");
+	else if (rc.table_node)
+		compile_table(&rc);
+	else if (rc.first_node)
+		compile_first(&rc);
+	if (!parent && r->table && !r->origin.source)
+		for (uint16_t i = 0; i < r->n_rows; i++)
+			if (!r->rows[i].origin.source)
+				report_at(b, f, n, "rule %s: row %s has no source", r->local_id,
+					  r->rows[i].id);
+	return b->n_errors > errors_before ? -1 : 0;
+}
+
+/* ---- conflicts ---- */
+
+static const char *text_of(struct pd_policy_build *b, const struct yfile *f, struct fy_node *v,
+			   const char *lang)
+{
+	if (!fy_node_is_mapping(v)) {
+		report_at(b, f, v, "expected a mapping with en and zh");
+		return NULL;
+	}
+	struct fy_node *t = fy_node_mapping_lookup_by_string(v, lang, strlen(lang));
+	if (!t) {
+		report_at(b, f, v, "missing %s text", lang);
+		return NULL;
+	}
+	return dup_scalar(b, t);
+}
+
+static void load_conflict(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n)
+{
+	struct pd_pack *p = b->pack;
+	if (!fy_node_is_mapping(n)) {
+		report_at(b, f, n, "a conflict is a mapping with id, topic, sources, choice");
+		return;
+	}
+	struct pd_conflict c;
+	memset(&c, 0, sizeof(c));
+	c.info.layer = p->id;
+	void *it = NULL;
+	struct fy_node_pair *pair;
+	while ((pair = fy_node_mapping_iterate(n, &it))) {
+		struct fy_node *k = fy_node_pair_key(pair), *v = fy_node_pair_value(pair);
+		if (scalar_is(k, "id"))
+			c.info.id = dup_scalar(b, v);
+		else if (scalar_is(k, "topic")) {
+			c.info.topic_en = text_of(b, f, v, "en");
+			c.info.topic_zh = text_of(b, f, v, "zh");
+		} else if (scalar_is(k, "sources"))
+			c.info.sources = dup_scalar(b, v);
+		else if (scalar_is(k, "choice")) {
+			c.info.choice_en = text_of(b, f, v, "en");
+			c.info.choice_zh = text_of(b, f, v, "zh");
+		} else
+			report_at(b, f, k, "unknown key in a conflict (known: id, topic, sources, "
+					   "choice)");
+	}
+	if (!c.info.id || !c.info.topic_en || !c.info.choice_en || !c.info.sources) {
+		report_at(b, f, n, "conflict: id, topic, sources and choice are all required");
+		return;
+	}
+	struct pd_conflict *grown =
+		pd_arena_alloc(b->arena, sizeof(*grown) * (p->n_conflicts + 1));
+	if (!grown)
+		return;
+	if (p->n_conflicts)
+		memcpy(grown, p->conflicts, sizeof(*grown) * p->n_conflicts);
+	grown[p->n_conflicts++] = c;
+	p->conflicts = grown;
+}
+
+/* ---- packs ---- */
+
+struct pack_src {
+	char *dir;  /* full path */
+	char *name; /* folder name */
+	struct yfile pack_file;
+	struct yfile files[MAX_FILES];
+	int n_files;
+	char *id, *jurisdiction, *extends;
+	struct pd_pack *pack;
+	int state; /* 0 new, 1 compiling, 2 done, 3 failed */
+	struct fy_node *drop;
+};
+
+static int read_yaml(struct pd_policy_build *b, const char *path, const char *shown,
+		     struct yfile *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->path = pd_arena_strndup(b->arena, shown, strlen(shown));
+	struct pd_buf buf;
+	pd_buf_init(&buf, 4u << 20);
+	struct pd_error err;
+	pd_error_clear(&err);
+	if (pd_buf_read_file(&buf, path, &err) != 0) {
+		pd_build_report(b, PD_EPOLICY, shown, 0, 0, "%s", err.message);
+		pd_buf_free(&buf);
+		return -1;
+	}
+	size_t bad = pd_utf8_check(buf.data, buf.len);
+	if (bad != buf.len) {
+		int line = 1, col = 1;
+		for (size_t i = 0; i < bad; i++) {
+			if (buf.data[i] == '\n') {
+				line++;
+				col = 1;
+			} else if (((unsigned char)buf.data[i] & 0xC0) != 0x80) {
+				col++;
+			}
+		}
+		pd_build_report(b, PD_EPOLICY, shown, line, col, "invalid UTF-8");
+		pd_buf_free(&buf);
+		return -1;
+	}
+	out->bytes = buf.data;
+	out->len = buf.len;
+
+	struct fy_diag_cfg dcfg;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = NULL;
+	dcfg.colorize = false;
+	struct fy_diag *diag = fy_diag_create(&dcfg);
+	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG, .diag = diag};
+	out->doc = fy_document_build_from_string(&cfg, out->bytes, out->len);
+	if (!out->doc || fy_document_get_diag(out->doc) == NULL || !fy_document_root(out->doc)) {
+		bool reported = false;
+		if (diag) {
+			void *it = NULL;
+			struct fy_diag_error *de;
+			while ((de = fy_diag_errors_iterate(diag, &it)) && !reported) {
+				pd_build_report(b, PD_EPOLICY, shown, de->line + 1, de->column + 1,
+						"YAML: %s", de->msg);
+				reported = true;
+			}
+		}
+		if (out->doc && !fy_document_root(out->doc) && !reported) {
+			pd_build_report(b, PD_EPOLICY, shown, 1, 1, "empty file");
+			reported = true;
+		}
+		if (!reported)
+			pd_build_report(b, PD_EPOLICY, shown, 0, 0, "YAML: cannot parse");
+		if (out->doc)
+			fy_document_destroy(out->doc);
+		out->doc = NULL;
+		if (diag)
+			fy_diag_destroy(diag);
+		return -1;
+	}
+	if (diag)
+		fy_diag_destroy(diag);
+	return 0;
+}
+
+static int read_pack_dir(struct pd_policy_build *b, const char *root, const char *name,
+			 struct pack_src *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+	size_t dl = strlen(root) + strlen(name) + 2;
+	ps->dir = pd_arena_alloc(b->arena, dl);
+	snprintf(ps->dir, dl, "%s/%s", root, name);
+	ps->name = pd_arena_strndup(b->arena, name, strlen(name));
+	char path[4096], shown[512];
+	snprintf(path, sizeof(path), "%s/pack.yaml", ps->dir);
+	snprintf(shown, sizeof(shown), "policy/%s/pack.yaml", name);
+	if (read_yaml(b, path, shown, &ps->pack_file) != 0)
+		return -1;
+
+	struct dirent **list = NULL;
+	int n = scandir(ps->dir, &list, NULL, alphasort);
+	if (n < 0) {
+		pd_build_report(b, PD_EPOLICY, shown, 0, 0, "cannot list %s: %s", ps->dir,
+				strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *fn = list[i]->d_name;
+		size_t fl = strlen(fn);
+		if (fl > 5 && strcmp(fn + fl - 5, ".yaml") == 0 && strcmp(fn, "pack.yaml") != 0) {
+			if (ps->n_files == MAX_FILES) {
+				pd_build_report(b, PD_EPOLICY, shown, 0, 0, "more than %d files",
+						MAX_FILES);
+			} else {
+				snprintf(path, sizeof(path), "%s/%s", ps->dir, fn);
+				snprintf(shown, sizeof(shown), "policy/%s/%s", name, fn);
+				if (read_yaml(b, path, shown, &ps->files[ps->n_files]) == 0)
+					ps->n_files++;
+			}
+		}
+		free(list[i]);
+	}
+	free(list);
+	return 0;
+}
+
+static int parse_date_node(struct pd_policy_build *b, const struct yfile *f, struct fy_node *v,
+			   pd_date *out)
+{
+	size_t len;
+	const char *s = scalar(v, &len);
+	if (is_null_node(v)) {
+		*out = PD_DATE_NONE;
+		return 0;
+	}
+	if (!s || pd_date_parse(s, len, out) != 0) {
+		report_at(b, f, v, "expected a date YYYY-MM-DD");
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads pack.yaml's header fields (before any compiling). */
+static void read_pack_header(struct pd_policy_build *b, struct pack_src *ps)
+{
+	struct yfile *f = &ps->pack_file;
+	struct fy_node *root = fy_document_root(f->doc);
+	struct pd_pack *p = pd_arena_zalloc(b->arena, sizeof(*p));
+	ps->pack = p;
+	p->from = p->to = PD_DATE_NONE;
+	p->dir = ps->dir;
+	if (!fy_node_is_mapping(root)) {
+		report_at(b, f, root, "pack.yaml: expected a mapping with id, jurisdiction, title");
+		return;
+	}
+	void *it = NULL;
+	struct fy_node_pair *pair;
+	const char *sources[64];
+	size_t n_sources = 0;
+	while ((pair = fy_node_mapping_iterate(root, &it))) {
+		struct fy_node *k = fy_node_pair_key(pair), *v = fy_node_pair_value(pair);
+		if (scalar_is(k, "id")) {
+			size_t len;
+			const char *s = scalar(v, &len);
+			if (!s || !id_ok(s, len, false))
+				report_at(b, f, v, "pack id must be lowercase letters, digits, _ -");
+			else
+				ps->id = dup_scalar(b, v);
+		} else if (scalar_is(k, "jurisdiction")) {
+			ps->jurisdiction = dup_scalar(b, v);
+		} else if (scalar_is(k, "title")) {
+			p->title_en = text_of(b, f, v, "en");
+			p->title_zh = text_of(b, f, v, "zh");
+		} else if (scalar_is(k, "extends")) {
+			ps->extends = dup_scalar(b, v);
+		} else if (scalar_is(k, "effective")) {
+			if (!fy_node_is_mapping(v)) {
+				report_at(b, f, v, "effective: expected from and to");
+				continue;
+			}
+			void *it2 = NULL;
+			struct fy_node_pair *p2;
+			while ((p2 = fy_node_mapping_iterate(v, &it2))) {
+				struct fy_node *k2 = fy_node_pair_key(p2), *v2 = fy_node_pair_value(p2);
+				if (scalar_is(k2, "from"))
+					parse_date_node(b, f, v2, &p->from);
+				else if (scalar_is(k2, "to"))
+					parse_date_node(b, f, v2, &p->to);
+				else
+					report_at(b, f, k2, "unknown key in effective (known: from, to)");
+			}
+		} else if (scalar_is(k, "sources")) {
+			if (!fy_node_is_sequence(v)) {
+				report_at(b, f, v, "sources: expected a list");
+				continue;
+			}
+			void *it2 = NULL;
+			struct fy_node *item;
+			while ((item = fy_node_sequence_iterate(v, &it2))) {
+				struct fy_node *idn = fy_node_is_mapping(item)
+							      ? fy_node_mapping_lookup_by_string(
+									item, "id", 2)
+							      : NULL;
+				if (!idn || !scalar(idn, &(size_t){0})) {
+					report_at(b, f, item, "a source needs an id (\"003\", \"Law\")");
+					continue;
+				}
+				void *it3 = NULL;
+				struct fy_node_pair *p3;
+				while ((p3 = fy_node_mapping_iterate(item, &it3))) {
+					struct fy_node *k3 = fy_node_pair_key(p3);
+					if (!scalar_is(k3, "id") && !scalar_is(k3, "title") &&
+					    !scalar_is(k3, "file") && !scalar_is(k3, "date"))
+						report_at(b, f, k3, "unknown key in a source (known: id, "
+								    "title, file, date)");
+				}
+				if (n_sources < 64)
+					sources[n_sources++] = dup_scalar(b, idn);
+			}
+		} else if (scalar_is(k, "drop")) {
+			ps->drop = v;
+		} else if (scalar_is(k, "note")) {
+		} else {
+			report_at(b, f, k, "unknown key in pack.yaml (known: id, jurisdiction, title, "
+					   "extends, effective, sources, drop, note)");
+		}
+	}
+	if (!ps->id)
+		report_at(b, f, root, "pack.yaml: missing id");
+	else if (strcmp(ps->id, ps->name) != 0)
+		report_at(b, f, root, "pack id %s differs from its folder name %s", ps->id,
+			  ps->name);
+	if (!ps->jurisdiction)
+		ps->jurisdiction = ps->id;
+	if (!p->title_en || !p->title_zh)
+		report_at(b, f, root, "pack.yaml: title needs en and zh");
+	if (p->from != PD_DATE_NONE && p->to != PD_DATE_NONE && p->to < p->from)
+		report_at(b, f, root, "effective: `to` is before `from`");
+	p->id = ps->id ? ps->id : ps->name;
+	p->jurisdiction = ps->jurisdiction;
+	p->extends_id = ps->extends;
+	p->sources = pd_arena_alloc(b->arena, sizeof(char *) * (n_sources + 1));
+	if (p->sources) {
+		memcpy(p->sources, sources, sizeof(char *) * n_sources);
+		p->n_sources = n_sources;
+	}
+}
+
+static struct pack_src *find_src(struct pack_src *srcs, int n, const char *id)
+{
+	for (int i = 0; i < n; i++)
+		if (srcs[i].id && strcmp(srcs[i].id, id) == 0)
+			return &srcs[i];
+	return NULL;
+}
+
+static void hash_update_str(crypto_generichash_state *st, const char *s, size_t len)
+{
+	uint64_t n = len;
+	crypto_generichash_update(st, (const unsigned char *)&n, sizeof(n));
+	crypto_generichash_update(st, (const unsigned char *)s, len);
+}
+
+static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_srcs,
+			struct pack_src *ps, int depth)
+{
+	if (ps->state == 2)
+		return 0;
+	if (ps->state == 3)
+		return -1;
+	struct pd_pack *p = ps->pack;
+	if (ps->state == 1 || depth > MAX_PACKS) {
+		report_at(b, &ps->pack_file, fy_document_root(ps->pack_file.doc),
+			  "pack %s extends itself through a cycle", p->id);
+		ps->state = 3;
+		return -1;
+	}
+	ps->state = 1;
+	const struct pd_pack *parent = NULL;
+	if (ps->extends) {
+		struct pack_src *pp = find_src(srcs, n_srcs, ps->extends);
+		struct fy_node *root = fy_document_root(ps->pack_file.doc);
+		struct fy_node *en = root ? fy_node_mapping_lookup_by_string(root, "extends", 7)
+					  : NULL;
+		if (!pp) {
+			report_at(b, &ps->pack_file, en, "extends: no pack named %s", ps->extends);
+			ps->state = 3;
+			return -1;
+		}
+		if (compile_pack(b, srcs, n_srcs, pp, depth + 1) != 0) {
+			ps->state = 3;
+			return -1;
+		}
+		parent = pp->pack;
+		p->parent = parent;
+		/* Inherit the parent's source prefixes too. */
+		const char **s = pd_arena_alloc(b->arena, sizeof(char *) *
+							      (p->n_sources + parent->n_sources + 1));
+		if (s) {
+			memcpy(s, p->sources, sizeof(char *) * p->n_sources);
+			memcpy(s + p->n_sources, parent->sources, sizeof(char *) * parent->n_sources);
+			p->sources = s;
+			p->n_sources += parent->n_sources;
+		}
+	}
+	b->pack = p;
+
+	/* Materials: inherited first, then this pack's (all files, before any rule). */
+	p->materials = pd_arena_zalloc(b->arena, sizeof(struct pd_pmaterial) * MAX_MATERIALS);
+	if (!p->materials)
+		return -1;
+	if (parent) {
+		memcpy(p->materials, parent->materials,
+		       sizeof(struct pd_pmaterial) * parent->n_materials);
+		p->n_materials = parent->n_materials;
+		if (parent->n_conflicts) {
+			p->conflicts = pd_arena_alloc(b->arena, sizeof(struct pd_conflict) *
+									parent->n_conflicts);
+			if (p->conflicts) {
+				memcpy(p->conflicts, parent->conflicts,
+				       sizeof(struct pd_conflict) * parent->n_conflicts);
+				p->n_conflicts = parent->n_conflicts;
+			}
+		}
+	}
+	for (int i = 0; i < ps->n_files; i++) {
+		struct yfile *f = &ps->files[i];
+		struct fy_node *root = fy_document_root(f->doc);
+		if (!fy_node_is_mapping(root))
+			continue;
+		void *it = NULL;
+		struct fy_node_pair *pair;
+		while ((pair = fy_node_mapping_iterate(root, &it))) {
+			struct fy_node *k = fy_node_pair_key(pair), *v = fy_node_pair_value(pair);
+			if (scalar_is(k, "materials")) {
+				if (!fy_node_is_sequence(v)) {
+					report_at(b, f, v, "materials: expected a list");
+					continue;
+				}
+				void *it2 = NULL;
+				struct fy_node *item;
+				while ((item = fy_node_sequence_iterate(v, &it2)))
+					load_material(b, f, item);
+			} else if (scalar_is(k, "conflicts")) {
+				if (!fy_node_is_sequence(v)) {
+					report_at(b, f, v, "conflicts: expected a list");
+					continue;
+				}
+				void *it2 = NULL;
+				struct fy_node *item;
+				while ((item = fy_node_sequence_iterate(v, &it2)))
+					load_conflict(b, f, item);
+			} else if (!scalar_is(k, "rules")) {
+				report_at(b, f, k, "unknown top-level key (known: materials, rules, "
+						   "conflicts)");
+			}
+		}
+	}
+
+	/* Rules: this pack's own. */
+	struct pd_rule *own = pd_arena_zalloc(b->arena, sizeof(struct pd_rule) * MAX_RULES);
+	size_t n_own = 0;
+	if (!own)
+		return -1;
+	for (int i = 0; i < ps->n_files; i++) {
+		struct yfile *f = &ps->files[i];
+		struct fy_node *root = fy_document_root(f->doc);
+		struct fy_node *seq = root;
+		if (fy_node_is_mapping(root))
+			seq = fy_node_mapping_lookup_by_string(root, "rules", 5);
+		if (!seq)
+			continue;
+		if (!fy_node_is_sequence(seq)) {
+			report_at(b, f, seq, "rules: expected a list of rules");
+			continue;
+		}
+		void *it = NULL;
+		struct fy_node *item;
+		while ((item = fy_node_sequence_iterate(seq, &it))) {
+			if (n_own == MAX_RULES) {
+				report_at(b, f, item, "more than %d rules", MAX_RULES);
+				break;
+			}
+			if (compile_rule(b, f, item, &own[n_own], NULL, NULL, 0) != 0)
+				continue;
+			for (size_t j = 0; j < n_own; j++)
+				if (strcmp(own[j].local_id, own[n_own].local_id) == 0) {
+					report_at(b, f, item, "duplicate rule id %s (first at %s:%d)",
+						  own[n_own].local_id, own[j].file, own[j].line);
+					break;
+				}
+			n_own++;
+		}
+	}
+
+	/* Assemble: the parent's rules (replaced or dropped), then new ones. */
+	size_t cap = (parent ? parent->n_rules : 0) + n_own;
+	const struct pd_rule **rules = pd_arena_alloc(b->arena, sizeof(*rules) * (cap + 1));
+	bool *used = calloc(n_own + 1, sizeof(bool));
+	if (!rules || !used) {
+		free(used);
+		return -1;
+	}
+	size_t n = 0;
+	if (parent) {
+		for (size_t i = 0; i < parent->n_rules; i++) {
+			const struct pd_rule *pr = parent->rules[i];
+			bool dropped = false;
+			if (ps->drop && fy_node_is_sequence(ps->drop)) {
+				void *it = NULL;
+				struct fy_node *d;
+				while ((d = fy_node_sequence_iterate(ps->drop, &it)))
+					if (scalar_is(d, pr->local_id))
+						dropped = true;
+			}
+			if (dropped)
+				continue;
+			const struct pd_rule *use = pr;
+			for (size_t j = 0; j < n_own; j++)
+				if (!used[j] && strcmp(own[j].local_id, pr->local_id) == 0) {
+					used[j] = true;
+					own[j].origin.replaces = pr->origin.layer;
+					for (uint16_t r = 0; r < own[j].n_rows; r++)
+						((struct pd_rule *)own[j].rows)[r].origin.replaces =
+							pr->origin.layer;
+					use = &own[j];
+					break;
+				}
+			rules[n++] = use;
+		}
+		if (ps->drop) {
+			if (!fy_node_is_sequence(ps->drop)) {
+				report_at(b, &ps->pack_file, ps->drop, "drop: expected a list of rule ids");
+			} else {
+				void *it = NULL;
+				struct fy_node *d;
+				while ((d = fy_node_sequence_iterate(ps->drop, &it))) {
+					bool found = false;
+					for (size_t i = 0; i < parent->n_rules && !found; i++)
+						found = scalar_is(d, parent->rules[i]->local_id);
+					if (!found)
+						report_at(b, &ps->pack_file, d,
+							  "drop: %s inherits no such rule", p->id);
+				}
+			}
+		}
+	} else if (ps->drop) {
+		report_at(b, &ps->pack_file, ps->drop, "drop: the pack extends nothing");
+	}
+	for (size_t j = 0; j < n_own; j++)
+		if (!used[j])
+			rules[n++] = &own[j];
+	free(used);
+	p->rules = rules;
+	p->n_rules = n;
+
+	/* Version: this pack's files and its parent's version. */
+	crypto_generichash_state st;
+	unsigned char h[8];
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	if (parent)
+		hash_update_str(&st, parent->version, strlen(parent->version));
+	hash_update_str(&st, ps->pack_file.bytes, ps->pack_file.len);
+	for (int i = 0; i < ps->n_files; i++) {
+		hash_update_str(&st, ps->files[i].path, strlen(ps->files[i].path));
+		hash_update_str(&st, ps->files[i].bytes, ps->files[i].len);
+	}
+	crypto_generichash_final(&st, h, sizeof(h));
+	for (int i = 0; i < 8; i++)
+		snprintf(p->version + 2 * i, 3, "%02x", h[i]);
+	ps->state = 2;
+	return 0;
+}
+
+int pd_policy_load(const char *dir, struct pd_policy **out, struct pd_diags *diags,
+		   struct pd_error *err)
+{
+	*out = NULL;
+	if (sodium_init() < 0)
+		return pd_error_set(err, PD_EINTERNAL, "libsodium failed to initialise");
+	struct pd_policy *pol = calloc(1, sizeof(*pol));
+	struct pack_src *srcs = calloc(MAX_PACKS, sizeof(*srcs));
+	int n_srcs = 0;
+	int rc = 0;
+	if (!pol || !srcs) {
+		free(pol);
+		free(srcs);
+		return pd_error_set(err, PD_ENOMEM, "out of memory loading policy");
+	}
+	pd_arena_init(&pol->arena, 1 << 16, 0);
+	struct pd_error first;
+	pd_error_clear(&first);
+	struct pd_policy_build b = {.pol = pol, .arena = &pol->arena, .diags = diags,
+				    .first = &first};
+	pol->dir = pd_arena_strndup(&pol->arena, dir, strlen(dir));
+
+	struct stat sb;
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		rc = pd_error_at(err, PD_ECONFIG, dir, 0, 0, NULL, "policy directory not found");
+		goto cleanup;
+	}
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/calendar/cn.yaml", dir);
+	struct pd_error cerr;
+	pd_error_clear(&cerr);
+	if (pd_calendar_load(path, &pol->calendar, &cerr) != 0) {
+		cerr.code = PD_EPOLICY;
+		report_error(&b, &cerr);
+	}
+
+	struct dirent **list = NULL;
+	int n = scandir(dir, &list, NULL, alphasort);
+	if (n < 0) {
+		rc = pd_error_at(err, PD_ECONFIG, dir, 0, 0, NULL, "cannot list: %s",
+				 strerror(errno));
+		goto cleanup;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = list[i]->d_name;
+		if (name[0] != '.' && strcmp(name, "calendar") != 0) {
+			snprintf(path, sizeof(path), "%s/%s/pack.yaml", dir, name);
+			if (stat(path, &sb) == 0) {
+				if (n_srcs == MAX_PACKS)
+					pd_build_report(&b, PD_EPOLICY, path, 0, 0, "too many packs");
+				else if (read_pack_dir(&b, dir, name, &srcs[n_srcs]) == 0)
+					n_srcs++;
+			}
+		}
+		free(list[i]);
+	}
+	free(list);
+	if (n_srcs == 0 && b.n_errors == 0)
+		pd_build_report(&b, PD_EPOLICY, dir, 0, 0, "no packs (folders with pack.yaml)");
+
+	for (int i = 0; i < n_srcs; i++)
+		read_pack_header(&b, &srcs[i]);
+	for (int i = 0; i < n_srcs; i++)
+		for (int j = 0; j < i; j++)
+			if (srcs[i].id && srcs[j].id && strcmp(srcs[i].id, srcs[j].id) == 0)
+				report_at(&b, &srcs[i].pack_file, NULL, "two packs with id %s",
+					  srcs[i].id);
+	for (int i = 0; i < n_srcs; i++)
+		compile_pack(&b, srcs, n_srcs, &srcs[i], 0);
+
+	/* Two versions of one jurisdiction must not overlap in time. */
+	for (int i = 0; i < n_srcs; i++)
+		for (int j = 0; j < i; j++) {
+			const struct pd_pack *a = srcs[i].pack, *c = srcs[j].pack;
+			if (!a || !c || strcmp(a->jurisdiction, c->jurisdiction) != 0)
+				continue;
+			pd_date af = a->from == PD_DATE_NONE ? INT32_MIN + 1 : a->from;
+			pd_date at = a->to == PD_DATE_NONE ? INT32_MAX : a->to;
+			pd_date cf = c->from == PD_DATE_NONE ? INT32_MIN + 1 : c->from;
+			pd_date ct = c->to == PD_DATE_NONE ? INT32_MAX : c->to;
+			if (af <= ct && cf <= at)
+				report_at(&b, &srcs[i].pack_file, NULL,
+					  "packs %s and %s both decide %s on the same days", a->id,
+					  c->id, a->jurisdiction);
+		}
+
+	if (b.n_errors) {
+		*err = first;
+		if (!err->code)
+			err->code = PD_EPOLICY;
+		rc = PD_FAIL(PD_EPOLICY);
+		goto cleanup;
+	}
+	pol->packs = pd_arena_alloc(&pol->arena, sizeof(struct pd_pack *) * (size_t)n_srcs);
+	for (int i = 0; i < n_srcs; i++)
+		pol->packs[i] = srcs[i].pack;
+	pol->n_packs = (size_t)n_srcs;
+
+cleanup:
+	for (int i = 0; i < n_srcs; i++) {
+		if (srcs[i].pack_file.doc)
+			fy_document_destroy(srcs[i].pack_file.doc);
+		free(srcs[i].pack_file.bytes);
+		for (int j = 0; j < srcs[i].n_files; j++) {
+			if (srcs[i].files[j].doc)
+				fy_document_destroy(srcs[i].files[j].doc);
+			free(srcs[i].files[j].bytes);
+		}
+	}
+	free(srcs);
+	if (rc) {
+		pd_policy_free(pol);
+		return rc;
+	}
+	*out = pol;
+	return 0;
+}
+
+void pd_policy_free(struct pd_policy *pol)
+{
+	if (!pol)
+		return;
+	pd_calendar_free(pol->calendar);
+	pd_arena_free(&pol->arena);
+	free(pol);
+}

@@ -1,0 +1,158 @@
+/*
+ * policy.c: choosing the pack in force for a case, and read-only views of
+ * the compiled packs for front ends (lint, list, conflicts, coverage).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "policy_int.h"
+
+const struct pd_calendar *pd_policy_calendar(const struct pd_policy *pol)
+{
+	return pol->calendar;
+}
+
+static void range_text(const struct pd_pack *p, char *buf, size_t size)
+{
+	char a[11] = "", b[11] = "";
+	if (p->from != PD_DATE_NONE)
+		pd_date_format(p->from, a);
+	if (p->to != PD_DATE_NONE)
+		pd_date_format(p->to, b);
+	if (p->from != PD_DATE_NONE && p->to != PD_DATE_NONE)
+		snprintf(buf, size, "%s to %s", a, b);
+	else if (p->from != PD_DATE_NONE)
+		snprintf(buf, size, "from %s", a);
+	else if (p->to != PD_DATE_NONE)
+		snprintf(buf, size, "until %s", b);
+	else
+		snprintf(buf, size, "always");
+}
+
+int pd_policy_select(const struct pd_policy *pol, const char *jurisdiction, size_t len,
+		     pd_date date, const struct pd_pack **out, struct pd_error *err)
+{
+	char covered[512] = "";
+	size_t cl = 0;
+	bool any = false;
+	for (size_t i = 0; i < pol->n_packs; i++) {
+		const struct pd_pack *p = pol->packs[i];
+		if (strlen(p->jurisdiction) != len || memcmp(p->jurisdiction, jurisdiction, len) != 0)
+			continue;
+		any = true;
+		if ((p->from == PD_DATE_NONE || date >= p->from) &&
+		    (p->to == PD_DATE_NONE || date <= p->to)) {
+			*out = p;
+			return 0;
+		}
+		char r[64];
+		range_text(p, r, sizeof(r));
+		if (cl < sizeof(covered) - 80)
+			cl += (size_t)snprintf(covered + cl, sizeof(covered) - cl, "%s%s (%s)",
+					       cl ? ", " : "", r, p->id);
+	}
+	if (any) {
+		char d[11];
+		pd_date_format(date, d);
+		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "date",
+				   "no %.*s policy is in force on %s; covered: %s", (int)len,
+				   jurisdiction, d, covered);
+	}
+	char known[512] = "";
+	size_t kl = 0;
+	for (size_t i = 0; i < pol->n_packs; i++) {
+		const char *j = pol->packs[i]->jurisdiction;
+		bool dup = false;
+		for (size_t k = 0; k < i; k++)
+			dup = dup || strcmp(pol->packs[k]->jurisdiction, j) == 0;
+		if (!dup && kl < sizeof(known) - 40)
+			kl += (size_t)snprintf(known + kl, sizeof(known) - kl, "%s%s", kl ? ", " : "",
+					       j);
+	}
+	return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "jurisdiction",
+			   "unknown jurisdiction \"%.*s\"; known: %s", (int)(len > 40 ? 40 : len),
+			   jurisdiction, known);
+}
+
+size_t pd_policy_pack_count(const struct pd_policy *pol)
+{
+	return pol->n_packs;
+}
+
+const struct pd_pack *pd_policy_pack_at(const struct pd_policy *pol, size_t i)
+{
+	return i < pol->n_packs ? pol->packs[i] : NULL;
+}
+
+const char *pd_pack_id(const struct pd_pack *p)
+{
+	return p->id;
+}
+
+const char *pd_pack_jurisdiction(const struct pd_pack *p)
+{
+	return p->jurisdiction;
+}
+
+const char *pd_pack_title(const struct pd_pack *p, const char *lang)
+{
+	return lang && strcmp(lang, "zh") == 0 ? p->title_zh : p->title_en;
+}
+
+const char *pd_pack_extends(const struct pd_pack *p)
+{
+	return p->extends_id;
+}
+
+const char *pd_pack_version(const struct pd_pack *p)
+{
+	return p->version;
+}
+
+void pd_pack_effective(const struct pd_pack *p, pd_date *from, pd_date *to)
+{
+	*from = p->from;
+	*to = p->to;
+}
+
+size_t pd_pack_rule_count(const struct pd_pack *p)
+{
+	return p->n_rules;
+}
+
+static void info_of(const struct pd_rule *r, struct pd_rule_info *o)
+{
+	o->id = r->id;
+	o->layer = r->origin.layer;
+	o->replaces = r->origin.replaces;
+	o->source = r->origin.source;
+	o->file = r->file;
+	o->line = r->line;
+}
+
+size_t pd_pack_rule_info(const struct pd_pack *p, struct pd_rule_info *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct pd_rule *r = p->rules[i];
+		if (r->table) {
+			for (uint16_t k = 0; k < r->n_rows; k++) {
+				if (n < max)
+					info_of(&r->rows[k], &out[n]);
+				n++;
+			}
+		} else {
+			if (n < max)
+				info_of(r, &out[n]);
+			n++;
+		}
+	}
+	return n;
+}
+
+size_t pd_pack_conflicts(const struct pd_pack *p, struct pd_conflict_info *out, size_t max)
+{
+	for (size_t i = 0; i < p->n_conflicts && i < max; i++)
+		out[i] = p->conflicts[i].info;
+	return p->n_conflicts;
+}

@@ -1,0 +1,217 @@
+/*
+ * policy_int.h: the compiled form of a policy, shared by the policy loader
+ * and the engine.  Nothing here is public API.
+ *
+ * A struct pd_policy owns everything below in one arena; it is immutable
+ * after pd_policy_load() returns.
+ */
+#ifndef PD_POLICY_INT_H
+#define PD_POLICY_INT_H
+
+#include "permitdesk/case.h"
+#include "permitdesk/engine.h"
+#include "permitdesk/policy.h"
+
+/* ---- expressions ------------------------------------------------------- */
+
+enum pd_opcode {
+	OP_FACT,     /* push facts[a] */
+	OP_CONST,    /* push the constant (type, imm, str) */
+	OP_EQ,       /* pop b, a; push a == b */
+	OP_NE,
+	OP_LT,
+	OP_LE,
+	OP_GT,
+	OP_GE,
+	OP_IN_ENUM,  /* pop a (enum); push (mask >> a) & 1 */
+	OP_IN_STR,   /* pop a (string); push a in strs[0..n) */
+	OP_AND,
+	OP_OR,
+	OP_NOT,
+	OP_ADD_INT,
+	OP_SUB_INT,
+	OP_MUL_INT,
+	OP_DIV_INT,
+	OP_NEG,
+	OP_DATE_ADD_DAYS, /* date + int */
+	OP_DATE_SUB_DAYS, /* date - int */
+	OP_DATE_ADD_DUR,  /* date + duration (imm: count, a: unit) */
+	OP_DATE_SUB_DUR,
+	OP_DATE_DIFF, /* date - date: int days */
+	OP_DUR_DAYS,  /* push the duration (imm, a: unit) in days counted from the case date */
+	OP_KNOWN,     /* push known(facts[a]) (always known) */
+	OP_PROVIDED,  /* push: a document of material `str` is in documents[] */
+	OP_MIN,       /* pop n values, push the smallest (a: n) */
+	OP_MAX,
+	OP_YEARS,     /* pop b, a (dates): whole years from a to b */
+};
+
+struct pd_op {
+	uint8_t op;
+	uint8_t type;    /* result type */
+	uint16_t a;      /* fact index, count, unit */
+	int32_t imm;     /* constant value */
+	uint64_t mask;   /* OP_IN_ENUM */
+	const char *str; /* OP_CONST string, OP_PROVIDED material id */
+	uint32_t len;
+	const char *const *strs; /* OP_IN_STR */
+};
+
+struct pd_expr {
+	const struct pd_op *ops;
+	uint16_t n_ops;
+	uint8_t type;      /* enum pd_type of the result */
+	const char *text;  /* source text, for messages */
+	const char *file;
+	int line, column;
+	struct pd_factset facts; /* every fact it reads */
+};
+
+/* A tri-valued value, as the evaluator sees it. */
+struct pd_eval_value {
+	bool known;
+	uint8_t type;
+	int32_t i;
+	const char *s;
+	uint32_t len;
+	struct pd_factset why; /* unknown facts this value hangs on */
+};
+
+struct pd_eval_ctx {
+	const struct pd_case *c;
+	pd_date date;
+};
+
+/* Compiles `text` (len bytes) found at file:line:column.  Type errors, unknown
+ * paths, unknown enum words and unknown materials (when `materials` is given)
+ * are reported with the column of the offending token. */
+struct pd_policy_build;
+int pd_expr_compile(struct pd_policy_build *b, const char *text, size_t len, const char *file,
+		    int line, int column, struct pd_expr *out, struct pd_error *err);
+/* Evaluates; never fails (division by zero gives unknown). */
+void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
+		  struct pd_eval_value *out);
+
+/* ---- packs ------------------------------------------------------------- */
+
+struct pd_pmaterial {
+	const char *id;
+	struct pd_text text;
+	bool has_max_age;
+	struct pd_duration max_age;
+	/* What a foreign-issued one needs: 1 yes, 0 no. */
+	int8_t foreign_notarized, foreign_legalized, foreign_translated;
+	const char *layer;
+	const char *file;
+	int line;
+};
+
+struct pd_requirement {
+	int material; /* index into pack->materials */
+	bool has_max_age;
+	struct pd_duration max_age;
+	int8_t notarized, legalized, translated; /* -1: as the material says */
+};
+
+struct pd_pnotice {
+	const char *id;
+	struct pd_text text;
+};
+
+enum pd_agent_effect { AGENT_NONE = 0, AGENT_ALLOW, AGENT_IN_PERSON, AGENT_IN_PERSON_ALWAYS };
+
+struct pd_effects {
+	const struct pd_expr *check; /* NULL: no check */
+	const struct pd_requirement *requires;
+	uint16_t n_requires;
+	const struct pd_expr *max_days, *valid_until, *visa_validity;
+	bool has_fee;
+	const struct pd_expr *fee_cny; /* NULL with has_fee: fee null (the pack cannot tell) */
+	bool has_deposit;
+	const struct pd_expr *deposit_cny, *deposit_frozen;
+	int32_t processing; /* -1 none */
+	int32_t receipt;    /* -1 none */
+	const struct pd_expr *apply_by;
+	uint8_t agent; /* enum pd_agent_effect */
+	const struct pd_pnotice *notices;
+	uint16_t n_notices;
+};
+
+enum pd_table_kind { TABLE_NONE = 0, TABLE_KEYED, TABLE_FIRST };
+
+struct pd_rule {
+	const char *id;       /* full id: "national/visa-extension[Q2]" */
+	const char *local_id; /* as written: "visa-extension" */
+	struct pd_origin origin;
+	struct pd_text text;
+	bool has_text;
+	const struct pd_expr *when; /* NULL: always */
+	struct pd_effects eff;
+
+	/* Tables: a keyed table picks the row whose key is the fact's value; a
+	 * first-match table takes the first row whose `when` holds. */
+	uint8_t table;
+	int key_fact;             /* TABLE_KEYED */
+	const struct pd_rule *rows;
+	uint16_t n_rows;
+	int16_t row_by_enum[64];  /* TABLE_KEYED on an enum fact: row index or -1 */
+	const char *row_key;      /* for rows: the key as written ("Q2") */
+
+	const char *file;
+	int line;
+	bool exercised_marker; /* unused at run time; coverage tooling */
+};
+
+struct pd_conflict {
+	struct pd_conflict_info info;
+};
+
+struct pd_pack {
+	const char *id;
+	const char *jurisdiction;
+	const char *title_en, *title_zh;
+	const char *extends_id;
+	const struct pd_pack *parent;
+	pd_date from, to; /* PD_DATE_NONE when open */
+	char version[17];
+	const char *dir;
+
+	/* After inheritance: the parent's rules (replaced or dropped as the pack
+	 * says) followed by the pack's own new rules. */
+	const struct pd_rule **rules;
+	size_t n_rules;
+	struct pd_pmaterial *materials; /* own and inherited, by id */
+	size_t n_materials;
+	struct pd_conflict *conflicts;
+	size_t n_conflicts;
+	const char **sources; /* declared source prefixes ("003", "Law", "Regs") */
+	size_t n_sources;
+};
+
+struct pd_policy {
+	struct pd_arena arena;
+	struct pd_pack **packs;
+	size_t n_packs;
+	struct pd_calendar *calendar;
+	char *dir;
+};
+
+int pd_pack_find_material(const struct pd_pack *p, const char *id, size_t len);
+
+#endif
+
+/* ---- building ----------------------------------------------------------- */
+
+/* State while packs are loaded and compiled. */
+struct pd_policy_build {
+	struct pd_policy *pol;
+	struct pd_arena *arena; /* the policy's arena: everything compiled lives here */
+	struct pd_pack *pack;   /* the pack being compiled (its materials, for provided()) */
+	struct pd_diags *diags; /* every problem, or NULL */
+	struct pd_error *first; /* the first error */
+	int n_errors;
+};
+
+/* Records a problem (code 0: a warning) at file:line:column. */
+void pd_build_report(struct pd_policy_build *b, int code, const char *file, int line, int column,
+		     const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -1,0 +1,1123 @@
+/*
+ * sqlite.c: the SQLite back end of the store (store.h).
+ *
+ * Durability and concurrency follow SQLite's own documentation: the database
+ * runs in WAL mode (https://sqlite.org/wal.html) with synchronous=FULL, so a
+ * transaction whose COMMIT returned is on disk and survives a crash of the
+ * process or of the machine; foreign keys are enforced; a writer waits up to
+ * BUSY_TIMEOUT_MS for the write lock instead of failing; write transactions
+ * start with BEGIN IMMEDIATE so two writers never deadlock upgrading a read
+ * lock.  Statements are prepared once per connection.
+ *
+ * Schema.  The migrations below are applied in order, each in its own
+ * transaction, and the database's PRAGMA user_version records how many have
+ * run.  They only ever go forward; a database with a higher version than
+ * this program knows is refused, so an old program never writes a schema it
+ * does not understand.  PRAGMA application_id marks the file as ours.
+ *
+ * Dates are stored as TEXT "YYYY-MM-DD" (readable with the sqlite3 shell, and
+ * ordered as dates when compared as text); instants as INTEGER microseconds.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "permitdesk/store.h"
+
+#define BUSY_TIMEOUT_MS 10000
+#define APPLICATION_ID 0x70646b31 /* "pdk1" */
+
+/*
+ * Migration N (1-based) takes a database from schema version N-1 to N.
+ * Append only; never edit a migration that has shipped.
+ */
+static const char *const migrations[] = {
+	/* 1: the first schema */
+	"CREATE TABLE users (\n"
+	"	name TEXT PRIMARY KEY NOT NULL,\n"
+	"	role TEXT NOT NULL,\n"
+	"	password_hash TEXT NOT NULL,\n"
+	"	created_at INTEGER NOT NULL\n"
+	");\n"
+	"CREATE TABLE cases (\n"
+	"	id TEXT PRIMARY KEY NOT NULL,\n"
+	"	number TEXT NOT NULL UNIQUE,\n"
+	"	pack TEXT NOT NULL,\n"
+	"	pack_version TEXT NOT NULL,\n"
+	"	state TEXT NOT NULL,\n"
+	"	created_by TEXT NOT NULL REFERENCES users(name),\n"
+	"	created_on TEXT NOT NULL,\n"
+	"	updated_on TEXT NOT NULL,\n"
+	"	case_json TEXT NOT NULL,\n"
+	"	result_json TEXT NOT NULL,\n"
+	"	verdict TEXT NOT NULL,\n"
+	"	assignee TEXT REFERENCES users(name),\n"
+	"	receipt_number TEXT UNIQUE,\n"
+	"	accepted_on TEXT,\n"
+	"	receipt_valid_until TEXT,\n"
+	"	decision_by TEXT,\n"
+	"	processing_days INTEGER,\n"
+	"	receipt_days INTEGER,\n"
+	"	paused_days INTEGER NOT NULL DEFAULT 0,\n"
+	"	supplement_from TEXT,\n"
+	"	supplement_since TEXT,\n"
+	"	decided_on TEXT,\n"
+	"	collect_method TEXT,\n"
+	"	revision INTEGER NOT NULL\n"
+	");\n"
+	"CREATE INDEX cases_state ON cases(state, decision_by);\n"
+	"CREATE INDEX cases_created_by ON cases(created_by);\n"
+	"CREATE TABLE sequences (\n"
+	"	name TEXT NOT NULL,\n"
+	"	year INTEGER NOT NULL,\n"
+	"	last INTEGER NOT NULL,\n"
+	"	PRIMARY KEY (name, year)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE tasks (\n"
+	"	case_id TEXT NOT NULL REFERENCES cases(id),\n"
+	"	n INTEGER NOT NULL,\n"
+	"	kind TEXT NOT NULL,\n"
+	"	created_on TEXT NOT NULL,\n"
+	"	created_by TEXT NOT NULL REFERENCES users(name),\n"
+	"	due TEXT,\n"
+	"	outcome TEXT,\n"
+	"	completed_on TEXT,\n"
+	"	completed_by TEXT REFERENCES users(name),\n"
+	"	note TEXT,\n"
+	"	PRIMARY KEY (case_id, n)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE notices (\n"
+	"	case_id TEXT NOT NULL REFERENCES cases(id),\n"
+	"	n INTEGER NOT NULL,\n"
+	"	issued_on TEXT NOT NULL,\n"
+	"	issued_by TEXT NOT NULL REFERENCES users(name),\n"
+	"	materials_json TEXT NOT NULL,\n"
+	"	note TEXT,\n"
+	"	answered_on TEXT,\n"
+	"	PRIMARY KEY (case_id, n)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE decisions (\n"
+	"	case_id TEXT NOT NULL REFERENCES cases(id),\n"
+	"	n INTEGER NOT NULL,\n"
+	"	action TEXT NOT NULL,\n"
+	"	decided_on TEXT NOT NULL,\n"
+	"	decided_by TEXT NOT NULL REFERENCES users(name),\n"
+	"	verdict TEXT NOT NULL,\n"
+	"	pack TEXT NOT NULL,\n"
+	"	pack_version TEXT NOT NULL,\n"
+	"	case_json TEXT NOT NULL,\n"
+	"	result_json TEXT NOT NULL,\n"
+	"	ground TEXT,\n"
+	"	note TEXT,\n"
+	"	PRIMARY KEY (case_id, n)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE audit (\n"
+	"	seq INTEGER PRIMARY KEY,\n"
+	"	case_id TEXT REFERENCES cases(id),\n"
+	"	action TEXT NOT NULL,\n"
+	"	actor TEXT NOT NULL,\n"
+	"	role TEXT NOT NULL,\n"
+	"	at TEXT NOT NULL,\n"
+	"	recorded_at INTEGER NOT NULL,\n"
+	"	from_state TEXT,\n"
+	"	to_state TEXT,\n"
+	"	note TEXT,\n"
+	"	data TEXT,\n"
+	"	prev_hash TEXT NOT NULL,\n"
+	"	hash TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX audit_case ON audit(case_id, seq);\n"
+	"CREATE TABLE audit_head (\n"
+	"	id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+	"	seq INTEGER NOT NULL,\n"
+	"	hash TEXT NOT NULL\n"
+	");\n"
+	"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');\n",
+};
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+_Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schema version");
+
+/* The columns of cases, in the order of the parameters ?1..?24 and of the
+ * result columns 0..23. */
+#define CASE_COLS                                                                                  \
+	"id, number, pack, pack_version, state, created_by, created_on, updated_on, case_json, "   \
+	"result_json, verdict, assignee, receipt_number, accepted_on, receipt_valid_until, "       \
+	"decision_by, processing_days, receipt_days, paused_days, supplement_from, "               \
+	"supplement_since, decided_on, collect_method, revision"
+#define TASK_COLS                                                                                  \
+	"case_id, n, kind, created_on, created_by, due, outcome, completed_on, completed_by, note"
+#define NOTICE_COLS "case_id, n, issued_on, issued_by, materials_json, note, answered_on"
+#define DECISION_COLS                                                                              \
+	"case_id, n, action, decided_on, decided_by, verdict, pack, pack_version, case_json, "     \
+	"result_json, ground, note"
+#define AUDIT_COLS                                                                                 \
+	"seq, case_id, action, actor, role, at, recorded_at, from_state, to_state, note, data, "   \
+	"prev_hash, hash"
+
+/* Every statement the back end runs, prepared once at open. */
+#define STMT_MAP(X)                                                                                \
+	X(BEGIN_READ, "BEGIN")                                                                     \
+	X(BEGIN_WRITE, "BEGIN IMMEDIATE")                                                          \
+	X(COMMIT, "COMMIT")                                                                        \
+	X(ROLLBACK, "ROLLBACK")                                                                    \
+	X(USER_INSERT, "INSERT INTO users (name, role, password_hash, created_at) "                \
+		       "VALUES (?1, ?2, ?3, ?4)")                                                  \
+	X(USER_GET, "SELECT name, role, password_hash, created_at FROM users WHERE name = ?1")    \
+	X(CASE_INSERT, "INSERT INTO cases (" CASE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "   \
+		       "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, " \
+		       "?23, 1)")                                                                  \
+	X(CASE_GET, "SELECT " CASE_COLS " FROM cases WHERE id = ?1")                               \
+	X(CASE_UPDATE, "UPDATE cases SET pack = ?3, pack_version = ?4, state = ?5, "               \
+		       "updated_on = ?8, case_json = ?9, result_json = ?10, verdict = ?11, "       \
+		       "assignee = ?12, receipt_number = ?13, accepted_on = ?14, "                 \
+		       "receipt_valid_until = ?15, decision_by = ?16, processing_days = ?17, "     \
+		       "receipt_days = ?18, paused_days = ?19, supplement_from = ?20, "            \
+		       "supplement_since = ?21, decided_on = ?22, collect_method = ?23, "          \
+		       "revision = ?24 + 1 WHERE id = ?1 AND revision = ?24")                      \
+	X(SEQ_NEXT, "INSERT INTO sequences (name, year, last) VALUES (?1, ?2, 1) "                 \
+		    "ON CONFLICT (name, year) DO UPDATE SET last = last + 1 RETURNING last")       \
+	X(TASK_INSERT, "INSERT INTO tasks (" TASK_COLS ") VALUES (?1, "                            \
+		       "(SELECT COALESCE(MAX(n), 0) + 1 FROM tasks WHERE case_id = ?1), "          \
+		       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING n")                             \
+	X(TASK_UPDATE, "UPDATE tasks SET outcome = ?7, completed_on = ?8, completed_by = ?9, "    \
+		       "note = ?10 WHERE case_id = ?1 AND n = ?2")                                 \
+	X(TASK_LIST, "SELECT " TASK_COLS " FROM tasks WHERE case_id = ?1 ORDER BY n")              \
+	X(NOTICE_INSERT, "INSERT INTO notices (" NOTICE_COLS ") VALUES (?1, "                      \
+			 "(SELECT COALESCE(MAX(n), 0) + 1 FROM notices WHERE case_id = ?1), "      \
+			 "?3, ?4, ?5, ?6, ?7) RETURNING n")                                        \
+	X(NOTICE_UPDATE, "UPDATE notices SET answered_on = ?7 WHERE case_id = ?1 AND n = ?2")     \
+	X(NOTICE_LIST, "SELECT " NOTICE_COLS " FROM notices WHERE case_id = ?1 ORDER BY n")        \
+	X(DECISION_INSERT, "INSERT INTO decisions (" DECISION_COLS ") VALUES (?1, "                \
+			   "(SELECT COALESCE(MAX(n), 0) + 1 FROM decisions WHERE case_id = ?1), "  \
+			   "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING n")               \
+	X(DECISION_LIST, "SELECT " DECISION_COLS " FROM decisions WHERE case_id = ?1 ORDER BY n")  \
+	X(AUDIT_HEAD, "SELECT seq, hash FROM audit_head WHERE id = 1")                             \
+	X(AUDIT_INSERT, "INSERT INTO audit (" AUDIT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "  \
+			"?8, ?9, ?10, ?11, ?12, ?13)")                                             \
+	X(AUDIT_HEAD_SET, "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1 AND seq = ?3")   \
+	X(AUDIT_LIST_ALL, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq")                         \
+	X(AUDIT_LIST_CASE, "SELECT " AUDIT_COLS " FROM audit WHERE case_id = ?1 ORDER BY seq")
+
+enum stmt_id {
+#define X_ENUM(name, sql) ST_##name,
+	STMT_MAP(X_ENUM)
+#undef X_ENUM
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+#define X_SQL(name, sql) [ST_##name] = sql,
+	STMT_MAP(X_SQL)
+#undef X_SQL
+};
+
+struct sqlite_store {
+	struct pd_store_backend base; /* first: the table is the handle */
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *st[ST_COUNT];
+};
+
+static struct sqlite_store *self_of(struct pd_store_backend *b)
+{
+	return (struct sqlite_store *)b;
+}
+
+/* ---- errors ---- */
+
+/* Maps the connection's last error to a pd error naming the database. */
+static int db_fail(struct sqlite_store *s, int src, const char *what, struct pd_error *err)
+{
+	int primary = src & 0xff;
+	int code = PD_ESTORE;
+	if (src == SQLITE_CONSTRAINT_UNIQUE || src == SQLITE_CONSTRAINT_PRIMARYKEY)
+		code = PD_ECONFLICT;
+	else if (primary == SQLITE_NOMEM)
+		code = PD_ENOMEM;
+	else if (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN)
+		code = PD_EIO;
+	return pd_error_set(err, code, "%s: %s: %s", s->path, what,
+			    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
+}
+
+/* Runs a statement that returns no rows (or whose rows are ignored). */
+static int run(struct sqlite_store *s, sqlite3_stmt *st, const char *what, struct pd_error *err)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	int result = rc == SQLITE_DONE ? 0 : db_fail(s, sqlite3_extended_errcode(s->db), what, err);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return result;
+}
+
+static void done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* ---- binding and reading columns ---- */
+
+static int bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+static int bind_date(sqlite3_stmt *st, int i, pd_date d)
+{
+	if (d == PD_DATE_NONE)
+		return sqlite3_bind_null(st, i);
+	char buf[11];
+	pd_date_format(d, buf);
+	return sqlite3_bind_text(st, i, buf, 10, SQLITE_TRANSIENT);
+}
+
+/* processing_days and receipt_days: -1 is stored as NULL. */
+static int bind_days(sqlite3_stmt *st, int i, int32_t v)
+{
+	return v < 0 ? sqlite3_bind_null(st, i) : sqlite3_bind_int(st, i, v);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i, struct pd_arena *a)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	if (!t)
+		return NULL;
+	int n = sqlite3_column_bytes(st, i);
+	return pd_arena_strndup(a, (const char *)t, (size_t)n);
+}
+
+static pd_date col_date(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	pd_date d;
+	if (!t || pd_date_parse((const char *)t, (size_t)sqlite3_column_bytes(st, i), &d) != 0)
+		return PD_DATE_NONE;
+	return d;
+}
+
+static int32_t col_days(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i);
+}
+
+/* A row read into an arena: NULL strings that were present mean the arena ran out. */
+static int check_nomem(struct sqlite_store *s, sqlite3_stmt *st, int ncols, const char **v[],
+		       struct pd_error *err)
+{
+	for (int i = 0; i < ncols; i++)
+		if (v[i] && !*v[i] && sqlite3_column_type(st, i) != SQLITE_NULL)
+			return pd_error_set(err, PD_ENOMEM, "%s: out of memory reading a row",
+					    s->path);
+	return 0;
+}
+
+/* ---- open, migrate, close ---- */
+
+static int exec_sql(struct sqlite_store *s, const char *sql, const char *what,
+		    struct pd_error *err)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		pd_error_set(err, PD_ESTORE, "%s: %s: %s", s->path, what,
+			     msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return -PD_ESTORE;
+	}
+	return 0;
+}
+
+static int pragma_int(struct sqlite_store *s, const char *sql, int *out, struct pd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*out = sqlite3_column_int(st, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	if (rc != SQLITE_OK) {
+		int ext = sqlite3_extended_errcode(s->db);
+		sqlite3_finalize(st);
+		if ((ext & 0xff) == SQLITE_NOTADB)
+			return pd_error_set(err, PD_ESTORE, "%s: not a permitdesk database",
+					    s->path);
+		return db_fail(s, ext, "reading the schema version", err);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int migrate(struct sqlite_store *s, struct pd_error *err)
+{
+	int version = 0, app = 0, objects = 0, rc;
+	if ((rc = pragma_int(s, "PRAGMA user_version", &version, err)) ||
+	    (rc = pragma_int(s, "PRAGMA application_id", &app, err)) ||
+	    (rc = pragma_int(s, "SELECT count(*) FROM sqlite_master", &objects, err)))
+		return rc;
+	if (app != APPLICATION_ID && (app != 0 || version != 0 || objects != 0))
+		return pd_error_set(err, PD_ESTORE, "%s: not a permitdesk database", s->path);
+	if (version > PD_STORE_SCHEMA_VERSION)
+		return pd_error_set(err, PD_EVERSION,
+				    "%s: database schema version %d is newer than this program "
+				    "supports (%d); use a newer permitdesk",
+				    s->path, version, PD_STORE_SCHEMA_VERSION);
+	while (version < PD_STORE_SCHEMA_VERSION) {
+		if ((rc = exec_sql(s, "BEGIN IMMEDIATE", "migration", err)))
+			return rc;
+		/* Another process may have migrated while we waited for the lock. */
+		if ((rc = pragma_int(s, "PRAGMA user_version", &version, err)))
+			goto rollback;
+		if (version >= PD_STORE_SCHEMA_VERSION) {
+			exec_sql(s, "ROLLBACK", "migration", NULL);
+			break;
+		}
+		char set[96];
+		snprintf(set, sizeof(set), "PRAGMA user_version = %d; PRAGMA application_id = %d;",
+			 version + 1, APPLICATION_ID);
+		if ((rc = exec_sql(s, migrations[version], "migration", err)) ||
+		    (rc = exec_sql(s, set, "migration", err)) ||
+		    (rc = exec_sql(s, "COMMIT", "migration", err)))
+			goto rollback;
+		version++;
+	}
+	return 0;
+rollback:
+	exec_sql(s, "ROLLBACK", "migration", NULL);
+	return rc;
+}
+
+static void sqlite_close(struct pd_store_backend *b)
+{
+	struct sqlite_store *s = self_of(b);
+	if (!s)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+/* ---- the operations ---- */
+
+static int sqlite_schema_version(struct pd_store_backend *b, int *version, struct pd_error *err)
+{
+	return pragma_int(self_of(b), "PRAGMA user_version", version, err);
+}
+
+static int sqlite_check(struct pd_store_backend *b, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(s, rc, "integrity check", err);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "integrity check", err);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	const char *first = (const char *)sqlite3_column_text(st, 0);
+	if (!first || strcmp(first, "ok") != 0) {
+		rc = pd_error_set(err, PD_ESTORE, "%s: integrity check: %s", s->path,
+				  first ? first : "no answer");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(s, rc, "foreign key check", err);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rc = pd_error_set(err, PD_ESTORE, "%s: foreign key check: table %s row %lld",
+				  s->path, (const char *)sqlite3_column_text(st, 0),
+				  (long long)sqlite3_column_int64(st, 1));
+	} else if (rc != SQLITE_DONE) {
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "foreign key check", err);
+	} else {
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_begin(struct pd_store_backend *b, enum pd_txn kind, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	return run(s, s->st[kind == PD_TXN_WRITE ? ST_BEGIN_WRITE : ST_BEGIN_READ],
+		   "begin transaction", err);
+}
+
+static int sqlite_commit(struct pd_store_backend *b, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	return run(s, s->st[ST_COMMIT], "commit", err);
+}
+
+static void sqlite_rollback(struct pd_store_backend *b)
+{
+	struct sqlite_store *s = self_of(b);
+	if (!sqlite3_get_autocommit(s->db))
+		run(s, s->st[ST_ROLLBACK], "rollback", NULL);
+}
+
+/* users */
+
+static int sqlite_user_insert(struct pd_store_backend *b, const struct pd_store_user *u,
+			      struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_USER_INSERT];
+	bind_text(st, 1, u->name);
+	bind_text(st, 2, u->role);
+	bind_text(st, 3, u->password_hash);
+	sqlite3_bind_int64(st, 4, u->created_at);
+	int rc = run(s, st, "adding a user", err);
+	if (rc == -PD_ECONFLICT)
+		return pd_error_set(err, PD_ECONFLICT, "user '%s' exists", u->name);
+	return rc;
+}
+
+static int sqlite_user_get(struct pd_store_backend *b, const char *name, struct pd_arena *a,
+			   struct pd_store_user *out, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_USER_GET];
+	bind_text(st, 1, name);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		done(st);
+		return pd_error_set(err, PD_ENOTFOUND, "no user '%s'", name);
+	}
+	if (rc != SQLITE_ROW) {
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "reading a user", err);
+		done(st);
+		return rc;
+	}
+	memset(out, 0, sizeof(*out));
+	out->name = col_text(st, 0, a);
+	out->role = col_text(st, 1, a);
+	out->password_hash = col_text(st, 2, a);
+	out->created_at = sqlite3_column_int64(st, 3);
+	const char **cols[] = {&out->name, &out->role, &out->password_hash};
+	rc = check_nomem(s, st, 3, cols, err);
+	done(st);
+	return rc;
+}
+
+/* cases */
+
+static void bind_case(sqlite3_stmt *st, const struct pd_store_case *c)
+{
+	bind_text(st, 1, c->id);
+	bind_text(st, 2, c->number);
+	bind_text(st, 3, c->pack);
+	bind_text(st, 4, c->pack_version);
+	bind_text(st, 5, c->state);
+	bind_text(st, 6, c->created_by);
+	bind_date(st, 7, c->created_on);
+	bind_date(st, 8, c->updated_on);
+	bind_text(st, 9, c->case_json);
+	bind_text(st, 10, c->result_json);
+	bind_text(st, 11, c->verdict);
+	bind_text(st, 12, c->assignee);
+	bind_text(st, 13, c->receipt_number);
+	bind_date(st, 14, c->accepted_on);
+	bind_date(st, 15, c->receipt_valid_until);
+	bind_date(st, 16, c->decision_by);
+	bind_days(st, 17, c->processing_days);
+	bind_days(st, 18, c->receipt_days);
+	sqlite3_bind_int(st, 19, c->paused_days);
+	bind_text(st, 20, c->supplement_from);
+	bind_date(st, 21, c->supplement_since);
+	bind_date(st, 22, c->decided_on);
+	bind_text(st, 23, c->collect_method);
+}
+
+static int read_case(struct sqlite_store *s, sqlite3_stmt *st, struct pd_arena *a,
+		     struct pd_store_case *c, struct pd_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = col_text(st, 0, a);
+	c->number = col_text(st, 1, a);
+	c->pack = col_text(st, 2, a);
+	c->pack_version = col_text(st, 3, a);
+	c->state = col_text(st, 4, a);
+	c->created_by = col_text(st, 5, a);
+	c->created_on = col_date(st, 6);
+	c->updated_on = col_date(st, 7);
+	c->case_json = col_text(st, 8, a);
+	c->result_json = col_text(st, 9, a);
+	c->verdict = col_text(st, 10, a);
+	c->assignee = col_text(st, 11, a);
+	c->receipt_number = col_text(st, 12, a);
+	c->accepted_on = col_date(st, 13);
+	c->receipt_valid_until = col_date(st, 14);
+	c->decision_by = col_date(st, 15);
+	c->processing_days = col_days(st, 16);
+	c->receipt_days = col_days(st, 17);
+	c->paused_days = sqlite3_column_int(st, 18);
+	c->supplement_from = col_text(st, 19, a);
+	c->supplement_since = col_date(st, 20);
+	c->decided_on = col_date(st, 21);
+	c->collect_method = col_text(st, 22, a);
+	c->revision = sqlite3_column_int64(st, 23);
+	const char **cols[] = {&c->id,           &c->number,         &c->pack,
+			       &c->pack_version, &c->state,          &c->created_by,
+			       NULL,             NULL,               &c->case_json,
+			       &c->result_json,  &c->verdict,        &c->assignee,
+			       &c->receipt_number, NULL,             NULL,
+			       NULL,             NULL,               NULL,
+			       NULL,             &c->supplement_from, NULL,
+			       NULL,             &c->collect_method};
+	return check_nomem(s, st, 23, cols, err);
+}
+
+static int sqlite_case_insert(struct pd_store_backend *b, const struct pd_store_case *c,
+			      struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_CASE_INSERT];
+	bind_case(st, c);
+	int rc = run(s, st, "adding a case", err);
+	if (rc == -PD_ECONFLICT)
+		return pd_error_set(err, PD_ECONFLICT, "case %s (%s) exists", c->id, c->number);
+	return rc;
+}
+
+static int sqlite_case_get(struct pd_store_backend *b, const char *id, struct pd_arena *a,
+			   struct pd_store_case *out, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_CASE_GET];
+	bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		done(st);
+		return pd_error_set(err, PD_ENOTFOUND, "no case '%s'", id);
+	}
+	if (rc != SQLITE_ROW) {
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "reading a case", err);
+		done(st);
+		return rc;
+	}
+	rc = read_case(s, st, a, out, err);
+	done(st);
+	return rc;
+}
+
+static int sqlite_case_update(struct pd_store_backend *b, const struct pd_store_case *c,
+			      struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_CASE_UPDATE];
+	bind_case(st, c);
+	sqlite3_bind_int64(st, 24, c->revision);
+	int rc = run(s, st, "updating a case", err);
+	if (rc)
+		return rc;
+	if (sqlite3_changes(s->db) != 1)
+		return pd_error_set(err, PD_ECONFLICT, "case %s changed meanwhile (revision %lld)",
+				    c->id, (long long)c->revision);
+	return 0;
+}
+
+static int sqlite_case_list(struct pd_store_backend *b, const struct pd_store_case_filter *f,
+			    pd_store_case_fn fn, void *ctx, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	struct pd_buf sql;
+	struct pd_arena a;
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+	pd_buf_init(&sql, 1 << 16);
+	pd_arena_init(&a, 16384, 0);
+
+	pd_buf_puts(&sql, "SELECT " CASE_COLS " FROM cases WHERE 1");
+	if (f->states) {
+		pd_buf_puts(&sql, " AND state IN (");
+		for (size_t i = 0; i < f->n_states; i++)
+			pd_buf_puts(&sql, i ? ", ?" : "?");
+		pd_buf_puts(&sql, ")");
+	}
+	if (f->due_before != PD_DATE_NONE)
+		pd_buf_puts(&sql, " AND decision_by IS NOT NULL AND decision_by < ?");
+	if (f->created_by)
+		pd_buf_puts(&sql, " AND created_by = ?");
+	if (f->assignee)
+		pd_buf_puts(&sql, " AND assignee = ?");
+	pd_buf_puts(&sql, " ORDER BY rowid");
+	if (f->limit)
+		pd_buf_printf(&sql, " LIMIT %zu", f->limit);
+	if (sql.failed) {
+		rc = pd_error_set(err, PD_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	if (sqlite3_prepare_v2(s->db, sql.data, -1, &st, NULL) != SQLITE_OK) {
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "listing cases", err);
+		goto cleanup;
+	}
+	int i = 1;
+	for (size_t k = 0; f->states && k < f->n_states; k++)
+		bind_text(st, i++, f->states[k]);
+	if (f->due_before != PD_DATE_NONE)
+		bind_date(st, i++, f->due_before);
+	if (f->created_by)
+		bind_text(st, i++, f->created_by);
+	if (f->assignee)
+		bind_text(st, i++, f->assignee);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct pd_store_case c;
+		pd_arena_reset(&a);
+		if ((rc = read_case(s, st, &a, &c, err)))
+			goto cleanup;
+		if ((rc = fn(ctx, &c)))
+			goto cleanup;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "listing cases", err);
+cleanup:
+	sqlite3_finalize(st);
+	pd_arena_free(&a);
+	pd_buf_free(&sql);
+	return rc;
+}
+
+static int sqlite_sequence_next(struct pd_store_backend *b, const char *name, int year,
+				int64_t *out, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_SEQ_NEXT];
+	bind_text(st, 1, name);
+	sqlite3_bind_int(st, 2, year);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "next number", err);
+		done(st);
+		return rc;
+	}
+	*out = sqlite3_column_int64(st, 0);
+	return run(s, st, "next number", err); /* steps to the end, resets */
+}
+
+/* Inserts with "... RETURNING n" and reads n. */
+static int insert_numbered(struct sqlite_store *s, sqlite3_stmt *st, int64_t *n, const char *what,
+			   struct pd_error *err)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), what, err);
+		done(st);
+		return rc;
+	}
+	if (n)
+		*n = sqlite3_column_int64(st, 0);
+	return run(s, st, what, err);
+}
+
+/* tasks */
+
+static void bind_task(sqlite3_stmt *st, const struct pd_store_task *t)
+{
+	bind_text(st, 1, t->case_id);
+	sqlite3_bind_int64(st, 2, t->n);
+	bind_text(st, 3, t->kind);
+	bind_date(st, 4, t->created_on);
+	bind_text(st, 5, t->created_by);
+	bind_date(st, 6, t->due);
+	bind_text(st, 7, t->outcome);
+	bind_date(st, 8, t->completed_on);
+	bind_text(st, 9, t->completed_by);
+	bind_text(st, 10, t->note);
+}
+
+static int sqlite_task_insert(struct pd_store_backend *b, const struct pd_store_task *t,
+			      int64_t *n, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_TASK_INSERT];
+	bind_task(st, t);
+	return insert_numbered(s, st, n, "adding a task", err);
+}
+
+static int sqlite_task_update(struct pd_store_backend *b, const struct pd_store_task *t,
+			      struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_TASK_UPDATE];
+	bind_task(st, t);
+	int rc = run(s, st, "updating a task", err);
+	if (!rc && sqlite3_changes(s->db) != 1)
+		rc = pd_error_set(err, PD_ENOTFOUND, "case %s has no task %lld", t->case_id,
+				  (long long)t->n);
+	return rc;
+}
+
+static int sqlite_task_list(struct pd_store_backend *b, const char *case_id, pd_store_task_fn fn,
+			    void *ctx, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_TASK_LIST];
+	struct pd_arena a;
+	int rc = 0, step;
+	pd_arena_init(&a, 4096, 0);
+	bind_text(st, 1, case_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		pd_arena_reset(&a);
+		struct pd_store_task t = {
+			.case_id = col_text(st, 0, &a),
+			.n = sqlite3_column_int64(st, 1),
+			.kind = col_text(st, 2, &a),
+			.created_on = col_date(st, 3),
+			.created_by = col_text(st, 4, &a),
+			.due = col_date(st, 5),
+			.outcome = col_text(st, 6, &a),
+			.completed_on = col_date(st, 7),
+			.completed_by = col_text(st, 8, &a),
+			.note = col_text(st, 9, &a),
+		};
+		const char **cols[] = {&t.case_id, NULL, &t.kind, NULL, &t.created_by,
+				       NULL, &t.outcome, NULL, &t.completed_by, &t.note};
+		if ((rc = check_nomem(s, st, 10, cols, err)) || (rc = fn(ctx, &t)))
+			goto cleanup;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "listing tasks", err);
+cleanup:
+	done(st);
+	pd_arena_free(&a);
+	return rc;
+}
+
+/* notices */
+
+static void bind_notice(sqlite3_stmt *st, const struct pd_store_notice *nt)
+{
+	bind_text(st, 1, nt->case_id);
+	sqlite3_bind_int64(st, 2, nt->n);
+	bind_date(st, 3, nt->issued_on);
+	bind_text(st, 4, nt->issued_by);
+	bind_text(st, 5, nt->materials_json);
+	bind_text(st, 6, nt->note);
+	bind_date(st, 7, nt->answered_on);
+}
+
+static int sqlite_notice_insert(struct pd_store_backend *b, const struct pd_store_notice *nt,
+				int64_t *n, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_NOTICE_INSERT];
+	bind_notice(st, nt);
+	return insert_numbered(s, st, n, "adding a notice", err);
+}
+
+static int sqlite_notice_update(struct pd_store_backend *b, const struct pd_store_notice *nt,
+				struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_NOTICE_UPDATE];
+	bind_notice(st, nt);
+	int rc = run(s, st, "updating a notice", err);
+	if (!rc && sqlite3_changes(s->db) != 1)
+		rc = pd_error_set(err, PD_ENOTFOUND, "case %s has no notice %lld", nt->case_id,
+				  (long long)nt->n);
+	return rc;
+}
+
+static int sqlite_notice_list(struct pd_store_backend *b, const char *case_id,
+			      pd_store_notice_fn fn, void *ctx, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_NOTICE_LIST];
+	struct pd_arena a;
+	int rc = 0, step;
+	pd_arena_init(&a, 4096, 0);
+	bind_text(st, 1, case_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		pd_arena_reset(&a);
+		struct pd_store_notice nt = {
+			.case_id = col_text(st, 0, &a),
+			.n = sqlite3_column_int64(st, 1),
+			.issued_on = col_date(st, 2),
+			.issued_by = col_text(st, 3, &a),
+			.materials_json = col_text(st, 4, &a),
+			.note = col_text(st, 5, &a),
+			.answered_on = col_date(st, 6),
+		};
+		const char **cols[] = {&nt.case_id, NULL, NULL, &nt.issued_by, &nt.materials_json,
+				       &nt.note};
+		if ((rc = check_nomem(s, st, 6, cols, err)) || (rc = fn(ctx, &nt)))
+			goto cleanup;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "listing notices", err);
+cleanup:
+	done(st);
+	pd_arena_free(&a);
+	return rc;
+}
+
+/* decisions */
+
+static int sqlite_decision_insert(struct pd_store_backend *b, const struct pd_store_decision *d,
+				  int64_t *n, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_DECISION_INSERT];
+	bind_text(st, 1, d->case_id);
+	bind_text(st, 3, d->action);
+	bind_date(st, 4, d->decided_on);
+	bind_text(st, 5, d->decided_by);
+	bind_text(st, 6, d->verdict);
+	bind_text(st, 7, d->pack);
+	bind_text(st, 8, d->pack_version);
+	bind_text(st, 9, d->case_json);
+	bind_text(st, 10, d->result_json);
+	bind_text(st, 11, d->ground);
+	bind_text(st, 12, d->note);
+	return insert_numbered(s, st, n, "adding a decision", err);
+}
+
+static int sqlite_decision_list(struct pd_store_backend *b, const char *case_id,
+				pd_store_decision_fn fn, void *ctx, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_DECISION_LIST];
+	struct pd_arena a;
+	int rc = 0, step;
+	pd_arena_init(&a, 16384, 0);
+	bind_text(st, 1, case_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		pd_arena_reset(&a);
+		struct pd_store_decision d = {
+			.case_id = col_text(st, 0, &a),
+			.n = sqlite3_column_int64(st, 1),
+			.action = col_text(st, 2, &a),
+			.decided_on = col_date(st, 3),
+			.decided_by = col_text(st, 4, &a),
+			.verdict = col_text(st, 5, &a),
+			.pack = col_text(st, 6, &a),
+			.pack_version = col_text(st, 7, &a),
+			.case_json = col_text(st, 8, &a),
+			.result_json = col_text(st, 9, &a),
+			.ground = col_text(st, 10, &a),
+			.note = col_text(st, 11, &a),
+		};
+		const char **cols[] = {&d.case_id,  NULL,           &d.action,       NULL,
+				       &d.decided_by, &d.verdict,   &d.pack,         &d.pack_version,
+				       &d.case_json, &d.result_json, &d.ground,      &d.note};
+		if ((rc = check_nomem(s, st, 12, cols, err)) || (rc = fn(ctx, &d)))
+			goto cleanup;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "listing decisions", err);
+cleanup:
+	done(st);
+	pd_arena_free(&a);
+	return rc;
+}
+
+/* audit */
+
+static int sqlite_audit_head(struct pd_store_backend *b, int64_t *seq,
+			     char hash[PD_STORE_HASH_HEX], struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_AUDIT_HEAD];
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE
+			     ? pd_error_set(err, PD_ESTORE, "%s: the audit head is missing", s->path)
+			     : db_fail(s, sqlite3_extended_errcode(s->db), "reading the audit head",
+				       err);
+		done(st);
+		return rc;
+	}
+	*seq = sqlite3_column_int64(st, 0);
+	const char *h = (const char *)sqlite3_column_text(st, 1);
+	snprintf(hash, PD_STORE_HASH_HEX, "%s", h ? h : "");
+	done(st);
+	return 0;
+}
+
+static int sqlite_audit_append(struct pd_store_backend *b, const struct pd_store_audit *e,
+			       struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_AUDIT_INSERT];
+	sqlite3_bind_int64(st, 1, e->seq);
+	bind_text(st, 2, e->case_id);
+	bind_text(st, 3, e->action);
+	bind_text(st, 4, e->actor);
+	bind_text(st, 5, e->role);
+	bind_date(st, 6, e->at);
+	sqlite3_bind_int64(st, 7, e->recorded_at);
+	bind_text(st, 8, e->from_state);
+	bind_text(st, 9, e->to_state);
+	bind_text(st, 10, e->note);
+	bind_text(st, 11, e->data);
+	bind_text(st, 12, e->prev_hash);
+	bind_text(st, 13, e->hash);
+	int rc = run(s, st, "appending to the audit trail", err);
+	if (rc)
+		return rc;
+	st = s->st[ST_AUDIT_HEAD_SET];
+	sqlite3_bind_int64(st, 1, e->seq);
+	bind_text(st, 2, e->hash);
+	sqlite3_bind_int64(st, 3, e->seq - 1);
+	if ((rc = run(s, st, "moving the audit head", err)))
+		return rc;
+	if (sqlite3_changes(s->db) != 1)
+		return pd_error_set(err, PD_ECONFLICT, "audit entry %lld does not follow the head",
+				    (long long)e->seq);
+	return 0;
+}
+
+static int sqlite_audit_list(struct pd_store_backend *b, const char *case_id,
+			     pd_store_audit_fn fn, void *ctx, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[case_id ? ST_AUDIT_LIST_CASE : ST_AUDIT_LIST_ALL];
+	struct pd_arena a;
+	int rc = 0, step;
+	pd_arena_init(&a, 4096, 0);
+	if (case_id)
+		bind_text(st, 1, case_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		pd_arena_reset(&a);
+		struct pd_store_audit e = {
+			.seq = sqlite3_column_int64(st, 0),
+			.case_id = col_text(st, 1, &a),
+			.action = col_text(st, 2, &a),
+			.actor = col_text(st, 3, &a),
+			.role = col_text(st, 4, &a),
+			.at = col_date(st, 5),
+			.recorded_at = sqlite3_column_int64(st, 6),
+			.from_state = col_text(st, 7, &a),
+			.to_state = col_text(st, 8, &a),
+			.note = col_text(st, 9, &a),
+			.data = col_text(st, 10, &a),
+		};
+		const char *ph = (const char *)sqlite3_column_text(st, 11);
+		const char *h = (const char *)sqlite3_column_text(st, 12);
+		snprintf(e.prev_hash, sizeof(e.prev_hash), "%s", ph ? ph : "");
+		snprintf(e.hash, sizeof(e.hash), "%s", h ? h : "");
+		const char **cols[] = {NULL, &e.case_id, &e.action, &e.actor, &e.role, NULL,
+				       NULL, &e.from_state, &e.to_state, &e.note, &e.data};
+		if ((rc = check_nomem(s, st, 11, cols, err)) || (rc = fn(ctx, &e)))
+			goto cleanup;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "reading the audit trail", err);
+cleanup:
+	done(st);
+	pd_arena_free(&a);
+	return rc;
+}
+
+static const struct pd_store_backend sqlite_backend = {
+	.version = PD_STORE_BACKEND_VERSION,
+	.name = "sqlite",
+	.close = sqlite_close,
+	.schema_version = sqlite_schema_version,
+	.check = sqlite_check,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.user_insert = sqlite_user_insert,
+	.user_get = sqlite_user_get,
+	.case_insert = sqlite_case_insert,
+	.case_get = sqlite_case_get,
+	.case_update = sqlite_case_update,
+	.case_list = sqlite_case_list,
+	.sequence_next = sqlite_sequence_next,
+	.task_insert = sqlite_task_insert,
+	.task_update = sqlite_task_update,
+	.task_list = sqlite_task_list,
+	.notice_insert = sqlite_notice_insert,
+	.notice_update = sqlite_notice_update,
+	.notice_list = sqlite_notice_list,
+	.decision_insert = sqlite_decision_insert,
+	.decision_list = sqlite_decision_list,
+	.audit_head = sqlite_audit_head,
+	.audit_append = sqlite_audit_append,
+	.audit_list = sqlite_audit_list,
+};
+
+int pd_store_sqlite_open(const char *location, unsigned flags, struct pd_store_backend **out,
+			 struct pd_error *err)
+{
+	*out = NULL;
+	const char *path = strncmp(location, "sqlite:", 7) == 0 ? location + 7 : location;
+	if (!path[0])
+		return pd_error_set(err, PD_EUSAGE, "no database file given");
+	struct stat sb;
+	if (!(flags & PD_STORE_CREATE) && stat(path, &sb) != 0) {
+		int code = errno == ENOENT || errno == ENOTDIR ? PD_ENOTFOUND : PD_EIO;
+		return pd_error_at(err, code, path, 0, 0, NULL, "no such database: %s",
+				   strerror(errno));
+	}
+
+	struct sqlite_store *s = calloc(1, sizeof(*s));
+	int rc = 0;
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		return pd_error_set(err, PD_ENOMEM, "out of memory");
+	}
+	s->base = sqlite_backend;
+
+	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+	if (flags & PD_STORE_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	int src = sqlite3_open_v2(path, &s->db, oflags, NULL);
+	if (src != SQLITE_OK) {
+		rc = db_fail(s, src, "cannot open", err);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+
+	int app = 0;
+	if ((rc = pragma_int(s, "PRAGMA application_id", &app, err)))
+		goto fail;
+	/* WAL before anything writes; synchronous and foreign keys are per connection. */
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW ||
+	    strcmp((const char *)sqlite3_column_text(st, 0), "wal") != 0) {
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "cannot switch to WAL mode", err);
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	if ((rc = exec_sql(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", "settings",
+			   err)) ||
+	    (rc = migrate(s, err)))
+		goto fail;
+	for (int i = 0; i < ST_COUNT; i++) {
+		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
+				       NULL) != SQLITE_OK) {
+			rc = db_fail(s, sqlite3_extended_errcode(s->db), "preparing statements",
+				     err);
+			goto fail;
+		}
+	}
+	*out = &s->base;
+	return 0;
+fail:
+	sqlite_close(&s->base);
+	return rc;
+}

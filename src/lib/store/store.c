@@ -1,0 +1,266 @@
+/*
+ * store.c: the store interface (store.h), a dispatch over the table of a back
+ * end (struct pd_store_backend), in the manner of libgit2's odb backends.
+ *
+ * The dispatch is where the rules every back end shares are enforced once:
+ * the back end's table version is checked at open, writes happen only inside
+ * a write transaction, and an open transaction is rolled back when the store
+ * is closed.  A back end is chosen by the scheme of the location; a plain file
+ * name means SQLite.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "permitdesk/store.h"
+
+struct pd_store {
+	struct pd_store_backend *b;
+	int txn; /* -1 none, else enum pd_txn */
+};
+
+struct backend_row {
+	const char *scheme; /* matched against the location's prefix */
+	pd_store_backend_open_fn open;
+};
+
+/* Schemes in order; the last row (empty scheme) takes plain file names. */
+static const struct backend_row backends[] = {
+	{"sqlite:", pd_store_sqlite_open},
+	{"", pd_store_sqlite_open},
+};
+
+int pd_store_open_backend(struct pd_store_backend *backend, struct pd_store **out,
+			  struct pd_error *err)
+{
+	*out = NULL;
+	if (!backend)
+		return pd_error_set(err, PD_EINTERNAL, "no store back end");
+	if (backend->version != PD_STORE_BACKEND_VERSION)
+		return pd_error_set(err, PD_EVERSION,
+				    "store back end '%s' has interface version %d, this program %d",
+				    backend->name ? backend->name : "?", backend->version,
+				    PD_STORE_BACKEND_VERSION);
+	struct pd_store *s = calloc(1, sizeof(*s));
+	if (!s)
+		return pd_error_set(err, PD_ENOMEM, "out of memory");
+	s->b = backend;
+	s->txn = -1;
+	*out = s;
+	return 0;
+}
+
+int pd_store_open(const char *location, unsigned flags, struct pd_store **out,
+		  struct pd_error *err)
+{
+	*out = NULL;
+	if (!location || !location[0])
+		return pd_error_set(err, PD_EUSAGE, "no database given");
+	if (strncmp(location, "postgresql:", 11) == 0 || strncmp(location, "postgres:", 9) == 0)
+		return pd_error_set(err, PD_ECONFIG,
+				    "%s: this build has no PostgreSQL store back end yet", location);
+	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		size_t n = strlen(backends[i].scheme);
+		if (strncmp(location, backends[i].scheme, n) != 0)
+			continue;
+		struct pd_store_backend *b = NULL;
+		int rc = backends[i].open(location, flags, &b, err);
+		if (rc)
+			return rc;
+		rc = pd_store_open_backend(b, out, err);
+		if (rc)
+			b->close(b);
+		return rc;
+	}
+	return pd_error_set(err, PD_ECONFIG, "%s: no store back end for this location", location);
+}
+
+void pd_store_close(struct pd_store *s)
+{
+	if (!s)
+		return;
+	if (s->txn >= 0)
+		s->b->rollback(s->b);
+	s->b->close(s->b);
+	free(s);
+}
+
+const char *pd_store_backend_name(const struct pd_store *s)
+{
+	return s->b->name;
+}
+
+int pd_store_schema_version(struct pd_store *s, int *version, struct pd_error *err)
+{
+	return s->b->schema_version(s->b, version, err);
+}
+
+int pd_store_check(struct pd_store *s, struct pd_error *err)
+{
+	return s->b->check(s->b, err);
+}
+
+/* ---- transactions ---- */
+
+int pd_store_begin(struct pd_store *s, enum pd_txn kind, struct pd_error *err)
+{
+	if (s->txn >= 0)
+		return pd_error_set(err, PD_EINTERNAL, "store: transaction already open");
+	int rc = s->b->begin(s->b, kind, err);
+	if (rc == 0)
+		s->txn = (int)kind;
+	return rc;
+}
+
+int pd_store_commit(struct pd_store *s, struct pd_error *err)
+{
+	if (s->txn < 0)
+		return pd_error_set(err, PD_EINTERNAL, "store: commit without a transaction");
+	int rc = s->b->commit(s->b, err);
+	if (rc)
+		s->b->rollback(s->b); /* a failed commit leaves nothing behind */
+	s->txn = -1;
+	return rc;
+}
+
+void pd_store_rollback(struct pd_store *s)
+{
+	if (s->txn < 0)
+		return;
+	s->b->rollback(s->b);
+	s->txn = -1;
+}
+
+bool pd_store_in_txn(const struct pd_store *s)
+{
+	return s->txn >= 0;
+}
+
+/* Every write goes through here first. */
+static int need_write(const struct pd_store *s, const char *what, struct pd_error *err)
+{
+	if (s->txn != PD_TXN_WRITE)
+		return pd_error_set(err, PD_EINTERNAL, "store: %s outside a write transaction",
+				    what);
+	return 0;
+}
+
+#define WRITE_OP(what, call)                                                                       \
+	do {                                                                                       \
+		int rc_ = need_write(s, what, err);                                                \
+		if (rc_)                                                                           \
+			return rc_;                                                                \
+		return call;                                                                       \
+	} while (0)
+
+/* ---- users ---- */
+
+int pd_store_user_insert(struct pd_store *s, const struct pd_store_user *u, struct pd_error *err)
+{
+	WRITE_OP("user insert", s->b->user_insert(s->b, u, err));
+}
+
+int pd_store_user_get(struct pd_store *s, const char *name, struct pd_arena *arena,
+		      struct pd_store_user *out, struct pd_error *err)
+{
+	return s->b->user_get(s->b, name, arena, out, err);
+}
+
+/* ---- cases ---- */
+
+int pd_store_case_insert(struct pd_store *s, const struct pd_store_case *c, struct pd_error *err)
+{
+	WRITE_OP("case insert", s->b->case_insert(s->b, c, err));
+}
+
+int pd_store_case_get(struct pd_store *s, const char *id, struct pd_arena *arena,
+		      struct pd_store_case *out, struct pd_error *err)
+{
+	return s->b->case_get(s->b, id, arena, out, err);
+}
+
+int pd_store_case_update(struct pd_store *s, const struct pd_store_case *c, struct pd_error *err)
+{
+	WRITE_OP("case update", s->b->case_update(s->b, c, err));
+}
+
+int pd_store_case_list(struct pd_store *s, const struct pd_store_case_filter *f,
+		       pd_store_case_fn fn, void *ctx, struct pd_error *err)
+{
+	static const struct pd_store_case_filter all = {.due_before = PD_DATE_NONE};
+	return s->b->case_list(s->b, f ? f : &all, fn, ctx, err);
+}
+
+int pd_store_sequence_next(struct pd_store *s, const char *name, int year, int64_t *out,
+			   struct pd_error *err)
+{
+	WRITE_OP("sequence", s->b->sequence_next(s->b, name, year, out, err));
+}
+
+/* ---- tasks, notices, decisions ---- */
+
+int pd_store_task_insert(struct pd_store *s, const struct pd_store_task *t, int64_t *n,
+			 struct pd_error *err)
+{
+	WRITE_OP("task insert", s->b->task_insert(s->b, t, n, err));
+}
+
+int pd_store_task_update(struct pd_store *s, const struct pd_store_task *t, struct pd_error *err)
+{
+	WRITE_OP("task update", s->b->task_update(s->b, t, err));
+}
+
+int pd_store_task_list(struct pd_store *s, const char *case_id, pd_store_task_fn fn, void *ctx,
+		       struct pd_error *err)
+{
+	return s->b->task_list(s->b, case_id, fn, ctx, err);
+}
+
+int pd_store_notice_insert(struct pd_store *s, const struct pd_store_notice *nt, int64_t *n,
+			   struct pd_error *err)
+{
+	WRITE_OP("notice insert", s->b->notice_insert(s->b, nt, n, err));
+}
+
+int pd_store_notice_update(struct pd_store *s, const struct pd_store_notice *nt,
+			   struct pd_error *err)
+{
+	WRITE_OP("notice update", s->b->notice_update(s->b, nt, err));
+}
+
+int pd_store_notice_list(struct pd_store *s, const char *case_id, pd_store_notice_fn fn,
+			 void *ctx, struct pd_error *err)
+{
+	return s->b->notice_list(s->b, case_id, fn, ctx, err);
+}
+
+int pd_store_decision_insert(struct pd_store *s, const struct pd_store_decision *d, int64_t *n,
+			     struct pd_error *err)
+{
+	WRITE_OP("decision insert", s->b->decision_insert(s->b, d, n, err));
+}
+
+int pd_store_decision_list(struct pd_store *s, const char *case_id, pd_store_decision_fn fn,
+			   void *ctx, struct pd_error *err)
+{
+	return s->b->decision_list(s->b, case_id, fn, ctx, err);
+}
+
+/* ---- audit ---- */
+
+int pd_store_audit_head(struct pd_store *s, int64_t *seq, char hash[PD_STORE_HASH_HEX],
+			struct pd_error *err)
+{
+	return s->b->audit_head(s->b, seq, hash, err);
+}
+
+int pd_store_audit_append(struct pd_store *s, const struct pd_store_audit *e,
+			  struct pd_error *err)
+{
+	WRITE_OP("audit append", s->b->audit_append(s->b, e, err));
+}
+
+int pd_store_audit_list(struct pd_store *s, const char *case_id, pd_store_audit_fn fn, void *ctx,
+			struct pd_error *err)
+{
+	return s->b->audit_list(s->b, case_id, fn, ctx, err);
+}

@@ -1,0 +1,55 @@
+/*
+ * workflow/workflow_int.h: what the files of the workflow share and nobody
+ * else needs: the audit append, the clock, libsodium's start-up, and the
+ * reader of an action's data.
+ */
+#ifndef PD_WORKFLOW_INT_H
+#define PD_WORKFLOW_INT_H
+
+#include "permitdesk/workflow.h"
+
+/* Microseconds since 1970-01-01 UTC, from the real clock (never the test clock:
+ * the audit trail records when an entry was really written). */
+int64_t wf_now_us(void);
+
+/* sodium_init(), once; -PD_EINTERNAL when libsodium cannot start. */
+int wf_sodium(struct pd_error *err);
+
+/* "operator": the actor of changes made by whoever holds the database file. */
+extern const struct pd_actor wf_operator;
+
+/*
+ * Appends one audit entry after the current head, inside the caller's write
+ * transaction: reads the head, hashes, appends.  *seq gets its number.
+ */
+struct wf_entry {
+	const char *case_id; /* NULL for none */
+	const char *action;
+	const struct pd_actor *actor;
+	pd_date at;
+	const char *from_state, *to_state; /* NULL for none */
+	const char *note;
+	const char *data; /* JSON object or NULL */
+};
+int wf_audit_append(struct pd_store *store, const struct wf_entry *entry, int64_t *seq,
+		    struct pd_error *err);
+
+/* The members an action's data may hold, read by wf_data_parse(). */
+struct wf_data {
+	const char *to;      /* assign */
+	const char *kind;    /* add_task */
+	pd_date due;         /* add_task, PD_DATE_NONE when absent */
+	int64_t task;        /* complete_task, 0 when absent */
+	const char *outcome; /* complete_task */
+	const char *ground;  /* revoke */
+	const char *method;  /* collect */
+	const char *case_json; /* resubmit: the supplemented case, NULL when absent */
+	size_t case_len;
+};
+/* Parses `json` (a JSON object, or NULL for none) for `action`.  Strings are
+ * copied to the arena.  Unknown members and members of the wrong type are
+ * -PD_EINPUT naming the member as data.<name>. */
+int wf_data_parse(enum pd_action action, const char *json, size_t len, struct pd_arena *arena,
+		  struct wf_data *out, struct pd_error *err);
+
+#endif
