@@ -126,7 +126,7 @@ struct pd_id_problem {
 	uint8_t check;  /* enum pd_mrz_check or enum pd_id_check */
 	uint8_t line;   /* 1-based; 0 when it concerns the whole input */
 	uint8_t column; /* 1-based; 0 when it concerns a whole line */
-	char message[93]; /* one line, no trailing period */
+	char message[125]; /* one line, no trailing period */
 };
 
 #define PD_MRZ_MAX_LINES 3

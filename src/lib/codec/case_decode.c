@@ -47,6 +47,7 @@ struct walk {
 	struct pd_case *c;
 	struct pd_error *err;
 	struct pd_json_cursor cur; /* moves forward as facts are stored */
+	bool escapes;              /* some string has a backslash: look for them */
 };
 
 /* ---- the schema ---- */
@@ -88,6 +89,7 @@ struct schema {
 	const struct member *rows;
 	int n;
 	const char *prefix;
+	int required; /* the first `required` rows are required, and no other */
 };
 
 #define ROW(name_, kind_, check_, req_, arg_, sub_)                                                \
@@ -96,7 +98,8 @@ struct schema {
 		.required = req_, .arg = arg_, .sub = sub_                                         \
 	}
 #define FACT(name_, id_) ROW(name_, MK_FACT, CK_NONE, false, PD_F_##id_, NULL)
-#define SCHEMA(rows_, prefix_) {rows_, (int)(sizeof(rows_) / sizeof(rows_[0])), prefix_}
+#define SCHEMA(rows_, prefix_, required_)                                                           \
+	{rows_, (int)(sizeof(rows_) / sizeof(rows_[0])), prefix_, required_}
 
 static const struct member application_rows[] = {
 	FACT("document", APP_DOCUMENT),
@@ -113,14 +116,14 @@ static const struct member application_rows[] = {
 	FACT("transfer", APP_TRANSFER),
 	FACT("group", APP_GROUP),
 };
-static const struct schema application_schema = SCHEMA(application_rows, "application");
+static const struct schema application_schema = SCHEMA(application_rows, "application", 0);
 
 static const struct member passport_rows[] = {
 	FACT("number", PASSPORT_NUMBER),
 	FACT("expiry", PASSPORT_EXPIRY),
 	ROW("mrz", MK_MRZ, CK_MRZ, false, 0, NULL),
 };
-static const struct schema passport_schema = SCHEMA(passport_rows, "applicant.passport");
+static const struct schema passport_schema = SCHEMA(passport_rows, "applicant.passport", 0);
 
 static const struct member status_rows[] = {
 	FACT("document", STATUS_DOCUMENT),
@@ -130,7 +133,7 @@ static const struct member status_rows[] = {
 	FACT("entry_date", STATUS_ENTRY_DATE),
 	FACT("entries_remaining", STATUS_ENTRIES_REMAINING),
 };
-static const struct schema status_schema = SCHEMA(status_rows, "applicant.status");
+static const struct schema status_schema = SCHEMA(status_rows, "applicant.status", 0);
 
 static const struct member applicant_rows[] = {
 	FACT("name", APPLICANT_NAME),
@@ -149,7 +152,7 @@ static const struct member applicant_rows[] = {
 	FACT("address_matches_permit", APPLICANT_ADDRESS_MATCHES),
 	FACT("address_change_reported", APPLICANT_ADDRESS_CHANGE_REPORTED),
 };
-static const struct schema applicant_schema = SCHEMA(applicant_rows, "applicant");
+static const struct schema applicant_schema = SCHEMA(applicant_rows, "applicant", 0);
 
 static const struct member sponsor_rows[] = {
 	FACT("category", SPONSOR_CATEGORY),
@@ -161,12 +164,12 @@ static const struct member sponsor_rows[] = {
 	FACT("unit_registered", SPONSOR_UNIT_REGISTERED),
 	FACT("guarantees_expenses", SPONSOR_GUARANTEES),
 };
-static const struct schema sponsor_schema = SCHEMA(sponsor_rows, "sponsor");
+static const struct schema sponsor_schema = SCHEMA(sponsor_rows, "sponsor", 0);
 
 static const struct member agent_rows[] = {
 	FACT("relation", AGENT_RELATION),
 };
-static const struct schema agent_schema = SCHEMA(agent_rows, "agent");
+static const struct schema agent_schema = SCHEMA(agent_rows, "agent", 0);
 
 #define DOC_OFF(field) ((uint16_t)offsetof(struct pd_document, field))
 static const struct member document_rows[] = {
@@ -178,7 +181,7 @@ static const struct member document_rows[] = {
 	ROW("legalized", MK_DOC_FLAG, CK_NONE, false, DOC_OFF(legalized), NULL),
 	ROW("translated", MK_DOC_FLAG, CK_NONE, false, DOC_OFF(translated), NULL),
 };
-static const struct schema document_schema = SCHEMA(document_rows, NULL);
+static const struct schema document_schema = SCHEMA(document_rows, NULL, 1);
 
 static const struct member case_rows[] = {
 	ROW("jurisdiction", MK_FACT, CK_JURISDICTION, true, PD_F_JURISDICTION, NULL),
@@ -190,7 +193,7 @@ static const struct member case_rows[] = {
 	ROW("agent", MK_AGENT, CK_NONE, false, 0, &agent_schema),
 	ROW("extra", MK_EXTRA, CK_NONE, false, 0, NULL),
 };
-static const struct schema case_schema = SCHEMA(case_rows, "");
+static const struct schema case_schema = SCHEMA(case_rows, "", 1);
 
 /* ---- string checks ---- */
 
@@ -275,6 +278,8 @@ static bool tok_null(const struct walk *w, int i)
 /* The token after i's subtree. */
 static int skip(const struct walk *w, int i)
 {
+	if (w->t[i].type != JSMN_OBJECT && w->t[i].type != JSMN_ARRAY)
+		return i + 1;
 	int end = w->t[i].end, j = i + 1;
 	while (j < w->n && w->t[j].start < end)
 		j++;
@@ -361,13 +366,22 @@ static void mark(struct walk *w, int tok, int *line, int *column)
 
 /* ---- scalar readers ---- */
 
+/* The first len bytes of the NUL-terminated name a are b's (a may be shorter). */
+static inline bool same(const char *a, const char *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (a[i] != b[i] || !a[i])
+			return false;
+	return true;
+}
+
 /* A short string's decoded bytes (dates, enum words) into buf; false when too long to match. */
 static bool short_string(const struct walk *w, int tok, char buf[SHORT_MAX], const char **s,
 			 size_t *len)
 {
 	const char *raw = tok_raw(w, tok);
 	size_t rlen = tok_len(w, tok);
-	if (!memchr(raw, '\\', rlen)) {
+	if (!w->escapes || !memchr(raw, '\\', rlen)) {
 		*s = raw;
 		*len = rlen;
 		return true;
@@ -420,7 +434,7 @@ static int read_enum(struct walk *w, int tok, int vocab, int32_t *out)
 	if (w->t[tok].type == JSMN_STRING && short_string(w, tok, buf, &s, &len) && len > 0) {
 		for (int i = 0; i < v->count; i++) {
 			const char *word = v->words[i];
-			if (word[0] == s[0] && strncmp(word, s, len) == 0 && word[len] == '\0') {
+			if (word[0] == s[0] && same(word, s, len) && word[len] == '\0') {
 				*out = i;
 				return 0;
 			}
@@ -451,7 +465,7 @@ static int read_string(struct walk *w, int tok, int check, const char **out, siz
 	if (!s)
 		return fail_at(w, tok, NULL, PD_ENOMEM, "out of memory");
 	size_t len = rlen;
-	if (memchr(raw, '\\', rlen)) {
+	if (w->escapes && memchr(raw, '\\', rlen)) {
 		len = pd_json_unescape(raw, rlen, s);
 		if (memchr(s, '\0', len))
 			return fail_at(w, tok, NULL, PD_EINPUT, "\\u0000 is not allowed in a string");
@@ -714,13 +728,14 @@ static const member_fn member_fns[MK_COUNT_] = {
 	[MK_DOC_FLAG] = do_doc_flag,
 };
 
-/* The row for member name token key, or -1. */
-static int find_member(const struct walk *w, const struct schema *sch, int key)
+/* The row for member name token key, or -1.  Members mostly come in the
+ * order of the rows, so the search starts at the row after the last one found. */
+static int find_member(const struct walk *w, const struct schema *sch, int key, int from)
 {
 	const char *s = tok_raw(w, key);
 	size_t len = tok_len(w, key);
 	char buf[SHORT_MAX];
-	if (memchr(s, '\\', len)) {
+	if (w->escapes && memchr(s, '\\', len)) {
 		if (len > sizeof(buf))
 			return -1;
 		len = pd_json_unescape(s, len, buf);
@@ -728,7 +743,7 @@ static int find_member(const struct walk *w, const struct schema *sch, int key)
 	}
 	if (len == 0)
 		return -1;
-	for (int i = 0; i < sch->n; i++) {
+	for (int k = 0, i = from; k < sch->n; k++, i = i + 1 < sch->n ? i + 1 : 0) {
 		const struct member *m = &sch->rows[i];
 		if (m->len == len && m->name[0] == s[0] && memcmp(m->name, s, len) == 0)
 			return i;
@@ -761,10 +776,10 @@ static int walk_object(struct walk *w, int obj, const struct schema *sch, void *
 	_Static_assert(sizeof(applicant_rows) / sizeof(applicant_rows[0]) <= 64, "seen is 64 bits");
 	uint64_t seen = 0;
 	struct pd_factset seen_facts = {{0}}; /* members read through find_fact() */
-	int n = w->t[obj].size, key = obj + 1;
+	int n = w->t[obj].size, key = obj + 1, next_row = 0;
 	for (int k = 0; k < n; k++) {
 		int val = key + 1;
-		int row = find_member(w, sch, key);
+		int row = find_member(w, sch, key, next_row);
 		const struct member *m;
 		struct member fallback;
 		if (row >= 0) {
@@ -772,6 +787,7 @@ static int walk_object(struct walk *w, int obj, const struct schema *sch, void *
 				return fail_at(w, key, NULL, PD_EINPUT, "duplicate field");
 			seen |= UINT64_C(1) << row;
 			m = &sch->rows[row];
+			next_row = row + 1 < sch->n ? row + 1 : 0;
 		} else {
 			int id = find_fact(w, sch, key);
 			if (id < 0)
@@ -788,10 +804,13 @@ static int walk_object(struct walk *w, int obj, const struct schema *sch, void *
 			return rc;
 		key = skip(w, val);
 	}
-	for (int i = 0; i < sch->n; i++)
-		if (sch->rows[i].required && !(seen & (UINT64_C(1) << i)))
-			return fail_at(w, obj, sch->rows[i].name, PD_EINPUT,
-				       "missing required field");
+	uint64_t required = (UINT64_C(1) << sch->required) - 1;
+	if ((seen & required) != required) {
+		for (int i = 0; i < sch->required; i++)
+			if (!(seen & (UINT64_C(1) << i)))
+				return fail_at(w, obj, sch->rows[i].name, PD_EINPUT,
+					       "missing required field");
+	}
 	return 0;
 }
 
@@ -804,15 +823,16 @@ int pd_case_decode(const char *json, size_t len, const char *name, int line_base
 		.c = out,
 		.err = err,
 	};
-	size_t ntok = 0;
+	struct pd_json_info info;
 	int rc;
 	pd_case_init(out);
 	if (len > PD_CASE_MAX_BYTES)
 		return pd_error_at(err, PD_ETOOBIG, name, 1 + line_base, 0, NULL,
 				   "case larger than %u bytes", PD_CASE_MAX_BYTES);
-	rc = pd_json_validate(&w.src, PD_CASE_MAX_DEPTH, PD_CASE_MAX_STRING, &ntok, err);
+	rc = pd_json_validate(&w.src, PD_CASE_MAX_DEPTH, PD_CASE_MAX_STRING, &info, err);
 	if (rc)
 		return rc;
+	size_t ntok = info.ntokens;
 
 	jsmntok_t *tokens = pd_arena_alloc(arena, ntok * sizeof(*tokens));
 	if (!tokens)
@@ -827,7 +847,8 @@ int pd_case_decode(const char *json, size_t len, const char *name, int line_base
 				   got_tokens, ntok);
 	w.t = tokens;
 	w.n = (int)ntok;
-	pd_json_cursor_init(&w.cur, json);
+	w.escapes = info.escapes;
+	pd_json_cursor_init(&w.cur, json, info.plain);
 
 	rc = walk_object(&w, 0, &case_schema, out);
 	if (rc)

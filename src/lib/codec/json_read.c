@@ -45,34 +45,71 @@ int pd_json_fail(const struct pd_json_src *src, struct pd_error *err, int code, 
 void pd_json_locate(const char *s, size_t pos, int *line, int *column)
 {
 	struct pd_json_cursor c;
-	pd_json_cursor_init(&c, s);
+	pd_json_cursor_init(&c, s, false);
 	pd_json_cursor_seek(&c, pos);
 	*line = c.line;
 	*column = c.column;
 }
 
-void pd_json_cursor_init(struct pd_json_cursor *c, const char *s)
+void pd_json_cursor_init(struct pd_json_cursor *c, const char *s, bool plain)
 {
 	c->s = s;
 	c->pos = 0;
 	c->line = 1;
 	c->column = 1;
+	c->plain = plain;
+}
+
+/* Word-at-a-time byte tests (8 bytes of a uint64_t at once). */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+static inline uint64_t load8(const unsigned char *s)
+{
+	uint64_t v;
+	memcpy(&v, s, 8);
+	return v;
+}
+/* Nonzero when some byte of v is zero (exact as a yes/no). */
+static inline uint64_t has_zero(uint64_t v)
+{
+	return (v - ONES) & ~v & HIGHS;
+}
+/* Nonzero when some byte of v is below n (n <= 128). */
+static inline uint64_t has_less(uint64_t v, unsigned n)
+{
+	return (v - ONES * n) & ~v & HIGHS;
 }
 
 void pd_json_cursor_seek(struct pd_json_cursor *c, size_t pos)
 {
+	if (c->plain) {
+		c->pos = pos;
+		c->column = (int)pos + 1;
+		return;
+	}
 	if (pos < c->pos)
-		pd_json_cursor_init(c, c->s);
+		pd_json_cursor_init(c, c->s, false);
 	const unsigned char *s = (const unsigned char *)c->s;
 	size_t p = c->pos;
 	int line = c->line, column = c->column;
-	for (; p < pos; p++) {
+	while (p < pos) {
+		if (p + 8 <= pos) {
+			uint64_t v = load8(s + p);
+			if (!has_zero(v ^ (ONES * '\n'))) {
+				/* continuation bytes 10xxxxxx do not start a character */
+				uint64_t cont = v & ~(v << 1) & HIGHS;
+				column += 8 - (int)(((cont >> 7) * ONES) >> 56);
+				p += 8;
+				continue;
+			}
+		}
 		if (s[p] == '\n') {
 			line++;
 			column = 1;
 		} else if ((s[p] & 0xC0) != 0x80) {
 			column++;
 		}
+		p++;
 	}
 	c->pos = p;
 	c->line = line;
@@ -288,6 +325,7 @@ struct scan {
 	size_t p;
 	size_t ntok;
 	size_t max_string;
+	bool escapes, wide, newline; /* a backslash, a byte >= 0x80, a newline seen */
 	unsigned depth, max_depth;
 	struct frame stack[SCAN_MAX_FRAMES];
 };
@@ -306,11 +344,16 @@ static bool word_byte(unsigned c)
 	return c != ',' && c != ']' && c != '}' && c != ':' && c != '[' && c != '{' && c != '"';
 }
 
-static size_t skip_ws(const unsigned char *s, size_t len, size_t p)
+/* Skips JSON whitespace, noting newlines. */
+static inline void scan_ws(struct scan *sc)
 {
-	while (p < len && (s[p] == ' ' || s[p] == '\n' || s[p] == '\r' || s[p] == '\t'))
+	const unsigned char *s = sc->s;
+	size_t p = sc->p, len = sc->len;
+	while (p < len && s[p] <= ' ' && (s[p] == ' ' || s[p] == '\n' || s[p] == '\r' || s[p] == '\t')) {
+		sc->newline |= s[p] == '\n';
 		p++;
-	return p;
+	}
+	sc->p = p;
 }
 
 static void scan_path(const struct scan *sc, char *buf, size_t size)
@@ -388,7 +431,7 @@ static int fail_expected(struct scan *sc, const char *what)
 }
 
 /* One more jsmn token, which began at pos. */
-static int count_token(struct scan *sc, size_t pos)
+static inline int count_token(struct scan *sc, size_t pos)
 {
 	if (++sc->ntok > PD_JSON_MAX_TOKENS)
 		return scan_fail(sc, PD_ETOOBIG, pos, "more than %u JSON values",
@@ -396,16 +439,33 @@ static int count_token(struct scan *sc, size_t pos)
 	return 0;
 }
 
-/* A string at sc->p (on its opening quote); leaves sc->p after the closing quote. */
-static int scan_string(struct scan *sc)
+/*
+ * Plain ASCII from q on: the first byte at or after q that is not, or limit
+ * when there is none before it.  Eight bytes at a time: the borrow of
+ * has_zero()/has_less() can only flag bytes above a byte truly flagged, so
+ * the lowest flag in the word is exact.
+ */
+static inline size_t scan_plain(const unsigned char *s, size_t q, size_t limit)
+{
+	while (q + 8 <= limit) {
+		uint64_t v = load8(s + q);
+		uint64_t m = (v & HIGHS) | has_less(v, 0x20) | has_zero(v ^ (ONES * '"')) |
+			     has_zero(v ^ (ONES * '\\'));
+		if (m)
+			return q + ((unsigned)__builtin_ctzll(m) >> 3);
+		q += 8;
+	}
+	while (q < limit && !str_special(s[q]))
+		q++;
+	return q;
+}
+
+/* The rest of the string that began at start, from q (not plain ASCII) on. */
+static int scan_string_rest(struct scan *sc, size_t start, size_t q, size_t limit)
 {
 	const unsigned char *s = sc->s;
-	size_t len = sc->len, start = sc->p, q = start + 1;
-	/* Room for max_string bytes of content and the closing quote. */
-	size_t limit = len - q > sc->max_string ? q + sc->max_string + 1 : len;
-	for (;;) {
-		while (q < limit && !str_special(s[q]))
-			q++;
+	size_t len = sc->len;
+	for (;; q = scan_plain(s, q, limit)) {
 		if (q >= limit) {
 			if (limit < len)
 				return scan_fail(sc, PD_ETOOBIG, start, "string longer than %zu bytes",
@@ -419,6 +479,7 @@ static int scan_string(struct scan *sc)
 		}
 		if (c >= 0x80) {
 			size_t n;
+			sc->wide = true;
 			int rc = check_utf8_at(sc, q, &n);
 			if (rc)
 				return rc;
@@ -429,6 +490,7 @@ static int scan_string(struct scan *sc)
 			return scan_fail(sc, PD_EINPUT, q,
 					 "unescaped control character U+%04X in a string", c);
 		/* a backslash */
+		sc->escapes = true;
 		if (q + 1 >= len)
 			return scan_fail(sc, PD_EINPUT, start, "unterminated string");
 		unsigned e = s[q + 1];
@@ -469,6 +531,20 @@ static int scan_string(struct scan *sc)
 			q += 6;
 		}
 	}
+}
+
+/* A string at sc->p (on its opening quote); leaves sc->p after the closing quote. */
+static inline int scan_string(struct scan *sc)
+{
+	size_t start = sc->p, q = start + 1;
+	/* Room for max_string bytes of content and the closing quote. */
+	size_t limit = sc->len - q > sc->max_string ? q + sc->max_string + 1 : sc->len;
+	q = scan_plain(sc->s, q, limit);
+	if (q < limit && sc->s[q] == '"') {
+		sc->p = q + 1;
+		return count_token(sc, start);
+	}
+	return scan_string_rest(sc, start, q, limit);
 }
 
 /* A number or a bare word at sc->p. */
@@ -543,10 +619,11 @@ static int scan_member_name(struct scan *sc)
 	f->has_key = true;
 	f->key = start + 1;
 	f->key_len = sc->p - 1 - f->key;
-	sc->p = skip_ws(sc->s, sc->len, sc->p);
+	scan_ws(sc);
 	if (sc->p >= sc->len || sc->s[sc->p] != ':')
 		return fail_expected(sc, "':' after the member name");
-	sc->p = skip_ws(sc->s, sc->len, sc->p + 1);
+	sc->p++;
+	scan_ws(sc);
 	return 0;
 }
 
@@ -576,18 +653,21 @@ static int fail_top(struct scan *sc)
 }
 
 int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t max_string,
-		     size_t *ntokens, struct pd_error *err)
+		     struct pd_json_info *info, struct pd_error *err)
 {
-	struct scan sc = {
-		.src = src,
-		.err = err,
-		.s = (const unsigned char *)src->s,
-		.len = src->len,
-		.max_string = max_string,
-		.max_depth = max_depth < SCAN_MAX_FRAMES ? max_depth : SCAN_MAX_FRAMES,
-	};
+	struct scan sc; /* not zeroed as a whole: the stack is written before it is read */
+	sc.src = src;
+	sc.err = err;
+	sc.s = (const unsigned char *)src->s;
+	sc.len = src->len;
+	sc.p = 0;
+	sc.ntok = 0;
+	sc.max_string = max_string;
+	sc.escapes = sc.wide = sc.newline = false;
+	sc.depth = 0;
+	sc.max_depth = max_depth < SCAN_MAX_FRAMES ? max_depth : SCAN_MAX_FRAMES;
 	int rc;
-	sc.p = skip_ws(sc.s, sc.len, 0);
+	scan_ws(&sc);
 	if (sc.p >= sc.len)
 		return scan_fail(&sc, PD_EINPUT, sc.p, "empty input");
 	if (sc.s[sc.p] != '{')
@@ -609,7 +689,8 @@ int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t m
 				sc.stack[sc.depth++] = (struct frame){
 					.close = c == '{' ? '}' : ']',
 				};
-				sc.p = skip_ws(sc.s, sc.len, sc.p + 1);
+				sc.p++;
+				scan_ws(&sc);
 				if (sc.p < sc.len && sc.s[sc.p] == (c == '{' ? '}' : ']')) {
 					sc.depth--;
 					sc.p++;
@@ -633,17 +714,18 @@ int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t m
 		}
 		/* after a value */
 		if (sc.depth == 0) {
-			sc.p = skip_ws(sc.s, sc.len, sc.p);
+			scan_ws(&sc);
 			if (sc.p < sc.len)
 				return fail_expected(&sc, "end of input after the top-level object");
 			break;
 		}
 		struct frame *f = &sc.stack[sc.depth - 1];
-		sc.p = skip_ws(sc.s, sc.len, sc.p);
+		scan_ws(&sc);
 		unsigned c = sc.p < sc.len ? sc.s[sc.p] : 0;
 		if (sc.p < sc.len && c == ',') {
 			size_t comma = sc.p;
-			sc.p = skip_ws(sc.s, sc.len, sc.p + 1);
+			sc.p++;
+			scan_ws(&sc);
 			if (sc.p < sc.len && sc.s[sc.p] == (unsigned char)f->close)
 				return scan_fail(&sc, PD_EINPUT, comma, "trailing comma before '%c'",
 						 f->close);
@@ -664,6 +746,8 @@ int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t m
 		return fail_expected(&sc, f->close == '}' ? "',' or '}' after an object member"
 							 : "',' or ']' after an array element");
 	}
-	*ntokens = sc.ntok;
+	info->ntokens = sc.ntok;
+	info->escapes = sc.escapes;
+	info->plain = !sc.wide && !sc.newline;
 	return 0;
 }

@@ -47,15 +47,25 @@ int pd_json_fail(const struct pd_json_src *src, struct pd_error *err, int code, 
  * characters) of byte offset pos.  Everything before pos must be valid UTF-8. */
 void pd_json_locate(const char *s, size_t pos, int *line, int *column);
 
-/* A forward-only pd_json_locate for many increasing offsets: O(input) in all. */
+/* A forward-only pd_json_locate for many increasing offsets: O(input) in all.
+ * plain: the text has neither newlines nor non-ASCII bytes (pd_json_validate
+ * says so), and the column is just the offset plus one. */
 struct pd_json_cursor {
 	const char *s;
 	size_t pos;
 	int line, column;
+	bool plain;
 };
-void pd_json_cursor_init(struct pd_json_cursor *c, const char *s);
+void pd_json_cursor_init(struct pd_json_cursor *c, const char *s, bool plain);
 /* Moves to pos (restarting from the beginning if pos is behind). */
 void pd_json_cursor_seek(struct pd_json_cursor *c, size_t pos);
+
+/* What pd_json_validate() learnt about a valid text. */
+struct pd_json_info {
+	size_t ntokens; /* jsmn tokens: values plus member names */
+	bool escapes;   /* some string holds a backslash escape */
+	bool plain;     /* no newline and no byte >= 0x80 anywhere */
+};
 
 /*
  * Checks that src is one JSON object (RFC 8259) and nothing else but
@@ -63,12 +73,12 @@ void pd_json_cursor_seek(struct pd_json_cursor *c, size_t pos);
  * characters or lone surrogates (escaped or encoded), numbers in the JSON
  * grammar, at most max_depth nested containers, strings of at most
  * max_string bytes, at most PD_JSON_MAX_TOKENS values.  Iterative, one pass,
- * no allocation.  On success *ntokens is the number of jsmn tokens (values
- * plus member names).  On failure err says where and why; the path is the
+ * no allocation.  On success *info says how many jsmn tokens the text
+ * makes and what it holds.  On failure err says where and why; the path is the
  * generic one (a.b[2].c) as far as the text was read.
  */
 int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t max_string,
-		     size_t *ntokens, struct pd_error *err);
+		     struct pd_json_info *info, struct pd_error *err);
 
 /*
  * Writes a value for a message into out (NUL-terminated, at most size-1

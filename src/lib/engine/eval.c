@@ -42,8 +42,11 @@ struct eval_state {
 	struct pd_arena *arena;
 	struct pd_result *r;
 	size_t cap_findings;
-	struct mat_slot *slots; /* one per pack material */
+	struct mat_slot *slots; /* the materials required so far, in order of first requirement */
+	int16_t *slot_of;       /* pack material index -> slot, or -1 */
+	const int16_t *doc_material; /* documents[i] -> pack material index */
 	int n_slots_used;
+	int cap_slots;
 	struct pd_factset q_verdict; /* unknown facts that decide the verdict */
 	struct pd_factset q_other;   /* unknown facts that decide figures */
 	bool any_fail;
@@ -77,7 +80,6 @@ struct applic {
 
 static void eval_cond(struct eval_state *st, const struct pd_expr *e, struct applic *a)
 {
-	memset(a, 0, sizeof(*a));
 	if (!e) {
 		a->v = 1;
 		return;
@@ -134,12 +136,19 @@ static bool eval_int(struct eval_state *st, const struct pd_expr *e, int32_t *ou
 static void require_material(struct eval_state *st, const struct pd_rule *rule,
 			     const struct pd_requirement *q, const struct applic *a)
 {
-	struct mat_slot *s = &st->slots[q->material];
 	const struct pd_pmaterial *m = &st->pack->materials[q->material];
 	bool conditional = a->v < 0;
-	if (!s->used) {
+	int16_t k = st->slot_of[q->material];
+	struct mat_slot *s;
+	if (k < 0) {
+		if (st->n_slots_used == st->cap_slots)
+			return;
+		k = (int16_t)st->n_slots_used++;
+		st->slot_of[q->material] = k;
+		s = &st->slots[k];
+		memset(s, 0, sizeof(*s));
 		s->used = true;
-		s->order = st->n_slots_used++;
+		s->order = q->material; /* the pack material it stands for */
 		s->conditional_only = conditional;
 		s->origin = rule->origin;
 		if (conditional)
@@ -149,7 +158,7 @@ static void require_material(struct eval_state *st, const struct pd_rule *rule,
 		s->notarized = m->foreign_notarized;
 		s->legalized = m->foreign_legalized;
 		s->translated = m->foreign_translated;
-	} else if (s->conditional_only) {
+	} else if ((s = &st->slots[k])->conditional_only) {
 		if (!conditional) {
 			s->conditional_only = false;
 			s->origin = rule->origin;
@@ -456,13 +465,11 @@ static void build_materials(struct eval_state *st, bool *any_bad, bool *any_cond
 	if (!r->materials)
 		return;
 	r->n_materials = (size_t)st->n_slots_used;
-	for (size_t i = 0; i < p->n_materials; i++) {
+	for (int i = 0; i < st->n_slots_used; i++) {
 		const struct mat_slot *m = &st->slots[i];
-		if (!m->used)
-			continue;
-		struct pd_material *o = &r->materials[m->order];
-		o->id = p->materials[i].id;
-		o->text = &p->materials[i].text;
+		struct pd_material *o = &r->materials[i];
+		o->id = p->materials[m->order].id;
+		o->text = &p->materials[m->order].text;
 		o->origin = m->origin;
 		if (m->conditional_only)
 			o->conditional = m->cond;
@@ -471,7 +478,7 @@ static void build_materials(struct eval_state *st, bool *any_bad, bool *any_cond
 		const struct pd_document *best_doc = NULL;
 		for (size_t k = 0; k < st->c->n_documents; k++) {
 			const struct pd_document *d = &st->c->documents[k];
-			if (strcmp(d->type, o->id) != 0)
+			if (st->doc_material[k] != m->order)
 				continue;
 			enum pd_mstatus s = doc_status(st, m, d);
 			if (best == PD_MAT_MISSING || s < best) {
@@ -560,9 +567,14 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 	int rc = pd_policy_select(pol, jur->s, jur->len, date->i, &pack, err);
 	if (rc)
 		return rc;
+	int16_t *doc_material = pd_arena_alloc(arena, sizeof(int16_t) * (c->n_documents + 1));
+	if (!doc_material)
+		return pd_error_set(err, PD_ENOMEM, "out of memory evaluating the case");
 	for (size_t i = 0; i < c->n_documents; i++) {
 		const char *t = c->documents[i].type;
-		if (pd_pack_find_material(pack, t, strlen(t)) < 0) {
+		int m = pd_pack_find_material(pack, t, strlen(t));
+		doc_material[i] = (int16_t)m;
+		if (m < 0) {
 			char path[64];
 			snprintf(path, sizeof(path), "documents[%zu].type", i);
 			return pd_error_at(err, PD_EINPUT, NULL, c->documents[i].line,
@@ -572,15 +584,18 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 	}
 
 	struct pd_result *r = pd_arena_zalloc(arena, sizeof(*r));
-	struct mat_slot *slots =
-		pd_arena_zalloc(arena, sizeof(struct mat_slot) * (pack->n_materials + 1));
+	int cap_slots = pack->n_materials < 128 ? (int)pack->n_materials : 128;
+	struct mat_slot *slots = pd_arena_alloc(arena, sizeof(struct mat_slot) * (size_t)(cap_slots + 1));
+	int16_t *slot_of = pd_arena_alloc(arena, sizeof(int16_t) * (pack->n_materials + 1));
+	if (slot_of)
+		memset(slot_of, 0xff, sizeof(int16_t) * (pack->n_materials + 1));
 	size_t cap_findings = pack->n_rules + 4;
 	size_t cap_notices = 64;
 	if (r) {
 		r->findings = pd_arena_alloc(arena, sizeof(struct pd_finding) * cap_findings);
 		r->notices = pd_arena_alloc(arena, sizeof(struct pd_notice) * cap_notices);
 	}
-	if (!r || !slots || !r->findings || !r->notices)
+	if (!r || !slots || !slot_of || !r->findings || !r->notices)
 		return pd_error_set(err, PD_ENOMEM, "out of memory evaluating the case");
 
 	r->jurisdiction = pack->jurisdiction;
@@ -604,6 +619,9 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 		.r = r,
 		.cap_findings = cap_findings,
 		.slots = slots,
+		.slot_of = slot_of,
+		.doc_material = doc_material,
+		.cap_slots = cap_slots,
 		.cap_notices = cap_notices,
 	};
 	for (size_t i = 0; i < pack->n_rules; i++)

@@ -22,7 +22,7 @@
  * the output is valid UTF-8 whatever the input was. */
 static void key_string(struct pd_jw *w, const char *key, const char *value)
 {
-	char buf[128];
+	char buf[160];
 	size_t n = 0;
 
 	for (; value[n] && n + 1 < sizeof(buf); n++) {

@@ -189,13 +189,13 @@ static const struct shape {
 	id_reader read;
 	const char *what; /* for messages */
 } shapes[] = {
-	{PD_ID_PRC_RESIDENT, 18, "12345678", "DDDDDDDDDDDDDDDDDX", read_resident,
+	{PD_ID_PRC_RESIDENT, 18, "012345678", "DDDDDDDDDDDDDDDDDX", read_resident,
 	 "a resident identity number"},
 	{PD_ID_PERMANENT_RESIDENCE_2023, 18, "9", "DDDDDDDDDDDDDDDDDX", read_pr_2023,
 	 "a permanent residence number (2023)"},
 	{PD_ID_PERMANENT_RESIDENCE_2017, 15, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "LLLDDDDDDDDDDDD",
 	 read_pr_2017, "a permanent residence number (2017)"},
-	{PD_ID_PRC_RESIDENT_15, 15, "12345678", "DDDDDDDDDDDDDDD", read_resident_15,
+	{PD_ID_PRC_RESIDENT_15, 15, "0123456789", "DDDDDDDDDDDDDDD", read_resident_15,
 	 "a fifteen-digit resident identity number"},
 	{PD_ID_HK_MACAO_TRAVEL_PERMIT, 9, "HM", "HDDDDDDDD", read_hk_macao_permit,
 	 "a Hong Kong or Macao travel permit number"},

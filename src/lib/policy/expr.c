@@ -656,14 +656,13 @@ static int emit_compare(struct compiler *cc, const struct node *n, struct ty *ou
 		int idx = word_index(cc, pd_facts[a->fact].vocab, b);
 		if (idx < 0)
 			return -1;
-		struct ty ta;
-		if (emit(cc, a, &ta))
-			return -1;
-		if (emit_op(cc, b->col,
-			    (struct pd_op){.op = OP_CONST, .type = PD_T_ENUM, .imm = idx}, 0, 1))
-			return -1;
-		return emit_op(cc, n->col, (struct pd_op){.op = opcode[n->op], .type = PD_T_BOOL},
-			       2, 1);
+		/* Fused: the most common condition of all is one fact against one word. */
+		cc->facts.w[a->fact / 64] |= (uint64_t)1 << (a->fact % 64);
+		return emit_op(cc, n->col,
+			       (struct pd_op){.op = OP_FACT_EQ, .type = PD_T_BOOL,
+					      .a = (uint16_t)a->fact, .imm = idx,
+					      .len = n->op == T_NE},
+			       0, 1);
 	}
 
 	/* Numbers against durations: the duration counts days from the case date. */
@@ -688,10 +687,31 @@ static int emit_compare(struct compiler *cc, const struct node *n, struct ty *ou
 static int emit_in(struct compiler *cc, const struct node *n, struct ty *out)
 {
 	struct ty ta;
-	if (emit(cc, n->a, &ta))
-		return -1;
 	out->type = PD_T_BOOL;
 	out->vocab = -1;
+	if (n->a->kind == N_FACT && pd_facts[n->a->fact].type == PD_T_ENUM) {
+		/* Fused: a fact in a list of words. */
+		int vocab = pd_facts[n->a->fact].vocab;
+		uint64_t mask = 0;
+		for (int i = 0; i < n->n_list; i++) {
+			int idx = word_index(cc, vocab, n->list[i]);
+			if (idx < 0)
+				return -1;
+			mask |= (uint64_t)1 << idx;
+		}
+		cc->facts.w[n->a->fact / 64] |= (uint64_t)1 << (n->a->fact % 64);
+		if (emit_op(cc, n->col,
+			    (struct pd_op){.op = OP_FACT_IN, .type = PD_T_BOOL,
+					   .a = (uint16_t)n->a->fact, .mask = mask},
+			    0, 1))
+			return -1;
+		if (n->op) /* not in */
+			return emit_op(cc, n->col, (struct pd_op){.op = OP_NOT, .type = PD_T_BOOL},
+				       1, 1);
+		return 0;
+	}
+	if (emit(cc, n->a, &ta))
+		return -1;
 	if (ta.type == PD_T_ENUM) {
 		uint64_t mask = 0;
 		for (int i = 0; i < n->n_list; i++) {
@@ -935,16 +955,26 @@ static int emit(struct compiler *cc, const struct node *n, struct ty *out)
 			if (ta.type != PD_T_BOOL)
 				return fail_at(cc, n->a->col, "`%s` needs yes/no values, not %s",
 					       n->op == T_AND ? "and" : "or", type_name(ta.type));
+			/* Short circuit: a known false (and) or true (or) decides alone. */
+			int jump = cc->n_ops;
+			if (emit_op(cc, n->col,
+				    (struct pd_op){.op = n->op == T_AND ? OP_JFALSE : OP_JTRUE,
+						   .type = PD_T_BOOL},
+				    0, 0))
+				return -1;
 			if (emit(cc, n->b, &tb))
 				return -1;
 			if (tb.type != PD_T_BOOL)
 				return fail_at(cc, n->b->col, "`%s` needs yes/no values, not %s",
 					       n->op == T_AND ? "and" : "or", type_name(tb.type));
 			out->type = PD_T_BOOL;
-			return emit_op(cc, n->col,
-				       (struct pd_op){.op = n->op == T_AND ? OP_AND : OP_OR,
-						      .type = PD_T_BOOL},
-				       2, 1);
+			if (emit_op(cc, n->col,
+				    (struct pd_op){.op = n->op == T_AND ? OP_AND : OP_OR,
+						   .type = PD_T_BOOL},
+				    2, 1))
+				return -1;
+			cc->ops[jump].imm = cc->n_ops;
+			return 0;
 		}
 		case T_EQ:
 		case T_NE:
@@ -1051,6 +1081,36 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 	for (const struct pd_op *op = e->ops, *end = e->ops + e->n_ops; op < end; op++) {
 		struct pd_eval_value *a, *b;
 		switch ((enum pd_opcode)op->op) {
+		case OP_FACT_EQ:
+		case OP_FACT_IN: {
+			const struct pd_value *v = &c->facts[op->a];
+			a = &st[sp++];
+			a->type = PD_T_BOOL;
+			a->known = v->known;
+			if (!v->known) {
+				memset(&a->why, 0, sizeof(a->why));
+				a->why.w[op->a / 64] = (uint64_t)1 << (op->a % 64);
+			} else if (op->op == OP_FACT_EQ) {
+				a->i = (v->i == op->imm) != (op->len != 0);
+			} else {
+				a->i = v->i >= 0 && v->i < 64 && ((op->mask >> v->i) & 1);
+			}
+			break;
+		}
+		case OP_JFALSE:
+			a = &st[sp - 1];
+			if (a->known && !a->i) {
+				a->type = PD_T_BOOL;
+				op = e->ops + op->imm - 1;
+			}
+			break;
+		case OP_JTRUE:
+			a = &st[sp - 1];
+			if (a->known && a->i) {
+				a->type = PD_T_BOOL;
+				op = e->ops + op->imm - 1;
+			}
+			break;
 		case OP_FACT: {
 			const struct pd_value *v = &c->facts[op->a];
 			a = &st[sp++];
@@ -1059,9 +1119,10 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 			a->i = v->i;
 			a->s = v->s;
 			a->len = v->len;
-			memset(&a->why, 0, sizeof(a->why));
-			if (!v->known)
+			if (!v->known) {
+				memset(&a->why, 0, sizeof(a->why));
 				a->why.w[op->imm / 64] = (uint64_t)1 << (op->imm % 64);
+			}
 			break;
 		}
 		case OP_CONST:
@@ -1071,7 +1132,6 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 			a->i = op->imm;
 			a->s = op->str;
 			a->len = op->len;
-			memset(&a->why, 0, sizeof(a->why));
 			break;
 		case OP_EQ:
 		case OP_NE:
@@ -1136,7 +1196,6 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 			if ((a->known && a->i == decisive) || (b->known && b->i == decisive)) {
 				a->known = true;
 				a->i = decisive;
-				memset(&a->why, 0, sizeof(a->why));
 			} else if (a->known && b->known) {
 				a->i = !decisive;
 			} else {
@@ -1211,14 +1270,12 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 			a->known = true;
 			a->i = pd_duration_days(
 				(struct pd_duration){op->imm, (enum pd_dur_unit)op->a}, ctx->date);
-			memset(&a->why, 0, sizeof(a->why));
 			break;
 		case OP_KNOWN:
 			a = &st[sp++];
 			a->type = PD_T_BOOL;
 			a->known = true;
 			a->i = c->facts[op->a].known;
-			memset(&a->why, 0, sizeof(a->why));
 			break;
 		case OP_PROVIDED: {
 			a = &st[sp++];
@@ -1230,7 +1287,6 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 					a->i = 1;
 					break;
 				}
-			memset(&a->why, 0, sizeof(a->why));
 			break;
 		}
 		case OP_MIN:

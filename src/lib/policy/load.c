@@ -278,7 +278,8 @@ static const struct pd_expr *compile_expr(struct pd_policy_build *b, const struc
 int pd_pack_find_material(const struct pd_pack *p, const char *id, size_t len)
 {
 	for (size_t i = 0; i < p->n_materials; i++)
-		if (strlen(p->materials[i].id) == len && memcmp(p->materials[i].id, id, len) == 0)
+		if (p->materials[i].id_len == len && p->materials[i].id[0] == id[0] &&
+		    memcmp(p->materials[i].id, id, len) == 0)
 			return (int)i;
 	return -1;
 }
@@ -374,6 +375,7 @@ static void load_material(struct pd_policy_build *b, const struct yfile *f, stru
 		report_at(b, f, n, "material without id");
 		return;
 	}
+	m.id_len = strlen(m.id);
 	if (!en || !zh)
 		report_at(b, f, n, "material %s: missing %s text", m.id, !en ? "en" : "zh");
 	if (fill_text(b, &m.text, en, zh)) {

@@ -44,6 +44,10 @@ enum pd_opcode {
 	OP_MIN,       /* pop n values, push the smallest (a: n) */
 	OP_MAX,
 	OP_YEARS,     /* pop b, a (dates): whole years from a to b */
+	OP_FACT_EQ,   /* push facts[a] == imm (imm2: 1 for !=), for enum/bool/int facts */
+	OP_FACT_IN,   /* push (mask >> facts[a]) & 1, for enum facts */
+	OP_JFALSE,    /* top known false: jump to imm (short-circuit `and`) */
+	OP_JTRUE,     /* top known true: jump to imm (short-circuit `or`) */
 };
 
 struct pd_op {
@@ -96,6 +100,7 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 
 struct pd_pmaterial {
 	const char *id;
+	size_t id_len;
 	struct pd_text text;
 	bool has_max_age;
 	struct pd_duration max_age;

@@ -957,7 +957,18 @@ static int sqlite_audit_append(struct pd_store_backend *b, const struct pd_store
 			       struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
-	sqlite3_stmt *st = s->st[ST_AUDIT_INSERT];
+	/* The head moves first: when e does not follow it, nothing is written. */
+	sqlite3_stmt *st = s->st[ST_AUDIT_HEAD_SET];
+	sqlite3_bind_int64(st, 1, e->seq);
+	bind_text(st, 2, e->hash);
+	sqlite3_bind_int64(st, 3, e->seq - 1);
+	int rc = run(s, st, "moving the audit head", err);
+	if (rc)
+		return rc;
+	if (sqlite3_changes(s->db) != 1)
+		return pd_error_set(err, PD_ECONFLICT, "audit entry %lld does not follow the head",
+				    (long long)e->seq);
+	st = s->st[ST_AUDIT_INSERT];
 	sqlite3_bind_int64(st, 1, e->seq);
 	bind_text(st, 2, e->case_id);
 	bind_text(st, 3, e->action);
@@ -971,19 +982,7 @@ static int sqlite_audit_append(struct pd_store_backend *b, const struct pd_store
 	bind_text(st, 11, e->data);
 	bind_text(st, 12, e->prev_hash);
 	bind_text(st, 13, e->hash);
-	int rc = run(s, st, "appending to the audit trail", err);
-	if (rc)
-		return rc;
-	st = s->st[ST_AUDIT_HEAD_SET];
-	sqlite3_bind_int64(st, 1, e->seq);
-	bind_text(st, 2, e->hash);
-	sqlite3_bind_int64(st, 3, e->seq - 1);
-	if ((rc = run(s, st, "moving the audit head", err)))
-		return rc;
-	if (sqlite3_changes(s->db) != 1)
-		return pd_error_set(err, PD_ECONFLICT, "audit entry %lld does not follow the head",
-				    (long long)e->seq);
-	return 0;
+	return run(s, st, "appending to the audit trail", err);
 }
 
 static int sqlite_audit_list(struct pd_store_backend *b, const char *case_id,

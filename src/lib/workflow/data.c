@@ -8,6 +8,7 @@
  * escapes; "due" is a date; "task" a positive integer; "case" an object kept
  * as its text.  Errors name the member as data.<name>.
  */
+#include <stdio.h>
 #include <string.h>
 
 #define JSMN_STATIC
@@ -42,10 +43,12 @@ static int fail(struct pd_error *err, const char *member, const char *fmt, ...)
 
 static int fail(struct pd_error *err, const char *member, const char *fmt, ...)
 {
-	char path[64];
 	va_list ap;
-	snprintf(path, sizeof(path), "data%s%s", member ? "." : "", member ? member : "");
-	pd_error_at(err, PD_EINPUT, NULL, 0, 0, path, "");
+	if (err) {
+		pd_error_clear(err);
+		snprintf(err->path, sizeof(err->path), "data%s%s", member ? "." : "",
+			 member ? member : "");
+	}
 	va_start(ap, fmt);
 	int rc = pd_error_setv(err, PD_EINPUT, fmt, ap);
 	va_end(ap);

@@ -133,13 +133,23 @@ class Zone:
         self.expiry_raw = yymmdd(self.expiry)
         self.override = {}  # check digit name -> character written instead
 
+    def make_long(self, n):
+        """A number of n > 9 characters: the rest and its check digit open the
+        optional data (Part 5 4.2.4, Part 6 4.2.4)."""
+        self.number = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+                              for _ in range(n))
+        rest = self.number[9:] + cd(self.number)
+        self.opt = pad(rest + "<" + ("X1" if self.fmt == "TD1" and len(rest) < 10 else ""),
+                       len(self.opt))
+        self.long = True
+
     def digit(self, name, data):
         return self.override.get(name, cd(data))
 
     def build(self):
         f = self.fmt
-        num = pad(self.number, 9)
-        ncd = self.digit("number", num)
+        num = pad(self.number[:9], 9)
+        ncd = "<" if getattr(self, "long", False) else self.digit("number", num)
         b, e = self.birth_raw, self.expiry_raw
         bcd, ecd = self.digit("birth", b), self.digit("expiry", e)
         if f == "TD1":
@@ -161,12 +171,14 @@ class Zone:
         return [l1, l2 + self.opt]
 
     def expect_fields(self):
+        """document number, birth date ("-" when unknown), expiry date."""
+        ey = expiry_century(int(self.expiry_raw[:2]))
+        expiry = "%04d-%s-%s" % (ey, self.expiry_raw[2:4], self.expiry_raw[4:])
+        if "<" in self.birth_raw:
+            return self.number, "-", expiry
         yy, mm, dd = int(self.birth_raw[:2]), int(self.birth_raw[2:4]), int(self.birth_raw[4:])
         by = birth_century(yy, mm, dd)
-        ey = expiry_century(int(self.expiry_raw[:2]))
-        return (self.number,
-                "%04d-%s-%s" % (by, self.birth_raw[2:4], self.birth_raw[4:]),
-                "%04d-%s-%s" % (ey, self.expiry_raw[2:4], self.expiry_raw[4:]))
+        return self.number, "%04d-%s-%s" % (by, self.birth_raw[2:4], self.birth_raw[4:]), expiry
 
 
 def wrong(digit):
@@ -230,9 +242,7 @@ def defects(fmt):
     out.append(("issuing_state", state))
 
     def code(z):
-        z.code = {"TD3": "I<", "MRV-A": "VV", "MRV-B": "VV"}.get(fmt, "P<")
-        if fmt in ("MRV-A", "MRV-B"):
-            z.code = "V1"
+        z.code = {"TD3": "I<", "MRV-A": "V1", "MRV-B": "V1"}.get(fmt, "P<")
     out.append(("document_code", code))
 
     def name_digit(z):
@@ -262,16 +272,18 @@ def line_defects(fmt):
     """Defects applied to the built lines (the shape of the zone)."""
     out = []
 
-    def lower(lines):
-        lines[-1 if fmt == "TD1" else 0] = lines[-1 if fmt == "TD1" else 0].lower()
+    def lower(lines):  # the name only: code and state stay right
+        if fmt == "TD1":
+            lines[2] = lines[2].lower()
+        else:
+            lines[0] = lines[0][:5] + lines[0][5:].lower()
         return lines
     out.append(("characters", lower))
 
-    def dash(lines):
-        i = 1
-        s = lines[i]
-        p = 23 if fmt != "TD1" else 25
-        lines[i] = s[:p] + "-" + s[p + 1:]
+    def dash(lines):  # in optional data, which only check digits cover
+        s = lines[1]
+        p = 30 if fmt != "TD1" else 20
+        lines[1] = s[:p] + "-" + s[p + 1:]
         return lines
     out.append(("characters", dash))
 
@@ -295,10 +307,6 @@ def line_defects(fmt):
     return out
 
 
-def expected_extra(fmt, checks, z):
-    return checks
-
-
 def mrz_rows():
     rows = []
     for fmt in LAYOUTS:
@@ -307,6 +315,20 @@ def mrz_rows():
             lines = z.build()
             num, b, e = z.expect_fields()
             rows.append(("valid", fmt, num, b, e, lines))
+        for raw in ("<<<<<<", "%02d<<<<" % rng.randrange(100),
+                    "%02d%02d<<" % (rng.randrange(100), rng.randrange(1, 13))):
+            z = Zone(fmt)
+            z.birth_raw = raw
+            lines = z.build()
+            num, _, e = z.expect_fields()
+            rows.append(("valid", fmt, num, "-", e, lines))
+        if fmt in ("TD1", "TD2"):
+            for _ in range(5):
+                z = Zone(fmt)
+                z.make_long(rng.randrange(10, 15 if fmt == "TD1" else 14))
+                lines = z.build()
+                num, b, e = z.expect_fields()
+                rows.append(("valid", fmt, num, b, e, lines))
         for rep in range(2):
             for checks, spoil in defects(fmt):
                 z = Zone(fmt)
@@ -400,14 +422,14 @@ def id_rows():
     bad("birth_date", "prc_resident_id", body + mod11_2(body))
     body = "110105" + "20300101" + "123"  # after today
     bad("birth_date", "prc_resident_id", body + mod11_2(body))
-    for prov in ["00", "10", "72", "99", "80", "66"]:
+    for prov in ["00", "10", "72", "20", "80", "66"]:
         body = prov + "0102" + "19800101" + seq3()
         bad("region", "prc_resident_id", body + mod11_2(body))
     body = "710000" + "19800101" + seq3()
     bad("region", "prc_resident_id", body + mod11_2(body))
     for _ in range(3):
         n, _ = resident()
-        i = rng.randrange(0, 17)
+        i = rng.randrange(1, 17)
         bad("characters", "prc_resident_id", n[:i] + rng.choice("ABZ") + n[i + 1:])
     n, _ = resident()
     bad("characters", "prc_resident_id", n[:-1] + "Y")
@@ -428,7 +450,7 @@ def id_rows():
         bad("check_digit", kind, swap_check(n))
 
     # GB 11643-1989, fifteen digits
-    for _ in range(20):
+    for _ in range(45):
         d = datetime.date(1900, 1, 1) + datetime.timedelta(days=rng.randrange(36500))
         region = rng.choice(MAINLAND) + "0102"
         s = seq3()
@@ -438,9 +460,14 @@ def id_rows():
     bad("region", "prc_resident_id_15", "990105" + "850101" + "123")
     bad("region", "prc_resident_id_15", "810000" + "850101" + "123")
     bad("characters", "prc_resident_id_15", "11010585010112A")
+    bad("characters", "prc_resident_id_15", "1101058501011X3")
+    bad("birth_date", "prc_resident_id_15", "110105" + "850431" + "123")
+    bad("birth_date", "prc_resident_id_15", "110105" + "850000" + "123")
+    bad("region", "prc_resident_id_15", "710105" + "850101" + "123")
+    bad("length", "-", "1101058501011")
 
     # permanent residence, 2023 card
-    for _ in range(30):
+    for _ in range(35):
         n, d = pr2023()
         valid("permanent_residence_2023", n, d, sex_of(n[16]))
     for _ in range(6):
@@ -459,7 +486,7 @@ def id_rows():
     bad("characters", "permanent_residence_2023", n[:5] + "A" + n[6:])
 
     # permanent residence, 2017 card
-    for _ in range(30):
+    for _ in range(35):
         n, d = pr2017()
         valid("permanent_residence_2017", n, d, None)
     for _ in range(6):
@@ -474,24 +501,23 @@ def id_rows():
     for date in ("800230", "801301", "010229"):
         body = "USA" + "1100" + date + "1"
         bad("birth_date", "permanent_residence_2017", body + cd(body))
-    bad("characters", "permanent_residence_2017", "USA11007801A1011")[:0] or \
-        rows.append(("characters", "permanent_residence_2017", "-", "-", "USA1100780A0101"))
-    bad("characters", "permanent_residence_2017", "US11100780101011"[:15])
+    bad("characters", "permanent_residence_2017", "USA1100780A0101")
+    bad("characters", "permanent_residence_2017", "US1110078010101")
 
     # Mainland Travel Permits
-    for _ in range(20):
+    for _ in range(23):
         n = rng.choice("HM") + "%08d" % rng.randrange(10 ** 8)
         valid("hk_macao_travel_permit", n, None, None)
-    for _ in range(15):
+    for _ in range(23):
         n = rng.choice("HM") + "%08d" % rng.randrange(10 ** 8) + "%02d" % rng.randrange(100)
         valid("hk_macao_travel_permit", n, None, None)
-    for n in ("K12345678", "A12345678", "012345678", "X1234567801", "HH123456789"):
+    for n in ("K12345678", "A12345678", "012345678", "X1234567801", "H1234567"):
         bad("format", "-", n)
-    for n in ("H1234567A", "M12 45678", "H12345678A1"):
+    for n in ("H1234567A", "M12 45678", "H12345678A1", "HH123456789"):
         bad("characters", "hk_macao_travel_permit", n)
-    for n in ("H1234567", "H123456789", "M123456789012"):
+    for n in ("H123456789", "M123456789012"):
         bad("length", "-", n)
-    for _ in range(30):
+    for _ in range(47):
         valid("taiwan_travel_permit", "%08d" % rng.randrange(10 ** 8), None, None)
     for n in ("1234567A", "12 45678", "0000000X"):
         bad("characters", "taiwan_travel_permit", n)

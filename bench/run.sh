@@ -1,0 +1,35 @@
+#!/bin/sh
+# The benchmarks: see docs/performance.md for what they measure and the figures.
+#   sh bench/run.sh BUILD_DIR [N]
+set -eu
+build=${1:-build}
+n=${2:-1000000}
+out=bench/out
+mkdir -p "$out"
+echo "== generating $n cases"
+"$build/bench/gen_cases" "$n" > "$out/cases.jsonl"
+ls -l "$out/cases.jsonl" | awk '{printf "   %.1f MB\n", $5/1e6}'
+"$build/bench/gen_cases" $((n / 10)) > "$out/cases-small.jsonl"
+
+echo "== evaluation alone (pre-decoded cases)"
+"$build/bench/bench_eval" "$out/cases.jsonl" 10
+
+echo "== check --batch end to end, one core (parse, evaluate, write JSON to /dev/null)"
+for f in "$out/cases-small.jsonl" "$out/cases.jsonl"; do
+	lines=$(wc -l < "$f")
+	/usr/bin/time -f "%e %M" -o "$out/time" "$build/permitdesk" check --batch "$f" > /dev/null || true
+	read -r secs kb < "$out/time"
+	awk -v n="$lines" -v s="$secs" -v kb="$kb" 'BEGIN {printf "   %d cases in %.2f s: %.0f cases/s, peak memory %.1f MB\n", n, s, n/s, kb/1024}'
+done
+echo "== check --batch --jobs 2"
+/usr/bin/time -f "%e %M" -o "$out/time" "$build/permitdesk" check --batch --jobs 2 "$out/cases.jsonl" > /dev/null || true
+read -r secs kb < "$out/time"
+awk -v n="$n" -v s="$secs" -v kb="$kb" 'BEGIN {printf "   %d cases in %.2f s: %.0f cases/s, peak memory %.1f MB\n", n, s, n/s, kb/1024}'
+"$build/permitdesk" check --batch "$out/cases-small.jsonl" > "$out/r1.jsonl" || true
+"$build/permitdesk" check --batch --jobs 2 "$out/cases-small.jsonl" > "$out/r2.jsonl" || true
+cmp -s "$out/r1.jsonl" "$out/r2.jsonl" && echo "   same output as one job" || echo "   OUTPUT DIFFERS from one job"
+ls -l "$out/r1.jsonl" | awk -v n=$((n / 10)) '{printf "   results average %.1f KB each\n", $5/n/1024}'
+rm -f "$out/r1.jsonl" "$out/r2.jsonl"
+for b in bench_decode bench_write; do
+	if [ -x "$build/bench/$b" ]; then echo "== $b"; "$build/bench/$b"; fi
+done

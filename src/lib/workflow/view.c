@@ -1,0 +1,350 @@
+/*
+ * view.c: cases as JSON for the front ends: everything about one case (its
+ * facts, latest result, receipt, deadlines, notices, tasks, decisions and
+ * history) and lists of cases, overdue ones among them.
+ *
+ * Stored JSON (the case as given, results, notices' materials, the audit
+ * entries' data) was valid when it was stored and is copied as it is.  Every
+ * read of one case happens in one read transaction, so the parts agree.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "permitdesk/codec.h"
+#include "workflow_int.h"
+
+#define VIEW_MAX_BYTES ((size_t)64 << 20)
+
+/* Writes stored JSON text without the white space around it. */
+static void raw_trimmed(struct pd_jw *w, struct pd_arena *a, const char *json)
+{
+	if (!json) {
+		pd_jw_null(w);
+		return;
+	}
+	size_t b = 0, e = strlen(json);
+	while (b < e && strchr(" \t\r\n", json[b]))
+		b++;
+	while (e > b && strchr(" \t\r\n", json[e - 1]))
+		e--;
+	const char *t = pd_arena_strndup(a, json + b, e - b);
+	if (t && e > b)
+		pd_jw_raw(w, t);
+	else
+		pd_jw_null(w);
+}
+
+static void key_str(struct pd_jw *w, const char *k, const char *v)
+{
+	pd_jw_key(w, k);
+	if (v)
+		pd_jw_string(w, v);
+	else
+		pd_jw_null(w);
+}
+
+static void key_date(struct pd_jw *w, const char *k, pd_date d)
+{
+	pd_jw_key(w, k);
+	pd_jw_date(w, d);
+}
+
+static void key_int(struct pd_jw *w, const char *k, long long v)
+{
+	pd_jw_key(w, k);
+	pd_jw_int(w, v);
+}
+
+/* An instant as "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
+static void key_instant(struct pd_jw *w, const char *k, int64_t us)
+{
+	int64_t secs = us >= 0 ? us / 1000000 : (us - 999999) / 1000000;
+	int64_t frac = us - secs * 1000000;
+	int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+	int64_t sod = secs - days * 86400;
+	char date[11], buf[40];
+	pd_date_format((pd_date)days, date);
+	snprintf(buf, sizeof(buf), "%sT%02d:%02d:%02d.%06dZ", date, (int)(sod / 3600),
+		 (int)(sod / 60 % 60), (int)(sod % 60), (int)frac);
+	key_str(w, k, buf);
+}
+
+struct view {
+	struct pd_jw *w;
+	struct pd_arena *a;
+};
+
+static int write_notice(void *ctx, const struct pd_store_notice *nt)
+{
+	struct view *v = ctx;
+	pd_jw_object_begin(v->w);
+	key_int(v->w, "n", nt->n);
+	key_date(v->w, "issued_on", nt->issued_on);
+	key_str(v->w, "issued_by", nt->issued_by);
+	key_str(v->w, "note", nt->note);
+	key_date(v->w, "answered_on", nt->answered_on);
+	pd_jw_key(v->w, "materials");
+	raw_trimmed(v->w, v->a, nt->materials_json);
+	pd_jw_object_end(v->w);
+	return 0;
+}
+
+static int write_task(void *ctx, const struct pd_store_task *t)
+{
+	struct view *v = ctx;
+	pd_jw_object_begin(v->w);
+	key_int(v->w, "n", t->n);
+	key_str(v->w, "kind", t->kind);
+	key_date(v->w, "created_on", t->created_on);
+	key_str(v->w, "created_by", t->created_by);
+	key_date(v->w, "due", t->due);
+	key_str(v->w, "outcome", t->outcome);
+	key_date(v->w, "completed_on", t->completed_on);
+	key_str(v->w, "completed_by", t->completed_by);
+	key_str(v->w, "note", t->note);
+	pd_jw_object_end(v->w);
+	return 0;
+}
+
+static int write_decision(void *ctx, const struct pd_store_decision *d)
+{
+	struct view *v = ctx;
+	pd_jw_object_begin(v->w);
+	key_int(v->w, "n", d->n);
+	key_str(v->w, "action", d->action);
+	key_date(v->w, "decided_on", d->decided_on);
+	key_str(v->w, "decided_by", d->decided_by);
+	key_str(v->w, "verdict", d->verdict);
+	key_str(v->w, "ground", d->ground);
+	key_str(v->w, "note", d->note);
+	pd_jw_key(v->w, "policy");
+	pd_jw_object_begin(v->w);
+	key_str(v->w, "pack", d->pack);
+	key_str(v->w, "version", d->pack_version);
+	pd_jw_object_end(v->w);
+	pd_jw_key(v->w, "facts");
+	raw_trimmed(v->w, v->a, d->case_json);
+	pd_jw_key(v->w, "result");
+	raw_trimmed(v->w, v->a, d->result_json);
+	pd_jw_object_end(v->w);
+	return 0;
+}
+
+static int write_entry(void *ctx, const struct pd_store_audit *e)
+{
+	struct view *v = ctx;
+	pd_jw_object_begin(v->w);
+	key_int(v->w, "seq", e->seq);
+	key_str(v->w, "action", e->action);
+	key_str(v->w, "actor", e->actor);
+	key_str(v->w, "role", e->role);
+	key_date(v->w, "at", e->at);
+	key_instant(v->w, "recorded_at", e->recorded_at);
+	key_str(v->w, "from", e->from_state);
+	key_str(v->w, "to", e->to_state);
+	key_str(v->w, "note", e->note);
+	pd_jw_key(v->w, "data");
+	raw_trimmed(v->w, v->a, e->data);
+	pd_jw_object_end(v->w);
+	return 0;
+}
+
+int pd_workflow_case_json(struct pd_store *store, const char *case_id, bool pretty,
+			  struct pd_buf *out, struct pd_error *err)
+{
+	struct pd_arena a;
+	struct pd_store_case c;
+	struct pd_jw w;
+	struct view v = {&w, &a};
+	int rc;
+
+	pd_arena_init(&a, 16384, 0);
+	if ((rc = pd_store_begin(store, PD_TXN_READ, err)) ||
+	    (rc = pd_store_case_get(store, case_id, &a, &c, err)))
+		goto cleanup;
+	pd_jw_init(&w, out, pretty);
+	pd_jw_object_begin(&w);
+	key_str(&w, "id", c.id);
+	key_str(&w, "number", c.number);
+	key_str(&w, "state", c.state);
+	key_str(&w, "verdict", c.verdict);
+	pd_jw_key(&w, "policy");
+	pd_jw_object_begin(&w);
+	key_str(&w, "pack", c.pack);
+	key_str(&w, "version", c.pack_version);
+	pd_jw_object_end(&w);
+	key_str(&w, "created_by", c.created_by);
+	key_date(&w, "created_on", c.created_on);
+	key_date(&w, "updated_on", c.updated_on);
+	key_str(&w, "assignee", c.assignee);
+	pd_jw_key(&w, "receipt");
+	if (c.receipt_number) {
+		pd_jw_object_begin(&w);
+		key_str(&w, "number", c.receipt_number);
+		key_date(&w, "accepted_on", c.accepted_on);
+		key_date(&w, "valid_until", c.receipt_valid_until);
+		pd_jw_object_end(&w);
+	} else {
+		pd_jw_null(&w);
+	}
+	pd_jw_key(&w, "deadlines");
+	pd_jw_object_begin(&w);
+	key_date(&w, "decision_by", c.decision_by);
+	key_date(&w, "receipt_valid_until", c.receipt_valid_until);
+	pd_jw_key(&w, "processing_days");
+	if (c.processing_days >= 0)
+		pd_jw_int(&w, c.processing_days);
+	else
+		pd_jw_null(&w);
+	pd_jw_key(&w, "receipt_days");
+	if (c.receipt_days >= 0)
+		pd_jw_int(&w, c.receipt_days);
+	else
+		pd_jw_null(&w);
+	key_int(&w, "paused_days", c.paused_days);
+	pd_jw_object_end(&w);
+	pd_jw_key(&w, "supplement");
+	if (c.supplement_from) {
+		pd_jw_object_begin(&w);
+		key_str(&w, "requested_in", c.supplement_from);
+		key_date(&w, "since", c.supplement_since);
+		pd_jw_object_end(&w);
+	} else {
+		pd_jw_null(&w);
+	}
+	key_date(&w, "decided_on", c.decided_on);
+	key_str(&w, "collect_method", c.collect_method);
+	pd_jw_key(&w, "facts");
+	raw_trimmed(&w, &a, c.case_json);
+	pd_jw_key(&w, "result");
+	raw_trimmed(&w, &a, c.result_json);
+
+	pd_jw_key(&w, "notices");
+	pd_jw_array_begin(&w);
+	if ((rc = pd_store_notice_list(store, c.id, write_notice, &v, err)))
+		goto cleanup;
+	pd_jw_array_end(&w);
+	pd_jw_key(&w, "tasks");
+	pd_jw_array_begin(&w);
+	if ((rc = pd_store_task_list(store, c.id, write_task, &v, err)))
+		goto cleanup;
+	pd_jw_array_end(&w);
+	pd_jw_key(&w, "decisions");
+	pd_jw_array_begin(&w);
+	if ((rc = pd_store_decision_list(store, c.id, write_decision, &v, err)))
+		goto cleanup;
+	pd_jw_array_end(&w);
+	pd_jw_key(&w, "history");
+	pd_jw_array_begin(&w);
+	if ((rc = pd_store_audit_list(store, c.id, write_entry, &v, err)))
+		goto cleanup;
+	pd_jw_array_end(&w);
+	pd_jw_object_end(&w);
+	if (out->failed)
+		rc = pd_error_set(err, PD_ENOMEM, "out of memory writing case %s", c.number);
+cleanup:
+	pd_store_rollback(store);
+	pd_arena_free(&a);
+	return rc;
+}
+
+/* ---- lists ---- */
+
+static const char *const running[] = {"accepted", "in_review"}; /* the deadline runs */
+
+static bool is_overdue(const struct pd_store_case *c, pd_date as_of)
+{
+	if (c->decision_by == PD_DATE_NONE || c->decision_by >= as_of)
+		return false;
+	return strcmp(c->state, running[0]) == 0 || strcmp(c->state, running[1]) == 0;
+}
+
+struct list {
+	struct pd_jw *w;
+	pd_date as_of;
+	long long count;
+};
+
+static int write_row(void *ctx, const struct pd_store_case *c)
+{
+	struct list *l = ctx;
+	struct pd_jw *w = l->w;
+	pd_jw_object_begin(w);
+	key_str(w, "id", c->id);
+	key_str(w, "number", c->number);
+	key_str(w, "state", c->state);
+	key_str(w, "verdict", c->verdict);
+	key_str(w, "pack", c->pack);
+	key_str(w, "created_by", c->created_by);
+	key_date(w, "created_on", c->created_on);
+	key_date(w, "updated_on", c->updated_on);
+	key_str(w, "assignee", c->assignee);
+	key_str(w, "receipt", c->receipt_number);
+	key_date(w, "receipt_valid_until", c->receipt_valid_until);
+	key_date(w, "decision_by", c->decision_by);
+	pd_jw_key(w, "overdue");
+	pd_jw_bool(w, is_overdue(c, l->as_of));
+	pd_jw_object_end(w);
+	l->count++;
+	return 0;
+}
+
+int pd_workflow_list_json(struct pd_store *store, const struct pd_case_query *q, bool pretty,
+			  struct pd_buf *out, struct pd_error *err)
+{
+	struct pd_store_case_filter f = {.due_before = PD_DATE_NONE, .limit = q->limit};
+	const char *states[2];
+	enum pd_state st;
+	struct pd_jw w;
+	struct list l = {.w = &w, .as_of = q->as_of == PD_DATE_NONE ? pd_today() : q->as_of};
+	bool empty = false;
+	int rc;
+
+	if (q->state && pd_state_parse(q->state, &st) != 0) {
+		char known[256];
+		size_t n = 0;
+		known[0] = '\0';
+		for (int i = 0; i < PD_STATE_COUNT; i++) {
+			int k = snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "",
+					 pd_state_name((enum pd_state)i));
+			if (k > 0 && (size_t)k < sizeof(known) - n)
+				n += (size_t)k;
+		}
+		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "state",
+				   "unknown state '%s'; known: %s", q->state, known);
+	}
+	if (q->overdue) {
+		f.due_before = l.as_of;
+		if (q->state) {
+			empty = strcmp(q->state, running[0]) != 0 && strcmp(q->state, running[1]) != 0;
+			states[0] = q->state;
+			f.n_states = 1;
+		} else {
+			states[0] = running[0];
+			states[1] = running[1];
+			f.n_states = 2;
+		}
+		f.states = states;
+	} else if (q->state) {
+		states[0] = q->state;
+		f.states = states;
+		f.n_states = 1;
+	}
+	if (q->visible_to &&
+	    (q->visible_to->role == PD_ROLE_APPLICANT || q->visible_to->role == PD_ROLE_AGENT))
+		f.created_by = q->visible_to->name;
+
+	pd_jw_init(&w, out, pretty);
+	pd_jw_object_begin(&w);
+	key_date(&w, "as_of", l.as_of);
+	pd_jw_key(&w, "cases");
+	pd_jw_array_begin(&w);
+	if (!empty && (rc = pd_store_case_list(store, &f, write_row, &l, err)))
+		return rc;
+	pd_jw_array_end(&w);
+	key_int(&w, "count", l.count);
+	pd_jw_object_end(&w);
+	if (out->failed)
+		return pd_error_set(err, PD_ENOMEM, "out of memory writing the list");
+	return 0;
+}

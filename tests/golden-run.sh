@@ -1,0 +1,58 @@
+#!/bin/sh
+# Golden cases: every tests/cases/**/NAME.json is a case, exactly as users send
+# it; NAME.expected.json is the result `permitdesk check --pretty` must print
+# (or, for a case that must be refused, NAME.expected.err holds the exit code
+# on its first line and the exact message on the second).
+#
+#   golden-run.sh            compare; print a diff for each difference; exit 1 on any
+#   golden-run.sh --update   rewrite the expectations, then show `git diff` of them
+#                            so that every change is reviewed before it is committed
+#
+# Environment: PERMITDESK (the binary), PD_TESTS (the tests folder).
+set -u
+: "${PERMITDESK:?set PERMITDESK to the permitdesk binary}"
+: "${PD_TESTS:=$(cd "$(dirname "$0")" && pwd)}"
+PERMITDESK_TODAY=2026-11-22
+export PERMITDESK_TODAY
+update=0
+[ "${1:-}" = "--update" ] && update=1
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+cd "$PD_TESTS/cases" || exit 1
+for case in $(find . -name '*.json' ! -name '*.expected.json' | sort); do
+	base=${case%.json}
+	"$PERMITDESK" check --pretty "$case" >"$tmp/out" 2>"$tmp/err"
+	code=$?
+	if [ -f "$base.expected.err" ] || [ $code -ne 0 ]; then
+		{ echo "exit $code"; cat "$tmp/err"; } >"$tmp/got"
+		want="$base.expected.err"
+	else
+		cp "$tmp/out" "$tmp/got"
+		want="$base.expected.json"
+	fi
+	if [ $update -eq 1 ]; then
+		cp "$tmp/got" "$want"
+		continue
+	fi
+	if [ ! -f "$want" ]; then
+		echo "FAIL $case: no $want (run tests/golden-run.sh --update and review)"
+		fail=$((fail + 1))
+	elif cmp -s "$tmp/got" "$want"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL $case"
+		diff -u "$want" "$tmp/got" | head -40
+		fail=$((fail + 1))
+	fi
+done
+if [ $update -eq 1 ]; then
+	git -C "$PD_TESTS/cases" diff --stat -- . 2>/dev/null
+	git -C "$PD_TESTS/cases" diff -- . 2>/dev/null | head -400
+	echo "expectations rewritten: review the diff above before committing"
+	exit 0
+fi
+echo "golden: $pass passed, $fail failed"
+[ $fail -eq 0 ]
