@@ -5,8 +5,11 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CASE       ?= examples/zhejiang-q2-extension.json
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZERS      ?= mrz id expr case_decode policy_load
 
-.PHONY: all deps build build-asan run test test-fast bench lint format clean
+.PHONY: all deps build build-asan run test test-fast bench lint format clean fuzz
 
 all: build
 
@@ -45,5 +48,14 @@ lint: build
 format:
 	clang-format -i include/permitdesk/*.h src/*/*.c src/lib/*/*.c src/lib/*/*.h tests/unit/*.c bench/*.c
 
+# The libFuzzer targets (clang, not part of `make test`), each run for
+# FUZZ_SECONDS in turn; fuzz/run.sh says where corpora and crashes go.
+fuzz:
+	@sh scripts/install-deps.sh fuzz
+	test -f $(FUZZ_BUILD)/CMakeCache.txt || cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang \
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DPD_FUZZ=ON -DPD_WERROR=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZERS))
+	sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZERS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

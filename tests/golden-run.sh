@@ -24,8 +24,11 @@ fail=0
 cd "$PD_TESTS/cases" || exit 1
 for case in $(find . -name '*.json' ! -name '*.expected.json' | sort); do
 	base=${case%.json}
-	"$PERMITDESK" check --pretty "$case" >"$tmp/out" 2>"$tmp/err"
+	"$PERMITDESK" check --pretty "$case" >"$tmp/raw" 2>"$tmp/err"
 	code=$?
+	# The pack version is a hash of the policy files: any edit changes it, so
+	# expectations record it as "…" (tests of the version itself live elsewhere).
+	sed 's/^\(    "version": \)"[0-9a-f]*"/\1"…"/' "$tmp/raw" >"$tmp/out"
 	if [ -f "$base.expected.err" ] || [ $code -ne 0 ]; then
 		{ echo "exit $code"; cat "$tmp/err"; } >"$tmp/got"
 		want="$base.expected.err"

@@ -41,7 +41,7 @@ enum pd_type {
 	  "study", "journalist")                                                                   \
 	X(ENTRIES, "entries", "zero", "one", "two", "multiple")                                    \
 	X(RENEWAL_REASON, "renewal_reason", "new_passport", "add_accompanying", "change_reason",   \
-	  "group_split", "other")                                                                  \
+	  "group_split", "other", "remove_accompanying")                                           \
 	X(REISSUE_REASON, "reissue_reason", "lost", "stolen", "damaged")                           \
 	X(SPONSOR_CATEGORY, "sponsor_category", "citizen_local", "citizen_nonlocal",              \
 	  "overseas_chinese", "hk_macao_resident", "taiwan_resident", "permanent_resident",        \
@@ -158,6 +158,9 @@ int pd_vocab_find(enum pd_vocab_id vocab, const char *word, size_t len);
 	  "实际居住地址是否与居留许可登记地址一致？")                                              \
 	X(APPLICANT_ADDRESS_CHANGE_REPORTED, "applicant.address_change_reported", PD_T_BOOL, -1, 0,    \
 	  "Was a change of address reported?", "是否已办理住址变更登记？")                         \
+	X(APPLICANT_PARENT_CHINESE, "applicant.parent_chinese_citizen", PD_T_BOOL, -1, 0,             \
+	  "Is one or both of the applicant's parents a Chinese citizen (settled abroad)?",             \
+	  "申请人父母一方或双方是否为中国公民（定居国外）？")                                    \
 	X(SPONSOR_CATEGORY, "sponsor.category", PD_T_ENUM, PD_VOCAB_SPONSOR_CATEGORY, 0,               \
 	  "Who is the person visited (sponsor category)?", "被探望人（担保人）身份类别")           \
 	X(SPONSOR_RELATIONSHIP, "sponsor.relationship", PD_T_ENUM, PD_VOCAB_RELATIONSHIP, 0,           \
@@ -175,6 +178,9 @@ int pd_vocab_find(enum pd_vocab_id vocab, const char *word, size_t len);
 	  "邀请单位是否已在出入境管理机构备案？")                                                  \
 	X(SPONSOR_GUARANTEES, "sponsor.guarantees_expenses", PD_T_BOOL, -1, 0,                         \
 	  "Does the inviter guarantee the applicant's expenses?", "邀请人是否为申请人在华费用提供保证？") \
+	X(SPONSOR_SAME_AS_PREVIOUS, "sponsor.same_as_previous", PD_T_BOOL, -1, 0,                      \
+	  "Is the person visited the same as in the applicant's previous application?",                \
+	  "被探望人是否与申请人上次申请时相同？")                                                  \
 	X(AGENT_PRESENT, "agent.present", PD_T_BOOL, -1, PD_FF_DERIVED,                                \
 	  "Is someone applying on the applicant's behalf?", "是否由他人代为申请？")                \
 	X(AGENT_RELATION, "agent.relation", PD_T_ENUM, PD_VOCAB_AGENT_RELATION, 0,                     \

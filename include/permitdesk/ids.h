@@ -80,6 +80,7 @@ const char *pd_mrz_format_name(enum pd_mrz_format f); /* "TD3", "MRV-A"; NULL fo
  * X(NAME, "name") -- the checks, in the order they are reported.  The names
  * are what `permitdesk validate mrz` prints and what the engine quotes.
  */
+/* clang-format off */
 #define PD_MRZ_CHECK_MAP(X)                                                                        \
 	X(FORMAT, "format")                               /* no format has this many lines */      \
 	X(LENGTH, "length")                               /* a line of the wrong length */         \
@@ -120,6 +121,7 @@ enum pd_mrz_note {
 #undef PD_X_MRZ_NOTE
 	PD_MRZ_NOTE_COUNT
 };
+/* clang-format on */
 const char *pd_mrz_note_name(enum pd_mrz_note n);
 
 struct pd_id_problem {
@@ -195,6 +197,7 @@ enum pd_id_kind {
 };
 const char *pd_id_kind_name(enum pd_id_kind k); /* "prc_resident_id"; NULL for unknown */
 
+/* clang-format off */
 #define PD_ID_CHECK_MAP(X)                                                                         \
 	X(LENGTH, "length")           /* no kind of number has this length */                     \
 	X(FORMAT, "format")           /* the length fits, the leading characters fit no kind */   \
@@ -222,6 +225,7 @@ enum pd_id_note {
 #undef PD_X_ID_NOTE
 	PD_ID_NOTE_COUNT
 };
+/* clang-format on */
 const char *pd_id_note_name(enum pd_id_note n);
 
 #define PD_ID_MAX_LEN 24

@@ -121,7 +121,8 @@ int pd_store_case_insert(struct pd_store *s, const struct pd_store_case *c, stru
 /* -PD_ENOTFOUND when there is no such case. */
 int pd_store_case_get(struct pd_store *s, const char *id, struct pd_arena *arena,
 		      struct pd_store_case *out, struct pd_error *err);
-/* Writes every mutable field of c.  c->revision is the revision that was read;
+/* Writes every mutable field of c (the texts only when they changed).
+ * c->revision is the revision that was read;
  * when the stored one differs (someone else changed the case) nothing is written
  * and the result is -PD_ECONFLICT.  The stored revision becomes c->revision + 1. */
 int pd_store_case_update(struct pd_store *s, const struct pd_store_case *c,
@@ -135,8 +136,9 @@ struct pd_store_case_filter {
 	const char *assignee;   /* NULL: anyone */
 	size_t limit;           /* 0: no limit */
 };
-/* Cases in order of creation.  A callback returning non-zero stops the walk and
- * that value is returned. */
+/* Cases in order of creation, without their texts (case_json and result_json
+ * are NULL: read a case with pd_store_case_get for them).  A callback returning
+ * non-zero stops the walk and that value is returned. */
 typedef int (*pd_store_case_fn)(void *ctx, const struct pd_store_case *c);
 int pd_store_case_list(struct pd_store *s, const struct pd_store_case_filter *f,
 		       pd_store_case_fn fn, void *ctx, struct pd_error *err);

@@ -43,5 +43,8 @@ int cmd_check(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_case(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

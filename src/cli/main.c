@@ -42,6 +42,33 @@ static const struct cli_command commands[] = {
 	 "(\"expired\" is a note, judged against --today or PERMITDESK_TODAY).\n"
 	 "Exit codes: 0 checked (valid or not), 64 usage, 65 not even the shape of a\n"
 	 "zone or a number (the verdict is printed all the same)."},
+	{"case", cmd_case,
+	 "case new --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT] CASE.json|-\n"
+	 "       permitdesk case act --db FILE --as USER [--at DATE] [--note TEXT] [--data JSON|@FILE]"
+	 " ID ACTION\n"
+	 "       permitdesk case show --db FILE [--pretty] ID\n"
+	 "       permitdesk case list --db FILE [--state S] [--overdue] [--as-of DATE] [--as USER]",
+	 "the case workflow: file, accept, review, decide, issue; JSON out",
+	 "new    stores a case (state draft) with its evaluation; prints {id, number, state}\n"
+	 "act    one action: submit, accept, request_supplement, resubmit, assign, add_task,\n"
+	 "       complete_task, approve, reject, revoke, issue, collect.  --data gives what an\n"
+	 "       action needs, e.g. {\"kind\":\"interview\"} for add_task, {\"task\":1,\n"
+	 "       \"outcome\":\"missed\"} for complete_task, {\"ground\":\"missed_interview\"}\n"
+	 "       for revoke, {\"method\":\"post\"} for collect, {\"to\":USER} for assign,\n"
+	 "       {\"case\":{...}} for resubmit.  --at DATE: when it took effect (default today).\n"
+	 "show   everything about a case: facts, latest result, receipt, deadlines, notices,\n"
+	 "       tasks, decisions and history\n"
+	 "list   cases, by state, or --overdue: decision date passed as of --as-of (today)\n"
+	 "Exit codes: 0 done, 64 usage, 65 not allowed from the case's state or for the\n"
+	 "user's role, or bad data (nothing is changed), 66 no such database or case."},
+	{"user", cmd_user, "user add --db FILE NAME --role ROLE  (password on standard input)",
+	 "add a user: applicant, agent, officer, reviewer, supervisor or admin",
+	 "Creates the database when it does not exist.  The password (at least 8 bytes)\n"
+	 "is the first line of standard input and is stored as an argon2id hash."},
+	{"audit", cmd_audit, "audit verify --db FILE",
+	 "check the audit trail's hash chain",
+	 "Prints {\"ok\", \"entries\", \"head\", \"first_bad\"}.  Exit 0 when every entry is\n"
+	 "intact, 65 naming the first entry changed, inserted or deleted."},
 	{"help", cmd_help, "help [COMMAND]", "show help for a command", ""},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

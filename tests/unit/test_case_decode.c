@@ -211,7 +211,8 @@ static void test_visa_case(void **state)
 		"{\"jurisdiction\":\"national\","
 		"\"application\":{\"document\":\"visa\",\"action\":\"extension\","
 		"\"visa_type\":\"Q2\",\"requested_days\":180,\"group\":false},"
-		"\"applicant\":{\"name\":\"\xe5\xbc\xa0\xe4\xb8\x89\",\"birth_date\":\"2008-02-29\","
+		"\"applicant\":{\"name\":\"\xe5\xbc\xa0\xe4\xb8\x89\","
+		"\"birth_date\":\"2008-02-29\","
 		"\"nationality\":\"UTO\",\"passport\":{\"number\":\"L898902C3\",\"expiry\":"
 		"\"2031-04-15\",\"mrz\":[\"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\","
 		"\"L898902C36UTO7408122F1204159ZE184226B<<<<<10\"]},"
@@ -275,7 +276,8 @@ static void test_minimal_case(void **state)
 
 	/* null is unknown, for facts and objects alike; "date": null takes today */
 	assert_int_equal(decode_str(f, "{\"jurisdiction\":\"x\",\"date\":null,\"application\":null,"
-				       "\"applicant\":{\"name\":null,\"passport\":null,\"married\":null},"
+				       "\"applicant\":{\"name\":null,\"passport\":null,"
+				       "\"married\":null},"
 				       "\"documents\":null,\"extra\":null}"),
 			 0);
 	assert_int_fact(c, PD_F_DATE, today());
@@ -293,7 +295,8 @@ static void test_escapes(void **state)
 		decode_str(f, "{\"\\u006aurisdiction\":\"zhe\\u006Aiang\",\"application\":"
 			      "{\"document\":\"vis\\u0061\"},\"applicant\":{\"name\":"
 			      "\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\u4F60\\uD83D\\uDE00\"},"
-			      "\"documents\":[{\"type\":\"photo\",\"issued\":\"2026\\u002d01-05\"}]}"),
+			      "\"documents\":[{\"type\":\"photo\","
+			      "\"issued\":\"2026\\u002d01-05\"}]}"),
 		0);
 	assert_str_fact(c, PD_F_JURISDICTION, "zhejiang");
 	assert_enum_fact(c, PD_F_APP_DOCUMENT, "visa");
@@ -334,13 +337,14 @@ static void test_every_fact_reachable(void **state)
 		size_t n = 1;
 		int open = 1;
 		if (id != PD_F_JURISDICTION)
-			n += (size_t)snprintf(json + n, sizeof(json) - n, "\"jurisdiction\":\"j\",");
+			n += (size_t)snprintf(json + n, sizeof(json) - n,
+					      "\"jurisdiction\":\"j\",");
 		const char *p = d->path;
 		for (;;) {
 			const char *dot = strchr(p, '.');
 			size_t seg = dot ? (size_t)(dot - p) : strlen(p);
-			n += (size_t)snprintf(json + n, sizeof(json) - n, "\"%.*s\":%s", (int)seg, p,
-					      dot ? "{" : value);
+			n += (size_t)snprintf(json + n, sizeof(json) - n, "\"%.*s\":%s", (int)seg,
+					      p, dot ? "{" : value);
 			if (!dot)
 				break;
 			open++;
@@ -429,20 +433,23 @@ static const struct bad bad_inputs[] = {
 	 "3:11: date: expected a date YYYY-MM-DD, got \"2026-02-29\""},
 
 	/* invalid UTF-8 (the column counts the characters before) */
-	{J "\"applicant\":{\"name\":\"\xC0\xAF\"}}", E, "1:42: applicant.name: invalid UTF-8 byte 0xC0"},
+	{J "\"applicant\":{\"name\":\"\xC0\xAF\"}}", E,
+	 "1:42: applicant.name: invalid UTF-8 byte 0xC0"},
 	{J "\"applicant\":{\"name\":\"\xE0\x80\xAF\"}}", E,
 	 "1:42: applicant.name: invalid UTF-8 sequence 0xE0 0x80"},
 	{J "\"applicant\":{\"name\":\"\xE4\xBD\"}}", E,
 	 "1:42: applicant.name: invalid UTF-8 sequence 0xE4 0xBD 0x22"},
 	{J "\"applicant\":{\"name\":\"\xE4", E, "1:42: applicant.name: invalid UTF-8 byte 0xE4"},
-	{J "\"applicant\":{\"name\":\"a\x80\"}}", E, "1:43: applicant.name: invalid UTF-8 byte 0x80"},
+	{J "\"applicant\":{\"name\":\"a\x80\"}}", E,
+	 "1:43: applicant.name: invalid UTF-8 byte 0x80"},
 	{J "\"applicant\":{\"name\":\"\xED\xA0\x80\"}}", E,
 	 "1:42: applicant.name: invalid UTF-8 sequence 0xED 0xA0"},
 	{J "\"applicant\":{\"name\":\"\xF4\x90\x80\x80\"}}", E,
 	 "1:42: applicant.name: invalid UTF-8 sequence 0xF4 0x90"},
 	{J "\"applicant\":{\"name\":\"\xF8\x88\x80\x80\x80\"}}", E,
 	 "1:42: applicant.name: invalid UTF-8 byte 0xF8"},
-	{J "\"applicant\":{\"name\":\"\xe5\xbc\xa0\xFF\"}}", E, "1:43: applicant.name: invalid UTF-8 byte 0xFF"},
+	{J "\"applicant\":{\"name\":\"\xe5\xbc\xa0\xFF\"}}", E,
+	 "1:43: applicant.name: invalid UTF-8 byte 0xFF"},
 	{J "\xFF}", E, "1:21: jurisdiction: invalid UTF-8 byte 0xFF"},
 	{J "\xc3\xa9}", E,
 	 "1:21: jurisdiction: expected a member name in double quotes, got '\xc3\xa9'"},
@@ -511,11 +518,15 @@ static const struct bad bad_inputs[] = {
 	 "1:48: applicant.first_entry: expected true or false, got an object"},
 
 	/* dates */
-	{J "\"date\":\"2026-02-29\"}", E, "1:28: date: expected a date YYYY-MM-DD, got \"2026-02-29\""},
-	{J "\"date\":\"2026-13-01\"}", E, "1:28: date: expected a date YYYY-MM-DD, got \"2026-13-01\""},
-	{J "\"date\":\"2026-04-31\"}", E, "1:28: date: expected a date YYYY-MM-DD, got \"2026-04-31\""},
+	{J "\"date\":\"2026-02-29\"}", E,
+	 "1:28: date: expected a date YYYY-MM-DD, got \"2026-02-29\""},
+	{J "\"date\":\"2026-13-01\"}", E,
+	 "1:28: date: expected a date YYYY-MM-DD, got \"2026-13-01\""},
+	{J "\"date\":\"2026-04-31\"}", E,
+	 "1:28: date: expected a date YYYY-MM-DD, got \"2026-04-31\""},
 	{J "\"date\":\"2026-4-1\"}", E, "1:28: date: expected a date YYYY-MM-DD, got \"2026-4-1\""},
-	{J "\"date\":\"0000-01-01\"}", E, "1:28: date: expected a date YYYY-MM-DD, got \"0000-01-01\""},
+	{J "\"date\":\"0000-01-01\"}", E,
+	 "1:28: date: expected a date YYYY-MM-DD, got \"0000-01-01\""},
 	{J "\"date\":\"\"}", E, "1:28: date: expected a date YYYY-MM-DD, got \"\""},
 	{J "\"date\":20260301}", E, "1:28: date: expected a date YYYY-MM-DD, got 20260301"},
 	{J "\"applicant\":{\"birth_date\":\"1990-13-01\"}}", E,
@@ -546,9 +557,11 @@ static const struct bad bad_inputs[] = {
 	/* strings */
 	{J "\"applicant\":{\"name\":\"\"}}", E,
 	 "1:41: applicant.name: expected a non-empty string, got \"\""},
-	{J "\"applicant\":{\"name\":5}}", E, "1:41: applicant.name: expected a non-empty string, got 5"},
+	{J "\"applicant\":{\"name\":5}}", E,
+	 "1:41: applicant.name: expected a non-empty string, got 5"},
 	{J "\"applicant\":{\"nationality\":\"se\"}}", E,
-	 "1:48: applicant.nationality: expected a 3-letter ISO 3166-1 code in capitals, got \"se\""},
+	 "1:48: applicant.nationality: expected a 3-letter ISO 3166-1 code in capitals, "
+	 "got \"se\""},
 	{J "\"applicant\":{\"nationality\":\"SWED\"}}", E,
 	 "1:48: applicant.nationality: expected a 3-letter ISO 3166-1 code in capitals, got "
 	 "\"SWED\""},
@@ -569,7 +582,8 @@ static const struct bad bad_inputs[] = {
 	{J "\"applicant\":[]}", E, "1:33: applicant: expected an object, got an array"},
 	{J "\"applicant\":{\"passport\":7}}", E,
 	 "1:45: applicant.passport: expected an object, got 7"},
-	{J "\"documents\":{}}", E, "1:33: documents: expected an array of documents, got an object"},
+	{J "\"documents\":{}}", E,
+	 "1:33: documents: expected an array of documents, got an object"},
 	{J "\"documents\":[{\"type\":\"photo\"},\"passport\"]}", E,
 	 "1:51: documents[1]: expected an object, got \"passport\""},
 	{J "\"documents\":[{\"type\":\"photo\"},{\"issued\":\"2026-01-01\"}]}", E,
@@ -577,7 +591,9 @@ static const struct bad bad_inputs[] = {
 	{J "\"documents\":[{\"type\":\"Photo\"}]}", E,
 	 "1:42: documents[0].type: expected a material id (a-z, then a-z, 0-9 or _), got "
 	 "\"Photo\""},
-	{J "\"documents\":[{\"type\":\"photo\"},{\"type\":\"photo\",\"expires\":\"2026-02-30\"}]}", E,
+	{J "\"documents\":[{\"type\":\"photo\"},"
+	   "{\"type\":\"photo\",\"expires\":\"2026-02-30\"}]}",
+	 E,
 	 "1:77: documents[1].expires: expected a date YYYY-MM-DD, got \"2026-02-30\""},
 	{J "\"documents\":[{\"type\":\"photo\",\"foreign\":\"no\"}]}", E,
 	 "1:60: documents[0].foreign: expected true or false, got \"no\""},
@@ -589,7 +605,8 @@ static const struct bad bad_inputs[] = {
 	 "1:65: applicant.passport.mrz[3]: more than 3 MRZ lines"},
 	{J "\"applicant\":{\"passport\":{\"mrz\":[\"A\",7]}}}", E,
 	 "1:57: applicant.passport.mrz[1]: expected an MRZ line of at most 44 characters, got 7"},
-	{J "\"applicant\":{\"passport\":{\"mrz\":[\"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<<\"]}}}",
+	{J "\"applicant\":{\"passport\":{\"mrz\":["
+	   "\"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<<\"]}}}",
 	 E,
 	 "1:53: applicant.passport.mrz[0]: expected an MRZ line of at most 44 characters, got "
 	 "\"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<\xE2\x80\xA6\""},
@@ -652,7 +669,8 @@ static void test_edges_accepted(void **state)
 		J "\"extra\":{\"a\":{},\"b\":[],\"c\":\"\",\"d\":\"\\u0000\",\"a\\u0000\":1}}",
 		J "\"application\":{\"requested_days\":2147483647}}",
 		"{\"jurisdiction\":\"a-b_9\"}",
-		J "\"documents\":[{\"type\":\"a\"},{\"type\":\"x_9\",\"issued\":null,\"foreign\":null}]}",
+		J "\"documents\":[{\"type\":\"a\"},"
+		  "{\"type\":\"x_9\",\"issued\":null,\"foreign\":null}]}",
 		J "\"applicant\":{\"passport\":{\"mrz\":[]}}}",
 	};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
@@ -665,7 +683,8 @@ static void test_edges_accepted(void **state)
 	}
 	/* the extra text is kept exactly, \u0000 and all */
 	assert_int_equal(decode_str(f, good[2]), 0);
-	assert_string_equal(f->c.extra, "{\"a\":{},\"b\":[],\"c\":\"\",\"d\":\"\\u0000\",\"a\\u0000\":1}");
+	assert_string_equal(f->c.extra,
+			    "{\"a\":{},\"b\":[],\"c\":\"\",\"d\":\"\\u0000\",\"a\\u0000\":1}");
 	assert_int_equal(decode_str(f, good[5]), 0);
 	assert_int_equal(f->c.n_documents, 2);
 	assert_int_equal(f->c.documents[1].issued, PD_DATE_NONE);
@@ -682,7 +701,8 @@ static void test_nul_byte(void **state)
 	char got[1200];
 	assert_int_equal(decode(f, json, sizeof(json) - 1, 0), PD_FAIL(PD_EINPUT));
 	where(&f->err, got, sizeof(got));
-	assert_string_equal(got, "1:21: expected end of input after the top-level object, got U+0000");
+	assert_string_equal(got,
+			    "1:21: expected end of input after the top-level object, got U+0000");
 	static const char in_string[] = "{\"jurisdiction\":\"x\0y\"}";
 	assert_int_equal(decode(f, in_string, sizeof(in_string) - 1, 0), PD_FAIL(PD_EINPUT));
 	where(&f->err, got, sizeof(got));
@@ -738,7 +758,8 @@ static void test_deep_nesting(void **state)
 	size_t len;
 	char *s = repeat(J "\"extra\":", "[", 100000, "", &len);
 	expect_error(f, s, len, PD_EINPUT,
-		     "1:44: extra[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]: nesting deeper than "
+		     "1:44: extra[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]: "
+		     "nesting deeper than "
 		     "16 levels");
 	free(s);
 	/* 16 levels pass, 17 do not */
@@ -800,7 +821,8 @@ static void test_many_documents(void **state)
 	free(s);
 	/* more values than any case needs */
 	s = repeat(J "\"extra\":{\"a\":[0", ",0", 70000, "]}}", &len);
-	expect_error(f, s, len, PD_ETOOBIG, "1:131093: extra.a[65529]: more than 65536 JSON values");
+	expect_error(f, s, len, PD_ETOOBIG,
+		     "1:131093: extra.a[65529]: more than 65536 JSON values");
 	free(s);
 	/* many names under extra: duplicates are still found, fast */
 	s = repeat(J "\"extra\":{\"k\":0", ",\"k\":0", 20000, "}}", &len);

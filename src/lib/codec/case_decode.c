@@ -98,7 +98,7 @@ struct schema {
 		.required = req_, .arg = arg_, .sub = sub_                                         \
 	}
 #define FACT(name_, id_) ROW(name_, MK_FACT, CK_NONE, false, PD_F_##id_, NULL)
-#define SCHEMA(rows_, prefix_, required_)                                                           \
+#define SCHEMA(rows_, prefix_, required_)                                                          \
 	{rows_, (int)(sizeof(rows_) / sizeof(rows_[0])), prefix_, required_}
 
 static const struct member application_rows[] = {
@@ -295,7 +295,8 @@ static const char *got(const struct walk *w, int i, char buf[GOT_MAX])
 	case JSMN_ARRAY:
 		return "an array";
 	default:
-		pd_json_quote(tok_raw(w, i), tok_len(w, i), w->t[i].type == JSMN_STRING, buf, GOT_MAX);
+		pd_json_quote(tok_raw(w, i), tok_len(w, i), w->t[i].type == JSMN_STRING, buf,
+			      GOT_MAX);
 		return buf;
 	}
 }
@@ -468,7 +469,8 @@ static int read_string(struct walk *w, int tok, int check, const char **out, siz
 	if (w->escapes && memchr(raw, '\\', rlen)) {
 		len = pd_json_unescape(raw, rlen, s);
 		if (memchr(s, '\0', len))
-			return fail_at(w, tok, NULL, PD_EINPUT, "\\u0000 is not allowed in a string");
+			return fail_at(w, tok, NULL, PD_EINPUT,
+				       "\\u0000 is not allowed in a string");
 	} else {
 		memcpy(s, raw, rlen);
 	}

@@ -310,10 +310,10 @@ enum pd_json_int pd_json_int32(const char *s, size_t len, int32_t *out)
 /* ---- the validator ---- */
 
 struct frame {
-	char close;       /* '}' or ']' */
-	bool has_key;     /* objects: a member name has been read */
-	uint32_t index;   /* arrays: the element being read */
-	size_t key;       /* objects: offset and length of the last member name (raw) */
+	char close;     /* '}' or ']' */
+	bool has_key;   /* objects: a member name has been read */
+	uint32_t index; /* arrays: the element being read */
+	size_t key;     /* objects: offset and length of the last member name (raw) */
 	size_t key_len;
 };
 
@@ -349,7 +349,8 @@ static inline void scan_ws(struct scan *sc)
 {
 	const unsigned char *s = sc->s;
 	size_t p = sc->p, len = sc->len;
-	while (p < len && s[p] <= ' ' && (s[p] == ' ' || s[p] == '\n' || s[p] == '\r' || s[p] == '\t')) {
+	while (p < len && s[p] <= ' ' &&
+	       (s[p] == ' ' || s[p] == '\n' || s[p] == '\r' || s[p] == '\t')) {
 		sc->newline |= s[p] == '\n';
 		p++;
 	}
@@ -468,8 +469,8 @@ static int scan_string_rest(struct scan *sc, size_t start, size_t q, size_t limi
 	for (;; q = scan_plain(s, q, limit)) {
 		if (q >= limit) {
 			if (limit < len)
-				return scan_fail(sc, PD_ETOOBIG, start, "string longer than %zu bytes",
-						 sc->max_string);
+				return scan_fail(sc, PD_ETOOBIG, start,
+						 "string longer than %zu bytes", sc->max_string);
 			return scan_fail(sc, PD_EINPUT, start, "unterminated string");
 		}
 		unsigned c = s[q];
@@ -509,8 +510,8 @@ static int scan_string_rest(struct scan *sc, size_t start, size_t q, size_t limi
 			break;
 		default:
 			if (e > 0x20 && e < 0x7F)
-				return scan_fail(sc, PD_EINPUT, q, "invalid escape \\%c in a string",
-						 (int)e);
+				return scan_fail(sc, PD_EINPUT, q,
+						 "invalid escape \\%c in a string", (int)e);
 			return scan_fail(sc, PD_EINPUT, q, "invalid escape in a string");
 		}
 		int cp = q + 6 <= len ? hex4(s + q + 2) : -1;
@@ -518,7 +519,8 @@ static int scan_string_rest(struct scan *sc, size_t start, size_t q, size_t limi
 			return scan_fail(sc, PD_EINPUT, q,
 					 "invalid escape in a string: \\u needs 4 hex digits");
 		if (cp >= 0xDC00 && cp <= 0xDFFF)
-			return scan_fail(sc, PD_EINPUT, q, "lone surrogate \\u%04X in a string", cp);
+			return scan_fail(sc, PD_EINPUT, q, "lone surrogate \\u%04X in a string",
+					 cp);
 		if (cp >= 0xD800 && cp <= 0xDBFF) {
 			int low = q + 12 <= len && s[q + 6] == '\\' && s[q + 7] == 'u'
 					  ? hex4(s + q + 8)
@@ -647,8 +649,8 @@ static int fail_top(struct scan *sc)
 	else if (left >= 4 && memcmp(s, "null", 4) == 0)
 		what = "null";
 	if (what)
-		return scan_fail(sc, PD_EINPUT, sc->p, "expected an object at the top level, got %s",
-				 what);
+		return scan_fail(sc, PD_EINPUT, sc->p,
+				 "expected an object at the top level, got %s", what);
 	return fail_expected(sc, "an object at the top level");
 }
 
@@ -716,7 +718,8 @@ int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t m
 		if (sc.depth == 0) {
 			scan_ws(&sc);
 			if (sc.p < sc.len)
-				return fail_expected(&sc, "end of input after the top-level object");
+				return fail_expected(&sc,
+						     "end of input after the top-level object");
 			break;
 		}
 		struct frame *f = &sc.stack[sc.depth - 1];
@@ -727,8 +730,8 @@ int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t m
 			sc.p++;
 			scan_ws(&sc);
 			if (sc.p < sc.len && sc.s[sc.p] == (unsigned char)f->close)
-				return scan_fail(&sc, PD_EINPUT, comma, "trailing comma before '%c'",
-						 f->close);
+				return scan_fail(&sc, PD_EINPUT, comma,
+						 "trailing comma before '%c'", f->close);
 			if (f->close == '}') {
 				if ((rc = scan_member_name(&sc)))
 					return rc;

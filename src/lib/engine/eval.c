@@ -547,7 +547,8 @@ static void decide_representation(struct eval_state *st)
 			set_add(&st->q_verdict, &st->agent_unknown);
 			st->any_unknown_check = true;
 		}
-	} else if (r->representation.agent_allowed < 0) {
+	} else if (!agent->known && r->representation.agent_allowed < 0) {
+		/* Whether an agent may apply matters only while it is not said who applies. */
 		set_add(&st->q_other, &st->agent_unknown);
 	}
 }
@@ -648,6 +649,15 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 		if (f) {
 			int first, last;
 			pd_calendar_range(cal, &first, &last);
+			static const struct pd_text provisional_text = {
+				.en = "Dates are provisional: the official holiday calendar does not "
+				      "cover every day counted.",
+				.zh = "日期为暂定：官方节假日安排尚未覆盖计算所涉日期。",
+				.en_json = "\"Dates are provisional: the official holiday calendar does "
+					   "not cover every day counted.\"",
+				.zh_json = "\"日期为暂定：官方节假日安排尚未覆盖计算所涉日期。\"",
+			};
+			f->text = &provisional_text;
 			f->origin = (struct pd_origin){.rule = "calendar/provisional",
 						       .source = "State Council holiday notices",
 						       .layer = "calendar"};
@@ -662,6 +672,28 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 				arena,
 				"工作日计算跨入%d年以后，官方节假日安排尚未收录：仅扣除了周末，日期为暂定。",
 				last);
+		}
+	}
+
+	/* More asked for than may be granted: say so (the officer grants the lesser). */
+	const struct pd_value *asked = &c->facts[PD_F_APP_REQUESTED_DAYS];
+	if (asked->known && r->limits.max_days >= 0 && asked->i > r->limits.max_days) {
+		struct pd_finding *f = add_finding(&st);
+		if (f) {
+			static const struct pd_text over_text = {
+				.en = "More days are asked for than may be granted.",
+				.zh = "申请的期限超过可批准的最长期限。",
+				.en_json = "\"More days are asked for than may be granted.\"",
+				.zh_json = "\"申请的期限超过可批准的最长期限。\"",
+			};
+			f->text = &over_text;
+			f->origin = r->limits.max_days_origin;
+			f->outcome = PD_OUTCOME_INFO;
+			f->detail_en = pd_arena_printf(arena,
+						       "%d days asked for; at most %d may be granted",
+						       asked->i, r->limits.max_days);
+			f->detail_zh = pd_arena_printf(arena, "申请%d天，最多可批准%d天", asked->i,
+						       r->limits.max_days);
 		}
 	}
 

@@ -19,6 +19,7 @@
 
 #include "permitdesk/ids.h"
 
+/* clang-format off */
 static const struct pd_country countries[] = {
 	{"ABW", "AW", 533, PD_COUNTRY_ISO, "Aruba"},
 	{"AFG", "AF", 4, PD_COUNTRY_ISO, "Afghanistan"},
@@ -296,6 +297,7 @@ static const struct pd_country countries[] = {
 	{"ZMB", "ZM", 894, PD_COUNTRY_ISO, "Zambia"},
 	{"ZWE", "ZW", 716, PD_COUNTRY_ISO, "Zimbabwe"},
 };
+/* clang-format on */
 #define N_COUNTRIES (sizeof(countries) / sizeof(countries[0]))
 
 static int compare_code(const void *key, const void *elem)

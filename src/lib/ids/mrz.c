@@ -30,6 +30,7 @@
 
 /* ---- names of checks, notes, formats ------------------------------------ */
 
+/* clang-format off */
 static const char *const check_names[PD_MRZ_CHECK_COUNT] = {
 #define PD_X_NAME(name, str) str,
 	PD_MRZ_CHECK_MAP(PD_X_NAME)
@@ -41,6 +42,7 @@ static const char *const note_names[PD_MRZ_NOTE_COUNT] = {
 	PD_MRZ_NOTE_MAP(PD_X_NAME)
 #undef PD_X_NAME
 };
+/* clang-format on */
 
 const char *pd_mrz_check_name(enum pd_mrz_check c)
 {
@@ -117,6 +119,7 @@ struct layout {
 	struct span composite_over[4];
 };
 
+/* clang-format off */
 #define S(l, c, n) {(l), (c), (n)}
 #define NONE {0, 0, 0}
 
@@ -149,6 +152,7 @@ static const struct layout layouts[] = {
 
 #undef S
 #undef NONE
+/* clang-format on */
 
 static const struct layout *layout_of(enum pd_mrz_format f)
 {

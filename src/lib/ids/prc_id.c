@@ -30,6 +30,7 @@
 
 #include "permitdesk/ids.h"
 
+/* clang-format off */
 static const char *const check_names[PD_ID_CHECK_COUNT] = {
 #define PD_X_NAME(name, str) str,
 	PD_ID_CHECK_MAP(PD_X_NAME)
@@ -41,6 +42,7 @@ static const char *const note_names[PD_ID_NOTE_COUNT] = {
 	PD_ID_NOTE_MAP(PD_X_NAME)
 #undef PD_X_NAME
 };
+/* clang-format on */
 
 const char *pd_id_check_name(enum pd_id_check c)
 {
@@ -84,6 +86,7 @@ enum province_use {
 	NOT_USED, /* 71 Taiwan is in GB/T 2260 but no number is issued under it */
 };
 
+/* clang-format off */
 static const struct province_row {
 	struct pd_province p;
 	uint8_t use;
@@ -124,6 +127,7 @@ static const struct province_row {
 	{{"82", "Macao", "澳门特别行政区"}, HMT},
 	{{"83", "Taiwan", "台湾地区"}, HMT},
 };
+/* clang-format on */
 
 static const struct province_row *province_row(const char *code)
 {
@@ -188,6 +192,7 @@ static const struct shape {
 	const char *pattern;
 	id_reader read;
 	const char *what; /* for messages */
+/* clang-format off */
 } shapes[] = {
 	{PD_ID_PRC_RESIDENT, 18, "012345678", "DDDDDDDDDDDDDDDDDX", read_resident,
 	 "a resident identity number"},
@@ -204,6 +209,7 @@ static const struct shape {
 	{PD_ID_TAIWAN_TRAVEL_PERMIT, 8, "0123456789", "DDDDDDDD", read_taiwan_permit,
 	 "a Taiwan travel permit number"},
 };
+/* clang-format on */
 #define N_SHAPES (sizeof(shapes) / sizeof(shapes[0]))
 
 static void id_problem(struct pd_id *id, enum pd_id_check check, int column, const char *fmt, ...)

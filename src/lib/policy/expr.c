@@ -389,6 +389,11 @@ static struct node *parse_primary(struct compiler *cc, int nesting)
 
 static struct node *parse_unary(struct compiler *cc, int nesting)
 {
+	/* `- - - ...` recurses without reaching a primary: bound it here too. */
+	if (nesting > 24) {
+		fail_at(cc, cc->tok.col, "expression nested too deeply");
+		return NULL;
+	}
 	if (cc->tok.kind == T_MINUS) {
 		int col = cc->tok.col;
 		next(cc);
@@ -514,6 +519,11 @@ static struct node *parse_cmp(struct compiler *cc, int nesting)
 
 static struct node *parse_not(struct compiler *cc, int nesting)
 {
+	/* `not not not ...` recurses without reaching a primary: bound it here too. */
+	if (nesting > 24) {
+		fail_at(cc, cc->tok.col, "expression nested too deeply");
+		return NULL;
+	}
 	if (cc->tok.kind == T_NOT) {
 		int col = cc->tok.col;
 		next(cc);

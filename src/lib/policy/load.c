@@ -91,6 +91,7 @@ static void report_error(struct pd_policy_build *b, const struct pd_error *e)
 struct yfile {
 	const char *path; /* as reported: relative to the policy dir's parent when possible */
 	struct fy_document *doc;
+	struct fy_diag *diag; /* released after doc */
 	char *bytes;
 	size_t len;
 };
@@ -1172,41 +1173,41 @@ static int read_yaml(struct pd_policy_build *b, const char *path, const char *sh
 	out->bytes = buf.data;
 	out->len = buf.len;
 
+	/* Errors are collected, never printed; the diagnostic object is released
+	 * after the document (see the cleanup of pd_policy_load). */
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
-	dcfg.output_fn = NULL;
 	dcfg.colorize = false;
 	struct fy_diag *diag = fy_diag_create(&dcfg);
-	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG, .diag = diag};
-	out->doc = fy_document_build_from_string(&cfg, out->bytes, out->len);
-	if (!out->doc || fy_document_get_diag(out->doc) == NULL || !fy_document_root(out->doc)) {
-		bool reported = false;
-		if (diag) {
-			void *it = NULL;
-			struct fy_diag_error *de;
-			while ((de = fy_diag_errors_iterate(diag, &it)) && !reported) {
-				pd_build_report(b, PD_EPOLICY, shown, de->line + 1, de->column + 1,
-						"YAML: %s", de->msg);
-				reported = true;
-			}
-		}
-		if (out->doc && !fy_document_root(out->doc) && !reported) {
-			pd_build_report(b, PD_EPOLICY, shown, 1, 1, "empty file");
-			reported = true;
-		}
-		if (!reported)
-			pd_build_report(b, PD_EPOLICY, shown, 0, 0, "YAML: cannot parse");
-		if (out->doc)
-			fy_document_destroy(out->doc);
-		out->doc = NULL;
-		if (diag)
-			fy_diag_destroy(diag);
+	if (!diag) {
+		pd_build_report(b, PD_ENOMEM, shown, 0, 0, "out of memory");
 		return -1;
 	}
-	if (diag)
-		fy_diag_destroy(diag);
-	return 0;
+	fy_diag_set_collect_errors(diag, true);
+	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET, .diag = diag};
+	out->doc = fy_document_build_from_string(&cfg, out->bytes, out->len);
+	out->diag = diag;
+	if (out->doc && fy_document_root(out->doc))
+		return 0;
+	bool reported = false;
+	void *it = NULL;
+	struct fy_diag_error *de;
+	while (!out->doc && (de = fy_diag_errors_iterate(diag, &it)) && !reported) {
+		pd_build_report(b, PD_EPOLICY, shown, de->line + 1, de->column + 1, "YAML: %s",
+				de->msg);
+		reported = true;
+	}
+	if (!reported)
+		pd_build_report(b, PD_EPOLICY, shown, 1, 1,
+				out->doc ? "empty file" : "YAML: cannot parse");
+	if (out->doc)
+		fy_document_destroy(out->doc);
+	out->doc = NULL;
+	fy_diag_destroy(diag);
+	out->diag = NULL;
+	return -1;
+
 }
 
 static int read_pack_dir(struct pd_policy_build *b, const char *root, const char *name,
@@ -1220,8 +1221,11 @@ static int read_pack_dir(struct pd_policy_build *b, const char *root, const char
 	char path[4096], shown[512];
 	snprintf(path, sizeof(path), "%s/pack.yaml", ps->dir);
 	snprintf(shown, sizeof(shown), "policy/%s/pack.yaml", name);
-	if (read_yaml(b, path, shown, &ps->pack_file) != 0)
+	if (read_yaml(b, path, shown, &ps->pack_file) != 0) {
+		free(ps->pack_file.bytes);
+		ps->pack_file.bytes = NULL;
 		return -1;
+	}
 
 	struct dirent **list = NULL;
 	int n = scandir(ps->dir, &list, NULL, alphasort);
@@ -1242,6 +1246,8 @@ static int read_pack_dir(struct pd_policy_build *b, const char *root, const char
 				snprintf(shown, sizeof(shown), "policy/%s/%s", name, fn);
 				if (read_yaml(b, path, shown, &ps->files[ps->n_files]) == 0)
 					ps->n_files++;
+				else
+					free(ps->files[ps->n_files].bytes);
 			}
 		}
 		free(list[i]);
@@ -1700,10 +1706,14 @@ cleanup:
 	for (int i = 0; i < n_srcs; i++) {
 		if (srcs[i].pack_file.doc)
 			fy_document_destroy(srcs[i].pack_file.doc);
+		if (srcs[i].pack_file.diag)
+			fy_diag_destroy(srcs[i].pack_file.diag);
 		free(srcs[i].pack_file.bytes);
 		for (int j = 0; j < srcs[i].n_files; j++) {
 			if (srcs[i].files[j].doc)
 				fy_document_destroy(srcs[i].files[j].doc);
+			if (srcs[i].files[j].diag)
+				fy_diag_destroy(srcs[i].files[j].diag);
 			free(srcs[i].files[j].bytes);
 		}
 	}

@@ -52,8 +52,6 @@ static const char *const migrations[] = {
 	"	created_by TEXT NOT NULL REFERENCES users(name),\n"
 	"	created_on TEXT NOT NULL,\n"
 	"	updated_on TEXT NOT NULL,\n"
-	"	case_json TEXT NOT NULL,\n"
-	"	result_json TEXT NOT NULL,\n"
 	"	verdict TEXT NOT NULL,\n"
 	"	assignee TEXT REFERENCES users(name),\n"
 	"	receipt_number TEXT UNIQUE,\n"
@@ -70,6 +68,13 @@ static const char *const migrations[] = {
 	"	revision INTEGER NOT NULL\n"
 	");\n"
 	"CREATE INDEX cases_state ON cases(state, decision_by);\n"
+	/* The texts apart: most transitions change a few small columns, and a row
+	 * without its 10 KB result is rewritten in one page, not four. */
+	"CREATE TABLE case_texts (\n"
+	"	case_id TEXT PRIMARY KEY NOT NULL REFERENCES cases(id),\n"
+	"	case_json TEXT NOT NULL,\n"
+	"	result_json TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
 	"CREATE INDEX cases_created_by ON cases(created_by);\n"
 	"CREATE TABLE sequences (\n"
 	"	name TEXT NOT NULL,\n"
@@ -141,13 +146,25 @@ static const char *const migrations[] = {
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schema version");
 
-/* The columns of cases, in the order of the parameters ?1..?24 and of the
- * result columns 0..23. */
-#define CASE_COLS                                                                                  \
-	"id, number, pack, pack_version, state, created_by, created_on, updated_on, case_json, "   \
-	"result_json, verdict, assignee, receipt_number, accepted_on, receipt_valid_until, "       \
-	"decision_by, processing_days, receipt_days, paused_days, supplement_from, "               \
-	"supplement_since, decided_on, collect_method, revision"
+/* The columns of a case, in the order of the parameters ?1..?24 and of the
+ * result columns 0..23; case_json and result_json (9 and 10) live in case_texts. */
+#define CASE_COLS_INSERT                                                                           \
+	"id, number, pack, pack_version, state, created_by, created_on, updated_on, verdict, "     \
+	"assignee, receipt_number, accepted_on, receipt_valid_until, decision_by, "                \
+	"processing_days, receipt_days, paused_days, supplement_from, supplement_since, "          \
+	"decided_on, collect_method, revision"
+#define CASE_SELECT                                                                                \
+	"SELECT c.id, c.number, c.pack, c.pack_version, c.state, c.created_by, c.created_on, "     \
+	"c.updated_on, t.case_json, t.result_json, c.verdict, c.assignee, c.receipt_number, "      \
+	"c.accepted_on, c.receipt_valid_until, c.decision_by, c.processing_days, "                \
+	"c.receipt_days, c.paused_days, c.supplement_from, c.supplement_since, c.decided_on, "     \
+	"c.collect_method, c.revision FROM cases c JOIN case_texts t ON t.case_id = c.id"
+/* Lists leave the texts out (NULL): a list never needs them. */
+#define CASE_LIST_SELECT                                                                           \
+	"SELECT id, number, pack, pack_version, state, created_by, created_on, updated_on, NULL, " \
+	"NULL, verdict, assignee, receipt_number, accepted_on, receipt_valid_until, decision_by, " \
+	"processing_days, receipt_days, paused_days, supplement_from, supplement_since, "          \
+	"decided_on, collect_method, revision FROM cases"
 #define TASK_COLS                                                                                  \
 	"case_id, n, kind, created_on, created_by, due, outcome, completed_on, completed_by, note"
 #define NOTICE_COLS "case_id, n, issued_on, issued_by, materials_json, note, answered_on"
@@ -167,17 +184,22 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 	X(USER_INSERT, "INSERT INTO users (name, role, password_hash, created_at) "                \
 		       "VALUES (?1, ?2, ?3, ?4)")                                                  \
 	X(USER_GET, "SELECT name, role, password_hash, created_at FROM users WHERE name = ?1")    \
-	X(CASE_INSERT, "INSERT INTO cases (" CASE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "   \
-		       "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, " \
-		       "?23, 1)")                                                                  \
-	X(CASE_GET, "SELECT " CASE_COLS " FROM cases WHERE id = ?1")                               \
+	X(CASE_INSERT, "INSERT INTO cases (" CASE_COLS_INSERT ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, " \
+		       "?7, ?8, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, " \
+		       "1)")                                                                       \
+	X(TEXTS_INSERT, "INSERT INTO case_texts (case_id, case_json, result_json) "                \
+			"VALUES (?1, ?9, ?10)")                                                    \
+	X(CASE_GET, CASE_SELECT " WHERE c.id = ?1")                                                \
 	X(CASE_UPDATE, "UPDATE cases SET pack = ?3, pack_version = ?4, state = ?5, "               \
-		       "updated_on = ?8, case_json = ?9, result_json = ?10, verdict = ?11, "       \
+		       "updated_on = ?8, verdict = ?11, "                                          \
 		       "assignee = ?12, receipt_number = ?13, accepted_on = ?14, "                 \
 		       "receipt_valid_until = ?15, decision_by = ?16, processing_days = ?17, "     \
 		       "receipt_days = ?18, paused_days = ?19, supplement_from = ?20, "            \
 		       "supplement_since = ?21, decided_on = ?22, collect_method = ?23, "          \
 		       "revision = ?24 + 1 WHERE id = ?1 AND revision = ?24")                      \
+	/* written only when they changed: most transitions leave them alone */                    \
+	X(TEXTS_UPDATE, "UPDATE case_texts SET case_json = ?9, result_json = ?10 "                 \
+			"WHERE case_id = ?1 AND (case_json IS NOT ?9 OR result_json IS NOT ?10)")  \
 	X(SEQ_NEXT, "INSERT INTO sequences (name, year, last) VALUES (?1, ?2, 1) "                 \
 		    "ON CONFLICT (name, year) DO UPDATE SET last = last + 1 RETURNING last")       \
 	X(TASK_INSERT, "INSERT INTO tasks (" TASK_COLS ") VALUES (?1, "                            \
@@ -594,7 +616,11 @@ static int sqlite_case_insert(struct pd_store_backend *b, const struct pd_store_
 	int rc = run(s, st, "adding a case", err);
 	if (rc == -PD_ECONFLICT)
 		return pd_error_set(err, PD_ECONFLICT, "case %s (%s) exists", c->id, c->number);
-	return rc;
+	if (rc)
+		return rc;
+	st = s->st[ST_TEXTS_INSERT];
+	bind_case(st, c);
+	return run(s, st, "adding a case", err);
 }
 
 static int sqlite_case_get(struct pd_store_backend *b, const char *id, struct pd_arena *a,
@@ -631,7 +657,9 @@ static int sqlite_case_update(struct pd_store_backend *b, const struct pd_store_
 	if (sqlite3_changes(s->db) != 1)
 		return pd_error_set(err, PD_ECONFLICT, "case %s changed meanwhile (revision %lld)",
 				    c->id, (long long)c->revision);
-	return 0;
+	st = s->st[ST_TEXTS_UPDATE];
+	bind_case(st, c);
+	return run(s, st, "updating a case", err);
 }
 
 static int sqlite_case_list(struct pd_store_backend *b, const struct pd_store_case_filter *f,
@@ -645,7 +673,7 @@ static int sqlite_case_list(struct pd_store_backend *b, const struct pd_store_ca
 	pd_buf_init(&sql, 1 << 16);
 	pd_arena_init(&a, 16384, 0);
 
-	pd_buf_puts(&sql, "SELECT " CASE_COLS " FROM cases WHERE 1");
+	pd_buf_puts(&sql, CASE_LIST_SELECT " WHERE 1");
 	if (f->states) {
 		pd_buf_puts(&sql, " AND state IN (");
 		for (size_t i = 0; i < f->n_states; i++)

@@ -5,6 +5,7 @@
  * whole result as JSON and its materials list, which is the one-time notice
  * of what to supplement (003 6.3 2; format.md §2 "materials").
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "permitdesk/codec.h"
@@ -63,8 +64,19 @@ int pd_workflow_assess_policy(void *ctx, const char *name, const char *case_json
 		pd_case_set_date(&c, PD_F_DATE, date);
 		pd_case_derive(&c);
 	}
-	if ((rc = pd_evaluate(pol, &c, arena, &r, err)))
+	if ((rc = pd_evaluate(pol, &c, arena, &r, err))) {
+		/* Point at the fact the message is about, as `check` does. */
+		if (err && !err->file[0])
+			snprintf(err->file, sizeof(err->file), "%s", name);
+		if (err && err->line == 0 && err->path[0]) {
+			int f = pd_fact_find(err->path, strlen(err->path));
+			if (f >= 0 && c.fact_line[f]) {
+				err->line = c.fact_line[f];
+				err->column = c.fact_column[f];
+			}
+		}
 		goto cleanup;
+	}
 	out->verdict = r->verdict;
 	out->pack = r->pack;
 	out->version = r->version;

@@ -1,0 +1,369 @@
+/*
+ * cmd_case.c: `permitdesk case new|act|show|list`, the case workflow
+ * (workflow.h) for operators and scripts.  All output is JSON.
+ *
+ *   case new  --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT] CASE.json|-
+ *   case act  --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT] [--data JSON|@FILE]
+ *             ID ACTION
+ *   case show --db FILE [--pretty] ID
+ *   case list --db FILE [--state S] [--overdue] [--as-of DATE] [--as USER] [--pretty]
+ *
+ * The library checks every transition and role; this file only parses, calls
+ * and prints.  Exit codes (sysexits.h): 0 done, 64 usage, 65 an action not
+ * allowed (state or role) or bad data, 66 the database, case or input file
+ * missing, 78 a policy or database of another version, 70 internal errors.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "permitdesk/codec.h"
+#include "permitdesk/policy.h"
+#include "permitdesk/store.h"
+#include "permitdesk/workflow.h"
+
+#define CASE_FILE_MAX ((size_t)PD_CASE_MAX_BYTES)
+#define DATA_FILE_MAX ((size_t)2 << 20)
+
+enum sub { SUB_NEW, SUB_ACT, SUB_SHOW, SUB_LIST, SUB_COUNT };
+#define IN(x) (1u << SUB_##x)
+
+struct case_opts {
+	const char *db, *as, *policy, *note, *data, *at, *state, *as_of;
+	bool overdue, pretty;
+	const char *args[2];
+	int n_args;
+};
+
+/* The options of every subcommand: name, the field it fills (or a flag), where allowed. */
+struct opt_row {
+	const char *name;
+	size_t field;  /* offsetof(struct case_opts, ...) */
+	bool flag;     /* takes no value */
+	unsigned subs; /* IN(...) */
+};
+
+#define F(x) offsetof(struct case_opts, x)
+static const struct opt_row opts[] = {
+	{"--db", F(db), false, IN(NEW) | IN(ACT) | IN(SHOW) | IN(LIST)},
+	{"--as", F(as), false, IN(NEW) | IN(ACT) | IN(LIST)},
+	{"--policy", F(policy), false, IN(NEW) | IN(ACT)},
+	{"--at", F(at), false, IN(NEW) | IN(ACT)},
+	{"--note", F(note), false, IN(NEW) | IN(ACT)},
+	{"--data", F(data), false, IN(ACT)},
+	{"--state", F(state), false, IN(LIST)},
+	{"--as-of", F(as_of), false, IN(LIST)},
+	{"--overdue", F(overdue), true, IN(LIST)},
+	{"--pretty", F(pretty), true, IN(NEW) | IN(ACT) | IN(SHOW) | IN(LIST)},
+};
+#undef F
+
+struct sub_row {
+	const char *name;
+	int nargs;
+	const char *args; /* for messages */
+	bool needs_as;
+};
+
+static const struct sub_row subs[SUB_COUNT] = {
+	[SUB_NEW] = {"new", 1, "CASE.json", true},
+	[SUB_ACT] = {"act", 2, "ID ACTION", true},
+	[SUB_SHOW] = {"show", 1, "ID", false},
+	[SUB_LIST] = {"list", 0, "", false},
+};
+
+static int parse(int argc, char **argv, enum sub sub, struct case_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		const struct opt_row *row = NULL;
+		for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
+			if (strcmp(a, opts[k].name) == 0)
+				row = &opts[k];
+		if (row) {
+			if (!(row->subs & (1u << sub)))
+				return cli_usage("case", "case %s takes no %s", subs[sub].name, a);
+			if (row->flag) {
+				*(bool *)((char *)o + row->field) = true;
+				continue;
+			}
+			if (i + 1 >= argc)
+				return cli_usage("case", "%s needs a value", a);
+			*(const char **)((char *)o + row->field) = argv[++i];
+		} else if (a[0] == '-' && a[1] == '-') {
+			return cli_usage("case", "unknown option '%s'", a);
+		} else if (o->n_args < subs[sub].nargs) {
+			o->args[o->n_args++] = a;
+		} else {
+			return cli_usage("case", "case %s: too many arguments", subs[sub].name);
+		}
+	}
+	if (o->n_args < subs[sub].nargs)
+		return cli_usage("case", "case %s needs %s", subs[sub].name, subs[sub].args);
+	if (!o->db)
+		return cli_usage("case", "case %s needs --db FILE", subs[sub].name);
+	if (subs[sub].needs_as && !o->as)
+		return cli_usage("case", "case %s needs --as USER", subs[sub].name);
+	return 0;
+}
+
+static int parse_date(const char *what, const char *s, pd_date *out)
+{
+	*out = PD_DATE_NONE;
+	if (!s)
+		return 0;
+	if (pd_date_parse(s, strlen(s), out) == 0)
+		return 0;
+	struct pd_error err = {0};
+	pd_error_at(&err, PD_EINPUT, NULL, 0, 0, what, "expected a date YYYY-MM-DD, got \"%.40s\"",
+		    s);
+	return cli_fail(&err);
+}
+
+static int print_buf(struct pd_buf *b)
+{
+	fwrite(b->data, 1, b->len, stdout);
+	fputc('\n', stdout);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_SOFTWARE;
+}
+
+/* Opens the store, the actor (when --as) and, when asked, the policy. */
+struct session {
+	struct pd_store *store;
+	struct pd_policy *pol;
+	struct pd_actor actor;
+	struct pd_workflow wf;
+};
+
+static int open_session(const struct case_opts *o, bool policy, struct session *s,
+			struct pd_error *err)
+{
+	int rc;
+	memset(s, 0, sizeof(*s));
+	if ((rc = pd_store_open(o->db, 0, &s->store, err)))
+		return rc;
+	if (o->as && (rc = pd_workflow_actor(s->store, o->as, &s->actor, err)))
+		return rc;
+	if (policy) {
+		const char *dir = o->policy ? o->policy : pd_policy_default_dir();
+		if ((rc = pd_policy_load(dir, &s->pol, NULL, err)))
+			return rc;
+	}
+	pd_workflow_init(&s->wf, s->store, s->pol);
+	return 0;
+}
+
+static void close_session(struct session *s)
+{
+	pd_store_close(s->store);
+	pd_policy_free(s->pol);
+}
+
+static int run_new(const struct case_opts *o)
+{
+	struct session s;
+	struct pd_error err = {0};
+	struct pd_buf in, out;
+	struct pd_jw w;
+	struct pd_case_ref ref;
+	pd_date at;
+	int rc, code = EXIT_OK;
+
+	pd_buf_init(&in, CASE_FILE_MAX);
+	pd_buf_init(&out, 0);
+	if ((code = parse_date("at", o->at, &at)))
+		return code;
+	if ((rc = pd_buf_read_file(&in, o->args[0], &err))) {
+		if (rc == -PD_ETOOBIG)
+			err.code = PD_EINPUT;
+		code = cli_fail(&err);
+		goto cleanup;
+	}
+	if ((rc = open_session(o, true, &s, &err)) ||
+	    (rc = pd_workflow_create(&s.wf, &s.actor, o->args[0], in.data, in.len, at, o->note, &ref,
+				     &err))) {
+		code = cli_fail(&err);
+		close_session(&s);
+		goto cleanup;
+	}
+	close_session(&s);
+	pd_jw_init(&w, &out, o->pretty);
+	pd_jw_object_begin(&w);
+	pd_jw_key(&w, "id");
+	pd_jw_string(&w, ref.id);
+	pd_jw_key(&w, "number");
+	pd_jw_string(&w, ref.number);
+	pd_jw_key(&w, "state");
+	pd_jw_string(&w, pd_state_name(ref.state));
+	pd_jw_object_end(&w);
+	code = print_buf(&out);
+cleanup:
+	pd_buf_free(&in);
+	pd_buf_free(&out);
+	return code;
+}
+
+/* What the number an action made or closed is called in the output. */
+static const char *item_name(enum pd_action a)
+{
+	switch (a) {
+	case PD_ACTION_REQUEST_SUPPLEMENT:
+	case PD_ACTION_RESUBMIT:
+		return "notice";
+	case PD_ACTION_ADD_TASK:
+	case PD_ACTION_COMPLETE_TASK:
+		return "task";
+	case PD_ACTION_APPROVE:
+	case PD_ACTION_REJECT:
+	case PD_ACTION_REVOKE:
+		return "decision";
+	default:
+		return NULL;
+	}
+}
+
+static int run_act(const struct case_opts *o)
+{
+	struct session s;
+	struct pd_error err = {0};
+	struct pd_buf data, out;
+	struct pd_jw w;
+	struct pd_act act = {0};
+	struct pd_act_result res;
+	int rc, code = EXIT_OK;
+
+	pd_buf_init(&data, DATA_FILE_MAX);
+	pd_buf_init(&out, 0);
+	if (pd_action_parse(o->args[1], &act.action) != 0) {
+		char known[256];
+		size_t n = 0;
+		known[0] = '\0';
+		for (int i = 0; i < PD_ACTION_COUNT && n < sizeof(known); i++) {
+			int k = snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "",
+					 pd_action_name((enum pd_action)i));
+			if (k > 0)
+				n += (size_t)k;
+		}
+		return cli_usage("case", "unknown action '%s'; actions: %s", o->args[1], known);
+	}
+	if ((code = parse_date("at", o->at, &act.at)))
+		return code;
+	act.note = o->note;
+	if (o->data && o->data[0] == '@') {
+		if ((rc = pd_buf_read_file(&data, o->data + 1, &err))) {
+			if (rc == -PD_ETOOBIG)
+				err.code = PD_EINPUT;
+			code = cli_fail(&err);
+			goto cleanup;
+		}
+		act.data = data.data;
+		act.data_len = data.len;
+	} else if (o->data) {
+		act.data = o->data;
+		act.data_len = strlen(o->data);
+	}
+	if ((rc = open_session(o, true, &s, &err)) ||
+	    (rc = pd_workflow_act(&s.wf, &s.actor, o->args[0], &act, &res, &err))) {
+		code = cli_fail(&err);
+		close_session(&s);
+		goto cleanup;
+	}
+	close_session(&s);
+	pd_jw_init(&w, &out, o->pretty);
+	pd_jw_object_begin(&w);
+	pd_jw_key(&w, "id");
+	pd_jw_string(&w, res.id);
+	pd_jw_key(&w, "number");
+	pd_jw_string(&w, res.number);
+	pd_jw_key(&w, "action");
+	pd_jw_string(&w, pd_action_name(act.action));
+	pd_jw_key(&w, "from");
+	pd_jw_string(&w, pd_state_name(res.from));
+	pd_jw_key(&w, "state");
+	pd_jw_string(&w, pd_state_name(res.to));
+	pd_jw_key(&w, "verdict");
+	pd_jw_string(&w, pd_verdict_name(res.verdict));
+	pd_jw_key(&w, "audit_seq");
+	pd_jw_int(&w, res.audit_seq);
+	if (item_name(act.action) && res.item) {
+		pd_jw_key(&w, item_name(act.action));
+		pd_jw_int(&w, res.item);
+	}
+	pd_jw_key(&w, "receipt");
+	if (res.receipt_number[0])
+		pd_jw_string(&w, res.receipt_number);
+	else
+		pd_jw_null(&w);
+	pd_jw_key(&w, "receipt_valid_until");
+	pd_jw_date(&w, res.receipt_valid_until);
+	pd_jw_key(&w, "decision_by");
+	pd_jw_date(&w, res.decision_by);
+	pd_jw_object_end(&w);
+	code = print_buf(&out);
+cleanup:
+	pd_buf_free(&data);
+	pd_buf_free(&out);
+	return code;
+}
+
+static int run_show(const struct case_opts *o)
+{
+	struct session s;
+	struct pd_error err = {0};
+	struct pd_buf out;
+	int code;
+	pd_buf_init(&out, 0);
+	if (open_session(o, false, &s, &err) ||
+	    pd_workflow_case_json(s.store, o->args[0], o->pretty, &out, &err))
+		code = cli_fail(&err);
+	else
+		code = print_buf(&out);
+	close_session(&s);
+	pd_buf_free(&out);
+	return code;
+}
+
+static int run_list(const struct case_opts *o)
+{
+	struct session s;
+	struct pd_error err = {0};
+	struct pd_buf out;
+	struct pd_case_query q = {.state = o->state, .overdue = o->overdue};
+	int code;
+	if ((code = parse_date("as-of", o->as_of, &q.as_of)))
+		return code;
+	pd_buf_init(&out, 0);
+	if (open_session(o, false, &s, &err)) {
+		code = cli_fail(&err);
+	} else {
+		q.visible_to = o->as ? &s.actor : NULL;
+		if (pd_workflow_list_json(s.store, &q, o->pretty, &out, &err))
+			code = cli_fail(&err);
+		else
+			code = print_buf(&out);
+	}
+	close_session(&s);
+	pd_buf_free(&out);
+	return code;
+}
+
+int cmd_case(int argc, char **argv)
+{
+	static int (*const run[SUB_COUNT])(const struct case_opts *) = {
+		[SUB_NEW] = run_new,
+		[SUB_ACT] = run_act,
+		[SUB_SHOW] = run_show,
+		[SUB_LIST] = run_list,
+	};
+	struct case_opts o;
+	if (argc < 2)
+		return cli_usage("case", "missing what to do: new, act, show or list");
+	for (int sub = 0; sub < SUB_COUNT; sub++) {
+		if (strcmp(argv[1], subs[sub].name) != 0)
+			continue;
+		int code = parse(argc, argv, (enum sub)sub, &o);
+		return code ? code : run[sub](&o);
+	}
+	return cli_usage("case", "unknown subcommand '%s': new, act, show or list", argv[1]);
+}
