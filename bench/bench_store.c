@@ -40,8 +40,8 @@ static double now(void)
 }
 
 static int assess(void *ctx, const char *name, const char *json, size_t len, pd_date today,
-		  pd_date date, struct pd_arena *arena, struct pd_assessment *out,
-		  struct pd_error *err)
+                  pd_date date, struct pd_arena *arena, struct pd_assessment *out,
+                  struct pd_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	out->verdict = PD_VERDICT_ELIGIBLE;
@@ -63,20 +63,21 @@ static int writer(const char *db, long n)
 		enum pd_action action;
 		const char *data;
 	} steps[] = {
-		{"ann", PD_ACTION_SUBMIT, NULL},
-		{"olga", PD_ACTION_ACCEPT, NULL},
-		{"rita", PD_ACTION_ASSIGN, NULL},
-		{"rita", PD_ACTION_ADD_TASK, "{\"kind\":\"interview\"}"},
-		{"rita", PD_ACTION_COMPLETE_TASK, "{\"task\":1,\"outcome\":\"passed\"}"},
-		{"rita", PD_ACTION_APPROVE, NULL},
-		{"olga", PD_ACTION_ISSUE, NULL},
-		{"olga", PD_ACTION_COLLECT, "{\"method\":\"post\"}"},
+	    {"ann", PD_ACTION_SUBMIT, NULL},
+	    {"olga", PD_ACTION_ACCEPT, NULL},
+	    {"rita", PD_ACTION_ASSIGN, NULL},
+	    {"rita", PD_ACTION_ADD_TASK, "{\"kind\":\"interview\"}"},
+	    {"rita", PD_ACTION_COMPLETE_TASK, "{\"task\":1,\"outcome\":\"passed\"}"},
+	    {"rita", PD_ACTION_APPROVE, NULL},
+	    {"olga", PD_ACTION_ISSUE, NULL},
+	    {"olga", PD_ACTION_COLLECT, "{\"method\":\"post\"}"},
 	};
 	struct pd_store *s = NULL;
 	struct pd_error err = {0};
 	struct pd_actor ann, olga, rita;
 	if (pd_store_open(db, 0, &s, &err) || pd_workflow_actor(s, "ann", &ann, &err) ||
-	    pd_workflow_actor(s, "olga", &olga, &err) || pd_workflow_actor(s, "rita", &rita, &err)) {
+	    pd_workflow_actor(s, "olga", &olga, &err) ||
+	    pd_workflow_actor(s, "rita", &rita, &err)) {
 		fprintf(stderr, "bench_store: %s\n", err.message);
 		exit(1);
 	}
@@ -87,23 +88,23 @@ static int writer(const char *db, long n)
 	while (done < n) {
 		struct pd_case_ref ref;
 		if (pd_workflow_create(&wf, &ann, "case.json", json, strlen(json), day, NULL, &ref,
-				       &err)) {
+		                       &err)) {
 			fprintf(stderr, "bench_store: create: %s\n", err.message);
 			exit(1);
 		}
 		done++;
 		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]) && done < n; i++, done++) {
 			const struct pd_actor *a = steps[i].user[0] == 'a'   ? &ann
-						   : steps[i].user[0] == 'o' ? &olga
-									     : &rita;
+			                           : steps[i].user[0] == 'o' ? &olga
+			                                                     : &rita;
 			struct pd_act act = {.action = steps[i].action,
-					     .data = steps[i].data,
-					     .data_len = steps[i].data ? strlen(steps[i].data) : 0,
-					     .at = day};
+			                     .data = steps[i].data,
+			                     .data_len = steps[i].data ? strlen(steps[i].data) : 0,
+			                     .at = day};
 			struct pd_act_result res;
 			if (pd_workflow_act(&wf, a, ref.id, &act, &res, &err)) {
 				fprintf(stderr, "bench_store: %s: %s\n", pd_action_name(act.action),
-					err.message);
+				        err.message);
 				exit(1);
 			}
 		}
@@ -118,7 +119,7 @@ static void fresh_db(const char *db)
 	struct pd_store *s = NULL;
 	struct pd_error err = {0};
 	static const char *const users[][2] = {
-		{"ann", "applicant"}, {"olga", "officer"}, {"rita", "reviewer"}};
+	    {"ann", "applicant"}, {"olga", "officer"}, {"rita", "reviewer"}};
 	for (size_t i = 0; i < 3; i++) {
 		static const char *const ext[] = {"", "-wal", "-shm"};
 		snprintf(path, sizeof(path), "%s%s", db, ext[i]);
@@ -214,9 +215,10 @@ int main(int argc, char **argv)
 	pd_buf_init(&rb, 0);
 	pd_buf_puts(&rb, "{\"verdict\":\"eligible\",\"findings\":[");
 	for (int i = 0; rb.len < 11000; i++)
-		pd_buf_printf(&rb, "%s{\"rule\":\"tianjin/rule-%d\",\"outcome\":\"pass\",\"en\":"
-			      "\"%0200d\"}",
-			      i ? "," : "", i, i);
+		pd_buf_printf(&rb,
+		              "%s{\"rule\":\"tianjin/rule-%d\",\"outcome\":\"pass\",\"en\":"
+		              "\"%0200d\"}",
+		              i ? "," : "", i, i);
 	pd_buf_puts(&rb, "]}");
 	result_json = rb.data;
 	printf("database %s (WAL, synchronous=FULL); %ld transitions per writer; results of %zu "

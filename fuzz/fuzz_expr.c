@@ -39,12 +39,13 @@ static void fill_case(struct pd_case *c, const uint8_t *data, size_t size)
 			break;
 		case PD_T_INT:
 			pd_case_set_int(c, (enum pd_fact_id)f,
-					ints[next(&s) % (sizeof(ints) / sizeof(ints[0]))]);
+			                ints[next(&s) % (sizeof(ints) / sizeof(ints[0]))]);
 			break;
 		case PD_T_DATE:
 			pd_case_set_date(c, (enum pd_fact_id)f,
-					 pd_date_from_ymd(1900 + (int)(next(&s) % 200), 1 + (int)(next(&s) % 12),
-							  1 + (int)(next(&s) % 28)));
+			                 pd_date_from_ymd(1900 + (int)(next(&s) % 200),
+			                                  1 + (int)(next(&s) % 12),
+			                                  1 + (int)(next(&s) % 28)));
 			break;
 		case PD_T_STRING:
 			pd_case_set_str(c, (enum pd_fact_id)f, "fuzz");

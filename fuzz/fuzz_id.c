@@ -26,9 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_assert(id.failed & (1u << id.problems[i].check));
 		fuzz_assert(id.problems[i].column <= size);
 	}
-	if (id.valid && (id.kind == PD_ID_PRC_RESIDENT || id.kind == PD_ID_PERMANENT_RESIDENCE_2023 ||
-			 id.kind == PD_ID_HK_MACAO_RESIDENCE_PERMIT ||
-			 id.kind == PD_ID_TAIWAN_RESIDENCE_PERMIT)) {
+	if (id.valid &&
+	    (id.kind == PD_ID_PRC_RESIDENT || id.kind == PD_ID_PERMANENT_RESIDENCE_2023 ||
+	     id.kind == PD_ID_HK_MACAO_RESIDENCE_PERMIT ||
+	     id.kind == PD_ID_TAIWAN_RESIDENCE_PERMIT)) {
 		fuzz_assert(size == 18);
 		fuzz_assert(pd_id_mod11_2(id.number) == id.number[17]);
 		fuzz_assert(id.birth_date != PD_DATE_NONE && id.birth_date <= today);

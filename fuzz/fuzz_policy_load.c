@@ -31,15 +31,15 @@
 static char root[256];
 
 static const char default_pack[] = "id: fuzz\n"
-				   "jurisdiction: fuzz\n"
-				   "title: {en: Fuzz, zh: 模糊}\n"
-				   "effective: {from: 2013-09-01}\n"
-				   "sources:\n"
-				   "  - {id: F, title: fuzz}\n"
-				   "  - {id: Law, title: law}\n"
-				   "  - {id: Regs, title: regulations}\n"
-				   "  - {id: \"000\", title: seed}\n"
-				   "  - {id: \"003\", title: seed}\n";
+                                   "jurisdiction: fuzz\n"
+                                   "title: {en: Fuzz, zh: 模糊}\n"
+                                   "effective: {from: 2013-09-01}\n"
+                                   "sources:\n"
+                                   "  - {id: F, title: fuzz}\n"
+                                   "  - {id: Law, title: law}\n"
+                                   "  - {id: Regs, title: regulations}\n"
+                                   "  - {id: \"000\", title: seed}\n"
+                                   "  - {id: \"003\", title: seed}\n";
 
 /* Removes everything under dir (two levels deep at most), and dir when rmdir_too. */
 static void clear(const char *dir, int depth, bool rmdir_too)
@@ -166,7 +166,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!root[0]) {
 		const char *tmp = getenv("TMPDIR");
-		snprintf(root, sizeof(root), "%s/pd-fuzz-policy.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		snprintf(root, sizeof(root), "%s/pd-fuzz-policy.XXXXXX",
+		         tmp && *tmp ? tmp : "/tmp");
 		if (!mkdtemp(root))
 			fuzz_fail("cannot create a temporary directory under %s", root);
 		atexit(remove_root);

@@ -60,7 +60,7 @@ const struct pd_country *pd_country_by_numeric(int numeric);
 
 /* ---- ICAO 9303 check digits --------------------------------------------- */
 
-/* The 7-3-1 check digit of s[0..len) (Part 3 §4.9): 0..9, or -1 when a
+/* The 7-3-1 check digit of s[0..len) (Part 3, 4.9): 0..9, or -1 when a
  * character is outside A-Z 0-9 <. */
 int pd_mrz_check_digit(const char *s, size_t len);
 
@@ -125,9 +125,9 @@ enum pd_mrz_note {
 const char *pd_mrz_note_name(enum pd_mrz_note n);
 
 struct pd_id_problem {
-	uint8_t check;  /* enum pd_mrz_check or enum pd_id_check */
-	uint8_t line;   /* 1-based; 0 when it concerns the whole input */
-	uint8_t column; /* 1-based; 0 when it concerns a whole line */
+	uint8_t check;     /* enum pd_mrz_check or enum pd_id_check */
+	uint8_t line;      /* 1-based; 0 when it concerns the whole input */
+	uint8_t column;    /* 1-based; 0 when it concerns a whole line */
 	char message[125]; /* one line, no trailing period */
 };
 
@@ -141,22 +141,22 @@ struct pd_mrz {
 	bool parsed;               /* the fields below were read (the shape was right) */
 
 	/* Fields, fillers removed.  Strings are NUL-terminated and "" when empty. */
-	char document_code[3];   /* "P", "PO", "I", "AC", "V" */
-	char issuing_state[4];   /* "UTO", "D" */
-	char primary[40];        /* "ERIKSSON" (a filler inside a component becomes a space) */
-	char secondary[40];      /* "ANNA MARIA" */
+	char document_code[3];    /* "P", "PO", "I", "AC", "V" */
+	char issuing_state[4];    /* "UTO", "D" */
+	char primary[40];         /* "ERIKSSON" (a filler inside a component becomes a space) */
+	char secondary[40];       /* "ANNA MARIA" */
 	char document_number[32]; /* whole number, long TD1/TD2 numbers included */
 	char nationality[4];
-	char sex;                /* 'M', 'F', 'X' (unspecified, '<' in the zone), or 0 */
-	pd_date birth_date;      /* PD_DATE_NONE when unknown or not a date */
-	pd_date expiry_date;     /* PD_DATE_NONE when not a date */
-	char birth_raw[7];       /* the six characters as written ("7408<<") */
+	char sex;            /* 'M', 'F', 'X' (unspecified, '<' in the zone), or 0 */
+	pd_date birth_date;  /* PD_DATE_NONE when unknown or not a date */
+	pd_date expiry_date; /* PD_DATE_NONE when not a date */
+	char birth_raw[7];   /* the six characters as written ("7408<<") */
 	char expiry_raw[7];
 	char optional_data[32];  /* TD3 personal number; TD1 line 1; TD2, MRV */
 	char optional_data2[12]; /* TD1 line 2 */
 
-	uint32_t failed;                /* bit (1u << enum pd_mrz_check) per failed check */
-	uint32_t notes;                 /* bit (1u << enum pd_mrz_note) per note */
+	uint32_t failed; /* bit (1u << enum pd_mrz_check) per failed check */
+	uint32_t notes;  /* bit (1u << enum pd_mrz_note) per note */
 	struct pd_id_problem problems[PD_MRZ_MAX_PROBLEMS]; /* in check order, then position */
 	size_t n_problems;
 };
@@ -172,7 +172,7 @@ struct pd_mrz {
  * lines or out is NULL.
  */
 int pd_mrz_parse(const char *const *lines, size_t n_lines, pd_date today, struct pd_mrz *out,
-		 struct pd_error *err);
+                 struct pd_error *err);
 
 /*
  * The same for a zone as one text: lines separated by "\n" (or "\r\n"), or
@@ -180,7 +180,7 @@ int pd_mrz_parse(const char *const *lines, size_t n_lines, pd_date today, struct
  * NUL-terminated.  Surrounding blank lines are ignored.
  */
 int pd_mrz_parse_text(const char *text, size_t len, pd_date today, struct pd_mrz *out,
-		      struct pd_error *err);
+                      struct pd_error *err);
 
 /* ---- Chinese identity numbers ------------------------------------------ */
 
@@ -237,18 +237,18 @@ struct pd_id {
 	char number[PD_ID_MAX_LEN + 1]; /* the input, upper-cased; cut at PD_ID_MAX_LEN */
 
 	/* Fields; "" / 0 / PD_DATE_NONE / -1 when the kind has none. */
-	char region[7];            /* address code "110105"; place of acceptance "1100" or "11" */
-	char province[3];          /* "11" */
-	const char *province_en;   /* "Beijing", or NULL when unknown */
-	const char *province_zh;   /* "北京市" */
-	char nationality[4];       /* alpha-3 (the 2023 card's numeric code mapped) */
-	int nationality_numeric;   /* ISO numeric (2023 card), else 0 */
+	char region[7];          /* address code "110105"; place of acceptance "1100" or "11" */
+	char province[3];        /* "11" */
+	const char *province_en; /* "Beijing", or NULL when unknown */
+	const char *province_zh; /* "北京市" */
+	char nationality[4];     /* alpha-3 (the 2023 card's numeric code mapped) */
+	int nationality_numeric; /* ISO numeric (2023 card), else 0 */
 	pd_date birth_date;
-	char sex;                  /* 'M' / 'F' from the parity of the sequence, or 0 */
-	char sequence[4];          /* "002" */
-	char check_character;      /* as written, or 0 */
-	char permit_number[10];    /* travel permits: "H12345678", "12345678" */
-	int issue_count;           /* HK/Macao permit: the two trailing digits, else -1 */
+	char sex;               /* 'M' / 'F' from the parity of the sequence, or 0 */
+	char sequence[4];       /* "002" */
+	char check_character;   /* as written, or 0 */
+	char permit_number[10]; /* travel permits: "H12345678", "12345678" */
+	int issue_count;        /* HK/Macao permit: the two trailing digits, else -1 */
 
 	uint32_t failed; /* bit (1u << enum pd_id_check) per failed check */
 	uint32_t notes;  /* bit (1u << enum pd_id_note) */
@@ -264,8 +264,7 @@ struct pd_id {
  * capitals and noted.  Returns 0 (the verdict is in out), or -PD_EINPUT when
  * s or out is NULL.
  */
-int pd_id_parse(const char *s, size_t len, pd_date today, struct pd_id *out,
-		struct pd_error *err);
+int pd_id_parse(const char *s, size_t len, pd_date today, struct pd_id *out, struct pd_error *err);
 
 /* The ISO 7064 MOD 11-2 check character ('0'..'9' or 'X') of 17 digits, or 0
  * when one of them is not a digit. */
@@ -287,7 +286,7 @@ const struct pd_province *pd_province_find(const char code[2]);
  * docs/ids.md lists every member.  Appends to out; -PD_ENOMEM when it fails.
  */
 int pd_mrz_write_json(const struct pd_mrz *m, bool pretty, struct pd_buf *out);
-/* {"valid":…, "kind":"prc_resident_id", "number":…, "fields":{…}, "failed":[…], "notes":[…]} */
+/* {"valid", "kind":"prc_resident_id", "number", "fields":{...}, "failed":[...], "notes":[...]} */
 int pd_id_write_json(const struct pd_id *id, bool pretty, struct pd_buf *out);
 
 #endif

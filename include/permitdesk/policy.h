@@ -82,4 +82,24 @@ struct pd_conflict_info {
 };
 size_t pd_pack_conflicts(const struct pd_pack *p, struct pd_conflict_info *out, size_t max);
 
+/* The clause index of a source (clauses.yaml): every numbered clause of a seed, either
+ * implemented by the rules that cite it or marked informational with a reason. */
+struct pd_clause_info {
+	const char *source;        /* "003" */
+	const char *clause;        /* "6.2(7)" */
+	const char *informational; /* the reason no rule implements it, or NULL */
+	const char *layer;         /* pack that lists it */
+	const char *file;
+	int line;
+};
+size_t pd_pack_clauses(const struct pd_pack *p, struct pd_clause_info *out, size_t max);
+
+/* Splits a citation ("003 6.2(2), 6.2(6), Regs Art. 21(3)") into (source, clause) pairs,
+ * calling fn for each; a range "6.1(1)-(3)" is given as its members.  `sources` are the
+ * declared source ids.  Returns the number of pairs. */
+size_t pd_citation_each(const char *citation, const char *const *sources, size_t n_sources,
+			void (*fn)(const char *source, const char *clause, void *ctx), void *ctx);
+/* The declared source ids of a pack (its own and inherited). */
+size_t pd_pack_sources(const struct pd_pack *p, const char **out, size_t max);
+
 #endif

@@ -54,7 +54,7 @@ enum pd_store_flags {
  * -PD_ESTORE.  The caller frees *out with pd_store_close().
  */
 int pd_store_open(const char *location, unsigned flags, struct pd_store **out,
-		  struct pd_error *err);
+                  struct pd_error *err);
 void pd_store_close(struct pd_store *s); /* accepts NULL; rolls back an open transaction */
 
 const char *pd_store_backend_name(const struct pd_store *s); /* "sqlite" */
@@ -86,7 +86,7 @@ struct pd_store_user {
 int pd_store_user_insert(struct pd_store *s, const struct pd_store_user *u, struct pd_error *err);
 /* -PD_ENOTFOUND when there is no such user. */
 int pd_store_user_get(struct pd_store *s, const char *name, struct pd_arena *arena,
-		      struct pd_store_user *out, struct pd_error *err);
+                      struct pd_store_user *out, struct pd_error *err);
 
 /* ---- cases ------------------------------------------------------------- */
 
@@ -96,10 +96,10 @@ struct pd_store_case {
 	const char *pack;         /* pack that evaluated it last */
 	const char *pack_version; /* that pack's version */
 	const char *state;
-	const char *created_by; /* user name */
-	pd_date created_on;     /* effective date of creation */
-	pd_date updated_on;     /* effective date of the last action */
-	const char *case_json;  /* the case as given (format.md §1) */
+	const char *created_by;  /* user name */
+	pd_date created_on;      /* effective date of creation */
+	pd_date updated_on;      /* effective date of the last action */
+	const char *case_json;   /* the case as given (format.md §1) */
 	const char *result_json; /* its latest evaluation (format.md §2) */
 	const char *verdict;
 	const char *assignee;       /* reviewer, NULL until assigned */
@@ -107,9 +107,9 @@ struct pd_store_case {
 	pd_date accepted_on;
 	pd_date receipt_valid_until;
 	pd_date decision_by;
-	int32_t processing_days; /* working days, -1 when the pack gives none */
-	int32_t receipt_days;    /* working days, -1 when the pack gives none */
-	int32_t paused_days;     /* working days spent waiting for supplements */
+	int32_t processing_days;     /* working days, -1 when the pack gives none */
+	int32_t receipt_days;        /* working days, -1 when the pack gives none */
+	int32_t paused_days;         /* working days spent waiting for supplements */
 	const char *supplement_from; /* state to return to when the supplement arrives */
 	pd_date supplement_since;    /* when the supplement was requested */
 	pd_date decided_on;
@@ -120,13 +120,12 @@ struct pd_store_case {
 int pd_store_case_insert(struct pd_store *s, const struct pd_store_case *c, struct pd_error *err);
 /* -PD_ENOTFOUND when there is no such case. */
 int pd_store_case_get(struct pd_store *s, const char *id, struct pd_arena *arena,
-		      struct pd_store_case *out, struct pd_error *err);
+                      struct pd_store_case *out, struct pd_error *err);
 /* Writes every mutable field of c (the texts only when they changed).
  * c->revision is the revision that was read;
  * when the stored one differs (someone else changed the case) nothing is written
  * and the result is -PD_ECONFLICT.  The stored revision becomes c->revision + 1. */
-int pd_store_case_update(struct pd_store *s, const struct pd_store_case *c,
-			 struct pd_error *err);
+int pd_store_case_update(struct pd_store *s, const struct pd_store_case *c, struct pd_error *err);
 
 struct pd_store_case_filter {
 	const char *const *states; /* any of these; NULL: every state */
@@ -141,11 +140,11 @@ struct pd_store_case_filter {
  * non-zero stops the walk and that value is returned. */
 typedef int (*pd_store_case_fn)(void *ctx, const struct pd_store_case *c);
 int pd_store_case_list(struct pd_store *s, const struct pd_store_case_filter *f,
-		       pd_store_case_fn fn, void *ctx, struct pd_error *err);
+                       pd_store_case_fn fn, void *ctx, struct pd_error *err);
 
 /* Next value (1, 2, ...) of the counter `name` for `year`: case and receipt numbers. */
 int pd_store_sequence_next(struct pd_store *s, const char *name, int year, int64_t *out,
-			   struct pd_error *err);
+                           struct pd_error *err);
 
 /* ---- tasks, notices, decisions (numbered 1, 2, ... within a case) ------ */
 
@@ -163,12 +162,12 @@ struct pd_store_task {
 };
 /* Inserts t with the next number of its case, returned in *n. */
 int pd_store_task_insert(struct pd_store *s, const struct pd_store_task *t, int64_t *n,
-			 struct pd_error *err);
+                         struct pd_error *err);
 /* Records the outcome, completed_on, completed_by and note of task (case_id, n). */
 int pd_store_task_update(struct pd_store *s, const struct pd_store_task *t, struct pd_error *err);
 typedef int (*pd_store_task_fn)(void *ctx, const struct pd_store_task *t);
 int pd_store_task_list(struct pd_store *s, const char *case_id, pd_store_task_fn fn, void *ctx,
-		       struct pd_error *err);
+                       struct pd_error *err);
 
 /* A one-time notice of what to supplement: the materials list of the result at
  * the time it was given (format.md §2 "materials"). */
@@ -182,13 +181,13 @@ struct pd_store_notice {
 	pd_date answered_on; /* PD_DATE_NONE while awaited */
 };
 int pd_store_notice_insert(struct pd_store *s, const struct pd_store_notice *nt, int64_t *n,
-			   struct pd_error *err);
+                           struct pd_error *err);
 /* Sets answered_on of notice (case_id, n). */
 int pd_store_notice_update(struct pd_store *s, const struct pd_store_notice *nt,
-			   struct pd_error *err);
+                           struct pd_error *err);
 typedef int (*pd_store_notice_fn)(void *ctx, const struct pd_store_notice *nt);
-int pd_store_notice_list(struct pd_store *s, const char *case_id, pd_store_notice_fn fn,
-			 void *ctx, struct pd_error *err);
+int pd_store_notice_list(struct pd_store *s, const char *case_id, pd_store_notice_fn fn, void *ctx,
+                         struct pd_error *err);
 
 /* A decision and everything it was based on, so that it can be replayed. */
 struct pd_store_decision {
@@ -206,10 +205,10 @@ struct pd_store_decision {
 	const char *note;
 };
 int pd_store_decision_insert(struct pd_store *s, const struct pd_store_decision *d, int64_t *n,
-			     struct pd_error *err);
+                             struct pd_error *err);
 typedef int (*pd_store_decision_fn)(void *ctx, const struct pd_store_decision *d);
 int pd_store_decision_list(struct pd_store *s, const char *case_id, pd_store_decision_fn fn,
-			   void *ctx, struct pd_error *err);
+                           void *ctx, struct pd_error *err);
 
 /* ---- audit trail ------------------------------------------------------- */
 
@@ -222,8 +221,8 @@ struct pd_store_audit {
 	const char *action;
 	const char *actor;
 	const char *role;
-	pd_date at;          /* when the action took effect */
-	int64_t recorded_at; /* when it was written: microseconds since 1970-01-01 UTC */
+	pd_date at;             /* when the action took effect */
+	int64_t recorded_at;    /* when it was written: microseconds since 1970-01-01 UTC */
 	const char *from_state; /* NULL when none */
 	const char *to_state;
 	const char *note;
@@ -234,14 +233,13 @@ struct pd_store_audit {
 /* The head of the chain: *seq 0 and hash "" when the trail is empty.
  * Inside a write transaction nobody else can append until it ends. */
 int pd_store_audit_head(struct pd_store *s, int64_t *seq, char hash[PD_STORE_HASH_HEX],
-			struct pd_error *err);
+                        struct pd_error *err);
 /* Appends e (e->seq must be the head's + 1) and makes it the head. */
-int pd_store_audit_append(struct pd_store *s, const struct pd_store_audit *e,
-			  struct pd_error *err);
+int pd_store_audit_append(struct pd_store *s, const struct pd_store_audit *e, struct pd_error *err);
 /* Entries in sequence order; case_id NULL for the whole trail. */
 typedef int (*pd_store_audit_fn)(void *ctx, const struct pd_store_audit *e);
 int pd_store_audit_list(struct pd_store *s, const char *case_id, pd_store_audit_fn fn, void *ctx,
-			struct pd_error *err);
+                        struct pd_error *err);
 
 /* ---- back ends --------------------------------------------------------- */
 
@@ -268,60 +266,60 @@ struct pd_store_backend {
 	void (*rollback)(struct pd_store_backend *self);
 
 	int (*user_insert)(struct pd_store_backend *self, const struct pd_store_user *u,
-			   struct pd_error *err);
+	                   struct pd_error *err);
 	int (*user_get)(struct pd_store_backend *self, const char *name, struct pd_arena *arena,
-			struct pd_store_user *out, struct pd_error *err);
+	                struct pd_store_user *out, struct pd_error *err);
 
 	int (*case_insert)(struct pd_store_backend *self, const struct pd_store_case *c,
-			   struct pd_error *err);
+	                   struct pd_error *err);
 	int (*case_get)(struct pd_store_backend *self, const char *id, struct pd_arena *arena,
-			struct pd_store_case *out, struct pd_error *err);
+	                struct pd_store_case *out, struct pd_error *err);
 	int (*case_update)(struct pd_store_backend *self, const struct pd_store_case *c,
-			   struct pd_error *err);
+	                   struct pd_error *err);
 	int (*case_list)(struct pd_store_backend *self, const struct pd_store_case_filter *f,
-			 pd_store_case_fn fn, void *ctx, struct pd_error *err);
+	                 pd_store_case_fn fn, void *ctx, struct pd_error *err);
 	int (*sequence_next)(struct pd_store_backend *self, const char *name, int year,
-			     int64_t *out, struct pd_error *err);
+	                     int64_t *out, struct pd_error *err);
 
-	int (*task_insert)(struct pd_store_backend *self, const struct pd_store_task *t,
-			   int64_t *n, struct pd_error *err);
+	int (*task_insert)(struct pd_store_backend *self, const struct pd_store_task *t, int64_t *n,
+	                   struct pd_error *err);
 	int (*task_update)(struct pd_store_backend *self, const struct pd_store_task *t,
-			   struct pd_error *err);
+	                   struct pd_error *err);
 	int (*task_list)(struct pd_store_backend *self, const char *case_id, pd_store_task_fn fn,
-			 void *ctx, struct pd_error *err);
+	                 void *ctx, struct pd_error *err);
 
 	int (*notice_insert)(struct pd_store_backend *self, const struct pd_store_notice *nt,
-			     int64_t *n, struct pd_error *err);
+	                     int64_t *n, struct pd_error *err);
 	int (*notice_update)(struct pd_store_backend *self, const struct pd_store_notice *nt,
-			     struct pd_error *err);
+	                     struct pd_error *err);
 	int (*notice_list)(struct pd_store_backend *self, const char *case_id,
-			   pd_store_notice_fn fn, void *ctx, struct pd_error *err);
+	                   pd_store_notice_fn fn, void *ctx, struct pd_error *err);
 
 	int (*decision_insert)(struct pd_store_backend *self, const struct pd_store_decision *d,
-			       int64_t *n, struct pd_error *err);
+	                       int64_t *n, struct pd_error *err);
 	int (*decision_list)(struct pd_store_backend *self, const char *case_id,
-			     pd_store_decision_fn fn, void *ctx, struct pd_error *err);
+	                     pd_store_decision_fn fn, void *ctx, struct pd_error *err);
 
-	int (*audit_head)(struct pd_store_backend *self, int64_t *seq,
-			  char hash[PD_STORE_HASH_HEX], struct pd_error *err);
+	int (*audit_head)(struct pd_store_backend *self, int64_t *seq, char hash[PD_STORE_HASH_HEX],
+	                  struct pd_error *err);
 	int (*audit_append)(struct pd_store_backend *self, const struct pd_store_audit *e,
-			    struct pd_error *err);
-	int (*audit_list)(struct pd_store_backend *self, const char *case_id,
-			  pd_store_audit_fn fn, void *ctx, struct pd_error *err);
+	                    struct pd_error *err);
+	int (*audit_list)(struct pd_store_backend *self, const char *case_id, pd_store_audit_fn fn,
+	                  void *ctx, struct pd_error *err);
 };
 
 /* Opens a back end's own location syntax; fills *out with its table. */
 typedef int (*pd_store_backend_open_fn)(const char *location, unsigned flags,
-					struct pd_store_backend **out, struct pd_error *err);
+                                        struct pd_store_backend **out, struct pd_error *err);
 
 /* Wraps a back end that is already open (tests, or a back end built outside
  * the library).  On success the store owns it and closes it with the store;
  * on failure the caller still owns it. */
 int pd_store_open_backend(struct pd_store_backend *backend, struct pd_store **out,
-			  struct pd_error *err);
+                          struct pd_error *err);
 
 /* The SQLite back end: location is a file name, optionally prefixed "sqlite:". */
 int pd_store_sqlite_open(const char *location, unsigned flags, struct pd_store_backend **out,
-			 struct pd_error *err);
+                         struct pd_error *err);
 
 #endif

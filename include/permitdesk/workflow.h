@@ -58,7 +58,7 @@ enum pd_role {
 #define PD_X_ROLE(name, word) PD_ROLE_##name,
 	PD_ROLE_MAP(PD_X_ROLE)
 #undef PD_X_ROLE
-	PD_ROLE_COUNT
+	    PD_ROLE_COUNT
 };
 #define PD_ROLE_BIT(r) (1u << (unsigned)(r))
 
@@ -78,7 +78,7 @@ enum pd_state {
 #define PD_X_STATE(name, word) PD_STATE_##name,
 	PD_STATE_MAP(PD_X_STATE)
 #undef PD_X_STATE
-	PD_STATE_COUNT
+	    PD_STATE_COUNT
 };
 /* In the table only: back to the state the supplement was requested in. */
 #define PD_STATE_RETURN PD_STATE_COUNT
@@ -101,7 +101,7 @@ enum pd_action {
 #define PD_X_ACTION(name, word) PD_ACTION_##name,
 	PD_ACTION_MAP(PD_X_ACTION)
 #undef PD_X_ACTION
-	PD_ACTION_COUNT
+	    PD_ACTION_COUNT
 };
 
 const char *pd_role_name(enum pd_role r);
@@ -137,7 +137,7 @@ struct pd_actor {
 
 /* The user `name` as an actor; -PD_EAUTH when there is no such user. */
 int pd_workflow_actor(struct pd_store *store, const char *name, struct pd_actor *out,
-		      struct pd_error *err);
+                      struct pd_error *err);
 
 /*
  * Adds a user with an argon2id hash of the password, and an audit entry.
@@ -147,11 +147,11 @@ int pd_workflow_actor(struct pd_store *store, const char *name, struct pd_actor 
  * `at` is the effective date of the audit entry (PD_DATE_NONE: today).
  */
 int pd_user_add(struct pd_store *store, const struct pd_actor *by, const char *name,
-		enum pd_role role, const char *password, size_t password_len, pd_date at,
-		struct pd_error *err);
+                enum pd_role role, const char *password, size_t password_len, pd_date at,
+                struct pd_error *err);
 /* Checks a password; -PD_EAUTH for an unknown user or a wrong password alike. */
 int pd_user_authenticate(struct pd_store *store, const char *name, const char *password,
-			 size_t password_len, struct pd_actor *out, struct pd_error *err);
+                         size_t password_len, struct pd_actor *out, struct pd_error *err);
 
 /* ---- assessing a case --------------------------------------------------- */
 
@@ -161,9 +161,9 @@ struct pd_assessment {
 	enum pd_verdict verdict;
 	const char *pack;
 	const char *version;
-	pd_date date;            /* the date the case was evaluated as of */
-	int32_t processing_days; /* working days; -1 when the pack gives none */
-	int32_t receipt_days;    /* working days; -1 when the pack gives none */
+	pd_date date;               /* the date the case was evaluated as of */
+	int32_t processing_days;    /* working days; -1 when the pack gives none */
+	int32_t receipt_days;       /* working days; -1 when the pack gives none */
 	const char *result_json;    /* the whole result (format.md §2) */
 	const char *materials_json; /* its "materials" array: the one-time notice */
 };
@@ -175,13 +175,13 @@ struct pd_assessment {
  * Input errors are -PD_EINPUT with where.
  */
 typedef int (*pd_assess_fn)(void *ctx, const char *name, const char *case_json, size_t len,
-			    pd_date today, pd_date date, struct pd_arena *arena,
-			    struct pd_assessment *out, struct pd_error *err);
+                            pd_date today, pd_date date, struct pd_arena *arena,
+                            struct pd_assessment *out, struct pd_error *err);
 
 /* The assessor over a loaded policy: ctx is a const struct pd_policy *. */
 int pd_workflow_assess_policy(void *ctx, const char *name, const char *case_json, size_t len,
-			      pd_date today, pd_date date, struct pd_arena *arena,
-			      struct pd_assessment *out, struct pd_error *err);
+                              pd_date today, pd_date date, struct pd_arena *arena,
+                              struct pd_assessment *out, struct pd_error *err);
 
 /* ---- the workflow -------------------------------------------------------- */
 
@@ -212,9 +212,9 @@ struct pd_case_ref {
  * case.  Applicants, agents, officers and supervisors may create cases; the
  * creator is recorded.
  */
-int pd_workflow_create(const struct pd_workflow *wf, const struct pd_actor *actor,
-		       const char *name, const char *case_json, size_t len, pd_date at,
-		       const char *note, struct pd_case_ref *out, struct pd_error *err);
+int pd_workflow_create(const struct pd_workflow *wf, const struct pd_actor *actor, const char *name,
+                       const char *case_json, size_t len, pd_date at, const char *note,
+                       struct pd_case_ref *out, struct pd_error *err);
 
 /*
  * One action.  `data` is a JSON object (NULL when none) whose members depend
@@ -254,9 +254,8 @@ struct pd_act_result {
 /* Errors: -PD_ENOTFOUND no such case; -PD_EFORBIDDEN not for this actor;
  * -PD_ESTATE not from the case's state or its conditions are not met;
  * -PD_EINPUT bad data.  On any error nothing was written. */
-int pd_workflow_act(const struct pd_workflow *wf, const struct pd_actor *actor,
-		    const char *case_id, const struct pd_act *act, struct pd_act_result *out,
-		    struct pd_error *err);
+int pd_workflow_act(const struct pd_workflow *wf, const struct pd_actor *actor, const char *case_id,
+                    const struct pd_act *act, struct pd_act_result *out, struct pd_error *err);
 
 /* May this actor see this case?  Applicants and agents see the cases they
  * filed; every other role sees every case. */
@@ -267,25 +266,25 @@ bool pd_workflow_may_read(const struct pd_actor *actor, const struct pd_store_ca
 /* {"id", "number", "state", ..., "facts", "result", "receipt", "deadlines",
  *  "notices", "tasks", "decisions", "history"}: everything about one case. */
 int pd_workflow_case_json(struct pd_store *store, const char *case_id, bool pretty,
-			  struct pd_buf *out, struct pd_error *err);
+                          struct pd_buf *out, struct pd_error *err);
 
 struct pd_case_query {
-	const char *state;       /* NULL: any */
-	bool overdue;            /* only cases whose decision date has passed */
-	pd_date as_of;           /* for overdue; PD_DATE_NONE: today */
+	const char *state;                 /* NULL: any */
+	bool overdue;                      /* only cases whose decision date has passed */
+	pd_date as_of;                     /* for overdue; PD_DATE_NONE: today */
 	const struct pd_actor *visible_to; /* NULL: all cases */
-	size_t limit;            /* 0: no limit */
+	size_t limit;                      /* 0: no limit */
 };
 /* {"as_of": date, "count": n, "cases": [{id, number, state, ...}, ...]} */
 int pd_workflow_list_json(struct pd_store *store, const struct pd_case_query *q, bool pretty,
-			  struct pd_buf *out, struct pd_error *err);
+                          struct pd_buf *out, struct pd_error *err);
 
 /* ---- deadlines ------------------------------------------------------------ */
 
 /* The date `days` + `paused` working days after `from`; PD_DATE_NONE when
  * days < 0 (the pack gives no time). */
 pd_date pd_workflow_deadline(const struct pd_calendar *cal, pd_date from, int32_t days,
-			     int32_t paused, bool *provisional);
+                             int32_t paused, bool *provisional);
 
 /* ---- audit trail ---------------------------------------------------------- */
 
@@ -294,16 +293,15 @@ void pd_audit_hash(const struct pd_store_audit *e, char out[PD_STORE_HASH_HEX]);
 
 struct pd_audit_report {
 	bool ok;
-	int64_t entries;   /* entries read */
-	int64_t first_bad; /* sequence number of the first bad entry; 0 when ok */
-	char reason[256];  /* why it is bad */
+	int64_t entries;              /* entries read */
+	int64_t first_bad;            /* sequence number of the first bad entry; 0 when ok */
+	char reason[256];             /* why it is bad */
 	char head[PD_STORE_HASH_HEX]; /* hash of the last entry: record it elsewhere */
 };
 /* Walks the whole trail: sequence, chain, hashes, head, and each case's state
  * against its last entry.  Returns 0 when it could check (report->ok says the
  * outcome), negative when the store failed. */
-int pd_audit_verify(struct pd_store *store, struct pd_audit_report *report,
-		    struct pd_error *err);
+int pd_audit_verify(struct pd_store *store, struct pd_audit_report *report, struct pd_error *err);
 /* {"ok": bool, "entries": n, "head": "...", "first_bad": {"seq": n, "reason": "..."}|null} */
 int pd_audit_report_json(const struct pd_audit_report *r, struct pd_buf *out);
 

@@ -41,7 +41,7 @@ static int run_verify(int argc, char **argv)
 	printf("%s\n", out.data);
 	if (!r.ok) {
 		pd_error_set(&err, PD_EINPUT, "%s: audit trail broken at entry %lld: %s", db,
-			     (long long)r.first_bad, r.reason);
+		             (long long)r.first_bad, r.reason);
 		code = cli_fail(&err);
 	}
 cleanup:

@@ -45,16 +45,16 @@ struct opt_row {
 
 #define F(x) offsetof(struct case_opts, x)
 static const struct opt_row opts[] = {
-	{"--db", F(db), false, IN(NEW) | IN(ACT) | IN(SHOW) | IN(LIST)},
-	{"--as", F(as), false, IN(NEW) | IN(ACT) | IN(LIST)},
-	{"--policy", F(policy), false, IN(NEW) | IN(ACT)},
-	{"--at", F(at), false, IN(NEW) | IN(ACT)},
-	{"--note", F(note), false, IN(NEW) | IN(ACT)},
-	{"--data", F(data), false, IN(ACT)},
-	{"--state", F(state), false, IN(LIST)},
-	{"--as-of", F(as_of), false, IN(LIST)},
-	{"--overdue", F(overdue), true, IN(LIST)},
-	{"--pretty", F(pretty), true, IN(NEW) | IN(ACT) | IN(SHOW) | IN(LIST)},
+    {"--db", F(db), false, IN(NEW) | IN(ACT) | IN(SHOW) | IN(LIST)},
+    {"--as", F(as), false, IN(NEW) | IN(ACT) | IN(LIST)},
+    {"--policy", F(policy), false, IN(NEW) | IN(ACT)},
+    {"--at", F(at), false, IN(NEW) | IN(ACT)},
+    {"--note", F(note), false, IN(NEW) | IN(ACT)},
+    {"--data", F(data), false, IN(ACT)},
+    {"--state", F(state), false, IN(LIST)},
+    {"--as-of", F(as_of), false, IN(LIST)},
+    {"--overdue", F(overdue), true, IN(LIST)},
+    {"--pretty", F(pretty), true, IN(NEW) | IN(ACT) | IN(SHOW) | IN(LIST)},
 };
 #undef F
 
@@ -66,10 +66,10 @@ struct sub_row {
 };
 
 static const struct sub_row subs[SUB_COUNT] = {
-	[SUB_NEW] = {"new", 1, "CASE.json", true},
-	[SUB_ACT] = {"act", 2, "ID ACTION", true},
-	[SUB_SHOW] = {"show", 1, "ID", false},
-	[SUB_LIST] = {"list", 0, "", false},
+    [SUB_NEW] = {"new", 1, "CASE.json", true},
+    [SUB_ACT] = {"act", 2, "ID ACTION", true},
+    [SUB_SHOW] = {"show", 1, "ID", false},
+    [SUB_LIST] = {"list", 0, "", false},
 };
 
 static int parse(int argc, char **argv, enum sub sub, struct case_opts *o)
@@ -117,7 +117,7 @@ static int parse_date(const char *what, const char *s, pd_date *out)
 		return 0;
 	struct pd_error err = {0};
 	pd_error_at(&err, PD_EINPUT, NULL, 0, 0, what, "expected a date YYYY-MM-DD, got \"%.40s\"",
-		    s);
+	            s);
 	return cli_fail(&err);
 }
 
@@ -137,7 +137,7 @@ struct session {
 };
 
 static int open_session(const struct case_opts *o, bool policy, struct session *s,
-			struct pd_error *err)
+                        struct pd_error *err)
 {
 	int rc;
 	memset(s, 0, sizeof(*s));
@@ -181,8 +181,8 @@ static int run_new(const struct case_opts *o)
 		goto cleanup;
 	}
 	if ((rc = open_session(o, true, &s, &err)) ||
-	    (rc = pd_workflow_create(&s.wf, &s.actor, o->args[0], in.data, in.len, at, o->note, &ref,
-				     &err))) {
+	    (rc = pd_workflow_create(&s.wf, &s.actor, o->args[0], in.data, in.len, at, o->note,
+	                             &ref, &err))) {
 		code = cli_fail(&err);
 		close_session(&s);
 		goto cleanup;
@@ -241,7 +241,7 @@ static int run_act(const struct case_opts *o)
 		known[0] = '\0';
 		for (int i = 0; i < PD_ACTION_COUNT && n < sizeof(known); i++) {
 			int k = snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "",
-					 pd_action_name((enum pd_action)i));
+			                 pd_action_name((enum pd_action)i));
 			if (k > 0)
 				n += (size_t)k;
 		}
@@ -351,10 +351,10 @@ static int run_list(const struct case_opts *o)
 int cmd_case(int argc, char **argv)
 {
 	static int (*const run[SUB_COUNT])(const struct case_opts *) = {
-		[SUB_NEW] = run_new,
-		[SUB_ACT] = run_act,
-		[SUB_SHOW] = run_show,
-		[SUB_LIST] = run_list,
+	    [SUB_NEW] = run_new,
+	    [SUB_ACT] = run_act,
+	    [SUB_SHOW] = run_show,
+	    [SUB_LIST] = run_list,
 	};
 	struct case_opts o;
 	if (argc < 2)

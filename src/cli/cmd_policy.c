@@ -4,10 +4,15 @@
  * lint loads every pack and prints every problem the loader found, one per
  * line as file:line:column: error|warning: message; exit 78 when any error.
  */
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
+#include "permitdesk/codec.h"
+#include "permitdesk/engine.h"
 #include "permitdesk/policy.h"
 
 static int lint(const char *dir)
@@ -123,14 +128,295 @@ static int conflicts(const char *dir, const char *lang)
 	return EXIT_OK;
 }
 
+/* ---- coverage ---- */
+
+struct cov_rule {
+	char *id;
+	const char *layer, *source, *file;
+	int line;
+	const char *jurisdiction;
+	int applied, not_applied; /* golden cases where it applied / where its pack decided and it did not */
+	bool seen_this_case;
+};
+
+struct cov {
+	struct cov_rule *rules;
+	size_t n_rules;
+	struct pd_clause_info *clauses;
+	int *clause_hits;
+	size_t n_clauses;
+	const char **sources;
+	size_t n_sources;
+	int cases;
+	int case_errors;
+};
+
+struct cite_ctx {
+	struct cov *cv;
+	bool mark;
+};
+
+static bool clause_covers(const char *cited, const char *clause)
+{
+	size_t n = strlen(clause);
+	return strncmp(cited, clause, n) == 0 &&
+	       (cited[n] == '\0' || cited[n] == '(' || cited[n] == '.' || cited[n] == ' ');
+}
+
+static void on_cite(const char *source, const char *clause, void *ctx)
+{
+	struct cov *cv = ((struct cite_ctx *)ctx)->cv;
+	for (size_t i = 0; i < cv->n_clauses; i++)
+		if (strcmp(cv->clauses[i].source, source) == 0 &&
+		    clause_covers(clause, cv->clauses[i].clause))
+			cv->clause_hits[i]++;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Every .json case below dir that is not an expectation, sorted. */
+static void collect_cases(const char *dir, char ***files, size_t *n, size_t *cap)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		struct stat sb;
+		if (stat(path, &sb) != 0)
+			continue;
+		if (S_ISDIR(sb.st_mode)) {
+			collect_cases(path, files, n, cap);
+			continue;
+		}
+		size_t l = strlen(e->d_name);
+		if (l < 6 || strcmp(e->d_name + l - 5, ".json") != 0 ||
+		    (l > 14 && strcmp(e->d_name + l - 14, ".expected.json") == 0))
+			continue;
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 256;
+			*files = realloc(*files, sizeof(char *) * *cap);
+		}
+		(*files)[(*n)++] = strdup(path);
+	}
+	closedir(d);
+}
+
+static void run_cases(const struct pd_policy *pol, struct cov *cv, const char *dir)
+{
+	char **files = NULL;
+	size_t n = 0, cap = 0;
+	collect_cases(dir, &files, &n, &cap);
+	if (n)
+		qsort(files, n, sizeof(char *), cmp_str);
+	struct pd_arena arena;
+	pd_arena_init(&arena, 1 << 16, 64u << 20);
+	for (size_t i = 0; i < n; i++) {
+		struct pd_buf in;
+		pd_buf_init(&in, 1u << 20);
+		struct pd_error err;
+		pd_error_clear(&err);
+		struct pd_case c;
+		struct pd_result *r;
+		pd_arena_reset(&arena);
+		if (pd_buf_read_file(&in, files[i], &err) == 0 &&
+		    pd_case_decode(in.data, in.len, files[i], 0, pd_today(), &arena, &c, &err) == 0 &&
+		    pd_evaluate(pol, &c, &arena, &r, &err) == 0) {
+			cv->cases++;
+			for (size_t k = 0; k < cv->n_rules; k++)
+				cv->rules[k].seen_this_case = false;
+			for (size_t f = 0; f < r->n_findings; f++) {
+				if (r->findings[f].outcome == PD_OUTCOME_UNKNOWN)
+					continue;
+				for (size_t k = 0; k < cv->n_rules; k++)
+					if (strcmp(cv->rules[k].id, r->findings[f].origin.rule) == 0)
+						cv->rules[k].seen_this_case = true;
+			}
+			/* The layers that decided: the pack and every pack it extends. */
+			const char *chain[16];
+			int n_chain = 0;
+			const char *id = r->pack;
+			while (id && n_chain < 16) {
+				chain[n_chain++] = id;
+				const char *parent = NULL;
+				for (size_t p = 0; p < pd_policy_pack_count(pol); p++) {
+					const struct pd_pack *pk = pd_policy_pack_at(pol, p);
+					if (strcmp(pd_pack_id(pk), id) == 0)
+						parent = pd_pack_extends(pk);
+				}
+				id = parent;
+			}
+			for (size_t k = 0; k < cv->n_rules; k++) {
+				struct cov_rule *cr = &cv->rules[k];
+				bool considered = false;
+				for (int j = 0; j < n_chain && !considered; j++)
+					considered = strcmp(cr->layer, chain[j]) == 0;
+				if (cr->seen_this_case)
+					cr->applied++;
+				else if (considered)
+					cr->not_applied++;
+			}
+		} else {
+			cv->case_errors++;
+		}
+		pd_buf_free(&in);
+		free(files[i]);
+	}
+	free(files);
+	pd_arena_free(&arena);
+}
+
+static int coverage(const char *dir, const char *cases_dir, bool strict)
+{
+	struct pd_policy *pol = NULL;
+	int rc = load(dir, &pol);
+	if (rc)
+		return rc;
+	struct cov cv = {0};
+	size_t n_packs = pd_policy_pack_count(pol);
+	size_t max_rules = 0, max_clauses = 0;
+	for (size_t i = 0; i < n_packs; i++) {
+		const struct pd_pack *p = pd_policy_pack_at(pol, i);
+		max_rules += pd_pack_rule_info(p, NULL, 0);
+		max_clauses += pd_pack_clauses(p, NULL, 0);
+	}
+	cv.rules = calloc(max_rules + 1, sizeof(*cv.rules));
+	cv.clauses = calloc(max_clauses + 1, sizeof(*cv.clauses));
+	cv.clause_hits = calloc(max_clauses + 1, sizeof(int));
+	struct pd_rule_info *info = calloc(max_rules + 1, sizeof(*info));
+	const char *srcs[256];
+	size_t n_srcs = 0;
+	for (size_t i = 0; i < n_packs; i++) {
+		const struct pd_pack *p = pd_policy_pack_at(pol, i);
+		size_t n = pd_pack_rule_info(p, info, max_rules);
+		for (size_t k = 0; k < n; k++) {
+			if (strcmp(info[k].layer, pd_pack_id(p)) != 0)
+				continue; /* inherited: counted where it was written */
+			struct cov_rule *cr = &cv.rules[cv.n_rules++];
+			cr->id = strdup(info[k].id);
+			cr->layer = info[k].layer;
+			cr->source = info[k].source;
+			cr->file = info[k].file;
+			cr->line = info[k].line;
+			cr->jurisdiction = pd_pack_jurisdiction(p);
+		}
+		cv.n_clauses += pd_pack_clauses(p, cv.clauses + cv.n_clauses,
+						max_clauses - cv.n_clauses);
+		const char *ps[64];
+		size_t m = pd_pack_sources(p, ps, 64);
+		for (size_t k = 0; k < m && k < 64; k++) {
+			bool dup = false;
+			for (size_t j = 0; j < n_srcs; j++)
+				dup = dup || strcmp(srcs[j], ps[k]) == 0;
+			if (!dup && n_srcs < 256)
+				srcs[n_srcs++] = ps[k];
+		}
+	}
+	/* Rules of one pack may be used by cases of the packs that extend it. */
+	for (size_t k = 0; k < cv.n_rules; k++) {
+		struct cite_ctx ctx = {&cv, true};
+		if (cv.rules[k].source)
+			pd_citation_each(cv.rules[k].source, srcs, n_srcs, on_cite, &ctx);
+	}
+	if (cases_dir)
+		run_cases(pol, &cv, cases_dir);
+
+	int missing_clauses = 0, marked_but_cited = 0, unexercised = 0;
+	printf("Clauses\n");
+	for (size_t i = 0; i < cv.n_clauses; i++) {
+		const struct pd_clause_info *c = &cv.clauses[i];
+		const char *state;
+		if (cv.clause_hits[i] && c->informational) {
+			state = "implemented (also marked informational)";
+			marked_but_cited++;
+		} else if (cv.clause_hits[i]) {
+			state = "implemented";
+		} else if (c->informational) {
+			state = "informational";
+		} else {
+			state = "MISSING";
+			missing_clauses++;
+		}
+		printf("  %-4s %-12s %-13s", c->source, c->clause, state);
+		if (cv.clause_hits[i]) {
+			printf(" by");
+			int shown = 0;
+			for (size_t k = 0; k < cv.n_rules && shown < 6; k++) {
+				struct cov ck = cv;
+				int before = 0;
+				(void)ck;
+				/* List the rules whose citations cover this clause. */
+				struct pd_clause_info one = *c;
+				struct cov single = {.clauses = &one, .clause_hits = &before, .n_clauses = 1};
+				struct cite_ctx ctx = {&single, true};
+				if (cv.rules[k].source)
+					pd_citation_each(cv.rules[k].source, srcs, n_srcs, on_cite, &ctx);
+				if (before) {
+					printf(" %s", cv.rules[k].id);
+					shown++;
+				}
+			}
+			if (shown == 6)
+				printf(" ...");
+		} else if (c->informational) {
+			printf(" (%s)", c->informational);
+		}
+		printf("\n");
+	}
+	if (cases_dir) {
+		printf("\nRules (golden cases where each applies / does not)\n");
+		for (size_t k = 0; k < cv.n_rules; k++) {
+			struct cov_rule *cr = &cv.rules[k];
+			bool bad = cr->applied == 0 || cr->not_applied == 0;
+			if (bad)
+				unexercised++;
+			printf("  %-52s %4d / %-4d%s\n", cr->id, cr->applied, cr->not_applied,
+			       cr->applied == 0       ? "  NEVER APPLIES"
+			       : cr->not_applied == 0 ? "  NEVER SEEN NOT TO APPLY"
+						      : "");
+		}
+		printf("\n%d golden cases evaluated", cv.cases);
+		if (cv.case_errors)
+			printf(" (%d refused as input errors)", cv.case_errors);
+		printf("\n");
+	}
+	printf("%zu clauses: %d missing, %d marked informational though cited; %zu rules",
+	       cv.n_clauses, missing_clauses, marked_but_cited, cv.n_rules);
+	if (cases_dir)
+		printf(", %d not exercised both ways", unexercised);
+	printf("\n");
+	for (size_t k = 0; k < cv.n_rules; k++)
+		free(cv.rules[k].id);
+	free(cv.rules);
+	free(cv.clauses);
+	free(cv.clause_hits);
+	free(info);
+	pd_policy_free(pol);
+	if (strict && (missing_clauses || unexercised))
+		return EXIT_DATAERR;
+	return EXIT_OK;
+}
+
 int cmd_policy(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage("policy", "missing subcommand (lint, list, conflicts)");
-	const char *dir = NULL, *lang = NULL;
+		return cli_usage("policy", "missing subcommand (lint, list, conflicts, coverage)");
+	const char *dir = NULL, *lang = NULL, *cases = NULL;
+	bool strict = false;
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
 			lang = argv[++i];
+		else if (strcmp(argv[i], "--cases") == 0 && i + 1 < argc)
+			cases = argv[++i];
+		else if (strcmp(argv[i], "--strict") == 0)
+			strict = true;
 		else if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc)
 			dir = argv[++i];
 		else if (argv[i][0] == '-')
@@ -148,5 +434,8 @@ int cmd_policy(int argc, char **argv)
 		return list(dir);
 	if (strcmp(argv[1], "conflicts") == 0)
 		return conflicts(dir, lang);
-	return cli_usage("policy", "unknown subcommand '%s' (lint, list, conflicts)", argv[1]);
+	if (strcmp(argv[1], "coverage") == 0)
+		return coverage(dir, cases, strict);
+	return cli_usage("policy", "unknown subcommand '%s' (lint, list, conflicts, coverage)",
+			 argv[1]);
 }

@@ -72,11 +72,12 @@ static int run_add(int argc, char **argv)
 		return cli_usage("user", "user add needs --db FILE, NAME and --role ROLE");
 	if (pd_role_parse(role_word, &role) != 0)
 		return cli_usage("user",
-				 "unknown role '%s': applicant, agent, officer, reviewer, "
-				 "supervisor or admin",
-				 role_word);
+		                 "unknown role '%s': applicant, agent, officer, reviewer, "
+		                 "supervisor or admin",
+		                 role_word);
 	if (read_password(password, sizeof(password), &len) != 0) {
-		pd_error_set(&err, PD_EINPUT, "password longer than %d bytes", PASSWORD_LINE_MAX - 2);
+		pd_error_set(&err, PD_EINPUT, "password longer than %d bytes",
+		             PASSWORD_LINE_MAX - 2);
 		return cli_fail(&err);
 	}
 	pd_buf_init(&out, 0);

@@ -43,8 +43,8 @@ static const struct validate_action {
 	int (*run)(struct validate_opts *o);
 	const char *usage;
 } actions[] = {
-	{"mrz", 1, 3, run_mrz, "mrz: give the zone's lines (2 or 3), one text, or -"},
-	{"id", 1, 1, run_id, "id: give one number"},
+    {"mrz", 1, 3, run_mrz, "mrz: give the zone's lines (2 or 3), one text, or -"},
+    {"id", 1, 1, run_id, "id: give one number"},
 };
 #define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
 
@@ -82,8 +82,7 @@ static int run_mrz(struct validate_opts *o)
 	}
 	pd_mrz_write_json(&m, o->pretty, &b);
 	rc = print_json(&b);
-	if (rc == EXIT_OK &&
-	    (m.failed & ((1u << PD_MRZ_FORMAT) | (1u << PD_MRZ_LENGTH))))
+	if (rc == EXIT_OK && (m.failed & ((1u << PD_MRZ_FORMAT) | (1u << PD_MRZ_LENGTH))))
 		rc = EXIT_DATAERR;
 cleanup:
 	pd_buf_free(&in);
@@ -143,8 +142,9 @@ int cmd_validate(int argc, char **argv)
 	}
 	if (today) {
 		if (pd_date_parse(today, strlen(today), &o.today) != 0)
-			return cli_usage("validate", "--today: expected a date YYYY-MM-DD, got \"%.40s\"",
-					 today);
+			return cli_usage("validate",
+			                 "--today: expected a date YYYY-MM-DD, got \"%.40s\"",
+			                 today);
 	} else {
 		o.today = pd_today();
 	}

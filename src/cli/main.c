@@ -26,11 +26,16 @@ static const struct cli_command commands[] = {
 	 "is-workday DATE   prints yes or no (exit 0 either way)\n"
 	 "A date in a year the calendar does not cover counts weekends only, and a\n"
 	 "warning on standard error says the answer is provisional."},
-	{"policy", cmd_policy, "policy lint [DIR] | policy list [DIR] | policy conflicts [--lang zh] [DIR]",
+	{"policy", cmd_policy, "policy lint [DIR] | policy list [DIR] | policy conflicts [--lang zh] [DIR]\n"
+	 "       permitdesk policy coverage [--cases DIR] [--strict] [DIR]",
 	 "check and inspect policy packs",
 	 "lint [DIR]    loads every pack and reports every problem as file:line:column\n"
 	 "list [DIR]    lists the packs, what they extend, when they are in force\n"
-	 "conflicts     where the sources disagree and the choice each pack makes"},
+	 "conflicts     where the sources disagree and the choice each pack makes\n"
+	 "coverage      every clause of each source's index (clauses.yaml) with the rules that\n"
+	 "              cite it or the reason it is informational; with --cases, every rule with\n"
+	 "              the golden cases where it applies and where it does not; --strict exits\n"
+	 "              65 when a clause is missing or a rule is not exercised both ways"},
 	{"validate", cmd_validate, "validate [--pretty] [--today DATE] mrz LINE...|TEXT|-\n"
 	 "       permitdesk validate [--pretty] [--today DATE] id NUMBER",
 	 "check a machine readable zone or an identity number",

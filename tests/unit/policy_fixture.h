@@ -57,7 +57,7 @@ static void put(const char *root, const char *rel, const char *text)
 	write_file(root, rel, text, strlen(text));
 }
 
-static void put_all(const char *root, const struct file *files, size_t n)
+__attribute__((unused)) static void put_all(const char *root, const struct file *files, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (files[i].path)

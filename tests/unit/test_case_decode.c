@@ -714,6 +714,16 @@ static void test_nul_byte(void **state)
 			 PD_FAIL(PD_EINPUT));
 	assert_string_equal(f->err.message, "empty input");
 	assert_string_equal(f->err.file, "-");
+	/* no error structure, no name: still only a return code */
+	const char *bad = "{\"jurisdiction\":1}";
+	assert_int_equal(pd_case_decode(bad, strlen(bad), "x", 0, today(), &f->arena, &f->c, NULL),
+			 PD_FAIL(PD_EINPUT));
+	pd_error_clear(&f->err);
+	assert_int_equal(pd_case_decode(bad, strlen(bad), NULL, 0, today(), &f->arena, &f->c,
+					&f->err),
+			 PD_FAIL(PD_EINPUT));
+	assert_string_equal(f->err.file, "");
+	assert_string_equal(f->err.path, "jurisdiction");
 }
 
 static double now_seconds(void)

@@ -756,7 +756,8 @@ static void test_json(void **state)
 	/* Bytes outside ASCII in a field come out as '?': the output stays UTF-8. */
 	pd_buf_reset(&b);
 	m = parse2("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
-	           "L898902C\xe9" "3UTO7408122F1204159ZE184226B<<<<<10");
+	           "L898902C\xe9"
+	           "3UTO7408122F1204159ZE184226B<<<<<10");
 	assert_int_equal(pd_mrz_write_json(&m, false, &b), 0);
 	assert_int_equal(pd_utf8_check(b.data, b.len), b.len);
 	assert_non_null(strstr(b.data, "\"document_number\":\"L898902C?\""));

@@ -79,25 +79,25 @@ static void add_user(struct pd_store *s, const char *name, const char *role)
 static struct pd_store_case sample_case(const char *id, const char *number)
 {
 	struct pd_store_case c = {
-		.id = id,
-		.number = number,
-		.pack = "tianjin",
-		.pack_version = "v1",
-		.state = "draft",
-		.created_by = "ann",
-		.created_on = D("2026-09-01"),
-		.updated_on = D("2026-09-01"),
-		.case_json = "{\"jurisdiction\":\"tianjin\"}",
-		.result_json = "{\"verdict\":\"eligible\"}",
-		.verdict = "eligible",
-		.accepted_on = PD_DATE_NONE,
-		.receipt_valid_until = PD_DATE_NONE,
-		.decision_by = PD_DATE_NONE,
-		.processing_days = -1,
-		.receipt_days = -1,
-		.supplement_since = PD_DATE_NONE,
-		.decided_on = PD_DATE_NONE,
-		.revision = 1,
+	    .id = id,
+	    .number = number,
+	    .pack = "tianjin",
+	    .pack_version = "v1",
+	    .state = "draft",
+	    .created_by = "ann",
+	    .created_on = D("2026-09-01"),
+	    .updated_on = D("2026-09-01"),
+	    .case_json = "{\"jurisdiction\":\"tianjin\"}",
+	    .result_json = "{\"verdict\":\"eligible\"}",
+	    .verdict = "eligible",
+	    .accepted_on = PD_DATE_NONE,
+	    .receipt_valid_until = PD_DATE_NONE,
+	    .decision_by = PD_DATE_NONE,
+	    .processing_days = -1,
+	    .receipt_days = -1,
+	    .supplement_since = PD_DATE_NONE,
+	    .decided_on = PD_DATE_NONE,
+	    .revision = 1,
 	};
 	return c;
 }
@@ -253,7 +253,8 @@ static void test_case_roundtrip(void **state)
 {
 	struct pd_store *s = open_new();
 	struct pd_arena a;
-	struct pd_store_case c = sample_case("0123456789abcdef0123456789abcdef", "tianjin-2026-000001");
+	struct pd_store_case c =
+	    sample_case("0123456789abcdef0123456789abcdef", "tianjin-2026-000001");
 	struct pd_store_case got;
 	struct pd_error err = {0};
 	pd_arena_init(&a, 0, 0);
@@ -376,8 +377,8 @@ static void test_case_list(void **state)
 	assert_string_equal(k.numbers[3], "n3");
 
 	const char *running[] = {"accepted", "in_review"};
-	struct pd_store_case_filter f = {.states = running, .n_states = 2,
-					 .due_before = D("2026-10-21")};
+	struct pd_store_case_filter f = {
+	    .states = running, .n_states = 2, .due_before = D("2026-10-21")};
 	memset(&k, 0, sizeof(k));
 	assert_int_equal(pd_store_case_list(s, &f, collect_case, &k, NULL), 0);
 	assert_int_equal(k.n, 2);
@@ -430,7 +431,7 @@ static int collect_task(void *ctx, const struct pd_store_task *t)
 {
 	struct items *k = ctx;
 	snprintf(k->text[k->n++ & 3], sizeof(k->text[0]), "%lld %s %s %s", (long long)t->n, t->kind,
-		 t->outcome ? t->outcome : "open", t->note ? t->note : "-");
+	         t->outcome ? t->outcome : "open", t->note ? t->note : "-");
 	k->last = t->n;
 	return 0;
 }
@@ -438,16 +439,16 @@ static int collect_task(void *ctx, const struct pd_store_task *t)
 static int collect_notice(void *ctx, const struct pd_store_notice *nt)
 {
 	struct items *k = ctx;
-	snprintf(k->text[k->n++ & 3], sizeof(k->text[0]), "%lld %s %s", (long long)nt->n, nt->materials_json,
-		 nt->answered_on == PD_DATE_NONE ? "open" : "answered");
+	snprintf(k->text[k->n++ & 3], sizeof(k->text[0]), "%lld %s %s", (long long)nt->n,
+	         nt->materials_json, nt->answered_on == PD_DATE_NONE ? "open" : "answered");
 	return 0;
 }
 
 static int collect_decision(void *ctx, const struct pd_store_decision *d)
 {
 	struct items *k = ctx;
-	snprintf(k->text[k->n++ & 3], sizeof(k->text[0]), "%lld %s %s %s", (long long)d->n, d->action, d->verdict,
-		 d->ground ? d->ground : "-");
+	snprintf(k->text[k->n++ & 3], sizeof(k->text[0]), "%lld %s %s %s", (long long)d->n,
+	         d->action, d->verdict, d->ground ? d->ground : "-");
 	return 0;
 }
 
@@ -463,9 +464,12 @@ static void test_tasks_notices_decisions(void **state)
 	assert_int_equal(pd_store_case_insert(s, &c1, NULL), 0);
 	assert_int_equal(pd_store_case_insert(s, &c2, NULL), 0);
 
-	struct pd_store_task t = {.case_id = "c1", .kind = "interview", .created_on = D("2026-10-01"),
-				  .created_by = "rita", .due = PD_DATE_NONE,
-				  .completed_on = PD_DATE_NONE};
+	struct pd_store_task t = {.case_id = "c1",
+	                          .kind = "interview",
+	                          .created_on = D("2026-10-01"),
+	                          .created_by = "rita",
+	                          .due = PD_DATE_NONE,
+	                          .completed_on = PD_DATE_NONE};
 	assert_int_equal(pd_store_task_insert(s, &t, &n, NULL), 0);
 	assert_int_equal(n, 1);
 	t.kind = "telephone";
@@ -474,16 +478,21 @@ static void test_tasks_notices_decisions(void **state)
 	t.case_id = "c2"; /* numbered within its case */
 	assert_int_equal(pd_store_task_insert(s, &t, &n, NULL), 0);
 	assert_int_equal(n, 1);
-	struct pd_store_task done = {.case_id = "c1", .n = 2, .outcome = "unreachable",
-				     .completed_on = D("2026-10-02"), .completed_by = "rita",
-				     .note = "no answer"};
+	struct pd_store_task done = {.case_id = "c1",
+	                             .n = 2,
+	                             .outcome = "unreachable",
+	                             .completed_on = D("2026-10-02"),
+	                             .completed_by = "rita",
+	                             .note = "no answer"};
 	assert_int_equal(pd_store_task_update(s, &done, NULL), 0);
 	done.n = 9;
 	assert_int_equal(pd_store_task_update(s, &done, &err), -PD_ENOTFOUND);
 
-	struct pd_store_notice nt = {.case_id = "c1", .issued_on = D("2026-09-30"),
-				     .issued_by = "rita", .materials_json = "[]",
-				     .answered_on = PD_DATE_NONE};
+	struct pd_store_notice nt = {.case_id = "c1",
+	                             .issued_on = D("2026-09-30"),
+	                             .issued_by = "rita",
+	                             .materials_json = "[]",
+	                             .answered_on = PD_DATE_NONE};
 	assert_int_equal(pd_store_notice_insert(s, &nt, &n, NULL), 0);
 	assert_int_equal(n, 1);
 	nt.materials_json = "[1]";
@@ -492,11 +501,16 @@ static void test_tasks_notices_decisions(void **state)
 	struct pd_store_notice ans = {.case_id = "c1", .n = 1, .answered_on = D("2026-10-08")};
 	assert_int_equal(pd_store_notice_update(s, &ans, NULL), 0);
 
-	struct pd_store_decision d = {.case_id = "c1", .action = "revoke",
-				      .decided_on = D("2026-10-09"), .decided_by = "rita",
-				      .verdict = "eligible", .pack = "tianjin", .pack_version = "v1",
-				      .case_json = "{}", .result_json = "{}",
-				      .ground = "unreachable_telephone"};
+	struct pd_store_decision d = {.case_id = "c1",
+	                              .action = "revoke",
+	                              .decided_on = D("2026-10-09"),
+	                              .decided_by = "rita",
+	                              .verdict = "eligible",
+	                              .pack = "tianjin",
+	                              .pack_version = "v1",
+	                              .case_json = "{}",
+	                              .result_json = "{}",
+	                              .ground = "unreachable_telephone"};
 	assert_int_equal(pd_store_decision_insert(s, &d, &n, NULL), 0);
 	assert_int_equal(n, 1);
 	commit(s);
@@ -524,8 +538,8 @@ static void test_tasks_notices_decisions(void **state)
 static int count_audit(void *ctx, const struct pd_store_audit *e)
 {
 	struct items *k = ctx;
-	snprintf(k->text[k->n++ & 3], sizeof(k->text[0]), "%lld %s %s %s", (long long)e->seq, e->action,
-		 e->case_id ? e->case_id : "-", e->prev_hash);
+	snprintf(k->text[k->n++ & 3], sizeof(k->text[0]), "%lld %s %s %s", (long long)e->seq,
+	         e->action, e->case_id ? e->case_id : "-", e->prev_hash);
 	return 0;
 }
 
@@ -544,13 +558,25 @@ static void test_audit_rows(void **state)
 
 	begin(s);
 	assert_int_equal(pd_store_case_insert(s, &c, NULL), 0);
-	struct pd_store_audit e = {.seq = 1, .case_id = "c1", .action = "create", .actor = "ann",
-				   .role = "applicant", .at = D("2026-09-01"), .recorded_at = 5,
-				   .to_state = "draft", .prev_hash = "", .hash = "h1"};
+	struct pd_store_audit e = {.seq = 1,
+	                           .case_id = "c1",
+	                           .action = "create",
+	                           .actor = "ann",
+	                           .role = "applicant",
+	                           .at = D("2026-09-01"),
+	                           .recorded_at = 5,
+	                           .to_state = "draft",
+	                           .prev_hash = "",
+	                           .hash = "h1"};
 	assert_int_equal(pd_store_audit_append(s, &e, NULL), 0);
-	struct pd_store_audit e2 = {.seq = 2, .action = "user_add", .actor = "operator",
-				    .role = "admin", .at = D("2026-09-01"), .recorded_at = 6,
-				    .prev_hash = "h1", .hash = "h2"};
+	struct pd_store_audit e2 = {.seq = 2,
+	                            .action = "user_add",
+	                            .actor = "operator",
+	                            .role = "admin",
+	                            .at = D("2026-09-01"),
+	                            .recorded_at = 6,
+	                            .prev_hash = "h1",
+	                            .hash = "h2"};
 	assert_int_equal(pd_store_audit_append(s, &e2, NULL), 0);
 	/* not after the head */
 	struct pd_store_audit e4 = e2;
@@ -587,20 +613,20 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_open_missing),
-		cmocka_unit_test(test_open_create_and_reopen),
-		cmocka_unit_test(test_newer_schema_refused),
-		cmocka_unit_test(test_foreign_files_refused),
-		cmocka_unit_test(test_backend_version_checked),
-		cmocka_unit_test(test_write_needs_transaction),
-		cmocka_unit_test(test_rollback_leaves_nothing),
-		cmocka_unit_test(test_users),
-		cmocka_unit_test(test_case_roundtrip),
-		cmocka_unit_test(test_foreign_keys_enforced),
-		cmocka_unit_test(test_case_list),
-		cmocka_unit_test(test_sequences),
-		cmocka_unit_test(test_tasks_notices_decisions),
-		cmocka_unit_test(test_audit_rows),
+	    cmocka_unit_test(test_open_missing),
+	    cmocka_unit_test(test_open_create_and_reopen),
+	    cmocka_unit_test(test_newer_schema_refused),
+	    cmocka_unit_test(test_foreign_files_refused),
+	    cmocka_unit_test(test_backend_version_checked),
+	    cmocka_unit_test(test_write_needs_transaction),
+	    cmocka_unit_test(test_rollback_leaves_nothing),
+	    cmocka_unit_test(test_users),
+	    cmocka_unit_test(test_case_roundtrip),
+	    cmocka_unit_test(test_foreign_keys_enforced),
+	    cmocka_unit_test(test_case_list),
+	    cmocka_unit_test(test_sequences),
+	    cmocka_unit_test(test_tasks_notices_decisions),
+	    cmocka_unit_test(test_audit_rows),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

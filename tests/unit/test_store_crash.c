@@ -45,8 +45,8 @@ static char db_path[300];
 static struct pd_calendar *cal;
 
 static int assess(void *ctx, const char *name, const char *json, size_t len, pd_date today,
-		  pd_date date, struct pd_arena *arena, struct pd_assessment *out,
-		  struct pd_error *err)
+                  pd_date date, struct pd_arena *arena, struct pd_assessment *out,
+                  struct pd_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	out->verdict = PD_VERDICT_ELIGIBLE;
@@ -77,14 +77,14 @@ static void writer(int fd)
 		enum pd_action action;
 		const char *data;
 	} steps[] = {
-		{"ann", PD_ACTION_SUBMIT, NULL},
-		{"olga", PD_ACTION_ACCEPT, NULL},
-		{"rita", PD_ACTION_ASSIGN, NULL},
-		{"rita", PD_ACTION_ADD_TASK, "{\"kind\":\"interview\"}"},
-		{"rita", PD_ACTION_COMPLETE_TASK, "{\"task\":1,\"outcome\":\"passed\"}"},
-		{"rita", PD_ACTION_APPROVE, NULL},
-		{"olga", PD_ACTION_ISSUE, NULL},
-		{"olga", PD_ACTION_COLLECT, "{\"method\":\"post\"}"},
+	    {"ann", PD_ACTION_SUBMIT, NULL},
+	    {"olga", PD_ACTION_ACCEPT, NULL},
+	    {"rita", PD_ACTION_ASSIGN, NULL},
+	    {"rita", PD_ACTION_ADD_TASK, "{\"kind\":\"interview\"}"},
+	    {"rita", PD_ACTION_COMPLETE_TASK, "{\"task\":1,\"outcome\":\"passed\"}"},
+	    {"rita", PD_ACTION_APPROVE, NULL},
+	    {"olga", PD_ACTION_ISSUE, NULL},
+	    {"olga", PD_ACTION_COLLECT, "{\"method\":\"post\"}"},
 	};
 	struct pd_store *store = NULL;
 	struct pd_error err = {0};
@@ -102,23 +102,23 @@ static void writer(int fd)
 	for (;;) {
 		struct pd_case_ref ref;
 		if (pd_workflow_create(&wf, &ann, "case.json", json, strlen(json), day, NULL, &ref,
-				       &err)) {
+		                       &err)) {
 			fprintf(stderr, "writer: create: %s\n", err.message);
 			_exit(3);
 		}
 		report(fd, ref.audit_seq, ref.id, "create");
 		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 			const struct pd_actor *a = steps[i].user[0] == 'a'   ? &ann
-						   : steps[i].user[0] == 'o' ? &olga
-									     : &rita;
+			                           : steps[i].user[0] == 'o' ? &olga
+			                                                     : &rita;
 			struct pd_act act = {.action = steps[i].action,
-					     .data = steps[i].data,
-					     .data_len = steps[i].data ? strlen(steps[i].data) : 0,
-					     .at = day};
+			                     .data = steps[i].data,
+			                     .data_len = steps[i].data ? strlen(steps[i].data) : 0,
+			                     .at = day};
 			struct pd_act_result res;
 			if (pd_workflow_act(&wf, a, ref.id, &act, &res, &err)) {
 				fprintf(stderr, "writer: %s: %s\n", pd_action_name(act.action),
-					err.message);
+				        err.message);
 				_exit(4);
 			}
 			report(fd, res.audit_seq, ref.id, pd_action_name(act.action));
@@ -158,8 +158,8 @@ static long check_reported(char *log)
 	long lines = 0;
 	assert_int_equal(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT case_id, action FROM audit WHERE seq = ?1",
-					    -1, &st, NULL),
-			 SQLITE_OK);
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
 	for (char *line = log, *nl; *line; line = nl + 1) {
 		long long seq;
 		nl = strchr(line, '\n');
@@ -228,7 +228,7 @@ static void test_sigkill(void **state)
 		assert_int_equal(pd_audit_verify(s, &r, &err), 0);
 		if (!r.ok)
 			fail_msg("round %d: audit entry %lld: %s", round, (long long)r.first_bad,
-				 r.reason);
+			         r.reason);
 		pd_store_close(s);
 		long n = check_reported(log);
 		total += n;
@@ -247,7 +247,7 @@ static int setup(void **state)
 	struct pd_store *s = NULL;
 	char cal_path[512];
 	static const char *const users[][2] = {
-		{"ann", "applicant"}, {"olga", "officer"}, {"rita", "reviewer"}};
+	    {"ann", "applicant"}, {"olga", "officer"}, {"rita", "reviewer"}};
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(db_path, sizeof(db_path), "%s/crash.db", dir);
@@ -279,7 +279,7 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sigkill),
+	    cmocka_unit_test(test_sigkill),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

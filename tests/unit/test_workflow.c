@@ -48,8 +48,8 @@ static pd_date last_eval_date;
 static int evaluations;
 
 static int fake_assess(void *ctx, const char *name, const char *json, size_t len, pd_date today,
-		       pd_date date, struct pd_arena *arena, struct pd_assessment *out,
-		       struct pd_error *err)
+                       pd_date date, struct pd_arena *arena, struct pd_assessment *out,
+                       struct pd_error *err)
 {
 	char *text = pd_arena_strndup(arena, json, len);
 	static const char *const words[] = {"ineligible", "incomplete", "unknown"};
@@ -60,9 +60,9 @@ static int fake_assess(void *ctx, const char *name, const char *json, size_t len
 	out->verdict = PD_VERDICT_ELIGIBLE;
 	for (int i = 0; i < 3; i++)
 		if (strstr(text, words[i]))
-			out->verdict = i == 0 ? PD_VERDICT_INELIGIBLE
-				       : i == 1 ? PD_VERDICT_INCOMPLETE
-						: PD_VERDICT_UNKNOWN;
+			out->verdict = i == 0   ? PD_VERDICT_INELIGIBLE
+			               : i == 1 ? PD_VERDICT_INCOMPLETE
+			                        : PD_VERDICT_UNKNOWN;
 	out->pack = strstr(text, "shenzhen") ? "shenzhen" : "tianjin";
 	out->version = "test-v1";
 	out->date = date != PD_DATE_NONE ? date : today;
@@ -72,17 +72,18 @@ static int fake_assess(void *ctx, const char *name, const char *json, size_t len
 	char d[11];
 	pd_date_format(out->date, d);
 	out->result_json = pd_arena_printf(arena, "{\"verdict\":\"%s\",\"date\":\"%s\"}",
-					   pd_verdict_name(out->verdict), d);
+	                                   pd_verdict_name(out->verdict), d);
 	out->materials_json = out->verdict == PD_VERDICT_INCOMPLETE
-				      ? "[{\"id\":\"photo\",\"status\":\"missing\"}]"
-				      : "[{\"id\":\"passport\",\"status\":\"provided\"}]";
+	                          ? "[{\"id\":\"photo\",\"status\":\"missing\"}]"
+	                          : "[{\"id\":\"passport\",\"status\":\"provided\"}]";
 	return 0;
 }
 
 /* ---- helpers ---- */
 
 static const char *const CASE_OK = "{\"jurisdiction\":\"tianjin\"}";
-static const char *const CASE_INCOMPLETE = "{\"jurisdiction\":\"tianjin\",\"extra\":\"incomplete\"}";
+static const char *const CASE_INCOMPLETE =
+    "{\"jurisdiction\":\"tianjin\",\"extra\":\"incomplete\"}";
 
 static struct pd_actor as(const char *user)
 {
@@ -99,29 +100,29 @@ static struct pd_case_ref create_as(const char *user, const char *json, const ch
 	struct pd_case_ref ref;
 	struct pd_error err = {0};
 	int rc = pd_workflow_create(&wf, &a, "case.json", json, strlen(json),
-				    at ? D(at) : D("2026-09-28"), NULL, &ref, &err);
+	                            at ? D(at) : D("2026-09-28"), NULL, &ref, &err);
 	if (rc)
 		fail_msg("create: %s", err.message);
 	return ref;
 }
 
 static int try_act(const char *id, const char *user, enum pd_action action, const char *data,
-		   const char *at, struct pd_act_result *res, struct pd_error *err)
+                   const char *at, struct pd_act_result *res, struct pd_error *err)
 {
 	struct pd_actor a = as(user);
 	struct pd_act act = {
-		.action = action,
-		.data = data,
-		.data_len = data ? strlen(data) : 0,
-		.at = at ? D(at) : D("2026-09-28"),
-		.note = "note",
+	    .action = action,
+	    .data = data,
+	    .data_len = data ? strlen(data) : 0,
+	    .at = at ? D(at) : D("2026-09-28"),
+	    .note = "note",
 	};
 	struct pd_act_result dummy;
 	return pd_workflow_act(&wf, &a, id, &act, res ? res : &dummy, err);
 }
 
 static void act_ok(const char *id, const char *user, enum pd_action action, const char *data,
-		   const char *at, struct pd_act_result *res)
+                   const char *at, struct pd_act_result *res)
 {
 	struct pd_error err = {0};
 	int rc = try_act(id, user, action, data, at, res, &err);
@@ -139,10 +140,10 @@ static void digest(unsigned char out[32])
 	sqlite3_stmt *tables = NULL;
 	crypto_generichash_init(&h, NULL, 0, 32);
 	assert_int_equal(sqlite3_prepare_v2(raw,
-					    "SELECT name FROM sqlite_master WHERE type = 'table' "
-					    "ORDER BY name",
-					    -1, &tables, NULL),
-			 SQLITE_OK);
+	                                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+	                                    "ORDER BY name",
+	                                    -1, &tables, NULL),
+	                 SQLITE_OK);
 	while (sqlite3_step(tables) == SQLITE_ROW) {
 		char sql[200];
 		sqlite3_stmt *rows = NULL;
@@ -153,9 +154,9 @@ static void digest(unsigned char out[32])
 		while (sqlite3_step(rows) == SQLITE_ROW) {
 			for (int i = 0; i < sqlite3_column_count(rows); i++) {
 				const unsigned char *v = sqlite3_column_text(rows, i);
-				crypto_generichash_update(&h, v ? v : (const unsigned char *)"\1NULL",
-							  v ? (size_t)sqlite3_column_bytes(rows, i) + 1
-							    : 6);
+				crypto_generichash_update(
+				    &h, v ? v : (const unsigned char *)"\1NULL",
+				    v ? (size_t)sqlite3_column_bytes(rows, i) + 1 : 6);
 			}
 		}
 		sqlite3_finalize(rows);
@@ -184,7 +185,8 @@ static void test_table_shape(void **state)
 	for (size_t i = 0; i < n; i++) {
 		assert_int_not_equal(t[i].roles, 0);
 		assert_false(t[i].roles & PD_ROLE_BIT(PD_ROLE_ADMIN)); /* admins manage users */
-		assert_ptr_equal(pd_transition_find(t[i].from, t[i].action), &t[i]); /* no duplicate */
+		assert_ptr_equal(pd_transition_find(t[i].from, t[i].action),
+		                 &t[i]); /* no duplicate */
 		used[t[i].action] = true;
 	}
 	for (int a = 0; a < PD_ACTION_COUNT; a++)
@@ -216,8 +218,8 @@ static void test_table_shape(void **state)
 /* ---- every transition, allowed and refused, by role ---- */
 
 static const char *const role_user[PD_ROLE_COUNT] = {
-	[PD_ROLE_APPLICANT] = "ann", [PD_ROLE_AGENT] = "bob",     [PD_ROLE_OFFICER] = "olga",
-	[PD_ROLE_REVIEWER] = "rita", [PD_ROLE_SUPERVISOR] = "sam", [PD_ROLE_ADMIN] = "adam",
+    [PD_ROLE_APPLICANT] = "ann", [PD_ROLE_AGENT] = "bob",      [PD_ROLE_OFFICER] = "olga",
+    [PD_ROLE_REVIEWER] = "rita", [PD_ROLE_SUPERVISOR] = "sam", [PD_ROLE_ADMIN] = "adam",
 };
 
 /* Brings a new case, filed by `filer`, to state s; for an action about to be
@@ -305,7 +307,7 @@ static void test_every_transition(void **state)
 	for (int s = 0; s < PD_STATE_COUNT; s++) {
 		for (int a = 0; a < PD_ACTION_COUNT; a++) {
 			const struct pd_transition *row =
-				pd_transition_find((enum pd_state)s, (enum pd_action)a);
+			    pd_transition_find((enum pd_state)s, (enum pd_action)a);
 			for (int r = 0; r < PD_ROLE_COUNT; r++) {
 				const char *user = role_user[r];
 				bool ok = row && (row->roles & PD_ROLE_BIT(r));
@@ -313,16 +315,16 @@ static void test_every_transition(void **state)
 				struct pd_act_result res;
 				struct pd_error err = {0};
 				if (ok) {
-					struct pd_case_ref c = case_in((enum pd_state)s, user,
-								       (enum pd_action)a);
+					struct pd_case_ref c =
+					    case_in((enum pd_state)s, user, (enum pd_action)a);
 					int64_t before = audit_head();
 					int rc = try_act(c.id, user, (enum pd_action)a, data, NULL,
-							 &res, &err);
+					                 &res, &err);
 					if (rc)
 						fail_msg("%s -%s-> by %s refused: %s",
-							 pd_state_name((enum pd_state)s),
-							 pd_action_name((enum pd_action)a), user,
-							 err.message);
+						         pd_state_name((enum pd_state)s),
+						         pd_action_name((enum pd_action)a), user,
+						         err.message);
 					assert_int_equal(res.from, s);
 					if (row->to != PD_STATE_RETURN)
 						assert_int_equal(res.to, row->to);
@@ -332,28 +334,29 @@ static void test_every_transition(void **state)
 					assert_int_equal(audit_head(), before + 1);
 					allowed++;
 				} else {
-					struct pd_case_ref *c = r == PD_ROLE_AGENT ? &by_bob[s]
-										   : &by_ann[s];
+					struct pd_case_ref *c =
+					    r == PD_ROLE_AGENT ? &by_bob[s] : &by_ann[s];
 					unsigned char d0[32], d1[32];
 					digest(d0);
 					int rc = try_act(c->id, user, (enum pd_action)a, data, NULL,
-							 &res, &err);
+					                 &res, &err);
 					if (rc == 0)
 						fail_msg("%s -%s-> by %s was allowed",
-							 pd_state_name((enum pd_state)s),
-							 pd_action_name((enum pd_action)a), user);
+						         pd_state_name((enum pd_state)s),
+						         pd_action_name((enum pd_action)a), user);
 					assert_int_equal(pd_error_exit_code(err.code), 65);
 					if (!row)
 						assert_true(err.code == PD_ESTATE ||
-							    err.code == PD_EFORBIDDEN);
+						            err.code == PD_EFORBIDDEN);
 					else
 						assert_int_equal(err.code, PD_EFORBIDDEN);
 					assert_int_equal(res.audit_seq, 0);
 					digest(d1);
 					if (memcmp(d0, d1, 32) != 0)
-						fail_msg("refused %s -%s-> by %s changed the database",
-							 pd_state_name((enum pd_state)s),
-							 pd_action_name((enum pd_action)a), user);
+						fail_msg(
+						    "refused %s -%s-> by %s changed the database",
+						    pd_state_name((enum pd_state)s),
+						    pd_action_name((enum pd_action)a), user);
 					refused++;
 				}
 			}
@@ -372,18 +375,18 @@ static void test_refusal_messages(void **state)
 	struct pd_error err = {0};
 	char want[200];
 	assert_int_equal(try_act(c.id, "olga", PD_ACTION_APPROVE, NULL, NULL, NULL, &err),
-			 -PD_EFORBIDDEN);
+	                 -PD_EFORBIDDEN);
 	assert_string_equal(err.message, "an officer may not approve");
 	assert_int_equal(try_act(c.id, "olga", PD_ACTION_ACCEPT, NULL, NULL, NULL, &err),
-			 -PD_ESTATE);
+	                 -PD_ESTATE);
 	snprintf(want, sizeof(want), "cannot accept case %s: it is draft", c.number);
 	assert_string_equal(err.message, want);
 	assert_int_equal(try_act(c.id, "alice", PD_ACTION_SUBMIT, NULL, NULL, NULL, &err),
-			 -PD_EFORBIDDEN);
+	                 -PD_EFORBIDDEN);
 	snprintf(want, sizeof(want), "case %s was not filed by alice", c.number);
 	assert_string_equal(err.message, want);
 	assert_int_equal(try_act("0000", "olga", PD_ACTION_ACCEPT, NULL, NULL, NULL, &err),
-			 -PD_ENOTFOUND);
+	                 -PD_ENOTFOUND);
 	assert_int_equal(pd_error_exit_code(err.code), 66);
 }
 
@@ -395,26 +398,26 @@ static void test_reviewer_must_be_assignee(void **state)
 	unsigned char d0[32], d1[32];
 	digest(d0);
 	assert_int_equal(try_act(c.id, "rick", PD_ACTION_APPROVE, NULL, NULL, NULL, &err),
-			 -PD_EFORBIDDEN);
+	                 -PD_EFORBIDDEN);
 	assert_non_null(strstr(err.message, "is assigned to rita, not rick"));
 	/* a reviewer assigns only themselves */
-	assert_int_equal(try_act(c2.id, "rick", PD_ACTION_ASSIGN, "{\"to\":\"rita\"}", NULL, NULL,
-				 &err),
-			 -PD_EFORBIDDEN);
+	assert_int_equal(
+	    try_act(c2.id, "rick", PD_ACTION_ASSIGN, "{\"to\":\"rita\"}", NULL, NULL, &err),
+	    -PD_EFORBIDDEN);
 	/* only reviewers and supervisors can be assigned */
-	assert_int_equal(try_act(c2.id, "sam", PD_ACTION_ASSIGN, "{\"to\":\"olga\"}", NULL, NULL,
-				 &err),
-			 -PD_EINPUT);
+	assert_int_equal(
+	    try_act(c2.id, "sam", PD_ACTION_ASSIGN, "{\"to\":\"olga\"}", NULL, NULL, &err),
+	    -PD_EINPUT);
 	assert_string_equal(err.path, "data.to");
-	assert_int_equal(try_act(c2.id, "sam", PD_ACTION_ASSIGN, "{\"to\":\"nobody\"}", NULL,
-				 NULL, &err),
-			 -PD_EINPUT);
+	assert_int_equal(
+	    try_act(c2.id, "sam", PD_ACTION_ASSIGN, "{\"to\":\"nobody\"}", NULL, NULL, &err),
+	    -PD_EINPUT);
 	digest(d1);
 	assert_memory_equal(d0, d1, 32);
 	/* the supervisor reassigns; then rick may decide */
 	act_ok(c.id, "sam", PD_ACTION_ASSIGN, "{\"to\":\"rick\"}", NULL, NULL);
 	assert_int_equal(try_act(c.id, "rick", PD_ACTION_ASSIGN, NULL, NULL, NULL, &err),
-			 -PD_EFORBIDDEN); /* in review: supervisors only */
+	                 -PD_EFORBIDDEN); /* in review: supervisors only */
 	act_ok(c.id, "rick", PD_ACTION_APPROVE, NULL, NULL, NULL);
 	/* self-assignment without data */
 	act_ok(c2.id, "rick", PD_ACTION_ASSIGN, NULL, NULL, NULL);
@@ -428,16 +431,16 @@ static void test_who_creates(void **state)
 	unsigned char d0[32], d1[32];
 	digest(d0);
 	assert_int_equal(pd_workflow_create(&wf, &admin, "c.json", CASE_OK, strlen(CASE_OK),
-					    D("2026-09-28"), NULL, &ref, &err),
-			 -PD_EFORBIDDEN);
+	                                    D("2026-09-28"), NULL, &ref, &err),
+	                 -PD_EFORBIDDEN);
 	assert_int_equal(pd_workflow_create(&wf, &rev, "c.json", CASE_OK, strlen(CASE_OK),
-					    D("2026-09-28"), NULL, &ref, &err),
-			 -PD_EFORBIDDEN);
+	                                    D("2026-09-28"), NULL, &ref, &err),
+	                 -PD_EFORBIDDEN);
 	struct pd_actor ann = as("ann");
 	const char *bad = "{\"broken\":1}";
 	assert_int_equal(pd_workflow_create(&wf, &ann, "c.json", bad, strlen(bad), D("2026-09-28"),
-					    NULL, &ref, &err),
-			 -PD_EINPUT);
+	                                    NULL, &ref, &err),
+	                 -PD_EINPUT);
 	assert_string_equal(err.file, "c.json");
 	digest(d1);
 	assert_memory_equal(d0, d1, 32);
@@ -526,7 +529,7 @@ static void test_supplement_before_acceptance(void **state)
 	unsigned char d0[32], d1[32];
 	digest(d0);
 	assert_int_equal(try_act(c.id, "olga", PD_ACTION_ACCEPT, NULL, "2026-09-01", NULL, &err),
-			 -PD_ESTATE);
+	                 -PD_ESTATE);
 	assert_non_null(strstr(err.message, "one-time notice"));
 	digest(d1);
 	assert_memory_equal(d0, d1, 32);
@@ -546,9 +549,9 @@ static void test_supplement_before_acceptance(void **state)
 	pd_buf_init(&out, 0);
 	assert_int_equal(pd_workflow_case_json(store, c.id, false, &out, NULL), 0);
 	assert_non_null(strstr(out.data, "\"notices\":[{\"n\":1,\"issued_on\":\"2026-09-01\","
-					 "\"issued_by\":\"olga\",\"note\":\"note\","
-					 "\"answered_on\":\"2026-09-10\",\"materials\":[{\"id\":"
-					 "\"photo\",\"status\":\"missing\"}]}]"));
+	                                 "\"issued_by\":\"olga\",\"note\":\"note\","
+	                                 "\"answered_on\":\"2026-09-10\",\"materials\":[{\"id\":"
+	                                 "\"photo\",\"status\":\"missing\"}]}]"));
 	assert_non_null(strstr(out.data, "\"facts\":{\"jurisdiction\":\"tianjin\"}"));
 	pd_buf_free(&out);
 }
@@ -570,28 +573,28 @@ static void test_tasks_and_revocation(void **state)
 	assert_int_equal(res.item, 2);
 
 	digest(d0);
-	assert_int_equal(try_act(c.id, "rita", PD_ACTION_ADD_TASK, "{\"kind\":\"visit\"}", NULL,
-				 NULL, &err),
-			 -PD_EINPUT);
+	assert_int_equal(
+	    try_act(c.id, "rita", PD_ACTION_ADD_TASK, "{\"kind\":\"visit\"}", NULL, NULL, &err),
+	    -PD_EINPUT);
 	assert_string_equal(err.path, "data.kind");
 	assert_int_equal(try_act(c.id, "rita", PD_ACTION_ADD_TASK, NULL, NULL, NULL, &err),
-			 -PD_EINPUT);
+	                 -PD_EINPUT);
 	assert_int_equal(try_act(c.id, "rita", PD_ACTION_COMPLETE_TASK,
-				 "{\"task\":1,\"outcome\":\"missed\"}", NULL, NULL, &err),
-			 -PD_EINPUT); /* missed: interviews only */
+	                         "{\"task\":1,\"outcome\":\"missed\"}", NULL, NULL, &err),
+	                 -PD_EINPUT); /* missed: interviews only */
 	assert_int_equal(try_act(c.id, "rita", PD_ACTION_COMPLETE_TASK,
-				 "{\"task\":9,\"outcome\":\"passed\"}", NULL, NULL, &err),
-			 -PD_EINPUT);
+	                         "{\"task\":9,\"outcome\":\"passed\"}", NULL, NULL, &err),
+	                 -PD_EINPUT);
 	/* no ground found yet */
 	assert_int_equal(try_act(c.id, "rita", PD_ACTION_REVOKE,
-				 "{\"ground\":\"unreachable_telephone\"}", NULL, NULL, &err),
-			 -PD_ESTATE);
-	assert_int_equal(try_act(c.id, "rita", PD_ACTION_REVOKE, "{\"ground\":\"rudeness\"}",
-				 NULL, NULL, &err),
-			 -PD_EINPUT);
+	                         "{\"ground\":\"unreachable_telephone\"}", NULL, NULL, &err),
+	                 -PD_ESTATE);
+	assert_int_equal(
+	    try_act(c.id, "rita", PD_ACTION_REVOKE, "{\"ground\":\"rudeness\"}", NULL, NULL, &err),
+	    -PD_EINPUT);
 	/* approval waits for the tasks */
 	assert_int_equal(try_act(c.id, "rita", PD_ACTION_APPROVE, NULL, NULL, NULL, &err),
-			 -PD_ESTATE);
+	                 -PD_ESTATE);
 	assert_string_equal(err.message, "task 1 (telephone) is still open");
 	digest(d1);
 	assert_memory_equal(d0, d1, 32);
@@ -599,14 +602,14 @@ static void test_tasks_and_revocation(void **state)
 	act_ok(c.id, "olga", PD_ACTION_COMPLETE_TASK, "{\"task\":1,\"outcome\":\"passed\"}", NULL,
 	       &res);
 	assert_int_equal(try_act(c.id, "rita", PD_ACTION_COMPLETE_TASK,
-				 "{\"task\":1,\"outcome\":\"failed\"}", NULL, NULL, &err),
-			 -PD_ESTATE); /* already done */
+	                         "{\"task\":1,\"outcome\":\"failed\"}", NULL, NULL, &err),
+	                 -PD_ESTATE); /* already done */
 	act_ok(c.id, "rita", PD_ACTION_COMPLETE_TASK, "{\"task\":2,\"outcome\":\"missed\"}", NULL,
 	       &res);
 	/* a missed interview does not back an unreachable telephone */
 	assert_int_equal(try_act(c.id, "rita", PD_ACTION_REVOKE,
-				 "{\"ground\":\"unreachable_telephone\"}", NULL, NULL, &err),
-			 -PD_ESTATE);
+	                         "{\"ground\":\"unreachable_telephone\"}", NULL, NULL, &err),
+	                 -PD_ESTATE);
 	act_ok(c.id, "rita", PD_ACTION_REVOKE, "{\"ground\":\"missed_interview\"}", "2026-10-05",
 	       &res);
 	assert_int_equal(res.to, PD_STATE_REVOKED);
@@ -615,11 +618,12 @@ static void test_tasks_and_revocation(void **state)
 	struct pd_buf out;
 	pd_buf_init(&out, 0);
 	assert_int_equal(pd_workflow_case_json(store, c.id, false, &out, NULL), 0);
-	assert_non_null(strstr(out.data, "\"decisions\":[{\"n\":1,\"action\":\"revoke\","
-					 "\"decided_on\":\"2026-10-05\",\"decided_by\":\"rita\","
-					 "\"verdict\":\"eligible\",\"ground\":\"missed_interview\""));
+	assert_non_null(strstr(out.data,
+	                       "\"decisions\":[{\"n\":1,\"action\":\"revoke\","
+	                       "\"decided_on\":\"2026-10-05\",\"decided_by\":\"rita\","
+	                       "\"verdict\":\"eligible\",\"ground\":\"missed_interview\""));
 	assert_non_null(strstr(out.data, "\"policy\":{\"pack\":\"tianjin\",\"version\":\"test-v1\"}"
-					 ",\"facts\":{\"jurisdiction\":\"tianjin\"},\"result\":{"));
+	                                 ",\"facts\":{\"jurisdiction\":\"tianjin\"},\"result\":{"));
 	assert_non_null(strstr(out.data, "\"outcome\":\"missed\""));
 	assert_non_null(strstr(out.data, "\"state\":\"revoked\""));
 	pd_buf_free(&out);
@@ -628,20 +632,20 @@ static void test_tasks_and_revocation(void **state)
 static void test_approve_needs_a_good_verdict(void **state)
 {
 	/* An ineligible case can be accepted and reviewed, but not approved. */
-	struct pd_case_ref c = create_as("ann", "{\"jurisdiction\":\"tianjin\",\"x\":\"ineligible\"}",
-					 NULL);
+	struct pd_case_ref c =
+	    create_as("ann", "{\"jurisdiction\":\"tianjin\",\"x\":\"ineligible\"}", NULL);
 	struct pd_error err = {0};
 	act_ok(c.id, "ann", PD_ACTION_SUBMIT, NULL, NULL, NULL);
 	act_ok(c.id, "olga", PD_ACTION_ACCEPT, NULL, NULL, NULL);
 	act_ok(c.id, "sam", PD_ACTION_ASSIGN, "{\"to\":\"sam\"}", NULL, NULL);
 	assert_int_equal(try_act(c.id, "sam", PD_ACTION_APPROVE, NULL, NULL, NULL, &err),
-			 -PD_ESTATE);
+	                 -PD_ESTATE);
 	assert_string_equal(err.message, "cannot approve: the evaluation says ineligible");
 	act_ok(c.id, "sam", PD_ACTION_REJECT, NULL, NULL, NULL);
 
 	/* Open questions are the reviewer's to settle. */
-	struct pd_case_ref u = create_as("ann", "{\"jurisdiction\":\"tianjin\",\"x\":\"unknown\"}",
-					 NULL);
+	struct pd_case_ref u =
+	    create_as("ann", "{\"jurisdiction\":\"tianjin\",\"x\":\"unknown\"}", NULL);
 	struct pd_act_result res;
 	act_ok(u.id, "ann", PD_ACTION_SUBMIT, NULL, NULL, NULL);
 	act_ok(u.id, "olga", PD_ACTION_ACCEPT, NULL, NULL, NULL);
@@ -650,7 +654,7 @@ static void test_approve_needs_a_good_verdict(void **state)
 	assert_int_equal(res.verdict, PD_VERDICT_UNKNOWN);
 	act_ok(u.id, "sam", PD_ACTION_ISSUE, NULL, NULL, NULL);
 	assert_int_equal(try_act(u.id, "olga", PD_ACTION_COLLECT, NULL, NULL, NULL, &err),
-			 -PD_EINPUT); /* in person or by post? */
+	                 -PD_EINPUT); /* in person or by post? */
 	act_ok(u.id, "olga", PD_ACTION_COLLECT, "{\"method\":\"in_person\"}", NULL, &res);
 	assert_int_equal(res.to, PD_STATE_COLLECTED);
 }
@@ -662,17 +666,18 @@ static void test_at_rules(void **state)
 	struct pd_case_ref c = create_as("ann", CASE_OK, "2026-09-10");
 	struct pd_error err = {0};
 	assert_int_equal(try_act(c.id, "ann", PD_ACTION_SUBMIT, NULL, "2026-09-09", NULL, &err),
-			 -PD_EINPUT);
+	                 -PD_EINPUT);
 	assert_string_equal(err.path, "at");
-	assert_string_equal(err.message, "2026-09-09 is before the case's last action (2026-09-10)");
+	assert_string_equal(err.message,
+	                    "2026-09-09 is before the case's last action (2026-09-10)");
 	assert_int_equal(try_act(c.id, "ann", PD_ACTION_SUBMIT, NULL, "2026-12-01", NULL, &err),
-			 -PD_EINPUT);
+	                 -PD_EINPUT);
 	assert_string_equal(err.message, "2026-12-01 is in the future");
 	struct pd_actor ann = as("ann");
 	struct pd_case_ref ref;
 	assert_int_equal(pd_workflow_create(&wf, &ann, "c.json", CASE_OK, strlen(CASE_OK),
-					    D("2027-01-01"), NULL, &ref, &err),
-			 -PD_EINPUT);
+	                                    D("2027-01-01"), NULL, &ref, &err),
+	                 -PD_EINPUT);
 	/* default: today (PERMITDESK_TODAY) */
 	struct pd_act act = {.action = PD_ACTION_SUBMIT, .at = PD_DATE_NONE};
 	struct pd_act_result res;
@@ -692,27 +697,27 @@ static void test_data_checked(void **state)
 		enum pd_action a;
 		const char *data, *path, *msg;
 	} rows[] = {
-		{PD_ACTION_ADD_TASK, "{\"kind\":\"interview\",\"when\":1}", "data.when",
-		 "not a member of the data of add_task"},
-		{PD_ACTION_ADD_TASK, "{\"kind\":3}", "data.kind", "expected a string"},
-		{PD_ACTION_ADD_TASK, "{\"kind\":\"interview\",\"kind\":\"interview\"}", "data.kind",
-		 "given twice"},
-		{PD_ACTION_ADD_TASK, "{\"kind\":\"interview\",\"due\":\"2026-02-30\"}", "data.due",
-		 "expected a date YYYY-MM-DD"},
-		{PD_ACTION_ADD_TASK, "{\"kind\":\"interview\",\"due\":\"2026-09-01\"}", "data.due",
-		 "a task cannot be due before it is added"},
-		{PD_ACTION_ADD_TASK, "[1]", "data", "expected a JSON object"},
-		{PD_ACTION_ADD_TASK, "{\"kind\":", "data", "not valid JSON"},
-		{PD_ACTION_ADD_TASK, "{} {}", "data", "text after the JSON object"},
-		{PD_ACTION_COMPLETE_TASK, "{\"task\":0,\"outcome\":\"passed\"}", "data.task",
-		 "expected a task number"},
-		{PD_ACTION_COMPLETE_TASK, "{\"task\":\"1\",\"outcome\":\"passed\"}", "data.task",
-		 "expected a task number"},
-		{PD_ACTION_COMPLETE_TASK, "{\"outcome\":\"passed\"}", "data.task",
-		 "complete_task needs data.task"},
-		{PD_ACTION_APPROVE, "{\"ok\":true}", "data.ok", "not a member of the data of approve"},
-		{PD_ACTION_ADD_TASK, "{\"kind\":\"inter\\u0076iew\"}", "data.kind",
-		 "expected a plain word"},
+	    {PD_ACTION_ADD_TASK, "{\"kind\":\"interview\",\"when\":1}", "data.when",
+	     "not a member of the data of add_task"},
+	    {PD_ACTION_ADD_TASK, "{\"kind\":3}", "data.kind", "expected a string"},
+	    {PD_ACTION_ADD_TASK, "{\"kind\":\"interview\",\"kind\":\"interview\"}", "data.kind",
+	     "given twice"},
+	    {PD_ACTION_ADD_TASK, "{\"kind\":\"interview\",\"due\":\"2026-02-30\"}", "data.due",
+	     "expected a date YYYY-MM-DD"},
+	    {PD_ACTION_ADD_TASK, "{\"kind\":\"interview\",\"due\":\"2026-09-01\"}", "data.due",
+	     "a task cannot be due before it is added"},
+	    {PD_ACTION_ADD_TASK, "[1]", "data", "expected a JSON object"},
+	    {PD_ACTION_ADD_TASK, "{\"kind\":", "data", "not valid JSON"},
+	    {PD_ACTION_ADD_TASK, "{} {}", "data", "text after the JSON object"},
+	    {PD_ACTION_COMPLETE_TASK, "{\"task\":0,\"outcome\":\"passed\"}", "data.task",
+	     "expected a task number"},
+	    {PD_ACTION_COMPLETE_TASK, "{\"task\":\"1\",\"outcome\":\"passed\"}", "data.task",
+	     "expected a task number"},
+	    {PD_ACTION_COMPLETE_TASK, "{\"outcome\":\"passed\"}", "data.task",
+	     "complete_task needs data.task"},
+	    {PD_ACTION_APPROVE, "{\"ok\":true}", "data.ok", "not a member of the data of approve"},
+	    {PD_ACTION_ADD_TASK, "{\"kind\":\"inter\\u0076iew\"}", "data.kind",
+	     "expected a plain word"},
 	};
 	unsigned char d0[32], d1[32];
 	digest(d0);
@@ -735,32 +740,32 @@ static void test_users_and_passwords(void **state)
 	struct pd_actor who, admin = as("adam"), officer = as("olga");
 	int64_t before = audit_head();
 	assert_int_equal(pd_user_add(store, &admin, "nina", PD_ROLE_OFFICER, "correct horse", 13,
-				     D("2026-09-01"), &err),
-			 0);
+	                             D("2026-09-01"), &err),
+	                 0);
 	assert_int_equal(audit_head(), before + 1);
 	assert_int_equal(pd_user_authenticate(store, "nina", "correct horse", 13, &who, &err), 0);
 	assert_string_equal(who.name, "nina");
 	assert_int_equal(who.role, PD_ROLE_OFFICER);
 	assert_int_equal(pd_user_authenticate(store, "nina", "correct horsE", 13, &who, &err),
-			 -PD_EAUTH);
+	                 -PD_EAUTH);
 	assert_int_equal(pd_user_authenticate(store, "nobody", "correct horse", 13, &who, &err),
-			 -PD_EAUTH);
+	                 -PD_EAUTH);
 	assert_string_equal(err.message, "wrong user name or password");
 
 	unsigned char d0[32], d1[32];
 	digest(d0);
 	assert_int_equal(pd_user_add(store, &officer, "nick", PD_ROLE_ADMIN, "longenough", 10,
-				     PD_DATE_NONE, &err),
-			 -PD_EFORBIDDEN);
-	assert_int_equal(pd_user_add(store, NULL, "nina", PD_ROLE_OFFICER, "longenough", 10,
-				     PD_DATE_NONE, &err),
-			 -PD_ECONFLICT);
+	                             PD_DATE_NONE, &err),
+	                 -PD_EFORBIDDEN);
+	assert_int_equal(
+	    pd_user_add(store, NULL, "nina", PD_ROLE_OFFICER, "longenough", 10, PD_DATE_NONE, &err),
+	    -PD_ECONFLICT);
 	assert_int_equal(pd_user_add(store, NULL, "bad name", PD_ROLE_OFFICER, "longenough", 10,
-				     PD_DATE_NONE, &err),
-			 -PD_EINPUT);
-	assert_int_equal(pd_user_add(store, NULL, "short", PD_ROLE_OFFICER, "short", 5,
-				     PD_DATE_NONE, &err),
-			 -PD_EINPUT);
+	                             PD_DATE_NONE, &err),
+	                 -PD_EINPUT);
+	assert_int_equal(
+	    pd_user_add(store, NULL, "short", PD_ROLE_OFFICER, "short", 5, PD_DATE_NONE, &err),
+	    -PD_EINPUT);
 	digest(d1);
 	assert_memory_equal(d0, d1, 32);
 
@@ -819,10 +824,10 @@ static void test_show_history(void **state)
 	struct pd_buf out;
 	pd_buf_init(&out, 0);
 	assert_int_equal(pd_workflow_case_json(store, c.id, false, &out, NULL), 0);
-	const char *order[] = {"\"action\":\"create\"", "\"action\":\"submit\"",
-			       "\"action\":\"accept\"", "\"action\":\"assign\"",
-			       "\"action\":\"approve\"", "\"action\":\"issue\"",
-			       "\"action\":\"collect\""};
+	const char *order[] = {"\"action\":\"create\"",  "\"action\":\"submit\"",
+	                       "\"action\":\"accept\"",  "\"action\":\"assign\"",
+	                       "\"action\":\"approve\"", "\"action\":\"issue\"",
+	                       "\"action\":\"collect\""};
 	const char *p = strstr(out.data, "\"history\":[");
 	assert_non_null(p);
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -831,13 +836,13 @@ static void test_show_history(void **state)
 			fail_msg("history lacks %s", order[i]);
 		p = q;
 	}
-	assert_non_null(strstr(out.data, "\"from\":\"issued\",\"to\":\"collected\",\"note\":\"note\","
-					 "\"data\":{\"method\":\"post\"}"));
+	assert_non_null(strstr(out.data,
+	                       "\"from\":\"issued\",\"to\":\"collected\",\"note\":\"note\","
+	                       "\"data\":{\"method\":\"post\"}"));
 	assert_non_null(strstr(out.data, "\"collect_method\":\"post\""));
 	assert_non_null(strstr(out.data, "\"recorded_at\":\"20"));
 	pd_buf_free(&out);
-	assert_int_equal(pd_workflow_case_json(store, "missing", false, &out, NULL),
-			 -PD_ENOTFOUND);
+	assert_int_equal(pd_workflow_case_json(store, "missing", false, &out, NULL), -PD_ENOTFOUND);
 }
 
 /* ---- the audit chain ---- */
@@ -872,7 +877,7 @@ static void expect_bad(int64_t seq, const char *reason_part)
 	assert_false(r.ok);
 	if (r.first_bad != seq || !strstr(r.reason, reason_part))
 		fail_msg("expected entry %lld (%s), got %lld: %s", (long long)seq, reason_part,
-			 (long long)r.first_bad, r.reason);
+		         (long long)r.first_bad, r.reason);
 }
 
 static void saved(int64_t seq)
@@ -880,7 +885,7 @@ static void saved(int64_t seq)
 	char sql[200];
 	raw_exec("DROP TABLE IF EXISTS temp.keep");
 	snprintf(sql, sizeof(sql), "CREATE TEMP TABLE keep AS SELECT * FROM audit WHERE seq = %lld",
-		 (long long)seq);
+	         (long long)seq);
 	raw_exec(sql);
 }
 
@@ -923,23 +928,27 @@ static void test_audit_tamper(void **state)
 	restored();
 	/* insert a row at the end: a made-up one, and one forged to link to the last */
 	snprintf(sql, sizeof(sql),
-		 "INSERT INTO audit SELECT seq + 1, case_id, 'approve', actor, role, at, "
-		 "recorded_at, from_state, to_state, note, data, hash, hash FROM audit "
-		 "WHERE seq = %lld",
-		 (long long)head);
+	         "INSERT INTO audit SELECT seq + 1, case_id, 'approve', actor, role, at, "
+	         "recorded_at, from_state, to_state, note, data, hash, hash FROM audit "
+	         "WHERE seq = %lld",
+	         (long long)head);
 	raw_exec(sql);
 	expect_bad(head + 1, "was changed");
 	snprintf(sql, sizeof(sql), "DELETE FROM audit WHERE seq = %lld", (long long)head + 1);
 	raw_exec(sql);
-	struct pd_store_audit forged = {.seq = head + 1, .action = "user_add", .actor = "mallory",
-					.role = "admin", .at = D("2026-09-28"), .recorded_at = 1};
+	struct pd_store_audit forged = {.seq = head + 1,
+	                                .action = "user_add",
+	                                .actor = "mallory",
+	                                .role = "admin",
+	                                .at = D("2026-09-28"),
+	                                .recorded_at = 1};
 	assert_int_equal(pd_store_audit_head(store, &forged.seq, forged.prev_hash, NULL), 0);
 	forged.seq++;
 	pd_audit_hash(&forged, forged.hash);
 	snprintf(sql, sizeof(sql),
-		 "INSERT INTO audit (seq, action, actor, role, at, recorded_at, prev_hash, hash) "
-		 "VALUES (%lld, 'user_add', 'mallory', 'admin', '2026-09-28', 1, '%s', '%s')",
-		 (long long)forged.seq, forged.prev_hash, forged.hash);
+	         "INSERT INTO audit (seq, action, actor, role, at, recorded_at, prev_hash, hash) "
+	         "VALUES (%lld, 'user_add', 'mallory', 'admin', '2026-09-28', 1, '%s', '%s')",
+	         (long long)forged.seq, forged.prev_hash, forged.hash);
 	raw_exec(sql);
 	expect_bad(head + 1, "not in the chain");
 	snprintf(sql, sizeof(sql), "DELETE FROM audit WHERE seq = %lld", (long long)head + 1);
@@ -981,9 +990,9 @@ static int setup(void **state)
 	/* Users straight into the store: argon2id for each would make the test slow;
 	 * pd_user_add has a test of its own. */
 	static const char *const users[][2] = {
-		{"ann", "applicant"}, {"alice", "applicant"}, {"bob", "agent"},
-		{"olga", "officer"},  {"rita", "reviewer"},   {"rick", "reviewer"},
-		{"sam", "supervisor"}, {"adam", "admin"},
+	    {"ann", "applicant"},  {"alice", "applicant"}, {"bob", "agent"},
+	    {"olga", "officer"},   {"rita", "reviewer"},   {"rick", "reviewer"},
+	    {"sam", "supervisor"}, {"adam", "admin"},
 	};
 	if (pd_store_begin(store, PD_TXN_WRITE, &err))
 		return -1;
@@ -1010,24 +1019,24 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table_shape),
-		cmocka_unit_test(test_every_transition),
-		cmocka_unit_test(test_refusal_messages),
-		cmocka_unit_test(test_reviewer_must_be_assignee),
-		cmocka_unit_test(test_who_creates),
-		cmocka_unit_test(test_ids_and_numbers),
-		cmocka_unit_test(test_tianjin_deadline),
-		cmocka_unit_test(test_supplement_pauses_deadline),
-		cmocka_unit_test(test_supplement_before_acceptance),
-		cmocka_unit_test(test_tasks_and_revocation),
-		cmocka_unit_test(test_approve_needs_a_good_verdict),
-		cmocka_unit_test(test_at_rules),
-		cmocka_unit_test(test_data_checked),
-		cmocka_unit_test(test_users_and_passwords),
-		cmocka_unit_test(test_list_overdue),
-		cmocka_unit_test(test_show_history),
-		cmocka_unit_test(test_audit_verifies),
-		cmocka_unit_test(test_audit_tamper),
+	    cmocka_unit_test(test_table_shape),
+	    cmocka_unit_test(test_every_transition),
+	    cmocka_unit_test(test_refusal_messages),
+	    cmocka_unit_test(test_reviewer_must_be_assignee),
+	    cmocka_unit_test(test_who_creates),
+	    cmocka_unit_test(test_ids_and_numbers),
+	    cmocka_unit_test(test_tianjin_deadline),
+	    cmocka_unit_test(test_supplement_pauses_deadline),
+	    cmocka_unit_test(test_supplement_before_acceptance),
+	    cmocka_unit_test(test_tasks_and_revocation),
+	    cmocka_unit_test(test_approve_needs_a_good_verdict),
+	    cmocka_unit_test(test_at_rules),
+	    cmocka_unit_test(test_data_checked),
+	    cmocka_unit_test(test_users_and_passwords),
+	    cmocka_unit_test(test_list_overdue),
+	    cmocka_unit_test(test_show_history),
+	    cmocka_unit_test(test_audit_verifies),
+	    cmocka_unit_test(test_audit_tamper),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -53,7 +53,7 @@ static void key_char(struct pd_jw *w, const char *key, char ch)
 }
 
 static void write_problems(struct pd_jw *w, const struct pd_id_problem *p, size_t n,
-			   const char *(*name)(int))
+                           const char *(*name)(int))
 {
 	pd_jw_key(w, "failed");
 	pd_jw_array_begin(w);
@@ -100,10 +100,10 @@ int pd_mrz_write_json(const struct pd_mrz *m, bool pretty, struct pd_buf *out)
 		pd_jw_null(&w);
 	pd_jw_key(&w, "fields");
 	if (m->parsed) {
-		const struct pd_country *st = pd_country_find(m->issuing_state,
-							      strlen(m->issuing_state));
-		const struct pd_country *nat = pd_country_find(m->nationality,
-							       strlen(m->nationality));
+		const struct pd_country *st =
+		    pd_country_find(m->issuing_state, strlen(m->issuing_state));
+		const struct pd_country *nat =
+		    pd_country_find(m->nationality, strlen(m->nationality));
 		pd_jw_object_begin(&w);
 		key_string(&w, "document_code", m->document_code);
 		key_string(&w, "issuing_state", m->issuing_state);
@@ -166,7 +166,7 @@ int pd_id_write_json(const struct pd_id *id, bool pretty, struct pd_buf *out)
 		if (id->nationality[0] || id->nationality_numeric) {
 			key_string(&w, "nationality", id->nationality);
 			const struct pd_country *k =
-				pd_country_find(id->nationality, strlen(id->nationality));
+			    pd_country_find(id->nationality, strlen(id->nationality));
 			key_text(&w, "nationality_name", k ? k->name : NULL);
 			if (id->nationality_numeric) {
 				pd_jw_key(&w, "nationality_numeric");

@@ -2,7 +2,7 @@
  * mrz.c: machine readable zones, parsed and checked.
  *
  * References: ICAO Doc 9303, eighth edition (2021).
- *   Part 3   character set (A-Z 0-9 <), check digits (§4.9: weights 7 3 1,
+ *   Part 3   character set (A-Z 0-9 <), check digits (4.9: weights 7 3 1,
  *            A=10 .. Z=35, < = 0, modulus 10), names (primary identifier,
  *            "<<", secondary identifier, "<" between components, fillers
  *            to the end), dates YYMMDD, sex F / M / <, codes (section 5).
@@ -72,7 +72,7 @@ const char *pd_mrz_format_name(enum pd_mrz_format f)
 	}
 }
 
-/* ---- check digits (Part 3 §4.9) ----------------------------------------- */
+/* ---- check digits (Part 3, 4.9) ------------------------------------------ */
 
 static int char_value(char c)
 {
@@ -101,7 +101,8 @@ int pd_mrz_check_digit(const char *s, size_t len)
 
 /* ---- layouts ------------------------------------------------------------ */
 
-/* A run of characters: 0-based line and column, length (0: absent). */
+/* A run of characters: 0-based line and column, length (0: absent, as every
+ * member a row leaves out). */
 struct span {
 	uint8_t line, col, len;
 };
@@ -121,37 +122,49 @@ struct layout {
 
 /* clang-format off */
 #define S(l, c, n) {(l), (c), (n)}
-#define NONE {0, 0, 0}
 
 static const struct layout layouts[] = {
-	/* Part 5 §4.2: TD1.  Line 1 code, state, number, its check digit, optional
-	 * data; line 2 birth, sex, expiry, nationality, optional data, composite
-	 * over 1:6-30, 2:1-7, 2:9-15, 2:19-29; line 3 the name. */
-	{PD_MRZ_TD1, 3, 30, "ACI", true, S(0, 0, 2), S(0, 2, 3), S(2, 0, 30), S(0, 5, 9),
-	 S(0, 14, 1), S(1, 15, 3), S(1, 0, 6), S(1, 6, 1), S(1, 7, 1), S(1, 8, 6), S(1, 14, 1),
-	 S(0, 15, 15), NONE, S(1, 18, 11), S(1, 29, 1),
-	 {S(0, 5, 25), S(1, 0, 7), S(1, 8, 7), S(1, 18, 11)}},
-	/* Part 6 §4.2: TD2.  Composite over 2:1-10, 2:14-20, 2:22-35. */
-	{PD_MRZ_TD2, 2, 36, "ACI", true, S(0, 0, 2), S(0, 2, 3), S(0, 5, 31), S(1, 0, 9),
-	 S(1, 9, 1), S(1, 10, 3), S(1, 13, 6), S(1, 19, 1), S(1, 20, 1), S(1, 21, 6), S(1, 27, 1),
-	 S(1, 28, 7), NONE, NONE, S(1, 35, 1), {S(1, 0, 10), S(1, 13, 7), S(1, 21, 14), NONE}},
-	/* Part 4 §4.2: TD3.  Personal number 2:29-42 with its check digit in 43;
-	 * composite over 2:1-10, 2:14-20, 2:22-43. */
-	{PD_MRZ_TD3, 2, 44, "P", false, S(0, 0, 2), S(0, 2, 3), S(0, 5, 39), S(1, 0, 9),
-	 S(1, 9, 1), S(1, 10, 3), S(1, 13, 6), S(1, 19, 1), S(1, 20, 1), S(1, 21, 6), S(1, 27, 1),
-	 S(1, 28, 14), S(1, 42, 1), NONE, S(1, 43, 1), {S(1, 0, 10), S(1, 13, 7), S(1, 21, 22), NONE}},
-	/* Part 7 §5: MRV-A, no composite check digit, optional data 2:29-44. */
-	{PD_MRZ_MRVA, 2, 44, "V", false, S(0, 0, 2), S(0, 2, 3), S(0, 5, 39), S(1, 0, 9),
-	 S(1, 9, 1), S(1, 10, 3), S(1, 13, 6), S(1, 19, 1), S(1, 20, 1), S(1, 21, 6), S(1, 27, 1),
-	 S(1, 28, 16), NONE, NONE, NONE, {NONE, NONE, NONE, NONE}},
-	/* Part 7 §6: MRV-B, optional data 2:29-36. */
-	{PD_MRZ_MRVB, 2, 36, "V", false, S(0, 0, 2), S(0, 2, 3), S(0, 5, 31), S(1, 0, 9),
-	 S(1, 9, 1), S(1, 10, 3), S(1, 13, 6), S(1, 19, 1), S(1, 20, 1), S(1, 21, 6), S(1, 27, 1),
-	 S(1, 28, 8), NONE, NONE, NONE, {NONE, NONE, NONE, NONE}},
+	/* Part 5: TD1.  Line 1: code, state, number and its check digit, optional
+	 * data; line 2: birth, sex, expiry, nationality, optional data, composite;
+	 * line 3: the name. */
+	{.format = PD_MRZ_TD1, .n_lines = 3, .line_len = 30, .first = "ACI", .long_number = true,
+	 .code = S(0, 0, 2), .state = S(0, 2, 3), .name = S(2, 0, 30),
+	 .number = S(0, 5, 9), .number_cd = S(0, 14, 1), .optional = S(0, 15, 15),
+	 .birth = S(1, 0, 6), .birth_cd = S(1, 6, 1), .sex = S(1, 7, 1),
+	 .expiry = S(1, 8, 6), .expiry_cd = S(1, 14, 1), .nationality = S(1, 15, 3),
+	 .optional2 = S(1, 18, 11), .composite = S(1, 29, 1),
+	 .composite_over = {S(0, 5, 25), S(1, 0, 7), S(1, 8, 7), S(1, 18, 11)}},
+	/* Part 6: TD2. */
+	{.format = PD_MRZ_TD2, .n_lines = 2, .line_len = 36, .first = "ACI", .long_number = true,
+	 .code = S(0, 0, 2), .state = S(0, 2, 3), .name = S(0, 5, 31),
+	 .number = S(1, 0, 9), .number_cd = S(1, 9, 1), .nationality = S(1, 10, 3),
+	 .birth = S(1, 13, 6), .birth_cd = S(1, 19, 1), .sex = S(1, 20, 1),
+	 .expiry = S(1, 21, 6), .expiry_cd = S(1, 27, 1),
+	 .optional = S(1, 28, 7), .composite = S(1, 35, 1),
+	 .composite_over = {S(1, 0, 10), S(1, 13, 7), S(1, 21, 14)}},
+	/* Part 4: TD3, the personal number with its own check digit. */
+	{.format = PD_MRZ_TD3, .n_lines = 2, .line_len = 44, .first = "P",
+	 .code = S(0, 0, 2), .state = S(0, 2, 3), .name = S(0, 5, 39),
+	 .number = S(1, 0, 9), .number_cd = S(1, 9, 1), .nationality = S(1, 10, 3),
+	 .birth = S(1, 13, 6), .birth_cd = S(1, 19, 1), .sex = S(1, 20, 1),
+	 .expiry = S(1, 21, 6), .expiry_cd = S(1, 27, 1),
+	 .optional = S(1, 28, 14), .optional_cd = S(1, 42, 1), .composite = S(1, 43, 1),
+	 .composite_over = {S(1, 0, 10), S(1, 13, 7), S(1, 21, 22)}},
+	/* Part 7: MRV-A, no composite check digit. */
+	{.format = PD_MRZ_MRVA, .n_lines = 2, .line_len = 44, .first = "V",
+	 .code = S(0, 0, 2), .state = S(0, 2, 3), .name = S(0, 5, 39),
+	 .number = S(1, 0, 9), .number_cd = S(1, 9, 1), .nationality = S(1, 10, 3),
+	 .birth = S(1, 13, 6), .birth_cd = S(1, 19, 1), .sex = S(1, 20, 1),
+	 .expiry = S(1, 21, 6), .expiry_cd = S(1, 27, 1), .optional = S(1, 28, 16)},
+	/* Part 7: MRV-B. */
+	{.format = PD_MRZ_MRVB, .n_lines = 2, .line_len = 36, .first = "V",
+	 .code = S(0, 0, 2), .state = S(0, 2, 3), .name = S(0, 5, 31),
+	 .number = S(1, 0, 9), .number_cd = S(1, 9, 1), .nationality = S(1, 10, 3),
+	 .birth = S(1, 13, 6), .birth_cd = S(1, 19, 1), .sex = S(1, 20, 1),
+	 .expiry = S(1, 21, 6), .expiry_cd = S(1, 27, 1), .optional = S(1, 28, 8)},
 };
 
 #undef S
-#undef NONE
 /* clang-format on */
 
 static const struct layout *layout_of(enum pd_mrz_format f)
@@ -172,10 +185,10 @@ struct ctx {
 };
 
 static void problem(struct pd_mrz *m, enum pd_mrz_check check, int line, int column,
-		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 static void problem(struct pd_mrz *m, enum pd_mrz_check check, int line, int column,
-		    const char *fmt, ...)
+                    const char *fmt, ...)
 {
 	m->failed |= 1u << check;
 	if (m->n_problems >= PD_MRZ_MAX_PROBLEMS)
@@ -255,9 +268,8 @@ static const char *show(char ch, char buf[8])
 }
 
 /* Compares a check digit written at `cd` with the one computed over data. */
-static void check_digit(struct ctx *c, enum pd_mrz_check check, const char *what,
-			const char *data, size_t len, int line, int col, char written,
-			bool filler_if_empty)
+static void check_digit(struct ctx *c, enum pd_mrz_check check, const char *what, const char *data,
+                        size_t len, int line, int col, char written, bool filler_if_empty)
 {
 	int want = pd_mrz_check_digit(data, len);
 	char buf[8];
@@ -268,12 +280,12 @@ static void check_digit(struct ctx *c, enum pd_mrz_check check, const char *what
 		return;
 	if (written < '0' || written > '9') {
 		problem(c->m, check, line + 1, col + 1, "%s check digit is %s, expected %d", what,
-			show(written, buf), want);
+		        show(written, buf), want);
 		return;
 	}
 	if (written - '0' != want)
 		problem(c->m, check, line + 1, col + 1, "%s check digit is %c, expected %d", what,
-			written, want);
+		        written, want);
 }
 
 static void read_code(struct ctx *c)
@@ -285,28 +297,28 @@ static void read_code(struct ctx *c)
 	if (!strchr(c->lay->first, s[0]) || s[0] == '\0') {
 		if (c->lay->first[1] == '\0')
 			problem(c->m, PD_MRZ_DOCUMENT_CODE, c->lay->code.line + 1, 1,
-				"document code begins with %s, expected '%s' for %s", show(s[0], buf),
-				c->lay->first, pd_mrz_format_name(c->lay->format));
+			        "document code begins with %s, expected '%s' for %s",
+			        show(s[0], buf), c->lay->first, pd_mrz_format_name(c->lay->format));
 		else
 			problem(c->m, PD_MRZ_DOCUMENT_CODE, c->lay->code.line + 1, 1,
-				"document code begins with %s, expected A, C or I for %s",
-				show(s[0], buf), pd_mrz_format_name(c->lay->format));
+			        "document code begins with %s, expected A, C or I for %s",
+			        show(s[0], buf), pd_mrz_format_name(c->lay->format));
 	} else if (!((s[1] >= 'A' && s[1] <= 'Z') || s[1] == '<')) {
 		problem(c->m, PD_MRZ_DOCUMENT_CODE, c->lay->code.line + 1, 2,
-			"second character of the document code is %s, expected a letter or <",
-			show(s[1], buf));
+		        "second character of the document code is %s, expected a letter or <",
+		        show(s[1], buf));
 	}
 }
 
 /* Issuing state or nationality: a letter code, fillers only at the end. */
 static void read_country(struct ctx *c, struct span sp, enum pd_mrz_check check, char *dst,
-			 const char *what)
+                         const char *what)
 {
 	const char *s = at(c, sp);
 	copy_trimmed(dst, 4, s, sp.len);
 	if (!pd_country_find(s, sp.len))
 		problem(c->m, check, sp.line + 1, sp.col + 1,
-			"%s '%.3s' is not an ISO 3166-1 or ICAO code", what, s);
+		        "%s '%.3s' is not an ISO 3166-1 or ICAO code", what, s);
 }
 
 static void copy_component(char *dst, size_t size, const char *s, size_t n)
@@ -318,7 +330,7 @@ static void copy_component(char *dst, size_t size, const char *s, size_t n)
 	dst[n] = '\0';
 }
 
-/* Part 3 §4.6: PRIMARY<<SECONDARY<COMPONENTS<<<<, fillers to the end. */
+/* Part 3: PRIMARY<<SECONDARY<COMPONENTS<<<<, fillers to the end. */
 static void read_name(struct ctx *c)
 {
 	struct span sp = c->lay->name;
@@ -331,8 +343,8 @@ static void read_name(struct ctx *c)
 		if (!((s[i] >= 'A' && s[i] <= 'Z') || s[i] == '<')) {
 			if (is_mrz_char(s[i]))
 				problem(m, PD_MRZ_NAME, sp.line + 1, (int)(sp.col + i + 1),
-					"name contains %s: only letters and < are allowed",
-					show(s[i], buf));
+				        "name contains %s: only letters and < are allowed",
+				        show(s[i], buf));
 			return;
 		}
 	}
@@ -342,7 +354,7 @@ static void read_name(struct ctx *c)
 		n--;
 	if (n == 0 || s[0] == '<') {
 		problem(m, PD_MRZ_NAME, sp.line + 1, sp.col + 1,
-			"name does not begin with a primary identifier");
+		        "name does not begin with a primary identifier");
 		return;
 	}
 	size_t sep = 0;
@@ -358,7 +370,7 @@ static void read_name(struct ctx *c)
 	for (size_t i = 0; i < sec_n; i++) {
 		if (sec[i] == '<' && (i == 0 || sec[i - 1] == '<')) {
 			problem(m, PD_MRZ_FILLER, sp.line + 1, (int)(sp.col + sep + 2 + i + 1),
-				"name continues after the fillers that end it");
+			        "name continues after the fillers that end it");
 			return;
 		}
 	}
@@ -372,7 +384,7 @@ static bool fillers_trail(struct ctx *c, struct span sp, const char *what)
 	for (size_t i = 0; i + 1 < sp.len; i++) {
 		if (s[i] == '<' && s[i + 1] != '<') {
 			problem(c->m, PD_MRZ_FILLER, sp.line + 1, (int)(sp.col + i + 2),
-				"%s continues after a filler", what);
+			        "%s continues after a filler", what);
 			return false;
 		}
 	}
@@ -397,12 +409,12 @@ static size_t read_number(struct ctx *c)
 	copy_trimmed(m->document_number, sizeof(m->document_number), s, lay->number.len);
 	if (m->document_number[0] == '\0') {
 		problem(m, PD_MRZ_DOCUMENT_NUMBER, lay->number.line + 1, lay->number.col + 1,
-			"document number is empty");
+		        "document number is empty");
 		return 0;
 	}
 	if (!(lay->long_number && cd == '<' && s[lay->number.len - 1] != '<')) {
 		check_digit(c, PD_MRZ_DOCUMENT_NUMBER_CHECK, "document number", s, lay->number.len,
-			    lay->number_cd.line, lay->number_cd.col, cd, false);
+		            lay->number_cd.line, lay->number_cd.col, cd, false);
 		return 0;
 	}
 
@@ -414,9 +426,9 @@ static size_t read_number(struct ctx *c)
 	note(m, PD_MRZ_NOTE_LONG_DOCUMENT_NUMBER);
 	if (ext < 2) {
 		problem(m, PD_MRZ_DOCUMENT_NUMBER_CHECK, lay->number_cd.line + 1,
-			lay->number_cd.col + 1,
-			"document number check digit is '<' and the optional data holds no "
-			"continuation of the number");
+		        lay->number_cd.col + 1,
+		        "document number check digit is '<' and the optional data holds no "
+		        "continuation of the number");
 		return 0;
 	}
 	char whole[32];
@@ -428,7 +440,7 @@ static size_t read_number(struct ctx *c)
 	whole[n] = '\0';
 	memcpy(m->document_number, whole, n + 1);
 	check_digit(c, PD_MRZ_DOCUMENT_NUMBER_CHECK, "document number", whole, n,
-		    lay->optional.line, (int)(lay->optional.col + ext - 1), opt[ext - 1], false);
+	            lay->optional.line, (int)(lay->optional.col + ext - 1), opt[ext - 1], false);
 	return ext < lay->optional.len ? ext + 1 : ext;
 }
 
@@ -460,8 +472,7 @@ static int read_date(const char *s, pd_date today, bool birth, pd_date *out)
 
 	*out = PD_DATE_NONE;
 	if (birth) {
-		if (all_fillers(s, 6) ||
-		    (yy >= 0 && all_fillers(s + 2, 4)) ||
+		if (all_fillers(s, 6) || (yy >= 0 && all_fillers(s + 2, 4)) ||
 		    (yy >= 0 && mm >= 1 && mm <= 12 && all_fillers(s + 4, 2)))
 			return 1;
 	}
@@ -498,19 +509,19 @@ static void read_dates(struct ctx *c)
 	int r = read_date(b, c->today, true, &m->birth_date);
 	if (r < 0)
 		problem(m, PD_MRZ_BIRTH_DATE, lay->birth.line + 1, lay->birth.col + 1,
-			"date of birth '%.6s' is not a date YYMMDD", b);
+		        "date of birth '%.6s' is not a date YYMMDD", b);
 	else if (r > 0)
 		note(m, PD_MRZ_NOTE_BIRTH_DATE_UNKNOWN);
 	check_digit(c, PD_MRZ_BIRTH_DATE_CHECK, "date of birth", b, 6, lay->birth_cd.line,
-		    lay->birth_cd.col, *at(c, lay->birth_cd), false);
+	            lay->birth_cd.col, *at(c, lay->birth_cd), false);
 
 	if (read_date(e, c->today, false, &m->expiry_date) != 0)
 		problem(m, PD_MRZ_EXPIRY_DATE, lay->expiry.line + 1, lay->expiry.col + 1,
-			"date of expiry '%.6s' is not a date YYMMDD", e);
+		        "date of expiry '%.6s' is not a date YYMMDD", e);
 	else if (m->expiry_date < c->today)
 		note(m, PD_MRZ_NOTE_EXPIRED);
 	check_digit(c, PD_MRZ_EXPIRY_DATE_CHECK, "date of expiry", e, 6, lay->expiry_cd.line,
-		    lay->expiry_cd.col, *at(c, lay->expiry_cd), false);
+	            lay->expiry_cd.col, *at(c, lay->expiry_cd), false);
 }
 
 static void read_sex(struct ctx *c)
@@ -526,7 +537,7 @@ static void read_sex(struct ctx *c)
 		break;
 	default:
 		problem(c->m, PD_MRZ_SEX, c->lay->sex.line + 1, c->lay->sex.col + 1,
-			"sex is %s, expected M, F or <", show(ch, buf));
+		        "sex is %s, expected M, F or <", show(ch, buf));
 	}
 }
 
@@ -538,14 +549,14 @@ static void read_optional(struct ctx *c, size_t taken)
 
 	if (taken < lay->optional.len)
 		copy_trimmed(m->optional_data, sizeof(m->optional_data), opt + taken,
-			     lay->optional.len - taken);
+		             lay->optional.len - taken);
 	if (lay->optional_cd.len)
-		check_digit(c, PD_MRZ_OPTIONAL_DATA_CHECK, "optional data", opt,
-			    lay->optional.len, lay->optional_cd.line, lay->optional_cd.col,
-			    *at(c, lay->optional_cd), true);
+		check_digit(c, PD_MRZ_OPTIONAL_DATA_CHECK, "optional data", opt, lay->optional.len,
+		            lay->optional_cd.line, lay->optional_cd.col, *at(c, lay->optional_cd),
+		            true);
 	if (lay->optional2.len)
 		copy_trimmed(m->optional_data2, sizeof(m->optional_data2), at(c, lay->optional2),
-			     lay->optional2.len);
+		             lay->optional2.len);
 }
 
 static void read_composite(struct ctx *c)
@@ -562,12 +573,12 @@ static void read_composite(struct ctx *c)
 		n += sp.len;
 	}
 	check_digit(c, PD_MRZ_COMPOSITE_CHECK, "composite", data, n, lay->composite.line,
-		    lay->composite.col, *at(c, lay->composite), false);
+	            lay->composite.col, *at(c, lay->composite), false);
 }
 
 /* Chooses the format from the shape; reports what does not fit. */
 static const struct layout *choose_layout(struct pd_mrz *m, const char *const *lines,
-					  const size_t *lens, size_t n)
+                                          const size_t *lens, size_t n)
 {
 	size_t want;
 	enum pd_mrz_format f;
@@ -582,18 +593,19 @@ static const struct layout *choose_layout(struct pd_mrz *m, const char *const *l
 			want = 36;
 		else {
 			problem(m, PD_MRZ_FORMAT, 0, 0,
-				"lines of %zu and %zu characters: a zone of two lines has 44 (TD3, "
-				"MRV-A) or 36 (TD2, MRV-B) characters in each",
-				lens[0], lens[1]);
+			        "lines of %zu and %zu characters: a zone of two lines has 44 (TD3, "
+			        "MRV-A) or 36 (TD2, MRV-B) characters in each",
+			        lens[0], lens[1]);
 			return NULL;
 		}
 		bool visa = lens[0] > 0 && lines[0][0] == 'V';
-		f = want == 44 ? (visa ? PD_MRZ_MRVA : PD_MRZ_TD3) : (visa ? PD_MRZ_MRVB : PD_MRZ_TD2);
+		f = want == 44 ? (visa ? PD_MRZ_MRVA : PD_MRZ_TD3)
+		               : (visa ? PD_MRZ_MRVB : PD_MRZ_TD2);
 	} else {
 		problem(m, PD_MRZ_FORMAT, 0, 0,
-			"%zu line%s: a machine readable zone has 2 lines (TD2, TD3, MRV) or 3 "
-			"(TD1)",
-			n, n == 1 ? "" : "s");
+		        "%zu line%s: a machine readable zone has 2 lines (TD2, TD3, MRV) or 3 "
+		        "(TD1)",
+		        n, n == 1 ? "" : "s");
 		return NULL;
 	}
 	m->format = f;
@@ -601,8 +613,8 @@ static const struct layout *choose_layout(struct pd_mrz *m, const char *const *l
 	for (size_t i = 0; i < n; i++) {
 		if (lens[i] != want) {
 			problem(m, PD_MRZ_LENGTH, (int)i + 1, 0,
-				"line %zu has %zu characters, expected %zu for %s", i + 1, lens[i],
-				want, pd_mrz_format_name(f));
+			        "line %zu has %zu characters, expected %zu for %s", i + 1, lens[i],
+			        want, pd_mrz_format_name(f));
 			ok = false;
 		}
 	}
@@ -610,7 +622,7 @@ static const struct layout *choose_layout(struct pd_mrz *m, const char *const *l
 }
 
 static int parse_lines(const char *const *lines, const size_t *lens, size_t n, pd_date today,
-		       struct pd_mrz *out)
+                       struct pd_mrz *out)
 {
 	struct ctx c = {.m = out, .today = today};
 
@@ -627,16 +639,15 @@ static int parse_lines(const char *const *lines, const size_t *lens, size_t n, p
 			char buf[8];
 			if (!is_mrz_char(lines[i][j])) {
 				problem(out, PD_MRZ_CHARACTERS, (int)i + 1, (int)j + 1,
-					"character %s is not allowed: only A-Z, 0-9 and <",
-					show(lines[i][j], buf));
+				        "character %s is not allowed: only A-Z, 0-9 and <",
+				        show(lines[i][j], buf));
 				break; /* one per line is enough to say it */
 			}
 		}
 	}
 	out->parsed = true;
 	read_code(&c);
-	read_country(&c, c.lay->state, PD_MRZ_ISSUING_STATE, out->issuing_state,
-		     "issuing state");
+	read_country(&c, c.lay->state, PD_MRZ_ISSUING_STATE, out->issuing_state, "issuing state");
 	read_name(&c);
 	size_t taken = read_number(&c);
 	read_country(&c, c.lay->nationality, PD_MRZ_NATIONALITY, out->nationality, "nationality");
@@ -651,7 +662,7 @@ done:
 }
 
 int pd_mrz_parse(const char *const *lines, size_t n_lines, pd_date today, struct pd_mrz *out,
-		 struct pd_error *err)
+                 struct pd_error *err)
 {
 	size_t lens[PD_MRZ_MAX_LINES];
 
@@ -659,14 +670,15 @@ int pd_mrz_parse(const char *const *lines, size_t n_lines, pd_date today, struct
 		return pd_error_set(err, PD_EINPUT, "no zone to parse");
 	for (size_t i = 0; i < n_lines && i < PD_MRZ_MAX_LINES; i++) {
 		if (!lines[i])
-			return pd_error_set(err, PD_EINPUT, "line %zu of the zone is missing", i + 1);
+			return pd_error_set(err, PD_EINPUT, "line %zu of the zone is missing",
+			                    i + 1);
 		lens[i] = strlen(lines[i]);
 	}
 	return parse_lines(lines, lens, n_lines, today, out);
 }
 
 int pd_mrz_parse_text(const char *text, size_t len, pd_date today, struct pd_mrz *out,
-		      struct pd_error *err)
+                      struct pd_error *err)
 {
 	const char *lines[PD_MRZ_MAX_LINES];
 	size_t lens[PD_MRZ_MAX_LINES];

@@ -192,7 +192,7 @@ static const struct shape {
 	const char *pattern;
 	id_reader read;
 	const char *what; /* for messages */
-/* clang-format off */
+	/* clang-format off */
 } shapes[] = {
 	{PD_ID_PRC_RESIDENT, 18, "012345678", "DDDDDDDDDDDDDDDDDX", read_resident,
 	 "a resident identity number"},
@@ -213,7 +213,7 @@ static const struct shape {
 #define N_SHAPES (sizeof(shapes) / sizeof(shapes[0]))
 
 static void id_problem(struct pd_id *id, enum pd_id_check check, int column, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void id_problem(struct pd_id *id, enum pd_id_check check, int column, const char *fmt, ...)
 {
@@ -282,7 +282,7 @@ static bool mainland_province(struct idctx *c, int column, const char *what)
 	const struct province_row *r = province_row(c->s + column - 1);
 	if (!r || r->use != MAINLAND) {
 		id_problem(c->id, PD_ID_REGION, column, "%s '%.2s' is not a mainland province code",
-			   what, c->s + column - 1);
+		           what, c->s + column - 1);
 		return false;
 	}
 	set_province(c, r);
@@ -297,13 +297,13 @@ static void read_birth8(struct idctx *c, int column)
 
 	if (!pd_date_valid_ymd(y, m, d) || y < 1800) {
 		id_problem(c->id, PD_ID_BIRTH_DATE, column, "date of birth '%.8s' is not a date",
-			   s);
+		           s);
 		return;
 	}
 	pd_date b = pd_date_from_ymd(y, m, d);
 	if (b > c->today) {
 		id_problem(c->id, PD_ID_BIRTH_DATE, column, "date of birth '%.8s' is after today",
-			   s);
+		           s);
 		return;
 	}
 	c->id->birth_date = b;
@@ -323,13 +323,13 @@ static void read_birth6(struct idctx *c, int column, bool century19)
 		y -= 100;
 	if (!pd_date_valid_ymd(y, m, d)) {
 		id_problem(c->id, PD_ID_BIRTH_DATE, column, "date of birth '%.6s' is not a date",
-			   s);
+		           s);
 		return;
 	}
 	pd_date b = pd_date_from_ymd(y, m, d);
 	if (b > c->today) {
 		id_problem(c->id, PD_ID_BIRTH_DATE, column, "date of birth '%.6s' is after today",
-			   s);
+		           s);
 		return;
 	}
 	c->id->birth_date = b;
@@ -349,7 +349,7 @@ static void check_mod11_2(struct idctx *c)
 	c->id->check_character = c->s[17];
 	if (want && want != c->s[17])
 		id_problem(c->id, PD_ID_CHECK_DIGIT, 18, "check character is %c, expected %c",
-			   c->s[17], want);
+		           c->s[17], want);
 }
 
 /* GB 11643-1999; with 81, 82, 83 the residence permits of 2018. */
@@ -361,20 +361,20 @@ static void read_resident(struct idctx *c)
 	memcpy(id->region, c->s, 6);
 	id->region[6] = '\0';
 	if (!r) {
-		id_problem(id, PD_ID_REGION, 1, "address code '%.6s': '%.2s' is not a province code",
-			   c->s, c->s);
+		id_problem(id, PD_ID_REGION, 1,
+		           "address code '%.6s': '%.2s' is not a province code", c->s, c->s);
 	} else if (r->use == NOT_USED) {
 		id_problem(id, PD_ID_REGION, 1,
-			   "address code '%.6s': no identity number is issued under %s", c->s,
-			   r->p.code);
+		           "address code '%.6s': no identity number is issued under %s", c->s,
+		           r->p.code);
 	} else if (r->use == HMT) {
 		id->kind = r->p.code[1] == '3' ? PD_ID_TAIWAN_RESIDENCE_PERMIT
-					       : PD_ID_HK_MACAO_RESIDENCE_PERMIT;
+		                               : PD_ID_HK_MACAO_RESIDENCE_PERMIT;
 		set_province(c, r);
 		if (memcmp(c->s + 2, "0000", 4) != 0)
 			id_problem(id, PD_ID_REGION, 3,
-				   "address code '%.6s': residence permits of %s use %s0000", c->s,
-				   r->p.en, r->p.code);
+			           "address code '%.6s': residence permits of %s use %s0000", c->s,
+			           r->p.en, r->p.code);
 	} else {
 		set_province(c, r);
 	}
@@ -405,7 +405,7 @@ static void read_pr_2017(struct idctx *c)
 	id->nationality[3] = '\0';
 	if (!pd_country_find(c->s, 3))
 		id_problem(id, PD_ID_NATIONALITY, 1,
-			   "nationality '%.3s' is not an ISO 3166-1 or ICAO code", c->s);
+		           "nationality '%.3s' is not an ISO 3166-1 or ICAO code", c->s);
 	memcpy(id->region, c->s + 3, 4);
 	id->region[4] = '\0';
 	mainland_province(c, 4, "place of acceptance");
@@ -415,7 +415,7 @@ static void read_pr_2017(struct idctx *c)
 	int want = pd_mrz_check_digit(c->s, 14);
 	if (want >= 0 && c->s[14] - '0' != want)
 		id_problem(id, PD_ID_CHECK_DIGIT, 15, "check digit is %c, expected %d", c->s[14],
-			   want);
+		           want);
 }
 
 /* The 2023 card: 9, place of acceptance, numeric nationality, YYYYMMDD,
@@ -433,7 +433,7 @@ static void read_pr_2023(struct idctx *c)
 		snprintf(id->nationality, sizeof(id->nationality), "%s", k->code);
 	else
 		id_problem(id, PD_ID_NATIONALITY, 4,
-			   "nationality '%.3s' is not an ISO 3166-1 numeric code", c->s + 3);
+		           "nationality '%.3s' is not an ISO 3166-1 numeric code", c->s + 3);
 	read_birth8(c, 7);
 	read_sequence(c, 15, 3, true);
 	check_mod11_2(c);
@@ -459,8 +459,7 @@ static void read_taiwan_permit(struct idctx *c)
 	c->id->notes |= 1u << PD_ID_NOTE_NO_CHECK_CHARACTER;
 }
 
-int pd_id_parse(const char *s, size_t len, pd_date today, struct pd_id *out,
-		struct pd_error *err)
+int pd_id_parse(const char *s, size_t len, pd_date today, struct pd_id *out, struct pd_error *err)
 {
 	char up[PD_ID_MAX_LEN + 1];
 	const struct shape *sh = NULL;
@@ -496,9 +495,9 @@ int pd_id_parse(const char *s, size_t len, pd_date today, struct pd_id *out,
 	}
 	if (!length_known) {
 		id_problem(out, PD_ID_LENGTH, 0,
-			   "%zu characters: identity numbers have 18 or 15, travel permit numbers "
-			   "11, 9 or 8",
-			   len);
+		           "%zu characters: identity numbers have 18 or 15, travel permit numbers "
+		           "11, 9 or 8",
+		           len);
 		goto done;
 	}
 	if (!sh) {
@@ -509,16 +508,16 @@ int pd_id_parse(const char *s, size_t len, pd_date today, struct pd_id *out,
 		else
 			snprintf(buf, sizeof(buf), "\\x%02X", u);
 		id_problem(out, PD_ID_FORMAT, 1,
-			   "%zu characters beginning with %s: no kind of number has this form", len,
-			   buf);
+		           "%zu characters beginning with %s: no kind of number has this form", len,
+		           buf);
 		goto done;
 	}
 	out->kind = sh->kind;
 	for (size_t i = 0; i < len; i++) {
 		if (!fits(up[i], sh->pattern[i])) {
 			id_problem(out, PD_ID_CHARACTERS, (int)i + 1,
-				   "character %zu of %s must be %s", i + 1, sh->what,
-				   pattern_words(sh->pattern[i]));
+			           "character %zu of %s must be %s", i + 1, sh->what,
+			           pattern_words(sh->pattern[i]));
 			goto done;
 		}
 	}

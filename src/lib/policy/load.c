@@ -1127,6 +1127,88 @@ static void load_conflict(struct pd_policy_build *b, const struct yfile *f, stru
 	p->conflicts = grown;
 }
 
+/* ---- clause index ---- */
+
+static void load_clauses(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n)
+{
+	struct pd_pack *p = b->pack;
+	if (!fy_node_is_mapping(n)) {
+		report_at(b, f, n, "clauses: expected a mapping from source id to a list of clauses");
+		return;
+	}
+	void *it = NULL;
+	struct fy_node_pair *pair;
+	while ((pair = fy_node_mapping_iterate(n, &it))) {
+		struct fy_node *k = fy_node_pair_key(pair), *v = fy_node_pair_value(pair);
+		size_t slen;
+		const char *src = scalar(k, &slen);
+		bool declared = false;
+		for (size_t i = 0; src && i < p->n_sources && !declared; i++)
+			declared = strlen(p->sources[i]) == slen && memcmp(p->sources[i], src, slen) == 0;
+		if (!declared) {
+			report_at(b, f, k, "clauses: \"%.*s\" is not a source the pack declares",
+				  (int)(src ? slen : 1), src ? src : "?");
+			continue;
+		}
+		if (!fy_node_is_sequence(v)) {
+			report_at(b, f, v, "clauses: expected a list of clauses");
+			continue;
+		}
+		int count = fy_node_sequence_item_count(v);
+		struct pd_clause_info *grown = pd_arena_alloc(
+			b->arena, sizeof(*grown) * (p->n_clauses + (size_t)count + 1));
+		if (!grown)
+			return;
+		if (p->n_clauses)
+			memcpy(grown, p->clauses, sizeof(*grown) * p->n_clauses);
+		p->clauses = grown;
+		void *it2 = NULL;
+		struct fy_node *item;
+		while ((item = fy_node_sequence_iterate(v, &it2))) {
+			struct pd_clause_info c = {.source = dup_scalar(b, k), .layer = p->id,
+						   .file = f->path};
+			int line, col;
+			node_mark(item, &line, &col);
+			c.line = line;
+			struct fy_node *cn = item;
+			if (fy_node_is_mapping(item)) {
+				cn = fy_node_mapping_lookup_by_string(item, "clause", 6);
+				struct fy_node *in =
+					fy_node_mapping_lookup_by_string(item, "informational", 13);
+				if (in)
+					c.informational = dup_scalar(b, in);
+				void *it3 = NULL;
+				struct fy_node_pair *p3;
+				while ((p3 = fy_node_mapping_iterate(item, &it3))) {
+					struct fy_node *k3 = fy_node_pair_key(p3);
+					if (!scalar_is(k3, "clause") && !scalar_is(k3, "informational") &&
+					    !scalar_is(k3, "title"))
+						report_at(b, f, k3, "unknown key in a clause (known: clause, "
+								    "informational, title)");
+				}
+				if (in && (!c.informational || !*c.informational))
+					report_at(b, f, in, "informational: give the reason");
+			}
+			size_t clen;
+			const char *cl = scalar(cn, &clen);
+			if (!cl || !source_ok(cl, clen)) {
+				report_at(b, f, item, "a clause is a number such as 6.2(7), or "
+						      "{clause, informational}");
+				continue;
+			}
+			c.clause = dup_scalar(b, cn);
+			for (size_t i = 0; i < p->n_clauses; i++)
+				if (strcmp(p->clauses[i].source, c.source) == 0 &&
+				    strcmp(p->clauses[i].clause, c.clause) == 0) {
+					report_at(b, f, item, "clause %s %s listed twice", c.source,
+						  c.clause);
+					break;
+				}
+			p->clauses[p->n_clauses++] = c;
+		}
+	}
+}
+
 /* ---- packs ---- */
 
 struct pack_src {
@@ -1482,9 +1564,11 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 				struct fy_node *item;
 				while ((item = fy_node_sequence_iterate(v, &it2)))
 					load_conflict(b, f, item);
+			} else if (scalar_is(k, "clauses")) {
+				load_clauses(b, f, v);
 			} else if (!scalar_is(k, "rules")) {
 				report_at(b, f, k, "unknown top-level key (known: materials, rules, "
-						   "conflicts)");
+						   "conflicts, clauses)");
 			}
 		}
 	}

@@ -156,3 +156,80 @@ size_t pd_pack_conflicts(const struct pd_pack *p, struct pd_conflict_info *out, 
 		out[i] = p->conflicts[i].info;
 	return p->n_conflicts;
 }
+
+size_t pd_pack_clauses(const struct pd_pack *p, struct pd_clause_info *out, size_t max)
+{
+	for (size_t i = 0; i < p->n_clauses && i < max; i++)
+		out[i] = p->clauses[i];
+	return p->n_clauses;
+}
+
+size_t pd_pack_sources(const struct pd_pack *p, const char **out, size_t max)
+{
+	for (size_t i = 0; i < p->n_sources && i < max; i++)
+		out[i] = p->sources[i];
+	return p->n_sources;
+}
+
+static size_t source_prefix(const char *s, const char *const *sources, size_t n)
+{
+	size_t best = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(sources[i]);
+		if (l > best && strncmp(s, sources[i], l) == 0 && s[l] == ' ')
+			best = l;
+	}
+	return best;
+}
+
+size_t pd_citation_each(const char *citation, const char *const *sources, size_t n_sources,
+			void (*fn)(const char *source, const char *clause, void *ctx), void *ctx)
+{
+	char src[64] = "";
+	size_t count = 0;
+	const char *s = citation;
+	while (*s) {
+		while (*s == ' ' || *s == ',' || *s == ';')
+			s++;
+		if (!*s)
+			break;
+		const char *end = s;
+		while (*end && *end != ',' && *end != ';')
+			end++;
+		char part[128];
+		size_t len = (size_t)(end - s);
+		if (len >= sizeof(part))
+			len = sizeof(part) - 1;
+		memcpy(part, s, len);
+		part[len] = '\0';
+		while (len && part[len - 1] == ' ')
+			part[--len] = '\0';
+		size_t pl = source_prefix(part, sources, n_sources);
+		const char *clause = part;
+		if (pl) {
+			snprintf(src, sizeof(src), "%.*s", (int)pl, part);
+			clause = part + pl + 1;
+		}
+		if (src[0] && *clause) {
+			/* A range of sub-items: 6.1(1)-(3). */
+			const char *dash = strstr(clause, ")-(");
+			int a, b;
+			char head[96];
+			const char *open = dash ? memchr(clause, '(', (size_t)(dash - clause)) : NULL;
+			if (dash && open && sscanf(open, "(%d)-(%d)", &a, &b) == 2 && a <= b &&
+			    b - a < 50) {
+				int hl = (int)(open - clause);
+				for (int k = a; k <= b; k++) {
+					snprintf(head, sizeof(head), "%.*s(%d)", hl, clause, k);
+					fn(src, head, ctx);
+					count++;
+				}
+			} else {
+				fn(src, clause, ctx);
+				count++;
+			}
+		}
+		s = end;
+	}
+	return count;
+}

@@ -189,6 +189,8 @@ struct pd_pack {
 	size_t n_materials;
 	struct pd_conflict *conflicts;
 	size_t n_conflicts;
+	struct pd_clause_info *clauses; /* this pack's own clause index */
+	size_t n_clauses;
 	const char **sources; /* declared source prefixes ("003", "Law", "Regs") */
 	size_t n_sources;
 };

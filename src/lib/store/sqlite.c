@@ -35,6 +35,7 @@
  * Migration N (1-based) takes a database from schema version N-1 to N.
  * Append only; never edit a migration that has shipped.
  */
+/* clang-format off */
 static const char *const migrations[] = {
 	/* 1: the first schema */
 	"CREATE TABLE users (\n"
@@ -143,9 +144,11 @@ static const char *const migrations[] = {
 	");\n"
 	"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');\n",
 };
+/* clang-format on */
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schema version");
 
+/* clang-format off */
 /* The columns of a case, in the order of the parameters ?1..?24 and of the
  * result columns 0..23; case_json and result_json (9 and 10) live in case_texts. */
 #define CASE_COLS_INSERT                                                                           \
@@ -224,16 +227,18 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 	X(AUDIT_LIST_ALL, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq")                         \
 	X(AUDIT_LIST_CASE, "SELECT " AUDIT_COLS " FROM audit WHERE case_id = ?1 ORDER BY seq")
 
+/* clang-format on */
+
 enum stmt_id {
 #define X_ENUM(name, sql) ST_##name,
 	STMT_MAP(X_ENUM)
 #undef X_ENUM
-	ST_COUNT
+	    ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
 #define X_SQL(name, sql) [ST_##name] = sql,
-	STMT_MAP(X_SQL)
+    STMT_MAP(X_SQL)
 #undef X_SQL
 };
 
@@ -263,7 +268,7 @@ static int db_fail(struct sqlite_store *s, int src, const char *what, struct pd_
 	else if (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN)
 		code = PD_EIO;
 	return pd_error_set(err, code, "%s: %s: %s", s->path, what,
-			    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
+	                    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
 }
 
 /* Runs a statement that returns no rows (or whose rows are ignored). */
@@ -306,13 +311,17 @@ static int bind_days(sqlite3_stmt *st, int i, int32_t v)
 	return v < 0 ? sqlite3_bind_null(st, i) : sqlite3_bind_int(st, i, v);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i, struct pd_arena *a)
+/* A text column copied to the arena; *oom is set when the arena is out of memory. */
+static const char *col_text(sqlite3_stmt *st, int i, struct pd_arena *a, bool *oom)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	if (!t)
 		return NULL;
 	int n = sqlite3_column_bytes(st, i);
-	return pd_arena_strndup(a, (const char *)t, (size_t)n);
+	const char *copy = pd_arena_strndup(a, (const char *)t, (size_t)n);
+	if (!copy)
+		*oom = true;
+	return copy;
 }
 
 static pd_date col_date(sqlite3_stmt *st, int i)
@@ -329,27 +338,20 @@ static int32_t col_days(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i);
 }
 
-/* A row read into an arena: NULL strings that were present mean the arena ran out. */
-static int check_nomem(struct sqlite_store *s, sqlite3_stmt *st, int ncols, const char **v[],
-		       struct pd_error *err)
+static int nomem(struct sqlite_store *s, struct pd_error *err)
 {
-	for (int i = 0; i < ncols; i++)
-		if (v[i] && !*v[i] && sqlite3_column_type(st, i) != SQLITE_NULL)
-			return pd_error_set(err, PD_ENOMEM, "%s: out of memory reading a row",
-					    s->path);
-	return 0;
+	return pd_error_set(err, PD_ENOMEM, "%s: out of memory reading a row", s->path);
 }
 
 /* ---- open, migrate, close ---- */
 
-static int exec_sql(struct sqlite_store *s, const char *sql, const char *what,
-		    struct pd_error *err)
+static int exec_sql(struct sqlite_store *s, const char *sql, const char *what, struct pd_error *err)
 {
 	char *msg = NULL;
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		pd_error_set(err, PD_ESTORE, "%s: %s: %s", s->path, what,
-			     msg ? msg : sqlite3_errstr(rc));
+		             msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
 		return -PD_ESTORE;
 	}
@@ -372,7 +374,7 @@ static int pragma_int(struct sqlite_store *s, const char *sql, int *out, struct 
 		sqlite3_finalize(st);
 		if ((ext & 0xff) == SQLITE_NOTADB)
 			return pd_error_set(err, PD_ESTORE, "%s: not a permitdesk database",
-					    s->path);
+			                    s->path);
 		return db_fail(s, ext, "reading the schema version", err);
 	}
 	sqlite3_finalize(st);
@@ -390,9 +392,9 @@ static int migrate(struct sqlite_store *s, struct pd_error *err)
 		return pd_error_set(err, PD_ESTORE, "%s: not a permitdesk database", s->path);
 	if (version > PD_STORE_SCHEMA_VERSION)
 		return pd_error_set(err, PD_EVERSION,
-				    "%s: database schema version %d is newer than this program "
-				    "supports (%d); use a newer permitdesk",
-				    s->path, version, PD_STORE_SCHEMA_VERSION);
+		                    "%s: database schema version %d is newer than this program "
+		                    "supports (%d); use a newer permitdesk",
+		                    s->path, version, PD_STORE_SCHEMA_VERSION);
 	while (version < PD_STORE_SCHEMA_VERSION) {
 		if ((rc = exec_sql(s, "BEGIN IMMEDIATE", "migration", err)))
 			return rc;
@@ -405,7 +407,7 @@ static int migrate(struct sqlite_store *s, struct pd_error *err)
 		}
 		char set[96];
 		snprintf(set, sizeof(set), "PRAGMA user_version = %d; PRAGMA application_id = %d;",
-			 version + 1, APPLICATION_ID);
+		         version + 1, APPLICATION_ID);
 		if ((rc = exec_sql(s, migrations[version], "migration", err)) ||
 		    (rc = exec_sql(s, set, "migration", err)) ||
 		    (rc = exec_sql(s, "COMMIT", "migration", err)))
@@ -453,7 +455,7 @@ static int sqlite_check(struct pd_store_backend *b, struct pd_error *err)
 	const char *first = (const char *)sqlite3_column_text(st, 0);
 	if (!first || strcmp(first, "ok") != 0) {
 		rc = pd_error_set(err, PD_ESTORE, "%s: integrity check: %s", s->path,
-				  first ? first : "no answer");
+		                  first ? first : "no answer");
 		sqlite3_finalize(st);
 		return rc;
 	}
@@ -464,8 +466,8 @@ static int sqlite_check(struct pd_store_backend *b, struct pd_error *err)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		rc = pd_error_set(err, PD_ESTORE, "%s: foreign key check: table %s row %lld",
-				  s->path, (const char *)sqlite3_column_text(st, 0),
-				  (long long)sqlite3_column_int64(st, 1));
+		                  s->path, (const char *)sqlite3_column_text(st, 0),
+		                  (long long)sqlite3_column_int64(st, 1));
 	} else if (rc != SQLITE_DONE) {
 		rc = db_fail(s, sqlite3_extended_errcode(s->db), "foreign key check", err);
 	} else {
@@ -479,7 +481,7 @@ static int sqlite_begin(struct pd_store_backend *b, enum pd_txn kind, struct pd_
 {
 	struct sqlite_store *s = self_of(b);
 	return run(s, s->st[kind == PD_TXN_WRITE ? ST_BEGIN_WRITE : ST_BEGIN_READ],
-		   "begin transaction", err);
+	           "begin transaction", err);
 }
 
 static int sqlite_commit(struct pd_store_backend *b, struct pd_error *err)
@@ -498,7 +500,7 @@ static void sqlite_rollback(struct pd_store_backend *b)
 /* users */
 
 static int sqlite_user_insert(struct pd_store_backend *b, const struct pd_store_user *u,
-			      struct pd_error *err)
+                              struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_USER_INSERT];
@@ -513,7 +515,7 @@ static int sqlite_user_insert(struct pd_store_backend *b, const struct pd_store_
 }
 
 static int sqlite_user_get(struct pd_store_backend *b, const char *name, struct pd_arena *a,
-			   struct pd_store_user *out, struct pd_error *err)
+                           struct pd_store_user *out, struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_USER_GET];
@@ -528,13 +530,13 @@ static int sqlite_user_get(struct pd_store_backend *b, const char *name, struct 
 		done(st);
 		return rc;
 	}
+	bool oom = false;
 	memset(out, 0, sizeof(*out));
-	out->name = col_text(st, 0, a);
-	out->role = col_text(st, 1, a);
-	out->password_hash = col_text(st, 2, a);
+	out->name = col_text(st, 0, a, &oom);
+	out->role = col_text(st, 1, a, &oom);
+	out->password_hash = col_text(st, 2, a, &oom);
 	out->created_at = sqlite3_column_int64(st, 3);
-	const char **cols[] = {&out->name, &out->role, &out->password_hash};
-	rc = check_nomem(s, st, 3, cols, err);
+	rc = oom ? nomem(s, err) : 0;
 	done(st);
 	return rc;
 }
@@ -569,46 +571,39 @@ static void bind_case(sqlite3_stmt *st, const struct pd_store_case *c)
 }
 
 static int read_case(struct sqlite_store *s, sqlite3_stmt *st, struct pd_arena *a,
-		     struct pd_store_case *c, struct pd_error *err)
+                     struct pd_store_case *c, struct pd_error *err)
 {
+	bool oom = false;
 	memset(c, 0, sizeof(*c));
-	c->id = col_text(st, 0, a);
-	c->number = col_text(st, 1, a);
-	c->pack = col_text(st, 2, a);
-	c->pack_version = col_text(st, 3, a);
-	c->state = col_text(st, 4, a);
-	c->created_by = col_text(st, 5, a);
+	c->id = col_text(st, 0, a, &oom);
+	c->number = col_text(st, 1, a, &oom);
+	c->pack = col_text(st, 2, a, &oom);
+	c->pack_version = col_text(st, 3, a, &oom);
+	c->state = col_text(st, 4, a, &oom);
+	c->created_by = col_text(st, 5, a, &oom);
 	c->created_on = col_date(st, 6);
 	c->updated_on = col_date(st, 7);
-	c->case_json = col_text(st, 8, a);
-	c->result_json = col_text(st, 9, a);
-	c->verdict = col_text(st, 10, a);
-	c->assignee = col_text(st, 11, a);
-	c->receipt_number = col_text(st, 12, a);
+	c->case_json = col_text(st, 8, a, &oom);
+	c->result_json = col_text(st, 9, a, &oom);
+	c->verdict = col_text(st, 10, a, &oom);
+	c->assignee = col_text(st, 11, a, &oom);
+	c->receipt_number = col_text(st, 12, a, &oom);
 	c->accepted_on = col_date(st, 13);
 	c->receipt_valid_until = col_date(st, 14);
 	c->decision_by = col_date(st, 15);
 	c->processing_days = col_days(st, 16);
 	c->receipt_days = col_days(st, 17);
 	c->paused_days = sqlite3_column_int(st, 18);
-	c->supplement_from = col_text(st, 19, a);
+	c->supplement_from = col_text(st, 19, a, &oom);
 	c->supplement_since = col_date(st, 20);
 	c->decided_on = col_date(st, 21);
-	c->collect_method = col_text(st, 22, a);
+	c->collect_method = col_text(st, 22, a, &oom);
 	c->revision = sqlite3_column_int64(st, 23);
-	const char **cols[] = {&c->id,           &c->number,         &c->pack,
-			       &c->pack_version, &c->state,          &c->created_by,
-			       NULL,             NULL,               &c->case_json,
-			       &c->result_json,  &c->verdict,        &c->assignee,
-			       &c->receipt_number, NULL,             NULL,
-			       NULL,             NULL,               NULL,
-			       NULL,             &c->supplement_from, NULL,
-			       NULL,             &c->collect_method};
-	return check_nomem(s, st, 23, cols, err);
+	return oom ? nomem(s, err) : 0;
 }
 
 static int sqlite_case_insert(struct pd_store_backend *b, const struct pd_store_case *c,
-			      struct pd_error *err)
+                              struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_CASE_INSERT];
@@ -624,7 +619,7 @@ static int sqlite_case_insert(struct pd_store_backend *b, const struct pd_store_
 }
 
 static int sqlite_case_get(struct pd_store_backend *b, const char *id, struct pd_arena *a,
-			   struct pd_store_case *out, struct pd_error *err)
+                           struct pd_store_case *out, struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_CASE_GET];
@@ -645,7 +640,7 @@ static int sqlite_case_get(struct pd_store_backend *b, const char *id, struct pd
 }
 
 static int sqlite_case_update(struct pd_store_backend *b, const struct pd_store_case *c,
-			      struct pd_error *err)
+                              struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_CASE_UPDATE];
@@ -656,14 +651,14 @@ static int sqlite_case_update(struct pd_store_backend *b, const struct pd_store_
 		return rc;
 	if (sqlite3_changes(s->db) != 1)
 		return pd_error_set(err, PD_ECONFLICT, "case %s changed meanwhile (revision %lld)",
-				    c->id, (long long)c->revision);
+		                    c->id, (long long)c->revision);
 	st = s->st[ST_TEXTS_UPDATE];
 	bind_case(st, c);
 	return run(s, st, "updating a case", err);
 }
 
 static int sqlite_case_list(struct pd_store_backend *b, const struct pd_store_case_filter *f,
-			    pd_store_case_fn fn, void *ctx, struct pd_error *err)
+                            pd_store_case_fn fn, void *ctx, struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	struct pd_buf sql;
@@ -725,7 +720,7 @@ cleanup:
 }
 
 static int sqlite_sequence_next(struct pd_store_backend *b, const char *name, int year,
-				int64_t *out, struct pd_error *err)
+                                int64_t *out, struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_SEQ_NEXT];
@@ -743,7 +738,7 @@ static int sqlite_sequence_next(struct pd_store_backend *b, const char *name, in
 
 /* Inserts with "... RETURNING n" and reads n. */
 static int insert_numbered(struct sqlite_store *s, sqlite3_stmt *st, int64_t *n, const char *what,
-			   struct pd_error *err)
+                           struct pd_error *err)
 {
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -772,8 +767,8 @@ static void bind_task(sqlite3_stmt *st, const struct pd_store_task *t)
 	bind_text(st, 10, t->note);
 }
 
-static int sqlite_task_insert(struct pd_store_backend *b, const struct pd_store_task *t,
-			      int64_t *n, struct pd_error *err)
+static int sqlite_task_insert(struct pd_store_backend *b, const struct pd_store_task *t, int64_t *n,
+                              struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_TASK_INSERT];
@@ -782,7 +777,7 @@ static int sqlite_task_insert(struct pd_store_backend *b, const struct pd_store_
 }
 
 static int sqlite_task_update(struct pd_store_backend *b, const struct pd_store_task *t,
-			      struct pd_error *err)
+                              struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_TASK_UPDATE];
@@ -790,12 +785,12 @@ static int sqlite_task_update(struct pd_store_backend *b, const struct pd_store_
 	int rc = run(s, st, "updating a task", err);
 	if (!rc && sqlite3_changes(s->db) != 1)
 		rc = pd_error_set(err, PD_ENOTFOUND, "case %s has no task %lld", t->case_id,
-				  (long long)t->n);
+		                  (long long)t->n);
 	return rc;
 }
 
 static int sqlite_task_list(struct pd_store_backend *b, const char *case_id, pd_store_task_fn fn,
-			    void *ctx, struct pd_error *err)
+                            void *ctx, struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_TASK_LIST];
@@ -804,22 +799,21 @@ static int sqlite_task_list(struct pd_store_backend *b, const char *case_id, pd_
 	pd_arena_init(&a, 4096, 0);
 	bind_text(st, 1, case_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		bool oom = false;
 		pd_arena_reset(&a);
 		struct pd_store_task t = {
-			.case_id = col_text(st, 0, &a),
-			.n = sqlite3_column_int64(st, 1),
-			.kind = col_text(st, 2, &a),
-			.created_on = col_date(st, 3),
-			.created_by = col_text(st, 4, &a),
-			.due = col_date(st, 5),
-			.outcome = col_text(st, 6, &a),
-			.completed_on = col_date(st, 7),
-			.completed_by = col_text(st, 8, &a),
-			.note = col_text(st, 9, &a),
+		    .case_id = col_text(st, 0, &a, &oom),
+		    .n = sqlite3_column_int64(st, 1),
+		    .kind = col_text(st, 2, &a, &oom),
+		    .created_on = col_date(st, 3),
+		    .created_by = col_text(st, 4, &a, &oom),
+		    .due = col_date(st, 5),
+		    .outcome = col_text(st, 6, &a, &oom),
+		    .completed_on = col_date(st, 7),
+		    .completed_by = col_text(st, 8, &a, &oom),
+		    .note = col_text(st, 9, &a, &oom),
 		};
-		const char **cols[] = {&t.case_id, NULL, &t.kind, NULL, &t.created_by,
-				       NULL, &t.outcome, NULL, &t.completed_by, &t.note};
-		if ((rc = check_nomem(s, st, 10, cols, err)) || (rc = fn(ctx, &t)))
+		if ((rc = oom ? nomem(s, err) : 0) || (rc = fn(ctx, &t)))
 			goto cleanup;
 	}
 	if (step != SQLITE_DONE)
@@ -844,7 +838,7 @@ static void bind_notice(sqlite3_stmt *st, const struct pd_store_notice *nt)
 }
 
 static int sqlite_notice_insert(struct pd_store_backend *b, const struct pd_store_notice *nt,
-				int64_t *n, struct pd_error *err)
+                                int64_t *n, struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_NOTICE_INSERT];
@@ -853,7 +847,7 @@ static int sqlite_notice_insert(struct pd_store_backend *b, const struct pd_stor
 }
 
 static int sqlite_notice_update(struct pd_store_backend *b, const struct pd_store_notice *nt,
-				struct pd_error *err)
+                                struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_NOTICE_UPDATE];
@@ -861,12 +855,12 @@ static int sqlite_notice_update(struct pd_store_backend *b, const struct pd_stor
 	int rc = run(s, st, "updating a notice", err);
 	if (!rc && sqlite3_changes(s->db) != 1)
 		rc = pd_error_set(err, PD_ENOTFOUND, "case %s has no notice %lld", nt->case_id,
-				  (long long)nt->n);
+		                  (long long)nt->n);
 	return rc;
 }
 
 static int sqlite_notice_list(struct pd_store_backend *b, const char *case_id,
-			      pd_store_notice_fn fn, void *ctx, struct pd_error *err)
+                              pd_store_notice_fn fn, void *ctx, struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_NOTICE_LIST];
@@ -875,19 +869,18 @@ static int sqlite_notice_list(struct pd_store_backend *b, const char *case_id,
 	pd_arena_init(&a, 4096, 0);
 	bind_text(st, 1, case_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		bool oom = false;
 		pd_arena_reset(&a);
 		struct pd_store_notice nt = {
-			.case_id = col_text(st, 0, &a),
-			.n = sqlite3_column_int64(st, 1),
-			.issued_on = col_date(st, 2),
-			.issued_by = col_text(st, 3, &a),
-			.materials_json = col_text(st, 4, &a),
-			.note = col_text(st, 5, &a),
-			.answered_on = col_date(st, 6),
+		    .case_id = col_text(st, 0, &a, &oom),
+		    .n = sqlite3_column_int64(st, 1),
+		    .issued_on = col_date(st, 2),
+		    .issued_by = col_text(st, 3, &a, &oom),
+		    .materials_json = col_text(st, 4, &a, &oom),
+		    .note = col_text(st, 5, &a, &oom),
+		    .answered_on = col_date(st, 6),
 		};
-		const char **cols[] = {&nt.case_id, NULL, NULL, &nt.issued_by, &nt.materials_json,
-				       &nt.note};
-		if ((rc = check_nomem(s, st, 6, cols, err)) || (rc = fn(ctx, &nt)))
+		if ((rc = oom ? nomem(s, err) : 0) || (rc = fn(ctx, &nt)))
 			goto cleanup;
 	}
 	if (step != SQLITE_DONE)
@@ -901,7 +894,7 @@ cleanup:
 /* decisions */
 
 static int sqlite_decision_insert(struct pd_store_backend *b, const struct pd_store_decision *d,
-				  int64_t *n, struct pd_error *err)
+                                  int64_t *n, struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_DECISION_INSERT];
@@ -920,7 +913,7 @@ static int sqlite_decision_insert(struct pd_store_backend *b, const struct pd_st
 }
 
 static int sqlite_decision_list(struct pd_store_backend *b, const char *case_id,
-				pd_store_decision_fn fn, void *ctx, struct pd_error *err)
+                                pd_store_decision_fn fn, void *ctx, struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_DECISION_LIST];
@@ -929,25 +922,23 @@ static int sqlite_decision_list(struct pd_store_backend *b, const char *case_id,
 	pd_arena_init(&a, 16384, 0);
 	bind_text(st, 1, case_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		bool oom = false;
 		pd_arena_reset(&a);
 		struct pd_store_decision d = {
-			.case_id = col_text(st, 0, &a),
-			.n = sqlite3_column_int64(st, 1),
-			.action = col_text(st, 2, &a),
-			.decided_on = col_date(st, 3),
-			.decided_by = col_text(st, 4, &a),
-			.verdict = col_text(st, 5, &a),
-			.pack = col_text(st, 6, &a),
-			.pack_version = col_text(st, 7, &a),
-			.case_json = col_text(st, 8, &a),
-			.result_json = col_text(st, 9, &a),
-			.ground = col_text(st, 10, &a),
-			.note = col_text(st, 11, &a),
+		    .case_id = col_text(st, 0, &a, &oom),
+		    .n = sqlite3_column_int64(st, 1),
+		    .action = col_text(st, 2, &a, &oom),
+		    .decided_on = col_date(st, 3),
+		    .decided_by = col_text(st, 4, &a, &oom),
+		    .verdict = col_text(st, 5, &a, &oom),
+		    .pack = col_text(st, 6, &a, &oom),
+		    .pack_version = col_text(st, 7, &a, &oom),
+		    .case_json = col_text(st, 8, &a, &oom),
+		    .result_json = col_text(st, 9, &a, &oom),
+		    .ground = col_text(st, 10, &a, &oom),
+		    .note = col_text(st, 11, &a, &oom),
 		};
-		const char **cols[] = {&d.case_id,  NULL,           &d.action,       NULL,
-				       &d.decided_by, &d.verdict,   &d.pack,         &d.pack_version,
-				       &d.case_json, &d.result_json, &d.ground,      &d.note};
-		if ((rc = check_nomem(s, st, 12, cols, err)) || (rc = fn(ctx, &d)))
+		if ((rc = oom ? nomem(s, err) : 0) || (rc = fn(ctx, &d)))
 			goto cleanup;
 	}
 	if (step != SQLITE_DONE)
@@ -960,17 +951,17 @@ cleanup:
 
 /* audit */
 
-static int sqlite_audit_head(struct pd_store_backend *b, int64_t *seq,
-			     char hash[PD_STORE_HASH_HEX], struct pd_error *err)
+static int sqlite_audit_head(struct pd_store_backend *b, int64_t *seq, char hash[PD_STORE_HASH_HEX],
+                             struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_AUDIT_HEAD];
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		rc = rc == SQLITE_DONE
-			     ? pd_error_set(err, PD_ESTORE, "%s: the audit head is missing", s->path)
-			     : db_fail(s, sqlite3_extended_errcode(s->db), "reading the audit head",
-				       err);
+		         ? pd_error_set(err, PD_ESTORE, "%s: the audit head is missing", s->path)
+		         : db_fail(s, sqlite3_extended_errcode(s->db), "reading the audit head",
+		                   err);
 		done(st);
 		return rc;
 	}
@@ -982,7 +973,7 @@ static int sqlite_audit_head(struct pd_store_backend *b, int64_t *seq,
 }
 
 static int sqlite_audit_append(struct pd_store_backend *b, const struct pd_store_audit *e,
-			       struct pd_error *err)
+                               struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	/* The head moves first: when e does not follow it, nothing is written. */
@@ -995,7 +986,7 @@ static int sqlite_audit_append(struct pd_store_backend *b, const struct pd_store
 		return rc;
 	if (sqlite3_changes(s->db) != 1)
 		return pd_error_set(err, PD_ECONFLICT, "audit entry %lld does not follow the head",
-				    (long long)e->seq);
+		                    (long long)e->seq);
 	st = s->st[ST_AUDIT_INSERT];
 	sqlite3_bind_int64(st, 1, e->seq);
 	bind_text(st, 2, e->case_id);
@@ -1013,8 +1004,8 @@ static int sqlite_audit_append(struct pd_store_backend *b, const struct pd_store
 	return run(s, st, "appending to the audit trail", err);
 }
 
-static int sqlite_audit_list(struct pd_store_backend *b, const char *case_id,
-			     pd_store_audit_fn fn, void *ctx, struct pd_error *err)
+static int sqlite_audit_list(struct pd_store_backend *b, const char *case_id, pd_store_audit_fn fn,
+                             void *ctx, struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[case_id ? ST_AUDIT_LIST_CASE : ST_AUDIT_LIST_ALL];
@@ -1024,27 +1015,26 @@ static int sqlite_audit_list(struct pd_store_backend *b, const char *case_id,
 	if (case_id)
 		bind_text(st, 1, case_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		bool oom = false;
 		pd_arena_reset(&a);
 		struct pd_store_audit e = {
-			.seq = sqlite3_column_int64(st, 0),
-			.case_id = col_text(st, 1, &a),
-			.action = col_text(st, 2, &a),
-			.actor = col_text(st, 3, &a),
-			.role = col_text(st, 4, &a),
-			.at = col_date(st, 5),
-			.recorded_at = sqlite3_column_int64(st, 6),
-			.from_state = col_text(st, 7, &a),
-			.to_state = col_text(st, 8, &a),
-			.note = col_text(st, 9, &a),
-			.data = col_text(st, 10, &a),
+		    .seq = sqlite3_column_int64(st, 0),
+		    .case_id = col_text(st, 1, &a, &oom),
+		    .action = col_text(st, 2, &a, &oom),
+		    .actor = col_text(st, 3, &a, &oom),
+		    .role = col_text(st, 4, &a, &oom),
+		    .at = col_date(st, 5),
+		    .recorded_at = sqlite3_column_int64(st, 6),
+		    .from_state = col_text(st, 7, &a, &oom),
+		    .to_state = col_text(st, 8, &a, &oom),
+		    .note = col_text(st, 9, &a, &oom),
+		    .data = col_text(st, 10, &a, &oom),
 		};
 		const char *ph = (const char *)sqlite3_column_text(st, 11);
 		const char *h = (const char *)sqlite3_column_text(st, 12);
 		snprintf(e.prev_hash, sizeof(e.prev_hash), "%s", ph ? ph : "");
 		snprintf(e.hash, sizeof(e.hash), "%s", h ? h : "");
-		const char **cols[] = {NULL, &e.case_id, &e.action, &e.actor, &e.role, NULL,
-				       NULL, &e.from_state, &e.to_state, &e.note, &e.data};
-		if ((rc = check_nomem(s, st, 11, cols, err)) || (rc = fn(ctx, &e)))
+		if ((rc = oom ? nomem(s, err) : 0) || (rc = fn(ctx, &e)))
 			goto cleanup;
 	}
 	if (step != SQLITE_DONE)
@@ -1056,36 +1046,36 @@ cleanup:
 }
 
 static const struct pd_store_backend sqlite_backend = {
-	.version = PD_STORE_BACKEND_VERSION,
-	.name = "sqlite",
-	.close = sqlite_close,
-	.schema_version = sqlite_schema_version,
-	.check = sqlite_check,
-	.begin = sqlite_begin,
-	.commit = sqlite_commit,
-	.rollback = sqlite_rollback,
-	.user_insert = sqlite_user_insert,
-	.user_get = sqlite_user_get,
-	.case_insert = sqlite_case_insert,
-	.case_get = sqlite_case_get,
-	.case_update = sqlite_case_update,
-	.case_list = sqlite_case_list,
-	.sequence_next = sqlite_sequence_next,
-	.task_insert = sqlite_task_insert,
-	.task_update = sqlite_task_update,
-	.task_list = sqlite_task_list,
-	.notice_insert = sqlite_notice_insert,
-	.notice_update = sqlite_notice_update,
-	.notice_list = sqlite_notice_list,
-	.decision_insert = sqlite_decision_insert,
-	.decision_list = sqlite_decision_list,
-	.audit_head = sqlite_audit_head,
-	.audit_append = sqlite_audit_append,
-	.audit_list = sqlite_audit_list,
+    .version = PD_STORE_BACKEND_VERSION,
+    .name = "sqlite",
+    .close = sqlite_close,
+    .schema_version = sqlite_schema_version,
+    .check = sqlite_check,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .user_insert = sqlite_user_insert,
+    .user_get = sqlite_user_get,
+    .case_insert = sqlite_case_insert,
+    .case_get = sqlite_case_get,
+    .case_update = sqlite_case_update,
+    .case_list = sqlite_case_list,
+    .sequence_next = sqlite_sequence_next,
+    .task_insert = sqlite_task_insert,
+    .task_update = sqlite_task_update,
+    .task_list = sqlite_task_list,
+    .notice_insert = sqlite_notice_insert,
+    .notice_update = sqlite_notice_update,
+    .notice_list = sqlite_notice_list,
+    .decision_insert = sqlite_decision_insert,
+    .decision_list = sqlite_decision_list,
+    .audit_head = sqlite_audit_head,
+    .audit_append = sqlite_audit_append,
+    .audit_list = sqlite_audit_list,
 };
 
 int pd_store_sqlite_open(const char *location, unsigned flags, struct pd_store_backend **out,
-			 struct pd_error *err)
+                         struct pd_error *err)
 {
 	*out = NULL;
 	const char *path = strncmp(location, "sqlite:", 7) == 0 ? location + 7 : location;
@@ -1095,7 +1085,7 @@ int pd_store_sqlite_open(const char *location, unsigned flags, struct pd_store_b
 	if (!(flags & PD_STORE_CREATE) && stat(path, &sb) != 0) {
 		int code = errno == ENOENT || errno == ENOTDIR ? PD_ENOTFOUND : PD_EIO;
 		return pd_error_at(err, code, path, 0, 0, NULL, "no such database: %s",
-				   strerror(errno));
+		                   strerror(errno));
 	}
 
 	struct sqlite_store *s = calloc(1, sizeof(*s));
@@ -1131,14 +1121,14 @@ int pd_store_sqlite_open(const char *location, unsigned flags, struct pd_store_b
 	}
 	sqlite3_finalize(st);
 	if ((rc = exec_sql(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", "settings",
-			   err)) ||
+	                   err)) ||
 	    (rc = migrate(s, err)))
 		goto fail;
 	for (int i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
-				       NULL) != SQLITE_OK) {
+		                       NULL) != SQLITE_OK) {
 			rc = db_fail(s, sqlite3_extended_errcode(s->db), "preparing statements",
-				     err);
+			             err);
 			goto fail;
 		}
 	}

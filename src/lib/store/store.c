@@ -25,21 +25,21 @@ struct backend_row {
 
 /* Schemes in order; the last row (empty scheme) takes plain file names. */
 static const struct backend_row backends[] = {
-	{"sqlite:", pd_store_sqlite_open},
-	{"", pd_store_sqlite_open},
+    {"sqlite:", pd_store_sqlite_open},
+    {"", pd_store_sqlite_open},
 };
 
 int pd_store_open_backend(struct pd_store_backend *backend, struct pd_store **out,
-			  struct pd_error *err)
+                          struct pd_error *err)
 {
 	*out = NULL;
 	if (!backend)
 		return pd_error_set(err, PD_EINTERNAL, "no store back end");
 	if (backend->version != PD_STORE_BACKEND_VERSION)
 		return pd_error_set(err, PD_EVERSION,
-				    "store back end '%s' has interface version %d, this program %d",
-				    backend->name ? backend->name : "?", backend->version,
-				    PD_STORE_BACKEND_VERSION);
+		                    "store back end '%s' has interface version %d, this program %d",
+		                    backend->name ? backend->name : "?", backend->version,
+		                    PD_STORE_BACKEND_VERSION);
 	struct pd_store *s = calloc(1, sizeof(*s));
 	if (!s)
 		return pd_error_set(err, PD_ENOMEM, "out of memory");
@@ -49,15 +49,15 @@ int pd_store_open_backend(struct pd_store_backend *backend, struct pd_store **ou
 	return 0;
 }
 
-int pd_store_open(const char *location, unsigned flags, struct pd_store **out,
-		  struct pd_error *err)
+int pd_store_open(const char *location, unsigned flags, struct pd_store **out, struct pd_error *err)
 {
 	*out = NULL;
 	if (!location || !location[0])
 		return pd_error_set(err, PD_EUSAGE, "no database given");
 	if (strncmp(location, "postgresql:", 11) == 0 || strncmp(location, "postgres:", 9) == 0)
 		return pd_error_set(err, PD_ECONFIG,
-				    "%s: this build has no PostgreSQL store back end yet", location);
+		                    "%s: this build has no PostgreSQL store back end yet",
+		                    location);
 	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
 		size_t n = strlen(backends[i].scheme);
 		if (strncmp(location, backends[i].scheme, n) != 0)
@@ -140,7 +140,7 @@ static int need_write(const struct pd_store *s, const char *what, struct pd_erro
 {
 	if (s->txn != PD_TXN_WRITE)
 		return pd_error_set(err, PD_EINTERNAL, "store: %s outside a write transaction",
-				    what);
+		                    what);
 	return 0;
 }
 
@@ -160,7 +160,7 @@ int pd_store_user_insert(struct pd_store *s, const struct pd_store_user *u, stru
 }
 
 int pd_store_user_get(struct pd_store *s, const char *name, struct pd_arena *arena,
-		      struct pd_store_user *out, struct pd_error *err)
+                      struct pd_store_user *out, struct pd_error *err)
 {
 	return s->b->user_get(s->b, name, arena, out, err);
 }
@@ -173,7 +173,7 @@ int pd_store_case_insert(struct pd_store *s, const struct pd_store_case *c, stru
 }
 
 int pd_store_case_get(struct pd_store *s, const char *id, struct pd_arena *arena,
-		      struct pd_store_case *out, struct pd_error *err)
+                      struct pd_store_case *out, struct pd_error *err)
 {
 	return s->b->case_get(s->b, id, arena, out, err);
 }
@@ -184,14 +184,14 @@ int pd_store_case_update(struct pd_store *s, const struct pd_store_case *c, stru
 }
 
 int pd_store_case_list(struct pd_store *s, const struct pd_store_case_filter *f,
-		       pd_store_case_fn fn, void *ctx, struct pd_error *err)
+                       pd_store_case_fn fn, void *ctx, struct pd_error *err)
 {
 	static const struct pd_store_case_filter all = {.due_before = PD_DATE_NONE};
 	return s->b->case_list(s->b, f ? f : &all, fn, ctx, err);
 }
 
 int pd_store_sequence_next(struct pd_store *s, const char *name, int year, int64_t *out,
-			   struct pd_error *err)
+                           struct pd_error *err)
 {
 	WRITE_OP("sequence", s->b->sequence_next(s->b, name, year, out, err));
 }
@@ -199,7 +199,7 @@ int pd_store_sequence_next(struct pd_store *s, const char *name, int year, int64
 /* ---- tasks, notices, decisions ---- */
 
 int pd_store_task_insert(struct pd_store *s, const struct pd_store_task *t, int64_t *n,
-			 struct pd_error *err)
+                         struct pd_error *err)
 {
 	WRITE_OP("task insert", s->b->task_insert(s->b, t, n, err));
 }
@@ -210,37 +210,37 @@ int pd_store_task_update(struct pd_store *s, const struct pd_store_task *t, stru
 }
 
 int pd_store_task_list(struct pd_store *s, const char *case_id, pd_store_task_fn fn, void *ctx,
-		       struct pd_error *err)
+                       struct pd_error *err)
 {
 	return s->b->task_list(s->b, case_id, fn, ctx, err);
 }
 
 int pd_store_notice_insert(struct pd_store *s, const struct pd_store_notice *nt, int64_t *n,
-			   struct pd_error *err)
+                           struct pd_error *err)
 {
 	WRITE_OP("notice insert", s->b->notice_insert(s->b, nt, n, err));
 }
 
 int pd_store_notice_update(struct pd_store *s, const struct pd_store_notice *nt,
-			   struct pd_error *err)
+                           struct pd_error *err)
 {
 	WRITE_OP("notice update", s->b->notice_update(s->b, nt, err));
 }
 
-int pd_store_notice_list(struct pd_store *s, const char *case_id, pd_store_notice_fn fn,
-			 void *ctx, struct pd_error *err)
+int pd_store_notice_list(struct pd_store *s, const char *case_id, pd_store_notice_fn fn, void *ctx,
+                         struct pd_error *err)
 {
 	return s->b->notice_list(s->b, case_id, fn, ctx, err);
 }
 
 int pd_store_decision_insert(struct pd_store *s, const struct pd_store_decision *d, int64_t *n,
-			     struct pd_error *err)
+                             struct pd_error *err)
 {
 	WRITE_OP("decision insert", s->b->decision_insert(s->b, d, n, err));
 }
 
 int pd_store_decision_list(struct pd_store *s, const char *case_id, pd_store_decision_fn fn,
-			   void *ctx, struct pd_error *err)
+                           void *ctx, struct pd_error *err)
 {
 	return s->b->decision_list(s->b, case_id, fn, ctx, err);
 }
@@ -248,19 +248,18 @@ int pd_store_decision_list(struct pd_store *s, const char *case_id, pd_store_dec
 /* ---- audit ---- */
 
 int pd_store_audit_head(struct pd_store *s, int64_t *seq, char hash[PD_STORE_HASH_HEX],
-			struct pd_error *err)
+                        struct pd_error *err)
 {
 	return s->b->audit_head(s->b, seq, hash, err);
 }
 
-int pd_store_audit_append(struct pd_store *s, const struct pd_store_audit *e,
-			  struct pd_error *err)
+int pd_store_audit_append(struct pd_store *s, const struct pd_store_audit *e, struct pd_error *err)
 {
 	WRITE_OP("audit append", s->b->audit_append(s->b, e, err));
 }
 
 int pd_store_audit_list(struct pd_store *s, const char *case_id, pd_store_audit_fn fn, void *ctx,
-			struct pd_error *err)
+                        struct pd_error *err)
 {
 	return s->b->audit_list(s->b, case_id, fn, ctx, err);
 }

@@ -45,7 +45,7 @@ bool pd_workflow_may_read(const struct pd_actor *actor, const struct pd_store_ca
 static const char *const task_kinds[] = {"interview", "telephone", "on_site_check", NULL};
 static const char *const outcomes[] = {"passed", "failed", "unreachable", "missed", NULL};
 static const char *const grounds[] = {"failed_verification", "unreachable_telephone",
-				      "missed_interview", NULL};
+                                      "missed_interview", NULL};
 static const char *const methods[] = {"in_person", "post", NULL};
 
 static bool in_list(const char *const *list, const char *w)
@@ -68,13 +68,13 @@ static void join(const char *const *list, char *buf, size_t size)
 }
 
 static int bad_word(struct pd_error *err, const char *member, const char *got,
-		    const char *const *list)
+                    const char *const *list)
 {
 	char known[160], path[40];
 	join(list, known, sizeof(known));
 	snprintf(path, sizeof(path), "data.%s", member);
 	return pd_error_at(err, PD_EINPUT, NULL, 0, 0, path, "expected one of %s, got '%s'", known,
-			   got);
+	                   got);
 }
 
 static int missing(struct pd_error *err, enum pd_action a, const char *member)
@@ -82,7 +82,7 @@ static int missing(struct pd_error *err, enum pd_action a, const char *member)
 	char path[40];
 	snprintf(path, sizeof(path), "data.%s", member);
 	return pd_error_at(err, PD_EINPUT, NULL, 0, 0, path, "%s needs data.%s", pd_action_name(a),
-			   member);
+	                   member);
 }
 
 static const char *article(const char *word)
@@ -114,14 +114,14 @@ static pd_date eval_date(const struct pd_store_case *c)
 
 /* Evaluates json (the case's own when NULL) and makes it the latest result. */
 static int assess(struct act_ctx *x, const char *name, const char *json, size_t len,
-		  struct pd_assessment *as, struct pd_error *err)
+                  struct pd_assessment *as, struct pd_error *err)
 {
 	if (!json) {
 		json = x->c.case_json;
 		len = strlen(json);
 	}
 	int rc = x->wf->assess(x->wf->assess_ctx, name, json, len, x->at, eval_date(&x->c),
-			       x->arena, as, err);
+	                       x->arena, as, err);
 	if (rc)
 		return rc;
 	x->c.result_json = as->result_json;
@@ -162,14 +162,14 @@ static int need_calendar(struct act_ctx *x, struct pd_error *err)
 /* ---- tasks of a case ---- */
 
 struct task_scan {
-	int64_t want;          /* task number looked for, 0 none */
+	int64_t want; /* task number looked for, 0 none */
 	struct pd_store_task found;
 	bool have;
 	struct pd_arena *arena;
-	int64_t open;          /* first open task, 0 none */
+	int64_t open; /* first open task, 0 none */
 	const char *open_kind;
-	const char *ground;    /* revocation ground to back, NULL none */
-	int64_t backing;       /* completed task that backs it, 0 none */
+	const char *ground; /* revocation ground to back, NULL none */
+	int64_t backing;    /* completed task that backs it, 0 none */
 };
 
 static bool backs(const char *ground, const struct pd_store_task *t)
@@ -197,9 +197,8 @@ static int scan_task(void *ctx, const struct pd_store_task *t)
 	if (s->want && t->n == s->want) {
 		s->found = *t;
 		s->found.kind = pd_arena_strndup(s->arena, t->kind, strlen(t->kind));
-		s->found.outcome = t->outcome ? pd_arena_strndup(s->arena, t->outcome,
-								strlen(t->outcome))
-					      : NULL;
+		s->found.outcome =
+		    t->outcome ? pd_arena_strndup(s->arena, t->outcome, strlen(t->outcome)) : NULL;
 		s->have = true;
 	}
 	return 0;
@@ -246,25 +245,25 @@ static int on_accept(struct act_ctx *x, struct pd_error *err)
 		return rc;
 	if (as.verdict == PD_VERDICT_INCOMPLETE)
 		return pd_error_set(err, PD_ESTATE,
-				    "materials are missing or not acceptable: give the one-time "
-				    "notice (request_supplement) instead of accepting");
+		                    "materials are missing or not acceptable: give the one-time "
+		                    "notice (request_supplement) instead of accepting");
 	if ((as.processing_days >= 0 || as.receipt_days >= 0) && (rc = need_calendar(x, err)))
 		return rc;
 	pd_date_to_ymd(x->at, &y, &m, &d);
 	snprintf(name, sizeof(name), "receipt:%s", as.pack);
 	if ((rc = pd_store_sequence_next(x->wf->store, name, y, &seq, err)))
 		return rc;
-	x->c.receipt_number = pd_arena_printf(x->arena, "%s-%04d-R%06lld", as.pack, y,
-					      (long long)seq);
+	x->c.receipt_number =
+	    pd_arena_printf(x->arena, "%s-%04d-R%06lld", as.pack, y, (long long)seq);
 	if (!x->c.receipt_number)
 		return pd_error_set(err, PD_ENOMEM, "out of memory");
 	x->c.processing_days = as.processing_days;
 	x->c.receipt_days = as.receipt_days;
 	x->c.paused_days = 0;
 	x->c.decision_by =
-		pd_workflow_deadline(x->wf->calendar, x->at, as.processing_days, 0, &provisional);
+	    pd_workflow_deadline(x->wf->calendar, x->at, as.processing_days, 0, &provisional);
 	x->c.receipt_valid_until =
-		pd_workflow_deadline(x->wf->calendar, x->at, as.receipt_days, 0, &provisional);
+	    pd_workflow_deadline(x->wf->calendar, x->at, as.receipt_days, 0, &provisional);
 	key_str(x, "receipt", x->c.receipt_number);
 	key_date(x, "receipt_valid_until", x->c.receipt_valid_until);
 	key_date(x, "decision_by", x->c.decision_by);
@@ -285,12 +284,12 @@ static int on_request_supplement(struct act_ctx *x, struct pd_error *err)
 	if ((rc = assess(x, "case", NULL, 0, &as, err)))
 		return rc;
 	struct pd_store_notice nt = {
-		.case_id = x->c.id,
-		.issued_on = x->at,
-		.issued_by = x->actor->name,
-		.materials_json = as.materials_json,
-		.note = x->act->note,
-		.answered_on = PD_DATE_NONE,
+	    .case_id = x->c.id,
+	    .issued_on = x->at,
+	    .issued_by = x->actor->name,
+	    .materials_json = as.materials_json,
+	    .note = x->act->note,
+	    .answered_on = PD_DATE_NONE,
 	};
 	if ((rc = pd_store_notice_insert(x->wf->store, &nt, &n, err)))
 		return rc;
@@ -312,8 +311,10 @@ static int on_resubmit(struct act_ctx *x, struct pd_error *err)
 	int rc;
 
 	if (!x->c.supplement_from || pd_state_parse(x->c.supplement_from, &back) != 0)
-		return pd_error_set(err, PD_ESTORE, "case %s: no state to return to after the "
-						    "supplement", x->c.number);
+		return pd_error_set(err, PD_ESTORE,
+		                    "case %s: no state to return to after the "
+		                    "supplement",
+		                    x->c.number);
 	if (x->d.case_json) {
 		if ((rc = assess(x, "data.case", x->d.case_json, x->d.case_len, &as, err)))
 			return rc;
@@ -327,20 +328,21 @@ static int on_resubmit(struct act_ctx *x, struct pd_error *err)
 	if (x->c.accepted_on != PD_DATE_NONE && x->c.supplement_since != PD_DATE_NONE) {
 		if ((rc = need_calendar(x, err)))
 			return rc;
-		paused = pd_calendar_count(x->wf->calendar, x->c.supplement_since, x->at,
-					   &provisional);
+		paused =
+		    pd_calendar_count(x->wf->calendar, x->c.supplement_since, x->at, &provisional);
 		x->c.paused_days += paused;
-		x->c.decision_by = pd_workflow_deadline(x->wf->calendar, x->c.accepted_on,
-							x->c.processing_days, x->c.paused_days,
-							&provisional);
-		x->c.receipt_valid_until = pd_workflow_deadline(
-			x->wf->calendar, x->c.accepted_on, x->c.receipt_days, x->c.paused_days,
-			&provisional);
+		x->c.decision_by =
+		    pd_workflow_deadline(x->wf->calendar, x->c.accepted_on, x->c.processing_days,
+		                         x->c.paused_days, &provisional);
+		x->c.receipt_valid_until =
+		    pd_workflow_deadline(x->wf->calendar, x->c.accepted_on, x->c.receipt_days,
+		                         x->c.paused_days, &provisional);
 	}
 	if ((rc = pd_store_notice_list(x->wf->store, x->c.id, scan_notice, &ns, err)))
 		return rc;
 	if (ns.open) {
-		struct pd_store_notice nt = {.case_id = x->c.id, .n = ns.open, .answered_on = x->at};
+		struct pd_store_notice nt = {
+		    .case_id = x->c.id, .n = ns.open, .answered_on = x->at};
 		if ((rc = pd_store_notice_update(x->wf->store, &nt, err)))
 			return rc;
 		x->out->item = ns.open;
@@ -367,8 +369,9 @@ static int on_assign(struct act_ctx *x, struct pd_error *err)
 	int rc;
 
 	if (x->actor->role == PD_ROLE_REVIEWER && strcmp(to, x->actor->name) != 0)
-		return pd_error_set(err, PD_EFORBIDDEN, "a reviewer may assign a case only to "
-							"themselves");
+		return pd_error_set(err, PD_EFORBIDDEN,
+		                    "a reviewer may assign a case only to "
+		                    "themselves");
 	rc = pd_workflow_actor(x->wf->store, to, &who, err);
 	if (rc == -PD_EAUTH)
 		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "data.to", "no user '%s'", to);
@@ -376,11 +379,11 @@ static int on_assign(struct act_ctx *x, struct pd_error *err)
 		return rc;
 	if (who.role != PD_ROLE_REVIEWER && who.role != PD_ROLE_SUPERVISOR)
 		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "data.to",
-				   "'%s' is %s %s, not a reviewer or supervisor", to,
-				   article(pd_role_name(who.role)), pd_role_name(who.role));
+		                   "'%s' is %s %s, not a reviewer or supervisor", to,
+		                   article(pd_role_name(who.role)), pd_role_name(who.role));
 	if (x->c.assignee && strcmp(x->c.assignee, to) == 0)
 		return pd_error_set(err, PD_ESTATE, "case %s is already assigned to %s",
-				    x->c.number, to);
+		                    x->c.number, to);
 	key_str(x, "to", to);
 	key_str(x, "previous", x->c.assignee);
 	x->c.assignee = pd_arena_strndup(x->arena, who.name, strlen(who.name));
@@ -398,15 +401,15 @@ static int on_add_task(struct act_ctx *x, struct pd_error *err)
 		return bad_word(err, "kind", x->d.kind, task_kinds);
 	if (x->d.due != PD_DATE_NONE && x->d.due < x->at)
 		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "data.due",
-				   "a task cannot be due before it is added");
+		                   "a task cannot be due before it is added");
 	struct pd_store_task t = {
-		.case_id = x->c.id,
-		.kind = x->d.kind,
-		.created_on = x->at,
-		.created_by = x->actor->name,
-		.due = x->d.due,
-		.completed_on = PD_DATE_NONE,
-		.note = x->act->note,
+	    .case_id = x->c.id,
+	    .kind = x->d.kind,
+	    .created_on = x->at,
+	    .created_by = x->actor->name,
+	    .due = x->d.due,
+	    .completed_on = PD_DATE_NONE,
+	    .note = x->act->note,
 	};
 	if ((rc = pd_store_task_insert(x->wf->store, &t, &n, err)))
 		return rc;
@@ -431,23 +434,23 @@ static int on_complete_task(struct act_ctx *x, struct pd_error *err)
 	if ((rc = scan_tasks(x, &s, err)))
 		return rc;
 	if (!s.have)
-		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "data.task", "case %s has no task %lld",
-				   x->c.number, (long long)x->d.task);
+		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "data.task",
+		                   "case %s has no task %lld", x->c.number, (long long)x->d.task);
 	if (s.found.outcome)
 		return pd_error_set(err, PD_ESTATE, "task %lld is already completed (%s)",
-				    (long long)x->d.task, s.found.outcome);
+		                    (long long)x->d.task, s.found.outcome);
 	if ((strcmp(x->d.outcome, "unreachable") == 0 && strcmp(s.found.kind, "telephone") != 0) ||
 	    (strcmp(x->d.outcome, "missed") == 0 && strcmp(s.found.kind, "interview") != 0))
 		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "data.outcome",
-				   "'%s' is not an outcome of a task of kind %s", x->d.outcome,
-				   s.found.kind);
+		                   "'%s' is not an outcome of a task of kind %s", x->d.outcome,
+		                   s.found.kind);
 	struct pd_store_task t = {
-		.case_id = x->c.id,
-		.n = x->d.task,
-		.outcome = x->d.outcome,
-		.completed_on = x->at,
-		.completed_by = x->actor->name,
-		.note = x->act->note ? x->act->note : s.found.note,
+	    .case_id = x->c.id,
+	    .n = x->d.task,
+	    .outcome = x->d.outcome,
+	    .completed_on = x->at,
+	    .completed_by = x->actor->name,
+	    .note = x->act->note ? x->act->note : s.found.note,
 	};
 	if ((rc = pd_store_task_update(x->wf->store, &t, err)))
 		return rc;
@@ -470,19 +473,19 @@ static int decide(struct act_ctx *x, const char *ground, struct pd_error *err)
 	if (x->act->action == PD_ACTION_APPROVE &&
 	    (as.verdict == PD_VERDICT_INELIGIBLE || as.verdict == PD_VERDICT_INCOMPLETE))
 		return pd_error_set(err, PD_ESTATE, "cannot approve: the evaluation says %s",
-				    pd_verdict_name(as.verdict));
+		                    pd_verdict_name(as.verdict));
 	struct pd_store_decision d = {
-		.case_id = x->c.id,
-		.action = pd_action_name(x->act->action),
-		.decided_on = x->at,
-		.decided_by = x->actor->name,
-		.verdict = pd_verdict_name(as.verdict),
-		.pack = as.pack,
-		.pack_version = as.version,
-		.case_json = x->c.case_json,
-		.result_json = as.result_json,
-		.ground = ground,
-		.note = x->act->note,
+	    .case_id = x->c.id,
+	    .action = pd_action_name(x->act->action),
+	    .decided_on = x->at,
+	    .decided_by = x->actor->name,
+	    .verdict = pd_verdict_name(as.verdict),
+	    .pack = as.pack,
+	    .pack_version = as.version,
+	    .case_json = x->c.case_json,
+	    .result_json = as.result_json,
+	    .ground = ground,
+	    .note = x->act->note,
 	};
 	if ((rc = pd_store_decision_insert(x->wf->store, &d, &n, err)))
 		return rc;
@@ -505,7 +508,7 @@ static int on_approve(struct act_ctx *x, struct pd_error *err)
 		return rc;
 	if (s.open)
 		return pd_error_set(err, PD_ESTATE, "task %lld (%s) is still open",
-				    (long long)s.open, s.open_kind ? s.open_kind : "?");
+		                    (long long)s.open, s.open_kind ? s.open_kind : "?");
 	return decide(x, NULL, err);
 }
 
@@ -527,9 +530,9 @@ static int on_revoke(struct act_ctx *x, struct pd_error *err)
 		return rc;
 	if (!s.backing)
 		return pd_error_set(err, PD_ESTATE,
-				    "revocation on the ground %s needs a completed task that "
-				    "found it (002 III(III))",
-				    x->d.ground);
+		                    "revocation on the ground %s needs a completed task that "
+		                    "found it (002 III(III))",
+		                    x->d.ground);
 	key_int(x, "task", s.backing);
 	return decide(x, x->d.ground, err);
 }
@@ -551,18 +554,18 @@ static int on_collect(struct act_ctx *x, struct pd_error *err)
 }
 
 static int (*const handlers[PD_ACTION_COUNT])(struct act_ctx *, struct pd_error *) = {
-	[PD_ACTION_SUBMIT] = on_submit,
-	[PD_ACTION_ACCEPT] = on_accept,
-	[PD_ACTION_REQUEST_SUPPLEMENT] = on_request_supplement,
-	[PD_ACTION_RESUBMIT] = on_resubmit,
-	[PD_ACTION_ASSIGN] = on_assign,
-	[PD_ACTION_ADD_TASK] = on_add_task,
-	[PD_ACTION_COMPLETE_TASK] = on_complete_task,
-	[PD_ACTION_APPROVE] = on_approve,
-	[PD_ACTION_REJECT] = on_reject,
-	[PD_ACTION_REVOKE] = on_revoke,
-	[PD_ACTION_ISSUE] = on_issue,
-	[PD_ACTION_COLLECT] = on_collect,
+    [PD_ACTION_SUBMIT] = on_submit,
+    [PD_ACTION_ACCEPT] = on_accept,
+    [PD_ACTION_REQUEST_SUPPLEMENT] = on_request_supplement,
+    [PD_ACTION_RESUBMIT] = on_resubmit,
+    [PD_ACTION_ASSIGN] = on_assign,
+    [PD_ACTION_ADD_TASK] = on_add_task,
+    [PD_ACTION_COMPLETE_TASK] = on_complete_task,
+    [PD_ACTION_APPROVE] = on_approve,
+    [PD_ACTION_REJECT] = on_reject,
+    [PD_ACTION_REVOKE] = on_revoke,
+    [PD_ACTION_ISSUE] = on_issue,
+    [PD_ACTION_COLLECT] = on_collect,
 };
 
 /* ---- checks shared by every action ---- */
@@ -578,7 +581,7 @@ static int check_at(pd_date at, struct pd_error *err)
 }
 
 static int check_actor(const struct act_ctx *x, const struct pd_transition **row,
-		       struct pd_error *err)
+                       struct pd_error *err)
 {
 	const struct pd_actor *a = x->actor;
 	enum pd_action action = x->act->action;
@@ -587,35 +590,34 @@ static int check_actor(const struct act_ctx *x, const struct pd_transition **row
 
 	if (!(pd_action_roles(action) & PD_ROLE_BIT(a->role)))
 		return pd_error_set(err, PD_EFORBIDDEN, "%s %s may not %s", article(role), role,
-				    verb);
+		                    verb);
 	if ((a->role == PD_ROLE_APPLICANT || a->role == PD_ROLE_AGENT) &&
 	    strcmp(x->c.created_by, a->name) != 0)
-		return pd_error_set(err, PD_EFORBIDDEN, "case %s was not filed by %s",
-				    x->c.number, a->name);
+		return pd_error_set(err, PD_EFORBIDDEN, "case %s was not filed by %s", x->c.number,
+		                    a->name);
 	*row = pd_transition_find(x->from, action);
 	if (!*row)
 		return pd_error_set(err, PD_ESTATE, "cannot %s case %s: it is %s", verb,
-				    x->c.number, pd_state_name(x->from));
+		                    x->c.number, pd_state_name(x->from));
 	if (!((*row)->roles & PD_ROLE_BIT(a->role)))
 		return pd_error_set(err, PD_EFORBIDDEN, "%s %s may not %s a case that is %s",
-				    article(role), role, verb, pd_state_name(x->from));
+		                    article(role), role, verb, pd_state_name(x->from));
 	if (a->role == PD_ROLE_REVIEWER && x->from == PD_STATE_IN_REVIEW && x->c.assignee &&
 	    strcmp(x->c.assignee, a->name) != 0)
 		return pd_error_set(err, PD_EFORBIDDEN, "case %s is assigned to %s, not %s",
-				    x->c.number, x->c.assignee, a->name);
+		                    x->c.number, x->c.assignee, a->name);
 	if (x->at < x->c.updated_on) {
 		char d[11], last[11];
 		pd_date_format(x->at, d);
 		pd_date_format(x->c.updated_on, last);
 		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "at",
-				   "%s is before the case's last action (%s)", d, last);
+		                   "%s is before the case's last action (%s)", d, last);
 	}
 	return 0;
 }
 
-int pd_workflow_act(const struct pd_workflow *wf, const struct pd_actor *actor,
-		    const char *case_id, const struct pd_act *act, struct pd_act_result *out,
-		    struct pd_error *err)
+int pd_workflow_act(const struct pd_workflow *wf, const struct pd_actor *actor, const char *case_id,
+                    const struct pd_act *act, struct pd_act_result *out, struct pd_error *err)
 {
 	struct pd_arena arena;
 	struct pd_buf data;
@@ -642,7 +644,7 @@ int pd_workflow_act(const struct pd_workflow *wf, const struct pd_actor *actor,
 		goto cleanup;
 	if (pd_state_parse(x.c.state, &x.from) != 0) {
 		rc = pd_error_set(err, PD_ESTORE, "case %s has an unknown state '%s'", x.c.number,
-				  x.c.state);
+		                  x.c.state);
 		goto cleanup;
 	}
 	if ((rc = check_actor(&x, &row, err)))
@@ -664,14 +666,14 @@ int pd_workflow_act(const struct pd_workflow *wf, const struct pd_actor *actor,
 	x.c.state = pd_state_name(x.to);
 	x.c.updated_on = x.at;
 	struct wf_entry e = {
-		.case_id = x.c.id,
-		.action = pd_action_name(act->action),
-		.actor = actor,
-		.at = x.at,
-		.from_state = pd_state_name(x.from),
-		.to_state = x.c.state,
-		.note = act->note,
-		.data = strcmp(data.data, "{}") == 0 ? NULL : data.data,
+	    .case_id = x.c.id,
+	    .action = pd_action_name(act->action),
+	    .actor = actor,
+	    .at = x.at,
+	    .from_state = pd_state_name(x.from),
+	    .to_state = x.c.state,
+	    .note = act->note,
+	    .data = strcmp(data.data, "{}") == 0 ? NULL : data.data,
 	};
 	if ((rc = pd_store_case_update(wf->store, &x.c, err)) ||
 	    (rc = wf_audit_append(wf->store, &e, &out->audit_seq, err)) ||
@@ -681,7 +683,7 @@ int pd_workflow_act(const struct pd_workflow *wf, const struct pd_actor *actor,
 	snprintf(out->id, sizeof(out->id), "%s", x.c.id);
 	snprintf(out->number, sizeof(out->number), "%s", x.c.number);
 	snprintf(out->receipt_number, sizeof(out->receipt_number), "%s",
-		 x.c.receipt_number ? x.c.receipt_number : "");
+	         x.c.receipt_number ? x.c.receipt_number : "");
 	out->from = x.from;
 	out->to = x.to;
 	out->receipt_valid_until = x.c.receipt_valid_until;
@@ -702,12 +704,12 @@ cleanup:
 
 /* ---- creating a case ---- */
 
-int pd_workflow_create(const struct pd_workflow *wf, const struct pd_actor *actor,
-		       const char *name, const char *case_json, size_t len, pd_date at,
-		       const char *note, struct pd_case_ref *out, struct pd_error *err)
+int pd_workflow_create(const struct pd_workflow *wf, const struct pd_actor *actor, const char *name,
+                       const char *case_json, size_t len, pd_date at, const char *note,
+                       struct pd_case_ref *out, struct pd_error *err)
 {
 	const unsigned creators = PD_ROLE_BIT(PD_ROLE_APPLICANT) | PD_ROLE_BIT(PD_ROLE_AGENT) |
-				  PD_ROLE_BIT(PD_ROLE_OFFICER) | PD_ROLE_BIT(PD_ROLE_SUPERVISOR);
+	                          PD_ROLE_BIT(PD_ROLE_OFFICER) | PD_ROLE_BIT(PD_ROLE_SUPERVISOR);
 	struct pd_arena arena;
 	struct pd_buf data;
 	struct pd_jw w;
@@ -723,7 +725,7 @@ int pd_workflow_create(const struct pd_workflow *wf, const struct pd_actor *acto
 	if (!(creators & PD_ROLE_BIT(actor->role))) {
 		const char *role = pd_role_name(actor->role);
 		rc = pd_error_set(err, PD_EFORBIDDEN, "%s %s may not create cases", article(role),
-				  role);
+		                  role);
 		goto cleanup;
 	}
 	if (at == PD_DATE_NONE)
@@ -735,7 +737,7 @@ int pd_workflow_create(const struct pd_workflow *wf, const struct pd_actor *acto
 		goto cleanup;
 	}
 	if ((rc = wf->assess(wf->assess_ctx, name, case_json, len, at, PD_DATE_NONE, &arena, &as,
-			     err)))
+	                     err)))
 		goto cleanup;
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(id, sizeof(id), raw, sizeof(raw));
@@ -746,25 +748,25 @@ int pd_workflow_create(const struct pd_workflow *wf, const struct pd_actor *acto
 		goto cleanup;
 	snprintf(out->number, sizeof(out->number), "%s-%04d-%06lld", as.pack, y, (long long)seq);
 	struct pd_store_case c = {
-		.id = id,
-		.number = out->number,
-		.pack = as.pack,
-		.pack_version = as.version,
-		.state = pd_state_name(PD_STATE_DRAFT),
-		.created_by = actor->name,
-		.created_on = at,
-		.updated_on = at,
-		.case_json = pd_arena_strndup(&arena, case_json, len),
-		.result_json = as.result_json,
-		.verdict = pd_verdict_name(as.verdict),
-		.accepted_on = PD_DATE_NONE,
-		.receipt_valid_until = PD_DATE_NONE,
-		.decision_by = PD_DATE_NONE,
-		.processing_days = -1,
-		.receipt_days = -1,
-		.supplement_since = PD_DATE_NONE,
-		.decided_on = PD_DATE_NONE,
-		.revision = 1,
+	    .id = id,
+	    .number = out->number,
+	    .pack = as.pack,
+	    .pack_version = as.version,
+	    .state = pd_state_name(PD_STATE_DRAFT),
+	    .created_by = actor->name,
+	    .created_on = at,
+	    .updated_on = at,
+	    .case_json = pd_arena_strndup(&arena, case_json, len),
+	    .result_json = as.result_json,
+	    .verdict = pd_verdict_name(as.verdict),
+	    .accepted_on = PD_DATE_NONE,
+	    .receipt_valid_until = PD_DATE_NONE,
+	    .decision_by = PD_DATE_NONE,
+	    .processing_days = -1,
+	    .receipt_days = -1,
+	    .supplement_since = PD_DATE_NONE,
+	    .decided_on = PD_DATE_NONE,
+	    .revision = 1,
 	};
 	if (!c.case_json) {
 		rc = pd_error_set(err, PD_ENOMEM, "out of memory");
@@ -786,13 +788,13 @@ int pd_workflow_create(const struct pd_workflow *wf, const struct pd_actor *acto
 		goto cleanup;
 	}
 	struct wf_entry e = {
-		.case_id = id,
-		.action = "create",
-		.actor = actor,
-		.at = at,
-		.to_state = c.state,
-		.note = note,
-		.data = data.data,
+	    .case_id = id,
+	    .action = "create",
+	    .actor = actor,
+	    .at = at,
+	    .to_state = c.state,
+	    .note = note,
+	    .data = data.data,
 	};
 	if ((rc = pd_store_case_insert(wf->store, &c, err)) ||
 	    (rc = wf_audit_append(wf->store, &e, &out->audit_seq, err)) ||

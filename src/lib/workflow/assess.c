@@ -46,8 +46,8 @@ static void write_materials(struct pd_jw *w, const struct pd_result *r)
 }
 
 int pd_workflow_assess_policy(void *ctx, const char *name, const char *case_json, size_t len,
-			      pd_date today, pd_date date, struct pd_arena *arena,
-			      struct pd_assessment *out, struct pd_error *err)
+                              pd_date today, pd_date date, struct pd_arena *arena,
+                              struct pd_assessment *out, struct pd_error *err)
 {
 	const struct pd_policy *pol = ctx;
 	struct pd_case c;

@@ -101,19 +101,19 @@ void pd_audit_hash(const struct pd_store_audit *e, char out[PD_STORE_HASH_HEX])
 }
 
 int wf_audit_append(struct pd_store *store, const struct wf_entry *entry, int64_t *seq,
-		    struct pd_error *err)
+                    struct pd_error *err)
 {
 	struct pd_store_audit e = {
-		.case_id = entry->case_id,
-		.action = entry->action,
-		.actor = entry->actor->name,
-		.role = pd_role_name(entry->actor->role),
-		.at = entry->at,
-		.recorded_at = wf_now_us(),
-		.from_state = entry->from_state,
-		.to_state = entry->to_state,
-		.note = entry->note,
-		.data = entry->data,
+	    .case_id = entry->case_id,
+	    .action = entry->action,
+	    .actor = entry->actor->name,
+	    .role = pd_role_name(entry->actor->role),
+	    .at = entry->at,
+	    .recorded_at = wf_now_us(),
+	    .from_state = entry->from_state,
+	    .to_state = entry->to_state,
+	    .note = entry->note,
+	    .data = entry->data,
 	};
 	int64_t head = 0;
 	int rc = pd_store_audit_head(store, &head, e.prev_hash, err);
@@ -132,14 +132,14 @@ int wf_audit_append(struct pd_store *store, const struct wf_entry *entry, int64_
 
 struct walk {
 	struct pd_audit_report *r;
-	int64_t expect;                    /* next sequence number */
-	char prev[PD_STORE_HASH_HEX];      /* hash of the entry before */
-	char last_state[64];                  /* to_state of the last entry of a case */
+	int64_t expect;               /* next sequence number */
+	char prev[PD_STORE_HASH_HEX]; /* hash of the entry before */
+	char last_state[64];          /* to_state of the last entry of a case */
 	bool found;
 };
 
 static int bad(struct pd_audit_report *r, int64_t seq, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int bad(struct pd_audit_report *r, int64_t seq, const char *fmt, ...)
 {
@@ -158,17 +158,20 @@ static int check_entry(void *ctx, const struct pd_store_audit *e)
 	char h[PD_STORE_HASH_HEX];
 	w->r->entries++;
 	if (e->seq > w->expect)
-		return bad(w->r, w->expect, "entry %lld is missing (the trail goes from %lld to %lld)",
-			   (long long)w->expect, (long long)w->expect - 1, (long long)e->seq);
+		return bad(w->r, w->expect,
+		           "entry %lld is missing (the trail goes from %lld to %lld)",
+		           (long long)w->expect, (long long)w->expect - 1, (long long)e->seq);
 	if (e->seq < w->expect)
 		return bad(w->r, e->seq, "entry %lld is out of sequence", (long long)e->seq);
 	if (strcmp(e->prev_hash, w->prev) != 0)
-		return bad(w->r, e->seq, "entry %lld does not follow entry %lld (previous hash differs)",
-			   (long long)e->seq, (long long)e->seq - 1);
+		return bad(w->r, e->seq,
+		           "entry %lld does not follow entry %lld (previous hash differs)",
+		           (long long)e->seq, (long long)e->seq - 1);
 	pd_audit_hash(e, h);
 	if (strcmp(h, e->hash) != 0)
-		return bad(w->r, e->seq, "entry %lld was changed (its hash does not match its contents)",
-			   (long long)e->seq);
+		return bad(w->r, e->seq,
+		           "entry %lld was changed (its hash does not match its contents)",
+		           (long long)e->seq);
 	memcpy(w->prev, e->hash, sizeof(w->prev));
 	w->expect++;
 	return 0;
@@ -201,8 +204,8 @@ static int check_case(void *ctx, const struct pd_store_case *c)
 		return bad(w->r, 0, "case %s has no audit entry", c->number);
 	if (strcmp(w->last_state, c->state) != 0)
 		return bad(w->r, w->expect,
-			   "case %s is '%s' but its last audit entry (%lld) leaves it '%s'",
-			   c->number, c->state, (long long)w->expect, w->last_state);
+		           "case %s is '%s' but its last audit entry (%lld) leaves it '%s'",
+		           c->number, c->state, (long long)w->expect, w->last_state);
 	return 0;
 }
 
@@ -234,7 +237,8 @@ int pd_audit_verify(struct pd_store *store, struct pd_audit_report *r, struct pd
 			bad(r, last + 1, "entry %lld is missing (the recorded head is entry %lld)",
 			    (long long)(last + 1), (long long)head_seq);
 		else if (strcmp(head_hash, w.prev) != 0)
-			bad(r, last, "entry %lld does not match the recorded head", (long long)last);
+			bad(r, last, "entry %lld does not match the recorded head",
+			    (long long)last);
 	}
 	if (r->ok) {
 		struct case_walk cw = {store, &w, err};

@@ -22,24 +22,23 @@
 enum member { M_TO, M_KIND, M_DUE, M_TASK, M_OUTCOME, M_GROUND, M_METHOD, M_CASE, M_COUNT };
 
 static const char *const member_names[M_COUNT] = {
-	[M_TO] = "to",           [M_KIND] = "kind",     [M_DUE] = "due",
-	[M_TASK] = "task",       [M_OUTCOME] = "outcome", [M_GROUND] = "ground",
-	[M_METHOD] = "method",   [M_CASE] = "case",
+    [M_TO] = "to",           [M_KIND] = "kind",     [M_DUE] = "due",       [M_TASK] = "task",
+    [M_OUTCOME] = "outcome", [M_GROUND] = "ground", [M_METHOD] = "method", [M_CASE] = "case",
 };
 
 #define M(x) (1u << M_##x)
 /* The members each action accepts. */
 static const unsigned accepted[PD_ACTION_COUNT] = {
-	[PD_ACTION_ASSIGN] = M(TO),
-	[PD_ACTION_ADD_TASK] = M(KIND) | M(DUE),
-	[PD_ACTION_COMPLETE_TASK] = M(TASK) | M(OUTCOME),
-	[PD_ACTION_REVOKE] = M(GROUND),
-	[PD_ACTION_RESUBMIT] = M(CASE),
-	[PD_ACTION_COLLECT] = M(METHOD),
+    [PD_ACTION_ASSIGN] = M(TO),
+    [PD_ACTION_ADD_TASK] = M(KIND) | M(DUE),
+    [PD_ACTION_COMPLETE_TASK] = M(TASK) | M(OUTCOME),
+    [PD_ACTION_REVOKE] = M(GROUND),
+    [PD_ACTION_RESUBMIT] = M(CASE),
+    [PD_ACTION_COLLECT] = M(METHOD),
 };
 
 static int fail(struct pd_error *err, const char *member, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(struct pd_error *err, const char *member, const char *fmt, ...)
 {
@@ -47,7 +46,7 @@ static int fail(struct pd_error *err, const char *member, const char *fmt, ...)
 	if (err) {
 		pd_error_clear(err);
 		snprintf(err->path, sizeof(err->path), "data%s%s", member ? "." : "",
-			 member ? member : "");
+		         member ? member : "");
 	}
 	va_start(ap, fmt);
 	int rc = pd_error_setv(err, PD_EINPUT, fmt, ap);
@@ -66,7 +65,7 @@ static int after(const jsmntok_t *t, int n, int i)
 }
 
 static int word(const char *json, const jsmntok_t *t, const char *member, struct pd_arena *arena,
-		const char **out, struct pd_error *err)
+                const char **out, struct pd_error *err)
 {
 	if (t->type != JSMN_STRING)
 		return fail(err, member, "expected a string");
@@ -79,7 +78,7 @@ static int word(const char *json, const jsmntok_t *t, const char *member, struct
 }
 
 int wf_data_parse(enum pd_action action, const char *json, size_t len, struct pd_arena *arena,
-		  struct wf_data *out, struct pd_error *err)
+                  struct wf_data *out, struct pd_error *err)
 {
 	jsmn_parser p;
 	jsmntok_t *t;
@@ -91,7 +90,7 @@ int wf_data_parse(enum pd_action action, const char *json, size_t len, struct pd
 		return 0;
 	if (len > DATA_MAX_BYTES)
 		return pd_error_at(err, PD_ETOOBIG, NULL, 0, 0, "data", "larger than %zu bytes",
-				   DATA_MAX_BYTES);
+		                   DATA_MAX_BYTES);
 	if (memchr(json, '\0', len) || pd_utf8_check(json, len) != len)
 		return fail(err, NULL, "not valid UTF-8 text");
 	jsmn_init(&p);
@@ -126,7 +125,7 @@ int wf_data_parse(enum pd_action action, const char *json, size_t len, struct pd
 				which = w;
 		if (which < 0 || !(accepted[action] & (1u << which)))
 			return fail(err, name, "not a member of the data of %s",
-				    pd_action_name(action));
+			            pd_action_name(action));
 		if (seen & (1u << which))
 			return fail(err, name, "given twice");
 		seen |= 1u << which;

@@ -9,7 +9,7 @@
 #include "permitdesk/workflow.h"
 
 pd_date pd_workflow_deadline(const struct pd_calendar *cal, pd_date from, int32_t days,
-			     int32_t paused, bool *provisional)
+                             int32_t paused, bool *provisional)
 {
 	if (days < 0 || from == PD_DATE_NONE || !cal)
 		return PD_DATE_NONE;

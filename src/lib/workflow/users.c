@@ -33,7 +33,7 @@ static bool name_ok(const char *name)
 }
 
 int pd_workflow_actor(struct pd_store *store, const char *name, struct pd_actor *out,
-		      struct pd_error *err)
+                      struct pd_error *err)
 {
 	struct pd_arena a;
 	struct pd_store_user u;
@@ -52,7 +52,7 @@ int pd_workflow_actor(struct pd_store *store, const char *name, struct pd_actor 
 		goto cleanup;
 	if (pd_role_parse(u.role, &role) != 0) {
 		rc = pd_error_set(err, PD_ESTORE, "user '%s' has an unknown role '%s'", name,
-				  u.role);
+		                  u.role);
 		goto cleanup;
 	}
 	snprintf(out->name, sizeof(out->name), "%s", u.name);
@@ -63,8 +63,8 @@ cleanup:
 }
 
 int pd_user_add(struct pd_store *store, const struct pd_actor *by, const char *name,
-		enum pd_role role, const char *password, size_t password_len, pd_date at,
-		struct pd_error *err)
+                enum pd_role role, const char *password, size_t password_len, pd_date at,
+                struct pd_error *err)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	struct pd_buf data;
@@ -74,16 +74,16 @@ int pd_user_add(struct pd_store *store, const struct pd_actor *by, const char *n
 	pd_buf_init(&data, 4096);
 	if (!name_ok(name))
 		return pd_error_set(err, PD_EINPUT,
-				    "user name must be 1 to %d characters of A-Z a-z 0-9 . _ @ -",
-				    PD_USER_NAME_MAX);
+		                    "user name must be 1 to %d characters of A-Z a-z 0-9 . _ @ -",
+		                    PD_USER_NAME_MAX);
 	if ((unsigned)role >= PD_ROLE_COUNT)
 		return pd_error_set(err, PD_EINPUT, "unknown role");
 	if (password_len < PASSWORD_MIN || password_len > PASSWORD_MAX)
 		return pd_error_set(err, PD_EINPUT, "password must be %d to %d bytes long",
-				    PASSWORD_MIN, PASSWORD_MAX);
+		                    PASSWORD_MIN, PASSWORD_MAX);
 	if (by && by->role != PD_ROLE_ADMIN)
 		return pd_error_set(err, PD_EFORBIDDEN, "only an admin may add users, not %s '%s'",
-				    pd_role_name(by->role), by->name);
+		                    pd_role_name(by->role), by->name);
 	if (!by)
 		by = &wf_operator;
 	if (at == PD_DATE_NONE)
@@ -91,7 +91,7 @@ int pd_user_add(struct pd_store *store, const struct pd_actor *by, const char *n
 	if ((rc = wf_sodium(err)))
 		return rc;
 	if (crypto_pwhash_str(hash, password, password_len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		return pd_error_set(err, PD_ENOMEM, "out of memory hashing the password");
 
 	pd_jw_init(&w, &data, false);
@@ -107,16 +107,16 @@ int pd_user_add(struct pd_store *store, const struct pd_actor *by, const char *n
 	}
 
 	struct pd_store_user u = {
-		.name = name,
-		.role = pd_role_name(role),
-		.password_hash = hash,
-		.created_at = wf_now_us(),
+	    .name = name,
+	    .role = pd_role_name(role),
+	    .password_hash = hash,
+	    .created_at = wf_now_us(),
 	};
 	struct wf_entry e = {
-		.action = "user_add",
-		.actor = by,
-		.at = at,
-		.data = data.data,
+	    .action = "user_add",
+	    .actor = by,
+	    .at = at,
+	    .data = data.data,
 	};
 	if ((rc = pd_store_begin(store, PD_TXN_WRITE, err)))
 		goto cleanup;
@@ -131,7 +131,7 @@ cleanup:
 }
 
 int pd_user_authenticate(struct pd_store *store, const char *name, const char *password,
-			 size_t password_len, struct pd_actor *out, struct pd_error *err)
+                         size_t password_len, struct pd_actor *out, struct pd_error *err)
 {
 	struct pd_arena a;
 	struct pd_store_user u;
@@ -153,7 +153,7 @@ int pd_user_authenticate(struct pd_store *store, const char *name, const char *p
 		goto cleanup;
 	if (pd_role_parse(u.role, &role) != 0) {
 		rc = pd_error_set(err, PD_ESTORE, "user '%s' has an unknown role '%s'", name,
-				  u.role);
+		                  u.role);
 		goto cleanup;
 	}
 	snprintf(out->name, sizeof(out->name), "%s", u.name);

@@ -65,7 +65,7 @@ static void key_instant(struct pd_jw *w, const char *k, int64_t us)
 	char date[11], buf[40];
 	pd_date_format((pd_date)days, date);
 	snprintf(buf, sizeof(buf), "%sT%02d:%02d:%02d.%06dZ", date, (int)(sod / 3600),
-		 (int)(sod / 60 % 60), (int)(sod % 60), (int)frac);
+	         (int)(sod / 60 % 60), (int)(sod % 60), (int)frac);
 	key_str(w, k, buf);
 }
 
@@ -150,7 +150,7 @@ static int write_entry(void *ctx, const struct pd_store_audit *e)
 }
 
 int pd_workflow_case_json(struct pd_store *store, const char *case_id, bool pretty,
-			  struct pd_buf *out, struct pd_error *err)
+                          struct pd_buf *out, struct pd_error *err)
 {
 	struct pd_arena a;
 	struct pd_store_case c;
@@ -290,7 +290,7 @@ static int write_row(void *ctx, const struct pd_store_case *c)
 }
 
 int pd_workflow_list_json(struct pd_store *store, const struct pd_case_query *q, bool pretty,
-			  struct pd_buf *out, struct pd_error *err)
+                          struct pd_buf *out, struct pd_error *err)
 {
 	struct pd_store_case_filter f = {.due_before = PD_DATE_NONE, .limit = q->limit};
 	const char *states[2];
@@ -306,17 +306,18 @@ int pd_workflow_list_json(struct pd_store *store, const struct pd_case_query *q,
 		known[0] = '\0';
 		for (int i = 0; i < PD_STATE_COUNT; i++) {
 			int k = snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "",
-					 pd_state_name((enum pd_state)i));
+			                 pd_state_name((enum pd_state)i));
 			if (k > 0 && (size_t)k < sizeof(known) - n)
 				n += (size_t)k;
 		}
 		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "state",
-				   "unknown state '%s'; known: %s", q->state, known);
+		                   "unknown state '%s'; known: %s", q->state, known);
 	}
 	if (q->overdue) {
 		f.due_before = l.as_of;
 		if (q->state) {
-			empty = strcmp(q->state, running[0]) != 0 && strcmp(q->state, running[1]) != 0;
+			empty =
+			    strcmp(q->state, running[0]) != 0 && strcmp(q->state, running[1]) != 0;
 			states[0] = q->state;
 			f.n_states = 1;
 		} else {

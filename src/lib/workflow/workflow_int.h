@@ -32,17 +32,17 @@ struct wf_entry {
 	const char *data; /* JSON object or NULL */
 };
 int wf_audit_append(struct pd_store *store, const struct wf_entry *entry, int64_t *seq,
-		    struct pd_error *err);
+                    struct pd_error *err);
 
 /* The members an action's data may hold, read by wf_data_parse(). */
 struct wf_data {
-	const char *to;      /* assign */
-	const char *kind;    /* add_task */
-	pd_date due;         /* add_task, PD_DATE_NONE when absent */
-	int64_t task;        /* complete_task, 0 when absent */
-	const char *outcome; /* complete_task */
-	const char *ground;  /* revoke */
-	const char *method;  /* collect */
+	const char *to;        /* assign */
+	const char *kind;      /* add_task */
+	pd_date due;           /* add_task, PD_DATE_NONE when absent */
+	int64_t task;          /* complete_task, 0 when absent */
+	const char *outcome;   /* complete_task */
+	const char *ground;    /* revoke */
+	const char *method;    /* collect */
 	const char *case_json; /* resubmit: the supplemented case, NULL when absent */
 	size_t case_len;
 };
@@ -50,6 +50,6 @@ struct wf_data {
  * copied to the arena.  Unknown members and members of the wrong type are
  * -PD_EINPUT naming the member as data.<name>. */
 int wf_data_parse(enum pd_action action, const char *json, size_t len, struct pd_arena *arena,
-		  struct wf_data *out, struct pd_error *err);
+                  struct wf_data *out, struct pd_error *err);
 
 #endif
