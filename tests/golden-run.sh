@@ -7,6 +7,7 @@
 #   golden-run.sh            compare; print a diff for each difference; exit 1 on any
 #   golden-run.sh --update   rewrite the expectations, then show `git diff` of them
 #                            so that every change is reviewed before it is committed
+#   golden-run.sh [--update] FOLDER...   only the cases under these folders of tests/cases
 #
 # Environment: PERMITDESK (the binary), PD_TESTS (the tests folder).
 set -u
@@ -15,14 +16,19 @@ set -u
 PERMITDESK_TODAY=2026-11-22
 export PERMITDESK_TODAY
 update=0
-[ "${1:-}" = "--update" ] && update=1
+if [ "${1:-}" = "--update" ]; then
+	update=1
+	shift
+fi
+folders=${*:-.}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0
 cd "$PD_TESTS/cases" || exit 1
-for case in $(find . -name '*.json' ! -name '*.expected.json' | sort); do
+# shellcheck disable=SC2086
+for case in $(find $folders -name '*.json' ! -name '*.expected.json' | sort); do
 	base=${case%.json}
 	"$PERMITDESK" check --pretty "$case" >"$tmp/raw" 2>"$tmp/err"
 	code=$?

@@ -15,7 +15,8 @@
  * transaction holds the store's write lock from its first statement (SQLite:
  * BEGIN IMMEDIATE), so what it reads cannot change under it.  When
  * pd_store_commit() returns 0 the transaction is durable.  pd_store_rollback()
- * undoes everything since pd_store_begin() and never fails.
+ * undoes everything since pd_store_begin() and never fails; after any failed
+ * operation inside a transaction, roll back.
  *
  * Records.  The structs below are plain rows.  Dates are pd_date day numbers,
  * PD_DATE_NONE when absent; strings are NUL-terminated, NULL when absent.

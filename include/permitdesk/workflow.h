@@ -279,6 +279,17 @@ struct pd_case_query {
 int pd_workflow_list_json(struct pd_store *store, const struct pd_case_query *q, bool pretty,
                           struct pd_buf *out, struct pd_error *err);
 
+/*
+ * Replays every decision of a case: evaluates the facts it was based on again,
+ * as of the same date, with the workflow's assessor (today's policy), and
+ * compares.  {"id", "number", "decisions": [{"n", "action", "decided_on",
+ * "then": {"verdict", "pack", "version"}, "now": {...}, "same_verdict",
+ * "same_result"}], "changed": n} where changed counts differing verdicts.
+ * Writes nothing.
+ */
+int pd_workflow_replay_json(const struct pd_workflow *wf, const char *case_id, bool pretty,
+                            struct pd_buf *out, struct pd_error *err);
+
 /* ---- deadlines ------------------------------------------------------------ */
 
 /* The date `days` + `paused` working days after `from`; PD_DATE_NONE when

@@ -7,6 +7,7 @@
  *             ID ACTION
  *   case show --db FILE [--pretty] ID
  *   case list --db FILE [--state S] [--overdue] [--as-of DATE] [--as USER] [--pretty]
+ *   case replay --db FILE [--policy DIR] [--pretty] ID
  *
  * The library checks every transition and role; this file only parses, calls
  * and prints.  Exit codes (sysexits.h): 0 done, 64 usage, 65 an action not
@@ -25,7 +26,7 @@
 #define CASE_FILE_MAX ((size_t)PD_CASE_MAX_BYTES)
 #define DATA_FILE_MAX ((size_t)2 << 20)
 
-enum sub { SUB_NEW, SUB_ACT, SUB_SHOW, SUB_LIST, SUB_COUNT };
+enum sub { SUB_NEW, SUB_ACT, SUB_SHOW, SUB_LIST, SUB_REPLAY, SUB_COUNT };
 #define IN(x) (1u << SUB_##x)
 
 struct case_opts {
@@ -45,16 +46,16 @@ struct opt_row {
 
 #define F(x) offsetof(struct case_opts, x)
 static const struct opt_row opts[] = {
-    {"--db", F(db), false, IN(NEW) | IN(ACT) | IN(SHOW) | IN(LIST)},
+    {"--db", F(db), false, IN(NEW) | IN(ACT) | IN(SHOW) | IN(LIST) | IN(REPLAY)},
     {"--as", F(as), false, IN(NEW) | IN(ACT) | IN(LIST)},
-    {"--policy", F(policy), false, IN(NEW) | IN(ACT)},
+    {"--policy", F(policy), false, IN(NEW) | IN(ACT) | IN(REPLAY)},
     {"--at", F(at), false, IN(NEW) | IN(ACT)},
     {"--note", F(note), false, IN(NEW) | IN(ACT)},
     {"--data", F(data), false, IN(ACT)},
     {"--state", F(state), false, IN(LIST)},
     {"--as-of", F(as_of), false, IN(LIST)},
     {"--overdue", F(overdue), true, IN(LIST)},
-    {"--pretty", F(pretty), true, IN(NEW) | IN(ACT) | IN(SHOW) | IN(LIST)},
+    {"--pretty", F(pretty), true, IN(NEW) | IN(ACT) | IN(SHOW) | IN(LIST) | IN(REPLAY)},
 };
 #undef F
 
@@ -66,10 +67,9 @@ struct sub_row {
 };
 
 static const struct sub_row subs[SUB_COUNT] = {
-    [SUB_NEW] = {"new", 1, "CASE.json", true},
-    [SUB_ACT] = {"act", 2, "ID ACTION", true},
-    [SUB_SHOW] = {"show", 1, "ID", false},
-    [SUB_LIST] = {"list", 0, "", false},
+    [SUB_NEW] = {"new", 1, "CASE.json", true}, [SUB_ACT] = {"act", 2, "ID ACTION", true},
+    [SUB_SHOW] = {"show", 1, "ID", false},     [SUB_LIST] = {"list", 0, "", false},
+    [SUB_REPLAY] = {"replay", 1, "ID", false},
 };
 
 static int parse(int argc, char **argv, enum sub sub, struct case_opts *o)
@@ -348,22 +348,38 @@ static int run_list(const struct case_opts *o)
 	return code;
 }
 
+static int run_replay(const struct case_opts *o)
+{
+	struct session s;
+	struct pd_error err = {0};
+	struct pd_buf out;
+	int code;
+	pd_buf_init(&out, 0);
+	if (open_session(o, true, &s, &err) ||
+	    pd_workflow_replay_json(&s.wf, o->args[0], o->pretty, &out, &err))
+		code = cli_fail(&err);
+	else
+		code = print_buf(&out);
+	close_session(&s);
+	pd_buf_free(&out);
+	return code;
+}
+
 int cmd_case(int argc, char **argv)
 {
 	static int (*const run[SUB_COUNT])(const struct case_opts *) = {
-	    [SUB_NEW] = run_new,
-	    [SUB_ACT] = run_act,
-	    [SUB_SHOW] = run_show,
-	    [SUB_LIST] = run_list,
+	    [SUB_NEW] = run_new,   [SUB_ACT] = run_act,       [SUB_SHOW] = run_show,
+	    [SUB_LIST] = run_list, [SUB_REPLAY] = run_replay,
 	};
 	struct case_opts o;
 	if (argc < 2)
-		return cli_usage("case", "missing what to do: new, act, show or list");
+		return cli_usage("case", "missing what to do: new, act, show, list or replay");
 	for (int sub = 0; sub < SUB_COUNT; sub++) {
 		if (strcmp(argv[1], subs[sub].name) != 0)
 			continue;
 		int code = parse(argc, argv, (enum sub)sub, &o);
 		return code ? code : run[sub](&o);
 	}
-	return cli_usage("case", "unknown subcommand '%s': new, act, show or list", argv[1]);
+	return cli_usage("case", "unknown subcommand '%s': new, act, show, list or replay",
+	                 argv[1]);
 }

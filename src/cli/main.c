@@ -52,7 +52,8 @@ static const struct cli_command commands[] = {
 	 "       permitdesk case act --db FILE --as USER [--at DATE] [--note TEXT] [--data JSON|@FILE]"
 	 " ID ACTION\n"
 	 "       permitdesk case show --db FILE [--pretty] ID\n"
-	 "       permitdesk case list --db FILE [--state S] [--overdue] [--as-of DATE] [--as USER]",
+	 "       permitdesk case list --db FILE [--state S] [--overdue] [--as-of DATE] [--as USER]\n"
+	 "       permitdesk case replay --db FILE [--policy DIR] ID",
 	 "the case workflow: file, accept, review, decide, issue; JSON out",
 	 "new    stores a case (state draft) with its evaluation; prints {id, number, state}\n"
 	 "act    one action: submit, accept, request_supplement, resubmit, assign, add_task,\n"
@@ -64,6 +65,7 @@ static const struct cli_command commands[] = {
 	 "show   everything about a case: facts, latest result, receipt, deadlines, notices,\n"
 	 "       tasks, decisions and history\n"
 	 "list   cases, by state, or --overdue: decision date passed as of --as-of (today)\n"
+	 "replay evaluates the facts of each decision again with today's policy and compares\n"
 	 "Exit codes: 0 done, 64 usage, 65 not allowed from the case's state or for the\n"
 	 "user's role, or bad data (nothing is changed), 66 no such database or case."},
 	{"user", cmd_user, "user add --db FILE NAME --role ROLE  (password on standard input)",

@@ -204,6 +204,38 @@ pd 0 audit verify --db "$DB"
 has '"ok":true'
 lacks '"first_bad":{'
 
+# ---- replaying the decision under a changed policy ----
+pd 0 case replay --db "$DB" --policy "$TMP/policy" "$ID"
+has '"then":{"verdict":"eligible","pack":"tianjin"'
+has '"same_verdict":true,"same_result":true}],"changed":0'
+# the office now also wants a criminal record certificate
+mkdir "$TMP/policy2"
+cp -R "$TMP/policy/tianjin" "$TMP/policy2/"
+ln -s "$PD_SRC/policy/calendar" "$TMP/policy2/calendar"
+{
+	printf 'materials:\n  - id: criminal_record_certificate\n'
+	printf '    en: Certificate of no criminal record\n    zh: 无犯罪记录证明\n'
+	sed '/^materials:$/d' "$TMP/policy/tianjin/rules.yaml"
+	printf '  - id: no-criminal-record\n    require: [criminal_record_certificate]\n'
+	printf '    source: "001 Documents"\n    en: A certificate of no criminal record.\n'
+	printf '    zh: 无犯罪记录证明。\n'
+} >"$TMP/policy2/tianjin/rules.yaml"
+pd 0 case replay --db "$DB" --policy "$TMP/policy2" "$ID"
+has '"now":{"verdict":"incomplete","pack":"tianjin"'
+has '"same_verdict":false,"same_result":false}],"changed":1'
+pd 0 audit verify --db "$DB" # replay wrote nothing
+has '"entries":18'
+
+# ---- a database written by a newer program is refused ----
+cp "$DB" "$TMP/newer.db"
+sqlite3 "$TMP/newer.db" "PRAGMA user_version = 99"
+pd 78 case list --db "$TMP/newer.db"
+stderr_has "database schema version 99 is newer than this program supports"
+printf 'not a database, just some text that is long enough for SQLite to read a header\n' \
+	>"$TMP/text.db"
+pd 70 case list --db "$TMP/text.db"
+stderr_has "not a permitdesk database"
+
 if [ "$failures" -gt 0 ]; then
 	echo "$failures failure(s)"
 	exit 1

@@ -40,28 +40,28 @@ static pd_date D(const char *s)
 	return d;
 }
 
-/* ---- a pack "eng" with the test's rules ------------------------------------------------------- */
+/* ---- a pack "eng" with the test's rules ------------------------------------------------------ */
 
 static const char eng_pack[] = "id: eng\n"
-			       "title: {en: Engine test pack, zh: 引擎测试规则包}\n"
-			       "effective: {from: 2020-01-01}\n"
-			       "sources:\n"
-			       "  - id: \"T\"\n";
+                               "title: {en: Engine test pack, zh: 引擎测试规则包}\n"
+                               "effective: {from: 2020-01-01}\n"
+                               "sources:\n"
+                               "  - id: \"T\"\n";
 
 static const char eng_materials[] =
-	"materials:\n"
-	"  - {id: passport, en: Passport, zh: 护照}\n"
-	"  - {id: photo, en: Photo, zh: 照片, max_age: 6m}\n"
-	"  - id: kinship_proof\n"
-	"    en: Kinship proof\n"
-	"    zh: 亲属关系证明\n"
-	"    foreign: {notarized: true, legalized: true, translated: true}\n"
-	"  - id: birth_certificate\n"
-	"    en: Birth certificate\n"
-	"    zh: 出生证明\n"
-	"    foreign: {notarized: false, legalized: true, translated: true}\n"
-	"  - {id: letter, en: Letter, zh: 信函}\n"
-	"  - {id: health_certificate, en: Health certificate, zh: 健康证明}\n";
+    "materials:\n"
+    "  - {id: passport, en: Passport, zh: 护照}\n"
+    "  - {id: photo, en: Photo, zh: 照片, max_age: 6m}\n"
+    "  - id: kinship_proof\n"
+    "    en: Kinship proof\n"
+    "    zh: 亲属关系证明\n"
+    "    foreign: {notarized: true, legalized: true, translated: true}\n"
+    "  - id: birth_certificate\n"
+    "    en: Birth certificate\n"
+    "    zh: 出生证明\n"
+    "    foreign: {notarized: false, legalized: true, translated: true}\n"
+    "  - {id: letter, en: Letter, zh: 信函}\n"
+    "  - {id: health_certificate, en: Health certificate, zh: 健康证明}\n";
 
 struct fixture {
 	char *dir;
@@ -111,7 +111,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* ---- cases and results ------------------------------------------------------------------------ */
+/* ---- cases and results ----------------------------------------------------------------------- */
 
 static void new_case(struct pd_case *c, const char *date)
 {
@@ -128,9 +128,13 @@ static void set_enum(struct pd_case *c, enum pd_fact_id f, const char *word)
 
 static struct pd_document doc(const char *type)
 {
-	return (struct pd_document){.type = type, .issued = PD_DATE_NONE, .expires = PD_DATE_NONE,
-				    .foreign = -1, .notarized = -1, .legalized = -1,
-				    .translated = -1};
+	return (struct pd_document){.type = type,
+	                            .issued = PD_DATE_NONE,
+	                            .expires = PD_DATE_NONE,
+	                            .foreign = -1,
+	                            .notarized = -1,
+	                            .legalized = -1,
+	                            .translated = -1};
 }
 
 /* One evaluation in its own arena. */
@@ -145,8 +149,7 @@ static void run_begin(struct run *run)
 	pd_arena_init(&run->arena, 4096, 0);
 }
 
-static const struct pd_result *eval(struct run *run, const struct pd_policy *pol,
-				    struct pd_case *c)
+static const struct pd_result *eval(struct run *run, const struct pd_policy *pol, struct pd_case *c)
 {
 	pd_case_derive(c);
 	struct pd_error err;
@@ -174,7 +177,7 @@ static void assert_questions(const struct pd_result *r, const char *want)
 	size_t n = 0;
 	for (size_t i = 0; i < r->n_questions; i++)
 		n += (size_t)snprintf(got + n, sizeof(got) - n, "%s%s", i ? " " : "",
-				      pd_facts[r->questions[i]].path);
+		                      pd_facts[r->questions[i]].path);
 	if (strcmp(got, want) != 0)
 		fail_msg("questions: expected [%s], got [%s]", want, got);
 }
@@ -185,8 +188,8 @@ static void factset_text(const struct pd_factset *s, char *buf, size_t size)
 	buf[0] = '\0';
 	for (int i = 0; i < PD_FACT_COUNT; i++)
 		if (s->w[i / 64] >> (i % 64) & 1)
-			n += (size_t)snprintf(buf + n, size > n ? size - n : 0, "%s%s", n ? " " : "",
-					      pd_facts[i].path);
+			n += (size_t)snprintf(buf + n, size > n ? size - n : 0, "%s%s",
+			                      n ? " " : "", pd_facts[i].path);
 }
 
 static void assert_factset(const struct pd_factset *s, const char *want, const char *what)
@@ -204,8 +207,8 @@ static void assert_findings(const struct pd_result *r, const char *want)
 	size_t n = 0;
 	for (size_t i = 0; i < r->n_findings; i++)
 		n += (size_t)snprintf(got + n, sizeof(got) - n, "%s%s:%s", i ? " " : "",
-				      r->findings[i].origin.rule,
-				      pd_outcome_name(r->findings[i].outcome));
+		                      r->findings[i].origin.rule,
+		                      pd_outcome_name(r->findings[i].outcome));
 	if (strcmp(got, want) != 0)
 		fail_msg("findings: expected [%s], got [%s]", want, got);
 }
@@ -217,7 +220,7 @@ static void assert_materials(const struct pd_result *r, const char *want)
 	size_t n = 0;
 	for (size_t i = 0; i < r->n_materials; i++)
 		n += (size_t)snprintf(got + n, sizeof(got) - n, "%s%s:%s", i ? " " : "",
-				      r->materials[i].id, pd_mstatus_name(r->materials[i].status));
+		                      r->materials[i].id, pd_mstatus_name(r->materials[i].status));
 	if (strcmp(got, want) != 0)
 		fail_msg("materials: expected [%s], got [%s]", want, got);
 }
@@ -249,24 +252,24 @@ static void assert_date(pd_date got, const char *want, const char *what)
 		fail_msg("%s: expected %s, got %s", what, want, g);
 }
 
-/* ---- verdict and findings ----------------------------------------------------------------------- */
+/* ---- verdict and findings -------------------------------------------------------------------- */
 
 static const char verdict_rules[] = "rules:\n"
-				    "  - id: good-record\n"
-				    "    check: applicant.good_record\n"
-				    "    source: \"T 1\"\n"
-				    "    en: A good record.\n"
-				    "    zh: 记录良好。\n"
-				    "  - id: married\n"
-				    "    check: applicant.married\n"
-				    "    source: \"T 2\"\n"
-				    "    en: Married.\n"
-				    "    zh: 已婚。\n"
-				    "  - id: papers\n"
-				    "    require: [passport]\n"
-				    "    source: \"T 3\"\n"
-				    "    en: Bring a passport.\n"
-				    "    zh: 携带护照。\n";
+                                    "  - id: good-record\n"
+                                    "    check: applicant.good_record\n"
+                                    "    source: \"T 1\"\n"
+                                    "    en: A good record.\n"
+                                    "    zh: 记录良好。\n"
+                                    "  - id: married\n"
+                                    "    check: applicant.married\n"
+                                    "    source: \"T 2\"\n"
+                                    "    en: Married.\n"
+                                    "    zh: 已婚。\n"
+                                    "  - id: papers\n"
+                                    "    require: [passport]\n"
+                                    "    source: \"T 3\"\n"
+                                    "    en: Bring a passport.\n"
+                                    "    zh: 携带护照。\n";
 
 static void test_verdict_precedence(void **state)
 {
@@ -278,24 +281,24 @@ static void test_verdict_precedence(void **state)
 		const char *questions;
 		const char *findings;
 	} rows[] = {
-		{'T', 'T', true, PD_VERDICT_ELIGIBLE, "",
-		 "eng/good-record:pass eng/married:pass eng/papers:info"},
-		{'T', 'T', false, PD_VERDICT_INCOMPLETE, "",
-		 "eng/good-record:pass eng/married:pass eng/papers:info"},
-		{'T', 'U', true, PD_VERDICT_UNKNOWN, "applicant.married",
-		 "eng/good-record:pass eng/married:unknown eng/papers:info"},
-		/* unknown beats incomplete */
-		{'T', 'U', false, PD_VERDICT_UNKNOWN, "applicant.married",
-		 "eng/good-record:pass eng/married:unknown eng/papers:info"},
-		/* ineligible beats unknown and incomplete */
-		{'F', 'U', false, PD_VERDICT_INELIGIBLE, "applicant.married",
-		 "eng/good-record:fail eng/married:unknown eng/papers:info"},
-		{'F', 'T', true, PD_VERDICT_INELIGIBLE, "",
-		 "eng/good-record:fail eng/married:pass eng/papers:info"},
-		{'T', 'F', false, PD_VERDICT_INELIGIBLE, "",
-		 "eng/good-record:pass eng/married:fail eng/papers:info"},
-		{'U', 'U', true, PD_VERDICT_UNKNOWN, "applicant.good_record applicant.married",
-		 "eng/good-record:unknown eng/married:unknown eng/papers:info"},
+	    {'T', 'T', true, PD_VERDICT_ELIGIBLE, "",
+	     "eng/good-record:pass eng/married:pass eng/papers:info"},
+	    {'T', 'T', false, PD_VERDICT_INCOMPLETE, "",
+	     "eng/good-record:pass eng/married:pass eng/papers:info"},
+	    {'T', 'U', true, PD_VERDICT_UNKNOWN, "applicant.married",
+	     "eng/good-record:pass eng/married:unknown eng/papers:info"},
+	    /* unknown beats incomplete */
+	    {'T', 'U', false, PD_VERDICT_UNKNOWN, "applicant.married",
+	     "eng/good-record:pass eng/married:unknown eng/papers:info"},
+	    /* ineligible beats unknown and incomplete */
+	    {'F', 'U', false, PD_VERDICT_INELIGIBLE, "applicant.married",
+	     "eng/good-record:fail eng/married:unknown eng/papers:info"},
+	    {'F', 'T', true, PD_VERDICT_INELIGIBLE, "",
+	     "eng/good-record:fail eng/married:pass eng/papers:info"},
+	    {'T', 'F', false, PD_VERDICT_INELIGIBLE, "",
+	     "eng/good-record:pass eng/married:fail eng/papers:info"},
+	    {'U', 'U', true, PD_VERDICT_UNKNOWN, "applicant.good_record applicant.married",
+	     "eng/good-record:unknown eng/married:unknown eng/papers:info"},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct pd_case c;
@@ -314,7 +317,7 @@ static void test_verdict_precedence(void **state)
 		const struct pd_result *r = eval(&run, pol, &c);
 		if (r->verdict != rows[i].verdict)
 			fail_msg("row %zu: verdict %s, expected %s", i, pd_verdict_name(r->verdict),
-				 pd_verdict_name(rows[i].verdict));
+			         pd_verdict_name(rows[i].verdict));
 		assert_questions(r, rows[i].questions);
 		assert_findings(r, rows[i].findings);
 		assert_materials(r, rows[i].passport ? "passport:provided" : "passport:missing");
@@ -323,34 +326,34 @@ static void test_verdict_precedence(void **state)
 }
 
 static const char finding_rules[] = "rules:\n"
-				    "  - id: never\n"
-				    "    when: application.document == \"visa\"\n"
-				    "    check: false\n"
-				    "    source: \"T 1\"\n"
-				    "    en: Never applies here.\n"
-				    "    zh: 此处不适用。\n"
-				    "  - id: info\n"
-				    "    when: application.document == \"residence_permit\"\n"
-				    "    source: \"T 2\"\n"
-				    "    en: Information.\n"
-				    "    zh: 说明。\n"
-				    "  - id: adult\n"
-				    "    when: applicant.age >= 18\n"
-				    "    check: applicant.good_record\n"
-				    "    source: \"T 3\"\n"
-				    "    en: Adults need a good record.\n"
-				    "    zh: 成年人须记录良好。\n"
-				    "  - id: denied\n"
-				    "    when: application.action == \"change\"\n"
-				    "    deny: true\n"
-				    "    source: \"T 4\"\n"
-				    "    en: No changes.\n"
-				    "    zh: 不予变更。\n"
-				    "  - id: passes\n"
-				    "    check: date >= 2020-01-01\n"
-				    "    source: \"T 5\"\n"
-				    "    en: In force.\n"
-				    "    zh: 有效。\n";
+                                    "  - id: never\n"
+                                    "    when: application.document == \"visa\"\n"
+                                    "    check: false\n"
+                                    "    source: \"T 1\"\n"
+                                    "    en: Never applies here.\n"
+                                    "    zh: 此处不适用。\n"
+                                    "  - id: info\n"
+                                    "    when: application.document == \"residence_permit\"\n"
+                                    "    source: \"T 2\"\n"
+                                    "    en: Information.\n"
+                                    "    zh: 说明。\n"
+                                    "  - id: adult\n"
+                                    "    when: applicant.age >= 18\n"
+                                    "    check: applicant.good_record\n"
+                                    "    source: \"T 3\"\n"
+                                    "    en: Adults need a good record.\n"
+                                    "    zh: 成年人须记录良好。\n"
+                                    "  - id: denied\n"
+                                    "    when: application.action == \"change\"\n"
+                                    "    deny: true\n"
+                                    "    source: \"T 4\"\n"
+                                    "    en: No changes.\n"
+                                    "    zh: 不予变更。\n"
+                                    "  - id: passes\n"
+                                    "    check: date >= 2020-01-01\n"
+                                    "    source: \"T 5\"\n"
+                                    "    en: In force.\n"
+                                    "    zh: 有效。\n";
 
 static void test_findings(void **state)
 {
@@ -413,11 +416,11 @@ static void test_findings(void **state)
 static void test_unknown_when_with_check(void **state)
 {
 	const struct pd_policy *pol = pack("- id: q2-only\n"
-					   "  when: application.visa_type == \"Q2\"\n"
-					   "  check: applicant.good_record\n"
-					   "  source: \"T 1\"\n"
-					   "  en: Q2 needs a good record.\n"
-					   "  zh: Q2须记录良好。\n");
+	                                   "  when: application.visa_type == \"Q2\"\n"
+	                                   "  check: applicant.good_record\n"
+	                                   "  source: \"T 1\"\n"
+	                                   "  en: Q2 needs a good record.\n"
+	                                   "  zh: Q2须记录良好。\n");
 	struct pd_case c;
 	new_case(&c, "2026-03-02");
 	pd_case_set_bool(&c, PD_F_APPLICANT_GOOD_RECORD, false);
@@ -430,14 +433,14 @@ static void test_unknown_when_with_check(void **state)
 	run_end(&run);
 }
 
-/* ---- materials --------------------------------------------------------------------------------- */
+/* ---- materials ------------------------------------------------------------------------------- */
 
 static const char material_rules[] =
-	"- id: docs\n"
-	"  require: [passport, photo, kinship_proof, birth_certificate, letter]\n"
-	"  source: \"T 1\"\n"
-	"  en: Documents.\n"
-	"  zh: 材料。\n";
+    "- id: docs\n"
+    "  require: [passport, photo, kinship_proof, birth_certificate, letter]\n"
+    "  source: \"T 1\"\n"
+    "  en: Documents.\n"
+    "  zh: 材料。\n";
 
 static void test_material_status(void **state)
 {
@@ -448,73 +451,152 @@ static void test_material_status(void **state)
 		const char *status;
 		const char *detail_en, *detail_zh;
 	} rows[] = {
-		/* passport: its own expiry; the day it expires it is still good */
-		{"passport expired", {.type = "passport", .expires = 0, .issued = PD_DATE_NONE},
-		 "expired", "expired on 2026-03-01", "已于2026-03-01过期"},
-		{"passport expires today", {.type = "passport", .expires = 1, .issued = PD_DATE_NONE},
-		 "provided", NULL, NULL},
-		/* photo: max_age 6m on 2026-03-02 accepts issue dates from 2025-09-02 */
-		{"photo too old", {.type = "photo", .issued = 2, .expires = PD_DATE_NONE}, "expired",
-		 "issued on 2025-09-01; only one issued on or after 2025-09-02 is accepted",
-		 "签发日期为2025-09-01；仅接受2025-09-02及以后出具的"},
-		{"photo just recent enough", {.type = "photo", .issued = 3, .expires = PD_DATE_NONE},
-		 "provided", NULL, NULL},
-		{"photo without an issue date",
-		 {.type = "photo", .issued = PD_DATE_NONE, .expires = PD_DATE_NONE}, "provided",
-		 NULL, NULL},
-		/* kinship_proof: foreign needs notarized, legalized, translated, in that order */
-		{"kinship foreign, nothing done",
-		 {.type = "kinship_proof", .foreign = 1, .notarized = -1, .legalized = -1,
-		  .translated = -1, .issued = PD_DATE_NONE, .expires = PD_DATE_NONE},
-		 "needs_notarization", "a foreign document: it must be notarized",
-		 "境外出具的文书须经公证"},
-		{"kinship foreign, notarized",
-		 {.type = "kinship_proof", .foreign = 1, .notarized = 1, .legalized = 0,
-		  .translated = 0, .issued = PD_DATE_NONE, .expires = PD_DATE_NONE},
-		 "needs_legalization",
-		 "a foreign document: it must be authenticated by a Chinese embassy or consulate (or "
-		 "carry an apostille where accepted)",
-		 "境外出具的文书须经中国驻外使领馆认证（或按规定办理附加证明书）"},
-		{"kinship foreign, notarized and legalized",
-		 {.type = "kinship_proof", .foreign = 1, .notarized = 1, .legalized = 1,
-		  .translated = -1, .issued = PD_DATE_NONE, .expires = PD_DATE_NONE},
-		 "needs_translation", "a foreign-language document: a Chinese translation is required",
-		 "外文材料须附中文译本"},
-		{"kinship foreign, all done",
-		 {.type = "kinship_proof", .foreign = 1, .notarized = 1, .legalized = 1,
-		  .translated = 1, .issued = PD_DATE_NONE, .expires = PD_DATE_NONE},
-		 "provided", NULL, NULL},
-		{"kinship issued in China",
-		 {.type = "kinship_proof", .foreign = 0, .notarized = -1, .legalized = -1,
-		  .translated = -1, .issued = PD_DATE_NONE, .expires = PD_DATE_NONE},
-		 "provided", NULL, NULL},
-		{"kinship, not said where issued",
-		 {.type = "kinship_proof", .foreign = -1, .notarized = -1, .legalized = -1,
-		  .translated = -1, .issued = PD_DATE_NONE, .expires = PD_DATE_NONE},
-		 "provided", NULL, NULL},
-		/* birth_certificate: foreign needs legalized and translated, not notarized */
-		{"birth certificate foreign, legalized",
-		 {.type = "birth_certificate", .foreign = 1, .notarized = 0, .legalized = 1,
-		  .translated = 0, .issued = PD_DATE_NONE, .expires = PD_DATE_NONE},
-		 "needs_translation", "a foreign-language document: a Chinese translation is required",
-		 "外文材料须附中文译本"},
-		{"birth certificate foreign, legalized and translated",
-		 {.type = "birth_certificate", .foreign = 1, .notarized = 0, .legalized = 1,
-		  .translated = 1, .issued = PD_DATE_NONE, .expires = PD_DATE_NONE},
-		 "provided", NULL, NULL},
-		/* letter: a foreign one needs nothing */
-		{"letter foreign",
-		 {.type = "letter", .foreign = 1, .notarized = 0, .legalized = 0, .translated = 0,
-		  .issued = PD_DATE_NONE, .expires = PD_DATE_NONE},
-		 "provided", NULL, NULL},
-		/* expiry is checked before the foreign needs */
-		{"kinship expired and not notarized",
-		 {.type = "kinship_proof", .foreign = 1, .notarized = 0, .legalized = 0,
-		  .translated = 0, .issued = PD_DATE_NONE, .expires = 0},
-		 "expired", "expired on 2026-03-01", "已于2026-03-01过期"},
+	    /* passport: its own expiry; the day it expires it is still good */
+	    {"passport expired",
+	     {.type = "passport", .expires = 0, .issued = PD_DATE_NONE},
+	     "expired",
+	     "expired on 2026-03-01",
+	     "已于2026-03-01过期"},
+	    {"passport expires today",
+	     {.type = "passport", .expires = 1, .issued = PD_DATE_NONE},
+	     "provided",
+	     NULL,
+	     NULL},
+	    /* photo: max_age 6m on 2026-03-02 accepts issue dates from 2025-09-02 */
+	    {"photo too old",
+	     {.type = "photo", .issued = 2, .expires = PD_DATE_NONE},
+	     "expired",
+	     "issued on 2025-09-01; only one issued on or after 2025-09-02 is accepted",
+	     "签发日期为2025-09-01；仅接受2025-09-02及以后出具的"},
+	    {"photo just recent enough",
+	     {.type = "photo", .issued = 3, .expires = PD_DATE_NONE},
+	     "provided",
+	     NULL,
+	     NULL},
+	    {"photo without an issue date",
+	     {.type = "photo", .issued = PD_DATE_NONE, .expires = PD_DATE_NONE},
+	     "provided",
+	     NULL,
+	     NULL},
+	    /* kinship_proof: foreign needs notarized, legalized, translated, in that order */
+	    {"kinship foreign, nothing done",
+	     {.type = "kinship_proof",
+	      .foreign = 1,
+	      .notarized = -1,
+	      .legalized = -1,
+	      .translated = -1,
+	      .issued = PD_DATE_NONE,
+	      .expires = PD_DATE_NONE},
+	     "needs_notarization",
+	     "a foreign document: it must be notarized",
+	     "境外出具的文书须经公证"},
+	    {"kinship foreign, notarized",
+	     {.type = "kinship_proof",
+	      .foreign = 1,
+	      .notarized = 1,
+	      .legalized = 0,
+	      .translated = 0,
+	      .issued = PD_DATE_NONE,
+	      .expires = PD_DATE_NONE},
+	     "needs_legalization",
+	     "a foreign document: it must be authenticated by a Chinese embassy or consulate (or "
+	     "carry an apostille where accepted)",
+	     "境外出具的文书须经中国驻外使领馆认证（或按规定办理附加证明书）"},
+	    {"kinship foreign, notarized and legalized",
+	     {.type = "kinship_proof",
+	      .foreign = 1,
+	      .notarized = 1,
+	      .legalized = 1,
+	      .translated = -1,
+	      .issued = PD_DATE_NONE,
+	      .expires = PD_DATE_NONE},
+	     "needs_translation",
+	     "a foreign-language document: a Chinese translation is required",
+	     "外文材料须附中文译本"},
+	    {"kinship foreign, all done",
+	     {.type = "kinship_proof",
+	      .foreign = 1,
+	      .notarized = 1,
+	      .legalized = 1,
+	      .translated = 1,
+	      .issued = PD_DATE_NONE,
+	      .expires = PD_DATE_NONE},
+	     "provided",
+	     NULL,
+	     NULL},
+	    {"kinship issued in China",
+	     {.type = "kinship_proof",
+	      .foreign = 0,
+	      .notarized = -1,
+	      .legalized = -1,
+	      .translated = -1,
+	      .issued = PD_DATE_NONE,
+	      .expires = PD_DATE_NONE},
+	     "provided",
+	     NULL,
+	     NULL},
+	    {"kinship, not said where issued",
+	     {.type = "kinship_proof",
+	      .foreign = -1,
+	      .notarized = -1,
+	      .legalized = -1,
+	      .translated = -1,
+	      .issued = PD_DATE_NONE,
+	      .expires = PD_DATE_NONE},
+	     "provided",
+	     NULL,
+	     NULL},
+	    /* birth_certificate: foreign needs legalized and translated, not notarized */
+	    {"birth certificate foreign, legalized",
+	     {.type = "birth_certificate",
+	      .foreign = 1,
+	      .notarized = 0,
+	      .legalized = 1,
+	      .translated = 0,
+	      .issued = PD_DATE_NONE,
+	      .expires = PD_DATE_NONE},
+	     "needs_translation",
+	     "a foreign-language document: a Chinese translation is required",
+	     "外文材料须附中文译本"},
+	    {"birth certificate foreign, legalized and translated",
+	     {.type = "birth_certificate",
+	      .foreign = 1,
+	      .notarized = 0,
+	      .legalized = 1,
+	      .translated = 1,
+	      .issued = PD_DATE_NONE,
+	      .expires = PD_DATE_NONE},
+	     "provided",
+	     NULL,
+	     NULL},
+	    /* letter: a foreign one needs nothing */
+	    {"letter foreign",
+	     {.type = "letter",
+	      .foreign = 1,
+	      .notarized = 0,
+	      .legalized = 0,
+	      .translated = 0,
+	      .issued = PD_DATE_NONE,
+	      .expires = PD_DATE_NONE},
+	     "provided",
+	     NULL,
+	     NULL},
+	    /* expiry is checked before the foreign needs */
+	    {"kinship expired and not notarized",
+	     {.type = "kinship_proof",
+	      .foreign = 1,
+	      .notarized = 0,
+	      .legalized = 0,
+	      .translated = 0,
+	      .issued = PD_DATE_NONE,
+	      .expires = 0},
+	     "expired",
+	     "expired on 2026-03-01",
+	     "已于2026-03-01过期"},
 	};
 	/* Dates in the rows are indexes into this list. */
-	const pd_date dates[] = {D("2026-03-01"), D("2026-03-02"), D("2025-09-01"), D("2025-09-02")};
+	const pd_date dates[] = {D("2026-03-01"), D("2026-03-02"), D("2025-09-01"),
+	                         D("2025-09-02")};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct pd_document d = rows[i].d;
 		if (d.expires != PD_DATE_NONE)
@@ -531,7 +613,7 @@ static void test_material_status(void **state)
 		const struct pd_material *m = material(r, d.type);
 		if (strcmp(pd_mstatus_name(m->status), rows[i].status) != 0)
 			fail_msg("%s: status %s, expected %s", rows[i].name,
-				 pd_mstatus_name(m->status), rows[i].status);
+			         pd_mstatus_name(m->status), rows[i].status);
 		if (rows[i].detail_en) {
 			assert_non_null(m->detail_en);
 			assert_string_equal(m->detail_en, rows[i].detail_en);
@@ -549,7 +631,7 @@ static void test_material_status(void **state)
 
 	/* All five acceptable: eligible; the order is the order required. */
 	struct pd_document all[5] = {doc("letter"), doc("birth_certificate"), doc("kinship_proof"),
-				     doc("photo"), doc("passport")};
+	                             doc("photo"), doc("passport")};
 	struct pd_case c;
 	new_case(&c, "2026-03-02");
 	c.documents = all;
@@ -558,7 +640,7 @@ static void test_material_status(void **state)
 	run_begin(&run);
 	const struct pd_result *r = eval(&run, pol, &c);
 	assert_materials(r, "passport:provided photo:provided kinship_proof:provided "
-			    "birth_certificate:provided letter:provided");
+	                    "birth_certificate:provided letter:provided");
 	assert_string_equal(material(r, "photo")->text->en, "Photo");
 	assert_string_equal(material(r, "photo")->text->zh, "照片");
 	assert_int_equal(r->verdict, PD_VERDICT_ELIGIBLE);
@@ -590,7 +672,7 @@ static void test_best_document(void **state)
 	run_begin(&run);
 	const struct pd_result *r = eval(&run, pol, &c);
 	assert_materials(r, "passport:expired photo:provided kinship_proof:provided "
-			    "birth_certificate:provided letter:missing");
+	                    "birth_certificate:provided letter:missing");
 	assert_string_equal(material(r, "passport")->detail_en, "expired on 2026-01-01");
 	assert_null(material(r, "photo")->detail_en);
 	assert_null(material(r, "kinship_proof")->detail_en);
@@ -603,7 +685,7 @@ static void test_best_document(void **state)
 	run_begin(&run);
 	r = eval(&run, pol, &c);
 	assert_materials(r, "passport:expired photo:provided kinship_proof:provided "
-			    "birth_certificate:provided letter:missing");
+	                    "birth_certificate:provided letter:missing");
 	run_end(&run);
 }
 
@@ -611,33 +693,33 @@ static void test_best_document(void **state)
 static void test_merged_requirements(void **state)
 {
 	static const char *const orders[2] = {
-		"- id: maybe\n"
-		"  when: applicant.married\n"
-		"  require: [kinship_proof, {material: photo, max_age: 6m}, {material: letter, "
-		"translated: true}]\n"
-		"  source: \"T 1\"\n"
-		"  en: Maybe.\n"
-		"  zh: 也许。\n"
-		"- id: surely\n"
-		"  require: [{material: photo, max_age: 3m}, kinship_proof, {material: letter, "
-		"translated: false}]\n"
-		"  source: \"T 2\"\n"
-		"  en: Surely.\n"
-		"  zh: 必须。\n",
-		/* the same two rules the other way round */
-		"- id: surely\n"
-		"  require: [{material: photo, max_age: 3m}, kinship_proof, {material: letter, "
-		"translated: false}]\n"
-		"  source: \"T 2\"\n"
-		"  en: Surely.\n"
-		"  zh: 必须。\n"
-		"- id: maybe\n"
-		"  when: applicant.married\n"
-		"  require: [kinship_proof, {material: photo, max_age: 6m}, {material: letter, "
-		"translated: true}]\n"
-		"  source: \"T 1\"\n"
-		"  en: Maybe.\n"
-		"  zh: 也许。\n",
+	    "- id: maybe\n"
+	    "  when: applicant.married\n"
+	    "  require: [kinship_proof, {material: photo, max_age: 6m}, {material: letter, "
+	    "translated: true}]\n"
+	    "  source: \"T 1\"\n"
+	    "  en: Maybe.\n"
+	    "  zh: 也许。\n"
+	    "- id: surely\n"
+	    "  require: [{material: photo, max_age: 3m}, kinship_proof, {material: letter, "
+	    "translated: false}]\n"
+	    "  source: \"T 2\"\n"
+	    "  en: Surely.\n"
+	    "  zh: 必须。\n",
+	    /* the same two rules the other way round */
+	    "- id: surely\n"
+	    "  require: [{material: photo, max_age: 3m}, kinship_proof, {material: letter, "
+	    "translated: false}]\n"
+	    "  source: \"T 2\"\n"
+	    "  en: Surely.\n"
+	    "  zh: 必须。\n"
+	    "- id: maybe\n"
+	    "  when: applicant.married\n"
+	    "  require: [kinship_proof, {material: photo, max_age: 6m}, {material: letter, "
+	    "translated: true}]\n"
+	    "  source: \"T 1\"\n"
+	    "  en: Maybe.\n"
+	    "  zh: 也许。\n",
 	};
 	for (int o = 0; o < 2; o++) {
 		const struct pd_policy *pol = pack(orders[o]);
@@ -658,7 +740,7 @@ static void test_merged_requirements(void **state)
 		const struct pd_material *photo = material(r, "photo");
 		assert_int_equal(photo->status, PD_MAT_EXPIRED);
 		assert_string_equal(photo->detail_en, "issued on 2025-11-01; only one issued on or "
-						      "after 2025-12-02 is accepted");
+		                                      "after 2025-12-02 is accepted");
 		const struct pd_material *kin = material(r, "kinship_proof");
 		/* required for sure by `surely`: not conditional, and surely asked for it */
 		assert_factset(&kin->conditional, "", "kinship_proof conditional");
@@ -678,17 +760,17 @@ static void test_merged_requirements(void **state)
 static void test_conditional_materials(void **state)
 {
 	const struct pd_policy *pol = pack("- id: spouse-papers\n"
-					   "  when: applicant.married and sponsor.relationship == "
-					   "\"spouse\"\n"
-					   "  require: [kinship_proof]\n"
-					   "  source: \"T 1\"\n"
-					   "  en: Marriage certificate.\n"
-					   "  zh: 结婚证。\n"
-					   "- id: base-papers\n"
-					   "  require: [passport]\n"
-					   "  source: \"T 2\"\n"
-					   "  en: Passport.\n"
-					   "  zh: 护照。\n");
+	                                   "  when: applicant.married and sponsor.relationship == "
+	                                   "\"spouse\"\n"
+	                                   "  require: [kinship_proof]\n"
+	                                   "  source: \"T 1\"\n"
+	                                   "  en: Marriage certificate.\n"
+	                                   "  zh: 结婚证。\n"
+	                                   "- id: base-papers\n"
+	                                   "  require: [passport]\n"
+	                                   "  source: \"T 2\"\n"
+	                                   "  en: Passport.\n"
+	                                   "  zh: 护照。\n");
 	struct pd_document docs[2] = {doc("passport"), doc("kinship_proof")};
 	struct pd_case c;
 	new_case(&c, "2026-03-02");
@@ -701,7 +783,7 @@ static void test_conditional_materials(void **state)
 	const struct pd_result *r = eval(&run, pol, &c);
 	assert_materials(r, "kinship_proof:missing passport:provided");
 	assert_factset(&material(r, "kinship_proof")->conditional,
-		       "applicant.married sponsor.relationship", "conditional");
+	               "applicant.married sponsor.relationship", "conditional");
 	assert_factset(&material(r, "passport")->conditional, "", "passport conditional");
 	assert_int_equal(r->verdict, PD_VERDICT_UNKNOWN);
 	assert_questions(r, "applicant.married sponsor.relationship");
@@ -712,7 +794,7 @@ static void test_conditional_materials(void **state)
 	run_begin(&run);
 	r = eval(&run, pol, &c);
 	assert_factset(&material(r, "kinship_proof")->conditional, "sponsor.relationship",
-		       "conditional");
+	               "conditional");
 	assert_questions(r, "sponsor.relationship");
 	run_end(&run);
 
@@ -722,7 +804,7 @@ static void test_conditional_materials(void **state)
 	r = eval(&run, pol, &c);
 	assert_materials(r, "kinship_proof:provided passport:provided");
 	assert_factset(&material(r, "kinship_proof")->conditional, "sponsor.relationship",
-		       "conditional");
+	               "conditional");
 	assert_int_equal(r->verdict, PD_VERDICT_ELIGIBLE);
 	assert_questions(r, "");
 	run_end(&run);
@@ -747,41 +829,41 @@ static void test_conditional_materials(void **state)
 	run_end(&run);
 }
 
-/* ---- limits, money, dates --------------------------------------------------------------------- */
+/* ---- limits, money, dates -------------------------------------------------------------------- */
 
 static const char limit_rules[] =
-	"- id: cap-a\n"
-	"  limit: {max_days: 180}\n"
-	"  source: \"T 1\"\n"
-	"  en: A.\n"
-	"  zh: 甲。\n"
-	"- id: cap-b\n"
-	"  when: application.visa_type == \"Q2\"\n"
-	"  limit: {max_days: 90, valid_until_max: applicant.passport.expiry}\n"
-	"  source: \"T 2\"\n"
-	"  en: B.\n"
-	"  zh: 乙。\n"
-	"- id: cap-c\n"
-	"  limit: {max_days: applicant.status.stay_days, valid_until_max: date + 1y}\n"
-	"  source: \"T 3\"\n"
-	"  en: C.\n"
-	"  zh: 丙。\n"
-	"- id: cap-d\n"
-	"  limit: {max_days: 1y, max_visa_validity_days: 2y}\n"
-	"  source: \"T 4\"\n"
-	"  en: D.\n"
-	"  zh: 丁。\n"
-	"- id: cap-e\n"
-	"  limit: {max_visa_validity_days: 400}\n"
-	"  source: \"T 5\"\n"
-	"  en: E.\n"
-	"  zh: 戊。\n"
-	"- id: cap-neg\n"
-	"  when: application.action == \"renewal\"\n"
-	"  limit: {max_days: 10 - 20}\n"
-	"  source: \"T 6\"\n"
-	"  en: F.\n"
-	"  zh: 己。\n";
+    "- id: cap-a\n"
+    "  limit: {max_days: 180}\n"
+    "  source: \"T 1\"\n"
+    "  en: A.\n"
+    "  zh: 甲。\n"
+    "- id: cap-b\n"
+    "  when: application.visa_type == \"Q2\"\n"
+    "  limit: {max_days: 90, valid_until_max: applicant.passport.expiry}\n"
+    "  source: \"T 2\"\n"
+    "  en: B.\n"
+    "  zh: 乙。\n"
+    "- id: cap-c\n"
+    "  limit: {max_days: applicant.status.stay_days, valid_until_max: date + 1y}\n"
+    "  source: \"T 3\"\n"
+    "  en: C.\n"
+    "  zh: 丙。\n"
+    "- id: cap-d\n"
+    "  limit: {max_days: 1y, max_visa_validity_days: 2y}\n"
+    "  source: \"T 4\"\n"
+    "  en: D.\n"
+    "  zh: 丁。\n"
+    "- id: cap-e\n"
+    "  limit: {max_visa_validity_days: 400}\n"
+    "  source: \"T 5\"\n"
+    "  en: E.\n"
+    "  zh: 戊。\n"
+    "- id: cap-neg\n"
+    "  when: application.action == \"renewal\"\n"
+    "  limit: {max_days: 10 - 20}\n"
+    "  source: \"T 6\"\n"
+    "  en: F.\n"
+    "  zh: 己。\n";
 
 static void test_limits(void **state)
 {
@@ -795,18 +877,18 @@ static void test_limits(void **state)
 		const char *valid_until, *valid_until_rule;
 		const char *questions;
 	} rows[] = {
-		{"Q2", 120, "extension", 90, "eng/cap-b", "2026-12-31", "eng/cap-b", ""},
-		{"Q2", 60, "extension", 60, "eng/cap-c", "2026-12-31", "eng/cap-b", ""},
-		{"C", 400, "extension", 180, "eng/cap-a", "2027-03-02", "eng/cap-c", ""},
-		/* 1y from 2026-03-02 is 365 days */
-		{"C", 366, "extension", 180, "eng/cap-a", "2027-03-02", "eng/cap-c", ""},
-		/* an unknown cap is not applied, and its fact is asked */
-		{"Q2", -1, "extension", 90, "eng/cap-b", "2026-12-31", "eng/cap-b",
-		 "applicant.status.stay_days"},
-		{NULL, 120, "extension", 120, "eng/cap-c", "2027-03-02", "eng/cap-c",
-		 "application.visa_type"},
-		/* a negative cap is none at all: 0 days */
-		{"C", 120, "renewal", 0, "eng/cap-neg", "2027-03-02", "eng/cap-c", ""},
+	    {"Q2", 120, "extension", 90, "eng/cap-b", "2026-12-31", "eng/cap-b", ""},
+	    {"Q2", 60, "extension", 60, "eng/cap-c", "2026-12-31", "eng/cap-b", ""},
+	    {"C", 400, "extension", 180, "eng/cap-a", "2027-03-02", "eng/cap-c", ""},
+	    /* 1y from 2026-03-02 is 365 days */
+	    {"C", 366, "extension", 180, "eng/cap-a", "2027-03-02", "eng/cap-c", ""},
+	    /* an unknown cap is not applied, and its fact is asked */
+	    {"Q2", -1, "extension", 90, "eng/cap-b", "2026-12-31", "eng/cap-b",
+	     "applicant.status.stay_days"},
+	    {NULL, 120, "extension", 120, "eng/cap-c", "2027-03-02", "eng/cap-c",
+	     "application.visa_type"},
+	    /* a negative cap is none at all: 0 days */
+	    {"C", 120, "renewal", 0, "eng/cap-neg", "2027-03-02", "eng/cap-c", ""},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct pd_case c;
@@ -822,7 +904,7 @@ static void test_limits(void **state)
 		const struct pd_result *r = eval(&run, pol, &c);
 		if (r->limits.max_days != rows[i].max_days)
 			fail_msg("row %zu: max_days %d, expected %d", i, (int)r->limits.max_days,
-				 rows[i].max_days);
+			         rows[i].max_days);
 		assert_string_equal(r->limits.max_days_origin.rule, rows[i].max_days_rule);
 		assert_date(r->limits.valid_until_max, rows[i].valid_until, "valid_until_max");
 		assert_string_equal(r->limits.valid_until_origin.rule, rows[i].valid_until_rule);
@@ -860,44 +942,44 @@ static void test_limits(void **state)
 }
 
 static const char money_rules[] =
-	"- id: fee-general\n"
-	"  fee: {cny: 160}\n"
-	"  processing: 7\n"
-	"  receipt: 7\n"
-	"  source: \"T 1\"\n"
-	"  en: 160 yuan.\n"
-	"  zh: 160元。\n"
-	"- id: fee-special\n"
-	"  when: application.visa_type == \"Q2\"\n"
-	"  fee: {cny: 100 + 60 * 2}\n"
-	"  processing: 10\n"
-	"  source: \"T 2\"\n"
-	"  en: 220 yuan.\n"
-	"  zh: 220元。\n"
-	"- id: fee-unknown\n"
-	"  when: applicant.reciprocal_fee_country\n"
-	"  fee: {cny: null}\n"
-	"  source: \"T 3\"\n"
-	"  en: Set by reciprocity.\n"
-	"  zh: 按对等原则收费。\n"
-	"- id: deposit\n"
-	"  when: application.action == \"extension\"\n"
-	"  deposit: {cny: \"min(600 * application.requested_days, 60000)\", frozen_days: "
-	"application.requested_days + 10}\n"
-	"  source: \"T 4\"\n"
-	"  en: A deposit.\n"
-	"  zh: 保证金。\n"
-	"- id: by-a\n"
-	"  apply_by: applicant.status.expiry - 7d\n"
-	"  source: \"T 5\"\n"
-	"  en: A week before.\n"
-	"  zh: 提前七日。\n"
-	"- id: by-b\n"
-	"  when: application.action == \"extension\"\n"
-	"  apply_by: applicant.status.expiry - 1m\n"
-	"  source: \"T 6\"\n"
-	"  en: A month before.\n"
-	"  zh: 提前一个月。\n";
+    "- id: fee-general\n"
+    "  fee: {cny: 160}\n"
+    "  processing: 7\n"
+    "  receipt: 7\n"
+    "  source: \"T 1\"\n"
+    "  en: 160 yuan.\n"
+    "  zh: 160元。\n"
+    "- id: fee-special\n"
+    "  when: application.visa_type == \"Q2\"\n"
+    "  fee: {cny: 100 + 60 * 2}\n"
+    "  processing: 10\n"
+    "  source: \"T 2\"\n"
+    "  en: 220 yuan.\n"
+    "  zh: 220元。\n"
+    "- id: fee-unknown\n"
+    "  when: applicant.reciprocal_fee_country\n"
+    "  fee: {cny: null}\n"
+    "  source: \"T 3\"\n"
+    "  en: Set by reciprocity.\n"
+    "  zh: 按对等原则收费。\n"
+    "- id: deposit\n"
+    "  when: application.action == \"extension\"\n"
+    "  deposit: {cny: \"min(600 * application.requested_days, 60000)\", frozen_days: "
+    "application.requested_days + 10}\n"
+    "  source: \"T 4\"\n"
+    "  en: A deposit.\n"
+    "  zh: 保证金。\n"
+    "- id: by-a\n"
+    "  apply_by: applicant.status.expiry - 7d\n"
+    "  source: \"T 5\"\n"
+    "  en: A week before.\n"
+    "  zh: 提前七日。\n"
+    "- id: by-b\n"
+    "  when: application.action == \"extension\"\n"
+    "  apply_by: applicant.status.expiry - 1m\n"
+    "  source: \"T 6\"\n"
+    "  en: A month before.\n"
+    "  zh: 提前一个月。\n";
 
 static void test_fee_deposit_processing(void **state)
 {
@@ -978,7 +1060,7 @@ static void test_fee_deposit_processing(void **state)
 	/* fee-unknown may apply: its figure hangs on the fact */
 	assert_int_equal(r->fee.cny, 160);
 	assert_questions(r, "application.requested_days applicant.status.expiry "
-			    "applicant.reciprocal_fee_country");
+	                    "applicant.reciprocal_fee_country");
 	assert_int_equal(r->verdict, PD_VERDICT_ELIGIBLE);
 	run_end(&run);
 }
@@ -987,11 +1069,11 @@ static void test_fee_deposit_processing(void **state)
 static void test_calendar_dates(void **state)
 {
 	const struct pd_policy *pol = pack("- id: processing\n"
-					   "  processing: 3\n"
-					   "  receipt: 10\n"
-					   "  source: \"T 1\"\n"
-					   "  en: Three working days.\n"
-					   "  zh: 三个工作日。\n");
+	                                   "  processing: 3\n"
+	                                   "  receipt: 10\n"
+	                                   "  source: \"T 1\"\n"
+	                                   "  en: Three working days.\n"
+	                                   "  zh: 三个工作日。\n");
 	/* Friday 2026-02-13: Saturday 14 is a make-up working day, 15-23 the Spring Festival. */
 	struct pd_case c;
 	new_case(&c, "2026-02-13");
@@ -1022,12 +1104,13 @@ static void test_calendar_dates(void **state)
 	assert_string_equal(f->origin.layer, "calendar");
 	char want[400];
 	snprintf(want, sizeof(want),
-		 "The working-day dates count past %d, which the official holiday calendar does "
-		 "not cover yet: only weekends were skipped, so the dates are provisional.",
-		 last);
+	         "The working-day dates count past %d, which the official holiday calendar does "
+	         "not cover yet: only weekends were skipped, so the dates are provisional.",
+	         last);
 	assert_string_equal(f->detail_en, want);
 	snprintf(want, sizeof(want),
-		 "工作日计算跨入%d年以后，官方节假日安排尚未收录：仅扣除了周末，日期为暂定。", last);
+	         "工作日计算跨入%d年以后，官方节假日安排尚未收录：仅扣除了周末，日期为暂定。",
+	         last);
 	assert_string_equal(f->detail_zh, want);
 	/* the provisional finding comes last and does not change the verdict */
 	assert_string_equal(r->findings[r->n_findings - 1].origin.rule, "calendar/provisional");
@@ -1040,37 +1123,37 @@ static void test_calendar_dates(void **state)
 	run_end(&run);
 }
 
-/* ---- tables ------------------------------------------------------------------------------------ */
+/* ---- tables ---------------------------------------------------------------------------------- */
 
 static const char keyed_rules[] =
-	"- id: by-type\n"
-	"  when: application.document == \"visa\"\n"
-	"  en: By visa type.\n"
-	"  zh: 按签证种类。\n"
-	"  table:\n"
-	"    key: application.visa_type\n"
-	"    rows:\n"
-	"      C: {limit: {max_days: 30}, require: [letter], source: \"T 6.2(1)\", en: C visa., zh: "
-	"C字签证。}\n"
-	"      Q2: {when: applicant.age >= 18, limit: {max_days: 180}, source: \"T 6.2(7)\"}\n"
-	"- id: by-marriage\n"
-	"  source: \"T 7\"\n"
-	"  en: By marriage.\n"
-	"  zh: 按婚姻状况。\n"
-	"  table:\n"
-	"    key: applicant.married\n"
-	"    rows:\n"
-	"      true: {require: [kinship_proof]}\n"
-	"      false: {require: [birth_certificate]}\n"
-	"- id: by-nationality\n"
-	"  source: \"T 8\"\n"
-	"  en: By nationality.\n"
-	"  zh: 按国籍。\n"
-	"  table:\n"
-	"    key: applicant.nationality\n"
-	"    rows:\n"
-	"      SWE: {fee: {cny: 0}}\n"
-	"      DEU: {fee: {cny: 50}}\n";
+    "- id: by-type\n"
+    "  when: application.document == \"visa\"\n"
+    "  en: By visa type.\n"
+    "  zh: 按签证种类。\n"
+    "  table:\n"
+    "    key: application.visa_type\n"
+    "    rows:\n"
+    "      C: {limit: {max_days: 30}, require: [letter], source: \"T 6.2(1)\", en: C visa., zh: "
+    "C字签证。}\n"
+    "      Q2: {when: applicant.age >= 18, limit: {max_days: 180}, source: \"T 6.2(7)\"}\n"
+    "- id: by-marriage\n"
+    "  source: \"T 7\"\n"
+    "  en: By marriage.\n"
+    "  zh: 按婚姻状况。\n"
+    "  table:\n"
+    "    key: applicant.married\n"
+    "    rows:\n"
+    "      true: {require: [kinship_proof]}\n"
+    "      false: {require: [birth_certificate]}\n"
+    "- id: by-nationality\n"
+    "  source: \"T 8\"\n"
+    "  en: By nationality.\n"
+    "  zh: 按国籍。\n"
+    "  table:\n"
+    "    key: applicant.nationality\n"
+    "    rows:\n"
+    "      SWE: {fee: {cny: 0}}\n"
+    "      DEU: {fee: {cny: 50}}\n";
 
 static void test_keyed_tables(void **state)
 {
@@ -1085,21 +1168,21 @@ static void test_keyed_tables(void **state)
 		const char *materials;
 		const char *questions;
 	} rows[] = {
-		{"C", "1990-01-01", 'T', "SWE",
-		 "eng/by-type[C]:info eng/by-marriage[true]:info eng/by-nationality[SWE]:info", 30,
-		 "letter:missing kinship_proof:missing", ""},
-		{"Q2", "1990-01-01", 'F', "DEU",
-		 "eng/by-type[Q2]:info eng/by-marriage[false]:info eng/by-nationality[DEU]:info", 180,
-		 "birth_certificate:missing", ""},
-		/* a row's own when, unknown: the row's finding is unknown, its figure asked */
-		{"Q2", NULL, 'F', "NOR", "eng/by-type[Q2]:unknown eng/by-marriage[false]:info", -1,
-		 "birth_certificate:missing", "applicant.birth_date"},
-		/* a minor: the Q2 row does not apply */
-		{"Q2", "2015-01-01", 'F', "NOR", "eng/by-marriage[false]:info", -1,
-		 "birth_certificate:missing", ""},
-		/* no row for the key */
-		{"F", "1990-01-01", 'F', "NOR", "eng/by-marriage[false]:info", -1,
-		 "birth_certificate:missing", ""},
+	    {"C", "1990-01-01", 'T', "SWE",
+	     "eng/by-type[C]:info eng/by-marriage[true]:info eng/by-nationality[SWE]:info", 30,
+	     "letter:missing kinship_proof:missing", ""},
+	    {"Q2", "1990-01-01", 'F', "DEU",
+	     "eng/by-type[Q2]:info eng/by-marriage[false]:info eng/by-nationality[DEU]:info", 180,
+	     "birth_certificate:missing", ""},
+	    /* a row's own when, unknown: the row's finding is unknown, its figure asked */
+	    {"Q2", NULL, 'F', "NOR", "eng/by-type[Q2]:unknown eng/by-marriage[false]:info", -1,
+	     "birth_certificate:missing", "applicant.birth_date"},
+	    /* a minor: the Q2 row does not apply */
+	    {"Q2", "2015-01-01", 'F', "NOR", "eng/by-marriage[false]:info", -1,
+	     "birth_certificate:missing", ""},
+	    /* no row for the key */
+	    {"F", "1990-01-01", 'F', "NOR", "eng/by-marriage[false]:info", -1,
+	     "birth_certificate:missing", ""},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct pd_case c;
@@ -1117,7 +1200,7 @@ static void test_keyed_tables(void **state)
 		assert_findings(r, rows[i].findings);
 		if (r->limits.max_days != rows[i].max_days)
 			fail_msg("row %zu: max_days %d, expected %d", i, (int)r->limits.max_days,
-				 rows[i].max_days);
+			         rows[i].max_days);
 		assert_materials(r, rows[i].materials);
 		assert_questions(r, rows[i].questions);
 		run_end(&run);
@@ -1172,7 +1255,7 @@ static void test_keyed_table_unknown_key(void **state)
 	assert_string_equal(f->text->en, "By visa type.");
 	assert_int_equal(r->limits.max_days, -1);
 	assert_findings(r, "eng/by-type:unknown eng/by-marriage[true]:info "
-			   "eng/by-nationality[SWE]:info");
+	                   "eng/by-nationality[SWE]:info");
 	/* the rows' materials are not listed: which one applies is not known */
 	assert_materials(r, "kinship_proof:missing");
 	run_end(&run);
@@ -1183,15 +1266,16 @@ static void test_keyed_table_unknown_key(void **state)
 	set_enum(&c, PD_F_APP_VISA_TYPE, "C");
 	run_begin(&run);
 	r = eval(&run, pol, &c);
-	assert_findings(r, "eng/by-type[C]:info eng/by-marriage:unknown eng/by-nationality:unknown");
+	assert_findings(r,
+	                "eng/by-type[C]:info eng/by-marriage:unknown eng/by-nationality:unknown");
 	assert_factset(&finding(r, "eng/by-marriage")->unknown, "applicant.married", "married");
 	assert_factset(&finding(r, "eng/by-nationality")->unknown, "applicant.nationality",
-		       "nationality");
+	               "nationality");
 	run_end(&run);
 
 	if (!getenv("PD_TEST_KNOWN_BUGS")) {
 		print_message("known bug, skipped (PD_TEST_KNOWN_BUGS=1 runs it): an unknown table "
-			      "key is not asked for when the rule itself has no effect\n");
+		              "key is not asked for when the rule itself has no effect\n");
 		return;
 	}
 	/* docs/policy-language.md: "When the key is unknown the rule's finding is
@@ -1202,23 +1286,24 @@ static void test_keyed_table_unknown_key(void **state)
 	run_end(&run);
 }
 
-static const char first_rules[] = "- id: s2-stay\n"
-				  "  when: application.visa_type == \"S2\"\n"
-				  "  en: S2 stay.\n"
-				  "  zh: S2停留期。\n"
-				  "  first:\n"
-				  "    - when: application.basis == \"relative_of_foreign_resident\"\n"
-				  "      limit: {max_days: 180}\n"
-				  "      source: \"T 9a\"\n"
-				  "    - id: married\n"
-				  "      when: applicant.married\n"
-				  "      limit: {max_days: 120}\n"
-				  "      require: [kinship_proof]\n"
-				  "      source: \"T 9b\"\n"
-				  "      en: Married.\n"
-				  "      zh: 已婚。\n"
-				  "    - limit: {max_days: 90}\n"
-				  "      source: \"T 9c\"\n";
+static const char first_rules[] =
+    "- id: s2-stay\n"
+    "  when: application.visa_type == \"S2\"\n"
+    "  en: S2 stay.\n"
+    "  zh: S2停留期。\n"
+    "  first:\n"
+    "    - when: application.basis == \"relative_of_foreign_resident\"\n"
+    "      limit: {max_days: 180}\n"
+    "      source: \"T 9a\"\n"
+    "    - id: married\n"
+    "      when: applicant.married\n"
+    "      limit: {max_days: 120}\n"
+    "      require: [kinship_proof]\n"
+    "      source: \"T 9b\"\n"
+    "      en: Married.\n"
+    "      zh: 已婚。\n"
+    "    - limit: {max_days: 90}\n"
+    "      source: \"T 9c\"\n";
 
 static void test_first_match_tables(void **state)
 {
@@ -1231,14 +1316,14 @@ static void test_first_match_tables(void **state)
 		const char *materials;
 		const char *questions;
 	} rows[] = {
-		{"relative_of_foreign_resident", 'T', "eng/s2-stay[1]:info", 180, "", ""},
-		{"medical_treatment", 'T', "eng/s2-stay[married]:info", 120, "kinship_proof:missing",
-		 ""},
-		{"medical_treatment", 'F', "eng/s2-stay[3]:info", 90, "", ""},
-		/* an unknown row stops the search: it may be the one */
-		{NULL, 'F', "eng/s2-stay[1]:unknown", -1, "", "application.basis"},
-		{"medical_treatment", 'U', "eng/s2-stay[married]:unknown", -1, "kinship_proof:missing",
-		 "applicant.married"},
+	    {"relative_of_foreign_resident", 'T', "eng/s2-stay[1]:info", 180, "", ""},
+	    {"medical_treatment", 'T', "eng/s2-stay[married]:info", 120, "kinship_proof:missing",
+	     ""},
+	    {"medical_treatment", 'F', "eng/s2-stay[3]:info", 90, "", ""},
+	    /* an unknown row stops the search: it may be the one */
+	    {NULL, 'F', "eng/s2-stay[1]:unknown", -1, "", "application.basis"},
+	    {"medical_treatment", 'U', "eng/s2-stay[married]:unknown", -1, "kinship_proof:missing",
+	     "applicant.married"},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct pd_case c;
@@ -1254,7 +1339,7 @@ static void test_first_match_tables(void **state)
 		assert_findings(r, rows[i].findings);
 		if (r->limits.max_days != rows[i].max_days)
 			fail_msg("row %zu: max_days %d, expected %d", i, (int)r->limits.max_days,
-				 rows[i].max_days);
+			         rows[i].max_days);
 		assert_materials(r, rows[i].materials);
 		assert_questions(r, rows[i].questions);
 		run_end(&run);
@@ -1271,31 +1356,31 @@ static void test_first_match_tables(void **state)
 	assert_findings(r, "eng/s2-stay[married]:unknown");
 	assert_factset(&r->findings[0].unknown, "application.visa_type", "unknown");
 	assert_factset(&material(r, "kinship_proof")->conditional, "application.visa_type",
-		       "conditional");
+	               "conditional");
 	assert_string_equal(r->findings[0].text->en, "Married.");
 	assert_string_equal(r->findings[0].origin.source, "T 9b");
 	run_end(&run);
 }
 
-/* ---- representation ---------------------------------------------------------------------------- */
+/* ---- representation -------------------------------------------------------------------------- */
 
 static const char agent_rules[] = "- id: in-person\n"
-				  "  agent: in_person\n"
-				  "  source: \"T 1\"\n"
-				  "  en: Come in person.\n"
-				  "  zh: 本人办理。\n"
-				  "- id: allow-old\n"
-				  "  when: applicant.age >= 60\n"
-				  "  agent: allow\n"
-				  "  source: \"T 2\"\n"
-				  "  en: Sixty or over may send an agent.\n"
-				  "  zh: 年满60周岁的可代办。\n"
-				  "- id: always\n"
-				  "  when: application.action == \"reissue\"\n"
-				  "  agent: in_person_always\n"
-				  "  source: \"T 3\"\n"
-				  "  en: Re-issues in person.\n"
-				  "  zh: 补发须本人办理。\n";
+                                  "  agent: in_person\n"
+                                  "  source: \"T 1\"\n"
+                                  "  en: Come in person.\n"
+                                  "  zh: 本人办理。\n"
+                                  "- id: allow-old\n"
+                                  "  when: applicant.age >= 60\n"
+                                  "  agent: allow\n"
+                                  "  source: \"T 2\"\n"
+                                  "  en: Sixty or over may send an agent.\n"
+                                  "  zh: 年满60周岁的可代办。\n"
+                                  "- id: always\n"
+                                  "  when: application.action == \"reissue\"\n"
+                                  "  agent: in_person_always\n"
+                                  "  source: \"T 3\"\n"
+                                  "  en: Re-issues in person.\n"
+                                  "  zh: 补发须本人办理。\n";
 
 static void test_representation(void **state)
 {
@@ -1310,25 +1395,26 @@ static void test_representation(void **state)
 		enum pd_verdict verdict;
 		const char *questions;
 	} rows[] = {
-		{"only in_person", "1990-01-01", "extension", 0, 0, 1, "eng/in-person",
-		 PD_VERDICT_ELIGIBLE, ""},
-		{"allow beats in_person", "1950-01-01", "extension", 0, 1, 0, "eng/allow-old",
-		 PD_VERDICT_ELIGIBLE, ""},
-		{"allowed and an agent applies", "1950-01-01", "extension", 1, 1, 0, "eng/allow-old",
-		 PD_VERDICT_ELIGIBLE, ""},
-		{"in_person_always beats allow", "1950-01-01", "reissue", 0, 0, 1, "eng/always",
-		 PD_VERDICT_ELIGIBLE, ""},
-		{"an agent where one may not apply", "1990-01-01", "extension", 1, 0, 1,
-		 "eng/in-person", PD_VERDICT_INELIGIBLE, ""},
-		{"an agent against in_person_always", "1950-01-01", "reissue", 1, 0, 1, "eng/always",
-		 PD_VERDICT_INELIGIBLE, ""},
-		/* the right to an agent hangs on the age */
-		{"unknown, an agent applies", NULL, "extension", 1, -1, -1, "eng/in-person",
-		 PD_VERDICT_UNKNOWN, "applicant.birth_date"},
-		{"unknown, no agent", NULL, "extension", 0, -1, -1, "eng/in-person",
-		 PD_VERDICT_ELIGIBLE, "applicant.birth_date"},
-		{"unknown, agent not said", NULL, "extension", -1, -1, -1, "eng/in-person",
-		 PD_VERDICT_ELIGIBLE, "applicant.birth_date"},
+	    {"only in_person", "1990-01-01", "extension", 0, 0, 1, "eng/in-person",
+	     PD_VERDICT_ELIGIBLE, ""},
+	    {"allow beats in_person", "1950-01-01", "extension", 0, 1, 0, "eng/allow-old",
+	     PD_VERDICT_ELIGIBLE, ""},
+	    {"allowed and an agent applies", "1950-01-01", "extension", 1, 1, 0, "eng/allow-old",
+	     PD_VERDICT_ELIGIBLE, ""},
+	    {"in_person_always beats allow", "1950-01-01", "reissue", 0, 0, 1, "eng/always",
+	     PD_VERDICT_ELIGIBLE, ""},
+	    {"an agent where one may not apply", "1990-01-01", "extension", 1, 0, 1,
+	     "eng/in-person", PD_VERDICT_INELIGIBLE, ""},
+	    {"an agent against in_person_always", "1950-01-01", "reissue", 1, 0, 1, "eng/always",
+	     PD_VERDICT_INELIGIBLE, ""},
+	    /* the right to an agent hangs on the age */
+	    {"unknown, an agent applies", NULL, "extension", 1, -1, -1, "eng/in-person",
+	     PD_VERDICT_UNKNOWN, "applicant.birth_date"},
+	    /* no agent: whether one could apply does not matter */
+	    {"unknown, no agent", NULL, "extension", 0, -1, -1, "eng/in-person",
+	     PD_VERDICT_ELIGIBLE, ""},
+	    {"unknown, agent not said", NULL, "extension", -1, -1, -1, "eng/in-person",
+	     PD_VERDICT_ELIGIBLE, "applicant.birth_date"},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct pd_case c;
@@ -1348,29 +1434,31 @@ static void test_representation(void **state)
 		    strcmp(r->representation.origin.rule, rows[i].by) != 0 ||
 		    r->verdict != rows[i].verdict)
 			fail_msg("%s: agent_allowed %d, in_person_required %d, by %s, verdict %s",
-				 rows[i].name, r->representation.agent_allowed,
-				 r->representation.in_person_required,
-				 r->representation.origin.rule ? r->representation.origin.rule : "-",
-				 pd_verdict_name(r->verdict));
-		print_message("%s\n", rows[i].name);
+			         rows[i].name, r->representation.agent_allowed,
+			         r->representation.in_person_required,
+			         r->representation.origin.rule ? r->representation.origin.rule
+			                                       : "-",
+			         pd_verdict_name(r->verdict));
 		assert_questions(r, rows[i].questions);
 		const struct pd_finding *last = &r->findings[r->n_findings - 1];
 		if (rows[i].verdict == PD_VERDICT_INELIGIBLE) {
 			/* the failing finding names the rule and says why */
 			assert_int_equal(last->outcome, PD_OUTCOME_FAIL);
 			assert_string_equal(last->origin.rule, rows[i].by);
-			assert_string_equal(last->detail_en, "an agent is applying, but this applicant "
-							     "must apply in person");
-			assert_string_equal(last->detail_zh, "本案由他人代为申请，但申请人须本人办理");
+			assert_string_equal(last->detail_en,
+			                    "an agent is applying, but this applicant "
+			                    "must apply in person");
+			assert_string_equal(last->detail_zh,
+			                    "本案由他人代为申请，但申请人须本人办理");
 		} else {
 			for (size_t k = 0; k < r->n_findings; k++)
 				assert_int_not_equal(r->findings[k].outcome, PD_OUTCOME_FAIL);
 		}
 		assert_string_equal(r->representation.text->en,
-				    strcmp(rows[i].by, "eng/in-person") == 0 ? "Come in person."
-				    : strcmp(rows[i].by, "eng/always") == 0 ? "Re-issues in person."
-									     : "Sixty or over may "
-									       "send an agent.");
+		                    strcmp(rows[i].by, "eng/in-person") == 0 ? "Come in person."
+		                    : strcmp(rows[i].by, "eng/always") == 0 ? "Re-issues in person."
+		                                                            : "Sixty or over may "
+		                                                              "send an agent.");
 		run_end(&run);
 	}
 }
@@ -1378,8 +1466,9 @@ static void test_representation(void **state)
 static void test_representation_always_unknown(void **state)
 {
 	if (!getenv("PD_TEST_KNOWN_BUGS")) {
-		print_message("known bug, skipped (PD_TEST_KNOWN_BUGS=1 runs it): an allow that "
-			      "applies wins over an in_person_always whose applicability is unknown\n");
+		print_message(
+		    "known bug, skipped (PD_TEST_KNOWN_BUGS=1 runs it): an allow that "
+		    "applies wins over an in_person_always whose applicability is unknown\n");
 		skip();
 	}
 	/* Aged 65 (an agent allowed), the action unknown (a re-issue must be in person):
@@ -1399,32 +1488,33 @@ static void test_representation_always_unknown(void **state)
 	assert_int_equal(v, PD_VERDICT_UNKNOWN);
 }
 
-/* ---- notices ----------------------------------------------------------------------------------- */
+/* ---- notices --------------------------------------------------------------------------------- */
 
 static void test_notices(void **state)
 {
-	const struct pd_policy *pol = pack("- id: n1\n"
-					   "  notice: {id: register_24h, en: Register within 24 hours., "
-					   "zh: 24小时内登记。}\n"
-					   "  source: \"T 1\"\n"
-					   "  en: Registration.\n"
-					   "  zh: 登记。\n"
-					   "- id: n2\n"
-					   "  notice: [register_24h, report_changes]\n"
-					   "  source: \"T 2\"\n"
-					   "  en: Report changes within 10 days.\n"
-					   "  zh: 10日内报告变更。\n"
-					   "- id: n3\n"
-					   "  when: applicant.married\n"
-					   "  notice: [marriage_notice]\n"
-					   "  source: \"T 3\"\n"
-					   "  en: Marriage.\n"
-					   "  zh: 婚姻。\n"
-					   "- id: n4\n"
-					   "  notice: report_changes\n"
-					   "  source: \"T 4\"\n"
-					   "  en: Again.\n"
-					   "  zh: 再次。\n");
+	const struct pd_policy *pol =
+	    pack("- id: n1\n"
+	         "  notice: {id: register_24h, en: Register within 24 hours., "
+	         "zh: 24小时内登记。}\n"
+	         "  source: \"T 1\"\n"
+	         "  en: Registration.\n"
+	         "  zh: 登记。\n"
+	         "- id: n2\n"
+	         "  notice: [register_24h, report_changes]\n"
+	         "  source: \"T 2\"\n"
+	         "  en: Report changes within 10 days.\n"
+	         "  zh: 10日内报告变更。\n"
+	         "- id: n3\n"
+	         "  when: applicant.married\n"
+	         "  notice: [marriage_notice]\n"
+	         "  source: \"T 3\"\n"
+	         "  en: Marriage.\n"
+	         "  zh: 婚姻。\n"
+	         "- id: n4\n"
+	         "  notice: report_changes\n"
+	         "  source: \"T 4\"\n"
+	         "  en: Again.\n"
+	         "  zh: 再次。\n");
 	struct pd_case c;
 	new_case(&c, "2026-03-02");
 	struct run run;
@@ -1450,7 +1540,7 @@ static void test_notices(void **state)
 	run_end(&run);
 }
 
-/* ---- input errors ------------------------------------------------------------------------------ */
+/* ---- input errors ---------------------------------------------------------------------------- */
 
 static void test_input_errors(void **state)
 {
@@ -1481,12 +1571,12 @@ static void test_input_errors(void **state)
 	static const struct {
 		const char *jurisdiction, *date, *path, *msg;
 	} rows[] = {
-		{NULL, "2026-03-02", "jurisdiction",
-		 "missing: the jurisdiction decides which policy applies"},
-		{"eng", NULL, "date", "missing"},
-		{"mars", "2026-03-02", "jurisdiction", "unknown jurisdiction \"mars\"; known: eng"},
-		{"eng", "2019-12-31", "date",
-		 "no eng policy is in force on 2019-12-31; covered: from 2020-01-01 (eng)"},
+	    {NULL, "2026-03-02", "jurisdiction",
+	     "missing: the jurisdiction decides which policy applies"},
+	    {"eng", NULL, "date", "missing"},
+	    {"mars", "2026-03-02", "jurisdiction", "unknown jurisdiction \"mars\"; known: eng"},
+	    {"eng", "2019-12-31", "date",
+	     "no eng policy is in force on 2019-12-31; covered: from 2020-01-01 (eng)"},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		pd_case_init(&c);
@@ -1526,9 +1616,9 @@ static void test_arena_reuse(void **state)
 		pd_arena_reset(&arena);
 		assert_int_equal(pd_evaluate(pol, &c, &arena, &r, &err), 0);
 		enum pd_verdict want = i % 3 == 0   ? PD_VERDICT_INELIGIBLE
-				       : !(i % 2)   ? PD_VERDICT_UNKNOWN
-				       : i % 5 == 0 ? PD_VERDICT_INCOMPLETE
-						    : PD_VERDICT_ELIGIBLE;
+		                       : !(i % 2)   ? PD_VERDICT_UNKNOWN
+		                       : i % 5 == 0 ? PD_VERDICT_INCOMPLETE
+		                                    : PD_VERDICT_ELIGIBLE;
 		assert_int_equal(r->verdict, want);
 	}
 	pd_arena_free(&arena);
@@ -1548,24 +1638,24 @@ static void test_arena_reuse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_verdict_precedence, teardown),
-		cmocka_unit_test_teardown(test_findings, teardown),
-		cmocka_unit_test_teardown(test_unknown_when_with_check, teardown),
-		cmocka_unit_test_teardown(test_material_status, teardown),
-		cmocka_unit_test_teardown(test_best_document, teardown),
-		cmocka_unit_test_teardown(test_merged_requirements, teardown),
-		cmocka_unit_test_teardown(test_conditional_materials, teardown),
-		cmocka_unit_test_teardown(test_limits, teardown),
-		cmocka_unit_test_teardown(test_fee_deposit_processing, teardown),
-		cmocka_unit_test_teardown(test_calendar_dates, teardown),
-		cmocka_unit_test_teardown(test_keyed_tables, teardown),
-		cmocka_unit_test_teardown(test_keyed_table_unknown_key, teardown),
-		cmocka_unit_test_teardown(test_first_match_tables, teardown),
-		cmocka_unit_test_teardown(test_representation, teardown),
-		cmocka_unit_test_teardown(test_representation_always_unknown, teardown),
-		cmocka_unit_test_teardown(test_notices, teardown),
-		cmocka_unit_test_teardown(test_input_errors, teardown),
-		cmocka_unit_test_teardown(test_arena_reuse, teardown),
+	    cmocka_unit_test_teardown(test_verdict_precedence, teardown),
+	    cmocka_unit_test_teardown(test_findings, teardown),
+	    cmocka_unit_test_teardown(test_unknown_when_with_check, teardown),
+	    cmocka_unit_test_teardown(test_material_status, teardown),
+	    cmocka_unit_test_teardown(test_best_document, teardown),
+	    cmocka_unit_test_teardown(test_merged_requirements, teardown),
+	    cmocka_unit_test_teardown(test_conditional_materials, teardown),
+	    cmocka_unit_test_teardown(test_limits, teardown),
+	    cmocka_unit_test_teardown(test_fee_deposit_processing, teardown),
+	    cmocka_unit_test_teardown(test_calendar_dates, teardown),
+	    cmocka_unit_test_teardown(test_keyed_tables, teardown),
+	    cmocka_unit_test_teardown(test_keyed_table_unknown_key, teardown),
+	    cmocka_unit_test_teardown(test_first_match_tables, teardown),
+	    cmocka_unit_test_teardown(test_representation, teardown),
+	    cmocka_unit_test_teardown(test_representation_always_unknown, teardown),
+	    cmocka_unit_test_teardown(test_notices, teardown),
+	    cmocka_unit_test_teardown(test_input_errors, teardown),
+	    cmocka_unit_test_teardown(test_arena_reuse, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,79 +32,78 @@ static pd_date D(const char *s)
 	return d;
 }
 
-/* ---- the good packs every broken one starts from ---------------------------------------------- */
+/* ---- the good packs every broken one starts from --------------------------------------------- */
 
 static const char base_pack[] = "id: base\n"
-				"jurisdiction: base\n"
-				"title: {en: Base pack, zh: 基础规则包}\n"
-				"effective: {from: 2020-01-01}\n"
-				"sources:\n"
-				"  - id: \"T1\"\n"
-				"    title: Test source one\n";
+                                "jurisdiction: base\n"
+                                "title: {en: Base pack, zh: 基础规则包}\n"
+                                "effective: {from: 2020-01-01}\n"
+                                "sources:\n"
+                                "  - id: \"T1\"\n"
+                                "    title: Test source one\n";
 
-static const char base_materials[] = "materials:\n"
-				     "  - id: passport\n"
-				     "    en: Passport\n"
-				     "    zh: 护照\n"
-				     "  - id: photo\n"
-				     "    en: Photo\n"
-				     "    zh: 照片\n"
-				     "    max_age: 6m\n"
-				     "  - id: kinship_proof\n"
-				     "    en: Kinship proof\n"
-				     "    zh: 亲属关系证明\n"
-				     "    foreign: {notarized: true, legalized: true, translated: true}\n";
+static const char base_materials[] =
+    "materials:\n"
+    "  - id: passport\n"
+    "    en: Passport\n"
+    "    zh: 护照\n"
+    "  - id: photo\n"
+    "    en: Photo\n"
+    "    zh: 照片\n"
+    "    max_age: 6m\n"
+    "  - id: kinship_proof\n"
+    "    en: Kinship proof\n"
+    "    zh: 亲属关系证明\n"
+    "    foreign: {notarized: true, legalized: true, translated: true}\n";
 
 static const char base_rules[] = "rules:\n"
-				 "  - id: adult\n"
-				 "    when: applicant.age >= 18\n"
-				 "    check: applicant.good_record\n"
-				 "    source: \"T1 1\"\n"
-				 "    en: Adults need a good record.\n"
-				 "    zh: 成年人须记录良好。\n"
-				 "  - id: basics\n"
-				 "    require: [passport, photo]\n"
-				 "    source: \"T1 2\"\n"
-				 "    en: Passport and photo.\n"
-				 "    zh: 护照和照片。\n"
-				 "  - id: old-rule\n"
-				 "    notice: {id: old_notice, en: Old notice., zh: 旧提示。}\n"
-				 "    source: \"T1 3\"\n"
-				 "    en: Old rule.\n"
-				 "    zh: 旧规则。\n";
+                                 "  - id: adult\n"
+                                 "    when: applicant.age >= 18\n"
+                                 "    check: applicant.good_record\n"
+                                 "    source: \"T1 1\"\n"
+                                 "    en: Adults need a good record.\n"
+                                 "    zh: 成年人须记录良好。\n"
+                                 "  - id: basics\n"
+                                 "    require: [passport, photo]\n"
+                                 "    source: \"T1 2\"\n"
+                                 "    en: Passport and photo.\n"
+                                 "    zh: 护照和照片。\n"
+                                 "  - id: old-rule\n"
+                                 "    notice: {id: old_notice, en: Old notice., zh: 旧提示。}\n"
+                                 "    source: \"T1 3\"\n"
+                                 "    en: Old rule.\n"
+                                 "    zh: 旧规则。\n";
 
 static const char child_pack[] = "id: child\n"
-				 "jurisdiction: child\n"
-				 "title: {en: Child pack, zh: 子规则包}\n"
-				 "extends: base\n"
-				 "effective: {from: 2021-01-01}\n"
-				 "sources:\n"
-				 "  - id: \"T2\"\n"
-				 "drop: [old-rule]\n";
+                                 "jurisdiction: child\n"
+                                 "title: {en: Child pack, zh: 子规则包}\n"
+                                 "extends: base\n"
+                                 "effective: {from: 2021-01-01}\n"
+                                 "sources:\n"
+                                 "  - id: \"T2\"\n"
+                                 "drop: [old-rule]\n";
 
 static const char child_rules[] = "materials:\n"
-				  "  - id: letter\n"
-				  "    en: Letter\n"
-				  "    zh: 信函\n"
-				  "rules:\n"
-				  "  - id: basics\n"
-				  "    require: [passport, photo, letter]\n"
-				  "    source: \"T2 2\"\n"
-				  "    en: Passport, photo and letter.\n"
-				  "    zh: 护照、照片和信函。\n"
-				  "  - id: extra\n"
-				  "    when: provided(\"kinship_proof\")\n"
-				  "    require: {material: kinship_proof, max_age: 3m}\n"
-				  "    source: \"T1 4\"\n"
-				  "    en: Extra.\n"
-				  "    zh: 额外。\n";
+                                  "  - id: letter\n"
+                                  "    en: Letter\n"
+                                  "    zh: 信函\n"
+                                  "rules:\n"
+                                  "  - id: basics\n"
+                                  "    require: [passport, photo, letter]\n"
+                                  "    source: \"T2 2\"\n"
+                                  "    en: Passport, photo and letter.\n"
+                                  "    zh: 护照、照片和信函。\n"
+                                  "  - id: extra\n"
+                                  "    when: provided(\"kinship_proof\")\n"
+                                  "    require: {material: kinship_proof, max_age: 3m}\n"
+                                  "    source: \"T1 4\"\n"
+                                  "    en: Extra.\n"
+                                  "    zh: 额外。\n";
 
 static const struct file good_files[] = {
-	{"base/pack.yaml", base_pack},
-	{"base/materials.yaml", base_materials},
-	{"base/rules.yaml", base_rules},
-	{"child/pack.yaml", child_pack},
-	{"child/rules.yaml", child_rules},
+    {"base/pack.yaml", base_pack},     {"base/materials.yaml", base_materials},
+    {"base/rules.yaml", base_rules},   {"child/pack.yaml", child_pack},
+    {"child/rules.yaml", child_rules},
 };
 
 static char *good_dir(void)
@@ -146,7 +145,7 @@ static const struct pd_pack *pack_named(const struct pd_policy *pol, const char 
 	return NULL;
 }
 
-/* ---- good packs ------------------------------------------------------------------------------- */
+/* ---- good packs ------------------------------------------------------------------------------ */
 
 static void test_minimal_pack(void **state)
 {
@@ -254,16 +253,18 @@ static void test_inheritance(void **state)
 	pd_policy_free(pol);
 
 	/* A grandchild inherits through two layers and may replace the child's replacement. */
-	put(dir, "grand/pack.yaml", "id: grand\n"
-				    "title: {en: Grand, zh: 孙}\n"
-				    "extends: child\n"
-				    "effective: {from: 2022-01-01}\n"
-				    "drop: [adult]\n");
-	put(dir, "grand/rules.yaml", "- id: basics\n"
-				     "  require: [letter]\n"
-				     "  source: \"T2 9\"\n"
-				     "  en: Only the letter.\n"
-				     "  zh: 仅信函。\n");
+	put(dir, "grand/pack.yaml",
+	    "id: grand\n"
+	    "title: {en: Grand, zh: 孙}\n"
+	    "extends: child\n"
+	    "effective: {from: 2022-01-01}\n"
+	    "drop: [adult]\n");
+	put(dir, "grand/rules.yaml",
+	    "- id: basics\n"
+	    "  require: [letter]\n"
+	    "  source: \"T2 9\"\n"
+	    "  en: Only the letter.\n"
+	    "  zh: 仅信函。\n");
 	pol = load_ok(dir);
 	const struct pd_pack *grand = pack_named(pol, "grand");
 	/* no jurisdiction: the pack's id */
@@ -280,16 +281,18 @@ static void test_inheritance(void **state)
 static void test_conflicts_inherited(void **state)
 {
 	char *dir = good_dir();
-	put(dir, "base/conflicts.yaml", "conflicts:\n"
-					"  - id: kinship\n"
-					"    topic: {en: Kinship, zh: 亲属}\n"
-					"    sources: \"000, 001\"\n"
-					"    choice: {en: The city text., zh: 城市文件。}\n");
-	put(dir, "child/conflicts.yaml", "conflicts:\n"
-					 "  - id: time\n"
-					 "    topic: {en: Time, zh: 时间}\n"
-					 "    sources: \"001, 002\"\n"
-					 "    choice: {en: Ten days., zh: 十日。}\n");
+	put(dir, "base/conflicts.yaml",
+	    "conflicts:\n"
+	    "  - id: kinship\n"
+	    "    topic: {en: Kinship, zh: 亲属}\n"
+	    "    sources: \"000, 001\"\n"
+	    "    choice: {en: The city text., zh: 城市文件。}\n");
+	put(dir, "child/conflicts.yaml",
+	    "conflicts:\n"
+	    "  - id: time\n"
+	    "    topic: {en: Time, zh: 时间}\n"
+	    "    sources: \"001, 002\"\n"
+	    "    choice: {en: Ten days., zh: 十日。}\n");
 	struct pd_policy *pol = load_ok(dir);
 	struct pd_conflict_info c[4];
 	const struct pd_pack *child = pack_named(pol, "child");
@@ -306,13 +309,13 @@ static void test_conflicts_inherited(void **state)
 	drop_policy_dir(dir);
 }
 
-/* ---- choosing the pack in force ---------------------------------------------------------------- */
+/* ---- choosing the pack in force -------------------------------------------------------------- */
 
 static const struct file dated_files[] = {
-	{"old-a/pack.yaml", "id: old-a\njurisdiction: old\ntitle: {en: Old A, zh: 旧甲}\n"
-			    "effective: {from: 2004-04-06, to: 2013-08-31}\n"},
-	{"old-b/pack.yaml", "id: old-b\njurisdiction: old\ntitle: {en: Old B, zh: 旧乙}\n"
-			    "effective: {from: 2013-09-01}\n"},
+    {"old-a/pack.yaml", "id: old-a\njurisdiction: old\ntitle: {en: Old A, zh: 旧甲}\n"
+                        "effective: {from: 2004-04-06, to: 2013-08-31}\n"},
+    {"old-b/pack.yaml", "id: old-b\njurisdiction: old\ntitle: {en: Old B, zh: 旧乙}\n"
+                        "effective: {from: 2013-09-01}\n"},
 };
 
 static void test_select(void **state)
@@ -325,17 +328,17 @@ static void test_select(void **state)
 	static const struct {
 		const char *jurisdiction, *date, *pack;
 	} rows[] = {
-		{"old", "2004-04-06", "old-a"}, {"old", "2013-08-31", "old-a"},
-		{"old", "2013-09-01", "old-b"}, {"old", "2026-03-02", "old-b"},
-		{"base", "2020-01-01", "base"}, {"child", "2021-01-01", "child"},
-		{"child", "2099-12-31", "child"},
+	    {"old", "2004-04-06", "old-a"},   {"old", "2013-08-31", "old-a"},
+	    {"old", "2013-09-01", "old-b"},   {"old", "2026-03-02", "old-b"},
+	    {"base", "2020-01-01", "base"},   {"child", "2021-01-01", "child"},
+	    {"child", "2099-12-31", "child"},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct pd_pack *p = NULL;
 		struct pd_error err;
 		pd_error_clear(&err);
 		int rc = pd_policy_select(pol, rows[i].jurisdiction, strlen(rows[i].jurisdiction),
-					  D(rows[i].date), &p, &err);
+		                          D(rows[i].date), &p, &err);
 		if (rc != 0)
 			fail_msg("%s on %s: %s", rows[i].jurisdiction, rows[i].date, err.message);
 		assert_string_equal(pd_pack_id(p), rows[i].pack);
@@ -351,19 +354,19 @@ static void test_select(void **state)
 	static const struct {
 		const char *jurisdiction, *date, *msg;
 	} bad[] = {
-		{"old", "2004-04-05",
-		 "no old policy is in force on 2004-04-05; covered: 2004-04-06 to 2013-08-31 "
-		 "(old-a), from 2013-09-01 (old-b)"},
-		{"child", "2020-12-31",
-		 "no child policy is in force on 2020-12-31; covered: from 2021-01-01 (child)"},
+	    {"old", "2004-04-05",
+	     "no old policy is in force on 2004-04-05; covered: 2004-04-06 to 2013-08-31 "
+	     "(old-a), from 2013-09-01 (old-b)"},
+	    {"child", "2020-12-31",
+	     "no child policy is in force on 2020-12-31; covered: from 2021-01-01 (child)"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		pd_error_clear(&err);
 		p = NULL;
 		assert_int_equal(pd_policy_select(pol, bad[i].jurisdiction,
-						  strlen(bad[i].jurisdiction), D(bad[i].date), &p,
-						  &err),
-				 PD_FAIL(PD_EINPUT));
+		                                  strlen(bad[i].jurisdiction), D(bad[i].date), &p,
+		                                  &err),
+		                 PD_FAIL(PD_EINPUT));
 		assert_int_equal(err.code, PD_EINPUT);
 		assert_string_equal(err.path, "date");
 		assert_string_equal(err.message, bad[i].msg);
@@ -372,18 +375,18 @@ static void test_select(void **state)
 	/* An unknown jurisdiction: the message lists the known ones, each once. */
 	pd_error_clear(&err);
 	assert_int_equal(pd_policy_select(pol, "mars", 4, D("2026-03-02"), &p, &err),
-			 PD_FAIL(PD_EINPUT));
+	                 PD_FAIL(PD_EINPUT));
 	assert_string_equal(err.path, "jurisdiction");
 	assert_string_equal(err.message, "unknown jurisdiction \"mars\"; known: base, child, old");
 	pd_error_clear(&err);
 	assert_int_equal(pd_policy_select(pol, "", 0, D("2026-03-02"), &p, &err),
-			 PD_FAIL(PD_EINPUT));
+	                 PD_FAIL(PD_EINPUT));
 	assert_string_equal(err.message, "unknown jurisdiction \"\"; known: base, child, old");
 	pd_policy_free(pol);
 	drop_policy_dir(dir);
 }
 
-/* ---- broken packs ------------------------------------------------------------------------------ */
+/* ---- broken packs ---------------------------------------------------------------------------- */
 
 struct broken {
 	const char *name;
@@ -399,12 +402,9 @@ struct broken {
 static const struct {
 	const char *name, *bug;
 } known_bugs[] = {
-	{"unknown material in provided(), quoted scalar",
-	 "the column of an error in a quoted expression is one too far right: the scalar's mark is "
-	 "already past the quote and compile_expr() adds one more"},
-	{"YAML syntax error",
-	 "YAML syntax errors have no line and column (\"YAML: cannot parse\"): read_yaml() never "
-	 "calls fy_diag_set_collect_errors(diag, true), so no error is collected"},
+    {"unknown material in provided(), quoted scalar",
+     "the column of an error in a quoted expression is one too far right: the scalar's mark is "
+     "already past the quote and compile_expr() adds one more"},
 };
 
 static const char *known_bug(const char *name)
@@ -416,244 +416,244 @@ static const char *known_bug(const char *name)
 }
 
 static const struct broken broken[] = {
-	{"duplicate rule id",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: adult\n"
-			      "    source: \"T1 1\"\n"
-			      "    en: One.\n"
-			      "    zh: 一。\n"
-			      "  - id: adult\n"
-			      "    source: \"T1 2\"\n"
-			      "    en: Two.\n"
-			      "    zh: 二。\n"}},
-	 "policy/base/rules.yaml:6:5: duplicate rule id adult (first at policy/base/rules.yaml:2)"},
-	{"missing en",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: adult\n"
-			      "    source: \"T1 1\"\n"
-			      "    zh: 一。\n"}},
-	 "policy/base/rules.yaml:2:5: rule adult: missing en text"},
-	{"missing zh",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: adult\n"
-			      "    source: \"T1 1\"\n"
-			      "    en: One.\n"}},
-	 "policy/base/rules.yaml:2:5: rule adult: missing zh text"},
-	{"empty en",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: adult\n"
-			      "    source: \"T1 1\"\n"
-			      "    en: \"\"\n"
-			      "    zh: 一。\n"}},
-	 "policy/base/rules.yaml:4:10: en: expected a text"},
-	{"missing source",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: adult\n"
-			      "    en: One.\n"
-			      "    zh: 一。\n"}},
-	 "policy/base/rules.yaml:2:5: rule adult: missing source"},
-	{"source not declared",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: adult\n"
-			      "    source: \"X9 1\"\n"
-			      "    en: One.\n"
-			      "    zh: 一。\n"}},
-	 "policy/base/rules.yaml:3:14: source \"X9 1\" does not start with a source the pack "
-	 "declares in pack.yaml"},
-	{"source that only starts like a declared one",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: adult\n"
-			      "    source: T10 1\n"
-			      "    en: One.\n"
-			      "    zh: 一。\n"}},
-	 "policy/base/rules.yaml:3:13: source \"T10 1\" does not start with a source the pack "
-	 "declares in pack.yaml"},
-	{"unknown material in require",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: basics\n"
-			      "    require: [passport, pasport]\n"
-			      "    source: \"T1 2\"\n"
-			      "    en: Two.\n"
-			      "    zh: 二。\n"}},
-	 "policy/base/rules.yaml:3:25: unknown material \"pasport\""},
-	{"unknown material in a require mapping",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: basics\n"
-			      "    require: {material: fotos, max_age: 6m}\n"
-			      "    source: \"T1 2\"\n"
-			      "    en: Two.\n"
-			      "    zh: 二。\n"}},
-	 "policy/base/rules.yaml:3:25: unknown material \"fotos\""},
-	{"unknown material in provided()",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: basics\n"
-			      "    when: not provided(\"pasport\")\n"
-			      "    source: \"T1 2\"\n"
-			      "    en: Two.\n"
-			      "    zh: 二。\n"}},
-	 "policy/base/rules.yaml:3:24: unknown material \"pasport\" in `not "
-	 "provided(\"pasport\")`"},
-	{"unknown material in provided(), quoted scalar",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: basics\n"
-			      "    when: 'provided(\"pasport\")'\n"
-			      "    source: \"T1 2\"\n"
-			      "    en: Two.\n"
-			      "    zh: 二。\n"}},
-	 "policy/base/rules.yaml:3:21: unknown material \"pasport\" in `provided(\"pasport\")`"},
-	{"unknown key in a rule",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: basics\n"
-			      "    requires: [passport]\n"
-			      "    source: \"T1 2\"\n"
-			      "    en: Two.\n"
-			      "    zh: 二。\n"}},
-	 "policy/base/rules.yaml:3:5: unknown key `requires` in a rule (known: id, when, check, "
-	 "deny, require, limit, fee, deposit, processing, receipt, apply_by, agent, notice, "
-	 "source, en, zh, note, table, first)"},
-	{"unknown key in pack.yaml",
-	 {{"base/pack.yaml", "id: base\n"
-			     "title: {en: Base pack, zh: 基础规则包}\n"
-			     "sources: [{id: T1}]\n"
-			     "extend: nothing\n"}},
-	 "policy/base/pack.yaml:4:1: unknown key in pack.yaml (known: id, jurisdiction, title, "
-	 "extends, effective, sources, drop, note)"},
-	{"a number as a condition",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: adult\n"
-			      "    when: applicant.age + 1\n"
-			      "    source: \"T1 1\"\n"
-			      "    en: One.\n"
-			      "    zh: 一。\n"}},
-	 "policy/base/rules.yaml:3:11: when: expected a yes/no condition, the expression gives "
-	 "a number"},
-	{"a bare number as a condition",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: adult\n"
-			      "    when: 18\n"
-			      "    source: \"T1 1\"\n"
-			      "    en: One.\n"
-			      "    zh: 一。\n"}},
-	 "policy/base/rules.yaml:3:11: when: expected a yes/no condition, the expression gives "
-	 "a number"},
-	{"an expression error in when",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: adult\n"
-			      "    when: applicant.age = 18\n"
-			      "    source: \"T1 1\"\n"
-			      "    en: One.\n"
-			      "    zh: 一。\n"}},
-	 "policy/base/rules.yaml:3:25: `=` is not an operator: write `==` in `applicant.age = "
-	 "18`"},
-	{"a bad duration in require",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: basics\n"
-			      "    require: {material: photo, max_age: 6 months}\n"
-			      "    source: \"T1 2\"\n"
-			      "    en: Two.\n"
-			      "    zh: 二。\n"}},
-	 "policy/base/rules.yaml:3:41: expected a duration such as 30d, 2w, 6m or 1y"},
-	{"a bad duration in a material",
-	 {{"base/materials.yaml", "materials:\n"
-				  "  - id: passport\n"
-				  "    en: Passport\n"
-				  "    zh: 护照\n"
-				  "    max_age: 6M\n"
-				  "  - id: photo\n"
-				  "    en: Photo\n"
-				  "    zh: 照片\n"}},
-	 "policy/base/materials.yaml:5:14: expected a duration such as 30d, 2w, 6m or 1y"},
-	{"drop of an unknown rule",
-	 {{"child/pack.yaml", "id: child\n"
-			      "title: {en: Child pack, zh: 子规则包}\n"
-			      "extends: base\n"
-			      "effective: {from: 2021-01-01}\n"
-			      "sources: [{id: T2}]\n"
-			      "drop: [old-rule, no-such-rule]\n"}},
-	 "policy/child/pack.yaml:6:18: drop: child inherits no such rule"},
-	{"extends an unknown pack",
-	 {{"child/pack.yaml", "id: child\n"
-			      "title: {en: Child pack, zh: 子规则包}\n"
-			      "extends: bsae\n"
-			      "effective: {from: 2021-01-01}\n"
-			      "sources: [{id: T2}]\n"}},
-	 "policy/child/pack.yaml:3:10: extends: no pack named bsae"},
-	{"an extends cycle",
-	 {{"base/pack.yaml", "id: base\n"
-			     "title: {en: Base pack, zh: 基础规则包}\n"
-			     "extends: child\n"
-			     "sources: [{id: T1}]\n"}},
-	 "policy/base/pack.yaml:1:1: pack base extends itself through a cycle"},
-	{"YAML syntax error",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: adult\n"
-			      "    source: \"T1 1\n"}},
-	 "policy/base/rules.yaml:4:15: YAML: double-quoted scalar without closing quote"},
-	{"invalid UTF-8",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: adult\n"
-			      "    source: \"T1 1\"\n"
-			      "    en: Caf\xe9.\n"
-			      "    zh: 一。\n"}},
-	 "policy/base/rules.yaml:4:12: invalid UTF-8"},
-	{"invalid UTF-8 after Chinese text",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: adult\n"
-			      "    zh: 成年\xe4\xba.\n"}},
-	 "policy/base/rules.yaml:3:11: invalid UTF-8"},
-	{"two packs of one jurisdiction overlapping",
-	 {{"old-a/pack.yaml", "id: old-a\njurisdiction: old\ntitle: {en: A, zh: 甲}\n"
-			      "effective: {from: 2004-04-06, to: 2013-09-01}\n"},
-	  {"old-b/pack.yaml", "id: old-b\njurisdiction: old\ntitle: {en: B, zh: 乙}\n"
-			      "effective: {from: 2013-09-01}\n"}},
-	 "policy/old-b/pack.yaml: packs old-b and old-a both decide old on the same days"},
-	{"a second open-ended pack of one jurisdiction",
-	 {{"other/pack.yaml", "id: other\njurisdiction: base\ntitle: {en: O, zh: 他}\n"}},
-	 "policy/other/pack.yaml: packs other and base both decide base on the same days"},
-	{"a table keyed on a word with an unknown row key",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: by-type\n"
-			      "    en: By type.\n"
-			      "    zh: 按种类。\n"
-			      "    table:\n"
-			      "      key: application.visa_type\n"
-			      "      rows:\n"
-			      "        Q2: {limit: {max_days: 180}, source: \"T1 1\"}\n"
-			      "        Q3: {limit: {max_days: 90}, source: \"T1 2\"}\n"}},
-	 "policy/base/rules.yaml:9:9: \"Q3\" is not a value of application.visa_type"},
-	{"a table row without a source when the rule has none",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: by-type\n"
-			      "    en: By type.\n"
-			      "    zh: 按种类。\n"
-			      "    table:\n"
-			      "      key: application.visa_type\n"
-			      "      rows:\n"
-			      "        Q2: {limit: {max_days: 180}}\n"}},
-	 "policy/base/rules.yaml:8:14: row base/by-type[Q2]: missing source"},
-	{"a table keyed on an unknown fact",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: by-type\n"
-			      "    source: \"T1 1\"\n"
-			      "    en: By type.\n"
-			      "    zh: 按种类。\n"
-			      "    table:\n"
-			      "      key: application.visa\n"
-			      "      rows: {}\n"}},
-	 "policy/base/rules.yaml:7:12: table key: unknown fact `application.visa`"},
-	{"an unknown effect value",
-	 {{"base/rules.yaml", "rules:\n"
-			      "  - id: adult\n"
-			      "    agent: sometimes\n"
-			      "    source: \"T1 1\"\n"
-			      "    en: One.\n"
-			      "    zh: 一。\n"}},
-	 "policy/base/rules.yaml:3:12: agent: expected allow, in_person or in_person_always"},
-	{"pack id differs from its folder",
-	 {{"base/pack.yaml", "id: basis\n"
-			     "title: {en: Base pack, zh: 基础规则包}\n"
-			     "sources: [{id: T1}]\n"}},
-	 "policy/base/pack.yaml:1:1: pack id basis differs from its folder name base"},
+    {"duplicate rule id",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: adult\n"
+                          "    source: \"T1 1\"\n"
+                          "    en: One.\n"
+                          "    zh: 一。\n"
+                          "  - id: adult\n"
+                          "    source: \"T1 2\"\n"
+                          "    en: Two.\n"
+                          "    zh: 二。\n"}},
+     "policy/base/rules.yaml:6:5: duplicate rule id adult (first at policy/base/rules.yaml:2)"},
+    {"missing en",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: adult\n"
+                          "    source: \"T1 1\"\n"
+                          "    zh: 一。\n"}},
+     "policy/base/rules.yaml:2:5: rule adult: missing en text"},
+    {"missing zh",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: adult\n"
+                          "    source: \"T1 1\"\n"
+                          "    en: One.\n"}},
+     "policy/base/rules.yaml:2:5: rule adult: missing zh text"},
+    {"empty en",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: adult\n"
+                          "    source: \"T1 1\"\n"
+                          "    en: \"\"\n"
+                          "    zh: 一。\n"}},
+     "policy/base/rules.yaml:4:10: en: expected a text"},
+    {"missing source",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: adult\n"
+                          "    en: One.\n"
+                          "    zh: 一。\n"}},
+     "policy/base/rules.yaml:2:5: rule adult: missing source"},
+    {"source not declared",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: adult\n"
+                          "    source: \"X9 1\"\n"
+                          "    en: One.\n"
+                          "    zh: 一。\n"}},
+     "policy/base/rules.yaml:3:14: source \"X9 1\" does not start with a source the pack "
+     "declares in pack.yaml"},
+    {"source that only starts like a declared one",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: adult\n"
+                          "    source: T10 1\n"
+                          "    en: One.\n"
+                          "    zh: 一。\n"}},
+     "policy/base/rules.yaml:3:13: source \"T10 1\" does not start with a source the pack "
+     "declares in pack.yaml"},
+    {"unknown material in require",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: basics\n"
+                          "    require: [passport, pasport]\n"
+                          "    source: \"T1 2\"\n"
+                          "    en: Two.\n"
+                          "    zh: 二。\n"}},
+     "policy/base/rules.yaml:3:25: unknown material \"pasport\""},
+    {"unknown material in a require mapping",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: basics\n"
+                          "    require: {material: fotos, max_age: 6m}\n"
+                          "    source: \"T1 2\"\n"
+                          "    en: Two.\n"
+                          "    zh: 二。\n"}},
+     "policy/base/rules.yaml:3:25: unknown material \"fotos\""},
+    {"unknown material in provided()",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: basics\n"
+                          "    when: not provided(\"pasport\")\n"
+                          "    source: \"T1 2\"\n"
+                          "    en: Two.\n"
+                          "    zh: 二。\n"}},
+     "policy/base/rules.yaml:3:24: unknown material \"pasport\" in `not "
+     "provided(\"pasport\")`"},
+    {"unknown material in provided(), quoted scalar",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: basics\n"
+                          "    when: 'provided(\"pasport\")'\n"
+                          "    source: \"T1 2\"\n"
+                          "    en: Two.\n"
+                          "    zh: 二。\n"}},
+     "policy/base/rules.yaml:3:21: unknown material \"pasport\" in `provided(\"pasport\")`"},
+    {"unknown key in a rule",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: basics\n"
+                          "    requires: [passport]\n"
+                          "    source: \"T1 2\"\n"
+                          "    en: Two.\n"
+                          "    zh: 二。\n"}},
+     "policy/base/rules.yaml:3:5: unknown key `requires` in a rule (known: id, when, check, "
+     "deny, require, limit, fee, deposit, processing, receipt, apply_by, agent, notice, "
+     "source, en, zh, note, table, first)"},
+    {"unknown key in pack.yaml",
+     {{"base/pack.yaml", "id: base\n"
+                         "title: {en: Base pack, zh: 基础规则包}\n"
+                         "sources: [{id: T1}]\n"
+                         "extend: nothing\n"}},
+     "policy/base/pack.yaml:4:1: unknown key in pack.yaml (known: id, jurisdiction, title, "
+     "extends, effective, sources, drop, note)"},
+    {"a number as a condition",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: adult\n"
+                          "    when: applicant.age + 1\n"
+                          "    source: \"T1 1\"\n"
+                          "    en: One.\n"
+                          "    zh: 一。\n"}},
+     "policy/base/rules.yaml:3:11: when: expected a yes/no condition, the expression gives "
+     "a number"},
+    {"a bare number as a condition",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: adult\n"
+                          "    when: 18\n"
+                          "    source: \"T1 1\"\n"
+                          "    en: One.\n"
+                          "    zh: 一。\n"}},
+     "policy/base/rules.yaml:3:11: when: expected a yes/no condition, the expression gives "
+     "a number"},
+    {"an expression error in when",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: adult\n"
+                          "    when: applicant.age = 18\n"
+                          "    source: \"T1 1\"\n"
+                          "    en: One.\n"
+                          "    zh: 一。\n"}},
+     "policy/base/rules.yaml:3:25: `=` is not an operator: write `==` in `applicant.age = "
+     "18`"},
+    {"a bad duration in require",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: basics\n"
+                          "    require: {material: photo, max_age: 6 months}\n"
+                          "    source: \"T1 2\"\n"
+                          "    en: Two.\n"
+                          "    zh: 二。\n"}},
+     "policy/base/rules.yaml:3:41: expected a duration such as 30d, 2w, 6m or 1y"},
+    {"a bad duration in a material",
+     {{"base/materials.yaml", "materials:\n"
+                              "  - id: passport\n"
+                              "    en: Passport\n"
+                              "    zh: 护照\n"
+                              "    max_age: 6M\n"
+                              "  - id: photo\n"
+                              "    en: Photo\n"
+                              "    zh: 照片\n"}},
+     "policy/base/materials.yaml:5:14: expected a duration such as 30d, 2w, 6m or 1y"},
+    {"drop of an unknown rule",
+     {{"child/pack.yaml", "id: child\n"
+                          "title: {en: Child pack, zh: 子规则包}\n"
+                          "extends: base\n"
+                          "effective: {from: 2021-01-01}\n"
+                          "sources: [{id: T2}]\n"
+                          "drop: [old-rule, no-such-rule]\n"}},
+     "policy/child/pack.yaml:6:18: drop: child inherits no such rule"},
+    {"extends an unknown pack",
+     {{"child/pack.yaml", "id: child\n"
+                          "title: {en: Child pack, zh: 子规则包}\n"
+                          "extends: bsae\n"
+                          "effective: {from: 2021-01-01}\n"
+                          "sources: [{id: T2}]\n"}},
+     "policy/child/pack.yaml:3:10: extends: no pack named bsae"},
+    {"an extends cycle",
+     {{"base/pack.yaml", "id: base\n"
+                         "title: {en: Base pack, zh: 基础规则包}\n"
+                         "extends: child\n"
+                         "sources: [{id: T1}]\n"}},
+     "policy/base/pack.yaml:1:1: pack base extends itself through a cycle"},
+    {"YAML syntax error",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: adult\n"
+                          "    source: \"T1 1\n"}},
+     "policy/base/rules.yaml:4:15: YAML: double-quoted scalar without closing quote"},
+    {"invalid UTF-8",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: adult\n"
+                          "    source: \"T1 1\"\n"
+                          "    en: Caf\xe9.\n"
+                          "    zh: 一。\n"}},
+     "policy/base/rules.yaml:4:12: invalid UTF-8"},
+    {"invalid UTF-8 after Chinese text",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: adult\n"
+                          "    zh: 成年\xe4\xba.\n"}},
+     "policy/base/rules.yaml:3:11: invalid UTF-8"},
+    {"two packs of one jurisdiction overlapping",
+     {{"old-a/pack.yaml", "id: old-a\njurisdiction: old\ntitle: {en: A, zh: 甲}\n"
+                          "effective: {from: 2004-04-06, to: 2013-09-01}\n"},
+      {"old-b/pack.yaml", "id: old-b\njurisdiction: old\ntitle: {en: B, zh: 乙}\n"
+                          "effective: {from: 2013-09-01}\n"}},
+     "policy/old-b/pack.yaml: packs old-b and old-a both decide old on the same days"},
+    {"a second open-ended pack of one jurisdiction",
+     {{"other/pack.yaml", "id: other\njurisdiction: base\ntitle: {en: O, zh: 他}\n"}},
+     "policy/other/pack.yaml: packs other and base both decide base on the same days"},
+    {"a table keyed on a word with an unknown row key",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: by-type\n"
+                          "    en: By type.\n"
+                          "    zh: 按种类。\n"
+                          "    table:\n"
+                          "      key: application.visa_type\n"
+                          "      rows:\n"
+                          "        Q2: {limit: {max_days: 180}, source: \"T1 1\"}\n"
+                          "        Q3: {limit: {max_days: 90}, source: \"T1 2\"}\n"}},
+     "policy/base/rules.yaml:9:9: \"Q3\" is not a value of application.visa_type"},
+    {"a table row without a source when the rule has none",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: by-type\n"
+                          "    en: By type.\n"
+                          "    zh: 按种类。\n"
+                          "    table:\n"
+                          "      key: application.visa_type\n"
+                          "      rows:\n"
+                          "        Q2: {limit: {max_days: 180}}\n"}},
+     "policy/base/rules.yaml:8:14: row base/by-type[Q2]: missing source"},
+    {"a table keyed on an unknown fact",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: by-type\n"
+                          "    source: \"T1 1\"\n"
+                          "    en: By type.\n"
+                          "    zh: 按种类。\n"
+                          "    table:\n"
+                          "      key: application.visa\n"
+                          "      rows: {}\n"}},
+     "policy/base/rules.yaml:7:12: table key: unknown fact `application.visa`"},
+    {"an unknown effect value",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: adult\n"
+                          "    agent: sometimes\n"
+                          "    source: \"T1 1\"\n"
+                          "    en: One.\n"
+                          "    zh: 一。\n"}},
+     "policy/base/rules.yaml:3:12: agent: expected allow, in_person or in_person_always"},
+    {"pack id differs from its folder",
+     {{"base/pack.yaml", "id: basis\n"
+                         "title: {en: Base pack, zh: 基础规则包}\n"
+                         "sources: [{id: T1}]\n"}},
+     "policy/base/pack.yaml:1:1: pack id basis differs from its folder name base"},
 };
 
 /* Formats a diagnostic the way `policy lint` prints it. */
@@ -699,7 +699,7 @@ static void test_broken_packs(void **state)
 				    diags.items[k].file[flen] == '\0')
 					found = true;
 			print_message("known bug, skipped (PD_TEST_KNOWN_BUGS=1 runs it): %s: %s\n",
-				      b->name, bug);
+			              b->name, bug);
 		}
 		if (rc != PD_FAIL(PD_EPOLICY) || pol || !found) {
 			print_error("%s: rc %d, %zu errors:\n", b->name, rc, errors);
@@ -733,30 +733,32 @@ static void test_broken_packs(void **state)
 static void test_all_problems_at_once(void **state)
 {
 	char *dir = good_dir();
-	put(dir, "base/rules.yaml", "rules:\n"
-				    "  - id: one\n"
-				    "    when: applicant.agee > 1\n"
-				    "    source: \"T1 1\"\n"
-				    "    en: One.\n"
-				    "    zh: 一。\n"
-				    "  - id: two\n"
-				    "    require: [nothing]\n"
-				    "    en: Two.\n"
-				    "    zh: 二。\n"
-				    "  - id: three\n"
-				    "    when: application.visa_type == \"Q9\"\n"
-				    "    colour: red\n"
-				    "    source: \"T1 3\"\n"
-				    "    en: Three.\n"
-				    "  - id: old-rule\n"
-				    "    source: \"T1 9\"\n"
-				    "    en: Old.\n"
-				    "    zh: 旧。\n");
-	put(dir, "child/rules.yaml", "- id: four\n"
-				     "  processing: soon\n"
-				     "  source: \"Z 1\"\n"
-				     "  en: Four.\n"
-				     "  zh: 四。\n");
+	put(dir, "base/rules.yaml",
+	    "rules:\n"
+	    "  - id: one\n"
+	    "    when: applicant.agee > 1\n"
+	    "    source: \"T1 1\"\n"
+	    "    en: One.\n"
+	    "    zh: 一。\n"
+	    "  - id: two\n"
+	    "    require: [nothing]\n"
+	    "    en: Two.\n"
+	    "    zh: 二。\n"
+	    "  - id: three\n"
+	    "    when: application.visa_type == \"Q9\"\n"
+	    "    colour: red\n"
+	    "    source: \"T1 3\"\n"
+	    "    en: Three.\n"
+	    "  - id: old-rule\n"
+	    "    source: \"T1 9\"\n"
+	    "    en: Old.\n"
+	    "    zh: 旧。\n");
+	put(dir, "child/rules.yaml",
+	    "- id: four\n"
+	    "  processing: soon\n"
+	    "  source: \"Z 1\"\n"
+	    "  en: Four.\n"
+	    "  zh: 四。\n");
 	put(dir, "child/zz.yaml", "- id: five\n  en: \xff\n");
 	struct pd_policy *pol = NULL;
 	struct pd_diags diags = {0};
@@ -765,19 +767,19 @@ static void test_all_problems_at_once(void **state)
 	assert_int_equal(pd_policy_load(dir, &pol, &diags, &err), PD_FAIL(PD_EPOLICY));
 	assert_null(pol);
 	static const char *const want[] = {
-		"policy/child/zz.yaml:2:7: invalid UTF-8",
-		"policy/base/rules.yaml:3:11: unknown fact `applicant.agee` in `applicant.agee > 1`",
-		"policy/base/rules.yaml:8:15: unknown material \"nothing\"",
-		"policy/base/rules.yaml:7:5: rule two: missing source",
-		"policy/base/rules.yaml:12:36: \"Q9\" is not one of: C, F, G, J2, L, M, Q2, R, S2, "
-		"X2 in `application.visa_type == \"Q9\"`",
-		"policy/base/rules.yaml:13:5: unknown key `colour` in a rule (known: id, when, check, "
-		"deny, require, limit, fee, deposit, processing, receipt, apply_by, agent, notice, "
-		"source, en, zh, note, table, first)",
-		"policy/base/rules.yaml:11:5: rule three: missing zh text",
-		"policy/child/rules.yaml:2:15: processing: expected a number of working days",
-		"policy/child/rules.yaml:3:12: source \"Z 1\" does not start with a source the pack "
-		"declares in pack.yaml",
+	    "policy/child/zz.yaml:2:7: invalid UTF-8",
+	    "policy/base/rules.yaml:3:11: unknown fact `applicant.agee` in `applicant.agee > 1`",
+	    "policy/base/rules.yaml:8:15: unknown material \"nothing\"",
+	    "policy/base/rules.yaml:7:5: rule two: missing source",
+	    "policy/base/rules.yaml:12:36: \"Q9\" is not one of: C, F, G, J2, L, M, Q2, R, S2, "
+	    "X2 in `application.visa_type == \"Q9\"`",
+	    "policy/base/rules.yaml:13:5: unknown key `colour` in a rule (known: id, when, check, "
+	    "deny, require, limit, fee, deposit, processing, receipt, apply_by, agent, notice, "
+	    "source, en, zh, note, table, first)",
+	    "policy/base/rules.yaml:11:5: rule three: missing zh text",
+	    "policy/child/rules.yaml:2:15: processing: expected a number of working days",
+	    "policy/child/rules.yaml:3:12: source \"Z 1\" does not start with a source the pack "
+	    "declares in pack.yaml",
 	};
 	size_t n_want = sizeof(want) / sizeof(want[0]);
 	char got[1200];
@@ -813,7 +815,7 @@ static void test_missing_dir_and_calendar(void **state)
 	struct pd_error err;
 	pd_error_clear(&err);
 	assert_int_equal(pd_policy_load("/nonexistent/pd-policy", &pol, NULL, &err),
-			 PD_FAIL(PD_ECONFIG));
+	                 PD_FAIL(PD_ECONFIG));
 	assert_null(pol);
 	assert_string_equal(err.file, "/nonexistent/pd-policy");
 	assert_string_equal(err.message, "policy directory not found");
@@ -840,7 +842,7 @@ static void test_missing_dir_and_calendar(void **state)
 	drop_policy_dir(dir);
 }
 
-/* ---- the version follows the files --------------------------------------------------------------- */
+/* ---- the version follows the files ----------------------------------------------------------- */
 
 static void versions(const char *dir, char base[17], char child[17])
 {
@@ -918,16 +920,16 @@ static void test_real_policy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_minimal_pack),
-		cmocka_unit_test(test_bare_list_and_file_order),
-		cmocka_unit_test(test_inheritance),
-		cmocka_unit_test(test_conflicts_inherited),
-		cmocka_unit_test(test_select),
-		cmocka_unit_test(test_broken_packs),
-		cmocka_unit_test(test_all_problems_at_once),
-		cmocka_unit_test(test_missing_dir_and_calendar),
-		cmocka_unit_test(test_version),
-		cmocka_unit_test(test_real_policy),
+	    cmocka_unit_test(test_minimal_pack),
+	    cmocka_unit_test(test_bare_list_and_file_order),
+	    cmocka_unit_test(test_inheritance),
+	    cmocka_unit_test(test_conflicts_inherited),
+	    cmocka_unit_test(test_select),
+	    cmocka_unit_test(test_broken_packs),
+	    cmocka_unit_test(test_all_problems_at_once),
+	    cmocka_unit_test(test_missing_dir_and_calendar),
+	    cmocka_unit_test(test_version),
+	    cmocka_unit_test(test_real_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -647,8 +647,11 @@ int pd_workflow_act(const struct pd_workflow *wf, const struct pd_actor *actor, 
 		                  x.c.state);
 		goto cleanup;
 	}
-	if ((rc = check_actor(&x, &row, err)))
+	if ((rc = check_actor(&x, &row, err)) || !row) {
+		if (!rc)
+			rc = pd_error_set(err, PD_EINTERNAL, "no transition");
 		goto cleanup;
+	}
 	x.to = row->to;
 	pd_jw_init(&x.w, &data, false);
 	pd_jw_object_begin(&x.w);

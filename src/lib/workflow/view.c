@@ -349,3 +349,84 @@ int pd_workflow_list_json(struct pd_store *store, const struct pd_case_query *q,
 		return pd_error_set(err, PD_ENOMEM, "out of memory writing the list");
 	return 0;
 }
+
+/* ---- replaying decisions ---- */
+
+struct replay {
+	const struct pd_workflow *wf;
+	const struct pd_store_case *c;
+	struct pd_jw *w;
+	struct pd_arena *a;
+	struct pd_error *err;
+	long long changed;
+};
+
+static void write_policy(struct pd_jw *w, const char *verdict, const char *pack,
+                         const char *version)
+{
+	pd_jw_object_begin(w);
+	key_str(w, "verdict", verdict);
+	key_str(w, "pack", pack);
+	key_str(w, "version", version);
+	pd_jw_object_end(w);
+}
+
+static int replay_decision(void *ctx, const struct pd_store_decision *d)
+{
+	struct replay *r = ctx;
+	struct pd_assessment as;
+	/* as the decision saw it: the facts as of the acceptance date */
+	int rc = r->wf->assess(r->wf->assess_ctx, "case", d->case_json, strlen(d->case_json),
+	                       d->decided_on, r->c->accepted_on, r->a, &as, r->err);
+	if (rc)
+		return rc;
+	const char *now = pd_verdict_name(as.verdict);
+	bool same = strcmp(now, d->verdict) == 0;
+	r->changed += !same;
+	pd_jw_object_begin(r->w);
+	key_int(r->w, "n", d->n);
+	key_str(r->w, "action", d->action);
+	key_date(r->w, "decided_on", d->decided_on);
+	pd_jw_key(r->w, "then");
+	write_policy(r->w, d->verdict, d->pack, d->pack_version);
+	pd_jw_key(r->w, "now");
+	write_policy(r->w, now, as.pack, as.version);
+	pd_jw_key(r->w, "same_verdict");
+	pd_jw_bool(r->w, same);
+	pd_jw_key(r->w, "same_result");
+	pd_jw_bool(r->w, strcmp(as.result_json, d->result_json) == 0);
+	pd_jw_object_end(r->w);
+	return 0;
+}
+
+int pd_workflow_replay_json(const struct pd_workflow *wf, const char *case_id, bool pretty,
+                            struct pd_buf *out, struct pd_error *err)
+{
+	struct pd_arena a;
+	struct pd_store_case c;
+	struct pd_jw w;
+	struct replay r = {.wf = wf, .c = &c, .w = &w, .a = &a, .err = err};
+	int rc;
+
+	pd_arena_init(&a, 1 << 16, 0);
+	if ((rc = pd_store_begin(wf->store, PD_TXN_READ, err)) ||
+	    (rc = pd_store_case_get(wf->store, case_id, &a, &c, err)))
+		goto cleanup;
+	pd_jw_init(&w, out, pretty);
+	pd_jw_object_begin(&w);
+	key_str(&w, "id", c.id);
+	key_str(&w, "number", c.number);
+	pd_jw_key(&w, "decisions");
+	pd_jw_array_begin(&w);
+	if ((rc = pd_store_decision_list(wf->store, c.id, replay_decision, &r, err)))
+		goto cleanup;
+	pd_jw_array_end(&w);
+	key_int(&w, "changed", r.changed);
+	pd_jw_object_end(&w);
+	if (out->failed)
+		rc = pd_error_set(err, PD_ENOMEM, "out of memory writing case %s", c.number);
+cleanup:
+	pd_store_rollback(wf->store);
+	pd_arena_free(&a);
+	return rc;
+}
