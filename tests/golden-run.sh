@@ -29,6 +29,7 @@ fail=0
 cd "$PD_TESTS/cases" || exit 1
 # shellcheck disable=SC2086
 for case in $(find $folders -name '*.json' ! -name '*.expected.json' | sort); do
+	case=${case#./}
 	base=${case%.json}
 	"$PERMITDESK" check --pretty "$case" >"$tmp/raw" 2>"$tmp/err"
 	code=$?

@@ -819,6 +819,23 @@ static void test_limits(void **state)
 	assert_int_equal(compile_in(&arena, NULL, text, &e, &err), PD_FAIL(PD_EPOLICY));
 	assert_non_null(strstr(err.message, "expression nested too deeply"));
 
+	/* Hundreds of thousands of `not` or `-` (a policy file may hold 4 MB): an error at the
+	 * 26th, not a stack overflow (regression: the parser recursed once per operator). */
+	static const char *const units[] = {"not ", "- "};
+	for (int u = 0; u < 2; u++) {
+		size_t ul = strlen(units[u]), reps = 1000000;
+		char *big = malloc(reps * ul + 8);
+		assert_non_null(big);
+		for (size_t i = 0; i < reps; i++)
+			memcpy(big + i * ul, units[u], ul);
+		memcpy(big + reps * ul, "1", 2);
+		int rc = compile_in(&arena, NULL, big, &e, &err);
+		free(big);
+		assert_int_equal(rc, PD_FAIL(PD_EPOLICY));
+		assert_int_equal(err.column, T_COL + 25 * (int)ul);
+		assert_non_null(strstr(err.message, "expression nested too deeply in `"));
+	}
+
 	/* Wide and shallow: many values on the stack at once. */
 	n = 0;
 	for (int i = 0; i < 5; i++)
