@@ -161,6 +161,25 @@ int pd_vocab_find(enum pd_vocab_id vocab, const char *word, size_t len);
 	X(APPLICANT_PARENT_CHINESE, "applicant.parent_chinese_citizen", PD_T_BOOL, -1, 0,             \
 	  "Is one or both of the applicant's parents a Chinese citizen (settled abroad)?",             \
 	  "申请人父母一方或双方是否为中国公民（定居国外）？")                                    \
+	X(APPLICANT_PARENT_CHINESE_ANY, "applicant.parent_chinese", PD_T_BOOL, -1, 0,              \
+	  "Is one or both of the applicant's parents a Chinese citizen (wherever they live)?",     \
+	  "申请人父母一方或双方是否为中国公民（不论居住何处）？")                                  \
+	X(APPLICANT_BORN_IN_CHINA, "applicant.born_in_china", PD_T_BOOL, -1, 0,                    \
+	  "Was the applicant born in China?", "申请人是否在中国境内出生？")                        \
+	X(APPLICANT_PARENTS_SETTLED_ABROAD, "applicant.parents_settled_abroad", PD_T_BOOL, -1, 0,  \
+	  "Have the applicant's Chinese parents (or the Chinese parent) settled abroad?",          \
+	  "申请人的中国公民父母（或父母中的中国公民一方）是否已定居国外？")                        \
+	X(APPLICANT_FOREIGN_AT_BIRTH, "applicant.foreign_nationality_at_birth", PD_T_BOOL, -1, 0,  \
+	  "Did the applicant acquire a foreign nationality at birth?",                             \
+	  "申请人是否出生时即具有外国国籍？")                                                      \
+	X(APPLICANT_PARENTS_IN_CITY, "applicant.parents_in_city", PD_T_BOOL, -1, 0,                \
+	  "Do the applicant's parents (or one of them) live in this city?",                        \
+	  "申请人父母（或其中一方）是否在本市居住？")                                              \
+	X(APPLICANT_CHINESE_ORIGIN, "applicant.chinese_origin", PD_T_BOOL, -1, 0,                  \
+	  "Is the applicant a foreign national of Chinese origin?", "申请人是否为外籍华人？")      \
+	X(APPLICANT_PROPERTY_SPOUSE, "applicant.property_in_spouse_name", PD_T_BOOL, -1, 0,        \
+	  "Is the home the applicant relies on registered in the name of the spouse?",             \
+	  "申请人所依托的房屋是否登记在其配偶名下？")                                              \
 	X(SPONSOR_CATEGORY, "sponsor.category", PD_T_ENUM, PD_VOCAB_SPONSOR_CATEGORY, 0,               \
 	  "Who is the person visited (sponsor category)?", "被探望人（担保人）身份类别")           \
 	X(SPONSOR_RELATIONSHIP, "sponsor.relationship", PD_T_ENUM, PD_VOCAB_RELATIONSHIP, 0,           \

@@ -913,25 +913,15 @@ static void test_copies_text(void **state)
 	pd_arena_free(&arena);
 }
 
-/*
- * Known defects, with the right answers.  Skipped unless PD_TEST_KNOWN_BUGS
- * is set; remove the skip once fixed.
- */
-static void test_known_bugs(void **state)
+/* Once bugs, now pinned: floor division, impossible date literals, overlong durations. */
+static void test_fixed_bugs(void **state)
 {
-	if (!getenv("PD_TEST_KNOWN_BUGS")) {
-		print_message("known bugs, skipped (PD_TEST_KNOWN_BUGS=1 runs them): division by a "
-		              "negative number does not round down; an impossible date literal is "
-		              "read as subtraction; a duration of more than 6 digits is 0\n");
-		skip();
-	}
 	/* docs/policy-language.md: "whole-number arithmetic (division rounds down)". */
 	static const struct vrow rows[] = {
 	    {"7 / -2", "-4", NULL},              /* got -3 (truncated) */
 	    {"-7 / -2", "3", NULL},              /* got 2 */
 	    {"-8 / -2", "4", NULL},              /* got 2 */
 	    {"-1 / -1", "1", NULL},              /* got -1 */
-	    {"days(1234567d)", "1234567", NULL}, /* got 0: pd_duration_parse refuses, unchecked */
 	};
 	struct pd_case c;
 	base_case(&c);
@@ -943,8 +933,13 @@ static void test_known_bugs(void **state)
 	struct pd_expr e;
 	struct pd_error err;
 	int rc = compile_in(&arena, NULL, "application.requested_days < 2026-02-30", &e, &err);
-	pd_arena_free(&arena);
 	assert_int_equal(rc, PD_FAIL(PD_EPOLICY));
+	assert_non_null(strstr(err.message, "2026-02-30 is not a real date"));
+	/* A duration too long to hold is refused, not read as 0. */
+	rc = compile_in(&arena, NULL, "days(1234567d) > 0", &e, &err);
+	assert_int_equal(rc, PD_FAIL(PD_EPOLICY));
+	assert_non_null(strstr(err.message, "duration too long"));
+	pd_arena_free(&arena);
 }
 
 int main(void)
@@ -966,7 +961,7 @@ int main(void)
 	    cmocka_unit_test(test_error_format),
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_copies_text),
-	    cmocka_unit_test(test_known_bugs),
+	    cmocka_unit_test(test_fixed_bugs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

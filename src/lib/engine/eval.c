@@ -54,7 +54,8 @@ struct eval_state {
 	/* representation */
 	const struct pd_rule *agent_always, *agent_allow, *agent_in_person;
 	struct pd_factset agent_unknown;
-	bool agent_any_unknown;
+	bool agent_any_unknown;    /* an allow hangs on unknown facts */
+	bool agent_always_unknown; /* an in_person_always hangs on unknown facts */
 	size_t cap_notices;
 };
 
@@ -199,11 +200,12 @@ static void add_notice(struct eval_state *st, const struct pd_rule *rule,
 }
 
 /* Applies the effects of `rule` (a rule or a table row) whose applicability is a. */
-static void apply(struct eval_state *st, const struct pd_rule *rule, const struct applic *a)
+static void apply(struct eval_state *st, const struct pd_rule *rule, const struct applic *a,
+		  bool with_finding)
 {
 	struct pd_result *r = st->r;
 	const struct pd_effects *e = &rule->eff;
-	struct pd_finding *f = add_finding(st);
+	struct pd_finding *f = with_finding ? add_finding(st) : NULL;
 	if (f) {
 		f->origin = rule->origin;
 		f->text = &rule->text;
@@ -222,8 +224,11 @@ static void apply(struct eval_state *st, const struct pd_rule *rule, const struc
 		if (e->max_days || e->valid_until || e->visa_validity || e->has_fee ||
 		    e->has_deposit || e->apply_by)
 			set_add(&st->q_other, &a->why);
-		if (e->agent == AGENT_ALLOW || e->agent == AGENT_IN_PERSON_ALWAYS) {
+		if (e->agent == AGENT_ALLOW) {
 			st->agent_any_unknown = true;
+			set_add(&st->agent_unknown, &a->why);
+		} else if (e->agent == AGENT_IN_PERSON_ALWAYS) {
+			st->agent_always_unknown = true;
 			set_add(&st->agent_unknown, &a->why);
 		}
 		return;
@@ -350,7 +355,7 @@ static void visit(struct eval_state *st, const struct pd_rule *rule)
 	if (a.v == 0)
 		return;
 	if (rule->table == TABLE_NONE) {
-		apply(st, rule, &a);
+		apply(st, rule, &a, true);
 		return;
 	}
 	if (rule->table == TABLE_KEYED) {
@@ -359,7 +364,12 @@ static void visit(struct eval_state *st, const struct pd_rule *rule)
 			struct applic k = {.v = -1};
 			k.why.w[rule->key_fact / 64] |= (uint64_t)1 << (rule->key_fact % 64);
 			and_applic(&a, &k);
-			apply(st, rule, &a); /* the rule's own text, unknown */
+			apply(st, rule, &a, true); /* the rule's own text, unknown */
+			/* Any row may be the one: its materials are conditional, its
+			 * checks and figures wait for the key. */
+			for (uint16_t i = 0; i < rule->n_rows; i++)
+				apply(st, &rule->rows[i], &a, false);
+			set_add(&st->q_other, &a.why);
 			return;
 		}
 		const struct pd_rule *row = keyed_row(rule, key);
@@ -369,7 +379,7 @@ static void visit(struct eval_state *st, const struct pd_rule *rule)
 		eval_cond(st, row->when, &w);
 		and_applic(&a, &w);
 		if (a.v != 0)
-			apply(st, row, &a);
+			apply(st, row, &a, true);
 		return;
 	}
 	/* First match. */
@@ -380,7 +390,7 @@ static void visit(struct eval_state *st, const struct pd_rule *rule)
 		if (w.v == 0)
 			continue;
 		and_applic(&w, &a);
-		apply(st, row, &w);
+		apply(st, row, &w, true);
 		return; /* a true row ends the search; an unknown one too: it may be the one */
 	}
 }
@@ -510,6 +520,11 @@ static void decide_representation(struct eval_state *st)
 		r->representation.agent_allowed = 0;
 		r->representation.in_person_required = 1;
 		by = st->agent_always;
+	} else if (st->agent_always_unknown && (st->agent_allow || st->agent_any_unknown)) {
+		/* An agent would be allowed, unless the in-person rule turns out to apply. */
+		r->representation.agent_allowed = -1;
+		r->representation.in_person_required = -1;
+		by = st->agent_allow ? st->agent_allow : st->agent_in_person;
 	} else if (st->agent_allow) {
 		r->representation.agent_allowed = 1;
 		r->representation.in_person_required = 0;

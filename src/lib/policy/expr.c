@@ -161,7 +161,12 @@ static void next(struct compiler *cc)
 		while (p < cc->len && ((t[p] >= '0' && t[p] <= '9') || t[p] == '-'))
 			p++;
 		pd_date date;
-		if (p - start == 10 && pd_date_parse(t + start, 10, &date) == 0) {
+		if (p - start == 10 && t[start + 4] == '-' && t[start + 7] == '-') {
+			if (pd_date_parse(t + start, 10, &date) != 0) {
+				k->kind = T_ERROR;
+				fail_at(cc, (int)start, "%.10s is not a real date", t + start);
+				return;
+			}
 			k->kind = T_DATE;
 			k->ival = date;
 			k->len = 10;
@@ -181,7 +186,11 @@ static void next(struct compiler *cc)
 		}
 		if (p < cc->len && (t[p] == 'd' || t[p] == 'w' || t[p] == 'm' || t[p] == 'y') &&
 		    !(p + 1 < cc->len && is_name_char(t[p + 1]))) {
-			pd_duration_parse(t + start, p + 1 - start, &k->dur);
+			if (pd_duration_parse(t + start, p + 1 - start, &k->dur) != 0) {
+				k->kind = T_ERROR;
+				fail_at(cc, (int)start, "duration too long");
+				return;
+			}
 			k->kind = T_DUR;
 			k->len = (uint32_t)(p + 1 - start);
 			cc->pos = p + 1;
@@ -1245,9 +1254,13 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 				case OP_MUL_INT:
 					r = x * y;
 					break;
-				default:
+				default: /* division rounds down (towards minus infinity) */
 					ok = y != 0;
-					r = ok ? (x >= 0 ? x / y : -((-x + y - 1) / y)) : 0;
+					if (ok) {
+						r = x / y;
+						if (x % y != 0 && ((x < 0) != (y < 0)))
+							r--;
+					}
 					break;
 				}
 				if (!ok || r > INT32_MAX / 2 || r < INT32_MIN / 2) {

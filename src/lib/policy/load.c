@@ -246,10 +246,6 @@ static const struct pd_expr *compile_expr(struct pd_policy_build *b, const struc
 	}
 	int line, col;
 	node_mark(n, &line, &col);
-	/* Quoted scalars start one column later. */
-	enum fy_node_style st = fy_node_get_style(n);
-	if (st == FYNS_SINGLE_QUOTED || st == FYNS_DOUBLE_QUOTED)
-		col++;
 	struct pd_expr *e = pd_arena_zalloc(b->arena, sizeof(*e));
 	struct pd_error err;
 	pd_error_clear(&err);
@@ -1654,9 +1650,12 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 					bool found = false;
 					for (size_t i = 0; i < parent->n_rules && !found; i++)
 						found = scalar_is(d, parent->rules[i]->local_id);
+					size_t dl;
+					const char *ds = scalar(d, &dl);
 					if (!found)
 						report_at(b, &ps->pack_file, d,
-							  "drop: %s inherits no such rule", p->id);
+							  "drop: %s inherits no rule %.*s", p->id,
+							  (int)(ds ? dl : 1), ds ? ds : "?");
 				}
 			}
 		}
@@ -1775,9 +1774,11 @@ int pd_policy_load(const char *dir, struct pd_policy **out, struct pd_diags *dia
 		}
 
 	if (b.n_errors) {
-		*err = first;
-		if (!err->code)
-			err->code = PD_EPOLICY;
+		if (err) {
+			*err = first;
+			if (!err->code)
+				err->code = PD_EPOLICY;
+		}
 		rc = PD_FAIL(PD_EPOLICY);
 		goto cleanup;
 	}
