@@ -14,7 +14,11 @@
  * Runs once with one writer and once with W writer processes (default 4) on
  * one database, each with its own connection, for N transitions per writer.
  *
- *   bench_store [N] [W] [DIR]      (defaults 4500, 4, a directory under /tmp)
+ *   bench_store [N] [W] [BYTES] [DIR]
+ *
+ * Defaults: 4500 transitions per writer, 4 writers, results of 11,000 bytes
+ * (the average size of a result of `check`; each decision stores one, and so
+ * does each evaluation that changes it), a directory under /tmp.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -161,6 +165,7 @@ static void run(const char *db, long n, int writers)
 {
 	fresh_db(db);
 	double t0 = now();
+	fflush(stdout);
 	for (int w = 0; w < writers; w++) {
 		pid_t pid = fork();
 		if (pid < 0) {
@@ -192,19 +197,20 @@ int main(int argc, char **argv)
 {
 	long n = argc > 1 ? strtol(argv[1], NULL, 10) : 4500;
 	int writers = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 4;
+	long bytes = argc > 3 ? strtol(argv[3], NULL, 10) : 11000;
 	char dir[256] = "/tmp/pd-bench-store-XXXXXX", db[300], cal_path[512];
 	struct pd_error err = {0};
-	bool own_dir = argc <= 3;
+	bool own_dir = argc <= 4;
 
-	if (n < 1 || writers < 1 || writers > 64) {
-		fprintf(stderr, "usage: bench_store [N] [WRITERS] [DIR]\n");
+	if (n < 1 || writers < 1 || writers > 64 || bytes < 0 || bytes > (1L << 24)) {
+		fprintf(stderr, "usage: bench_store [N] [WRITERS] [BYTES] [DIR]\n");
 		return 64;
 	}
 	if (own_dir && !mkdtemp(dir)) {
 		perror("mkdtemp");
 		return 1;
 	}
-	snprintf(db, sizeof(db), "%s/bench.db", own_dir ? dir : argv[3]);
+	snprintf(db, sizeof(db), "%s/bench.db", own_dir ? dir : argv[4]);
 	snprintf(cal_path, sizeof(cal_path), "%s/calendar/cn.yaml", PD_BENCH_POLICY_DIR);
 	if (pd_calendar_load(cal_path, &cal, &err)) {
 		fprintf(stderr, "bench_store: %s\n", err.message);
@@ -214,7 +220,7 @@ int main(int argc, char **argv)
 	struct pd_buf rb;
 	pd_buf_init(&rb, 0);
 	pd_buf_puts(&rb, "{\"verdict\":\"eligible\",\"findings\":[");
-	for (int i = 0; rb.len < 11000; i++)
+	for (int i = 0; rb.len < (size_t)bytes; i++)
 		pd_buf_printf(&rb,
 		              "%s{\"rule\":\"tianjin/rule-%d\",\"outcome\":\"pass\",\"en\":"
 		              "\"%0200d\"}",

@@ -50,7 +50,9 @@ enum pd_type {
 	  "grandparent", "grandparent_in_law", "grandchild", "grandchild_in_law", "child_spouse",  \
 	  "foster_child", "other")                                                                 \
 	X(PERMIT_KIND, "permit_kind", "work", "study", "journalist")                               \
-	X(AGENT_RELATION, "agent_relation", "family_member", "inviter_employee", "service_agency")
+	X(AGENT_RELATION, "agent_relation", "family_member", "inviter_employee", "service_agency") \
+	X(VISIT_REASON, "visit_reason", "tourism", "family_visit", "seeking_refuge",               \
+	  "property_purchase", "fostering", "medical_treatment", "private_affairs")
 
 enum pd_vocab_id {
 #define PD_X_VOCAB(name, label, ...) PD_VOCAB_##name,
@@ -106,6 +108,16 @@ int pd_vocab_find(enum pd_vocab_id vocab, const char *word, size_t len);
 	  "是否为外地签发居留许可转入？")                                                          \
 	X(APP_GROUP, "application.group", PD_T_BOOL, -1, 0,                                            \
 	  "Is this a group visa or group travel?", "是否为团体签证或团体旅游？")                   \
+	X(APP_VISIT_REASON, "application.visit_reason", PD_T_ENUM, PD_VOCAB_VISIT_REASON, 0,           \
+	  "Reason for the visit on an L visa (tourism, family visit, seeking refuge with relatives, "  \
+	  "property purchase, fostering, medical treatment, other private affairs)",                   \
+	  "持L字签证来华事由（旅游、探亲、投靠亲属、购房、寄养、就医、其他私人事务）")             \
+	X(APP_URGENT_REASON, "application.urgent_reason", PD_T_BOOL, -1, 0,                            \
+	  "Is there force majeure or an urgent matter (emergency repair, claim settlement, "           \
+	  "signing a contract, visiting a critically ill person, attending a funeral)?",               \
+	  "是否有不可抗力或紧急事务（抢修、理赔、签约、探望危重病人、奔丧等）？")                  \
+	X(APP_HOST_UNIT, "application.host_unit", PD_T_BOOL, -1, 0,                                    \
+	  "Is there a receiving (host) unit in China?", "是否有境内接待单位？")                    \
 	X(APPLICANT_NAME, "applicant.name", PD_T_STRING, -1, 0, "Applicant's name", "申请人姓名")    \
 	X(APPLICANT_BIRTH_DATE, "applicant.birth_date", PD_T_DATE, -1, 0, "Applicant's date of birth", \
 	  "申请人出生日期")                                                                          \
@@ -129,6 +141,9 @@ int pd_vocab_find(enum pd_vocab_id vocab, const char *word, size_t len);
 	  "本次入境日期")                                                                            \
 	X(STATUS_ENTRIES_REMAINING, "applicant.status.entries_remaining", PD_T_INT, -1, 0,             \
 	  "Entries remaining on the visa held now", "现持签证剩余入境次数")                        \
+	X(STATUS_TIMES_EXTENDED, "applicant.status.times_extended", PD_T_INT, -1, 0,                   \
+	  "Times a visa has already been issued or extended in China since this entry",                \
+	  "本次入境后已在境内签发或延期签证的次数")                                                \
 	X(APPLICANT_FIRST_ENTRY, "applicant.first_entry", PD_T_BOOL, -1, 0,                            \
 	  "Is this the applicant's first time in China?", "申请人是否首次入境？")                  \
 	X(APPLICANT_GOOD_RECORD, "applicant.good_record", PD_T_BOOL, -1, 0,                            \
@@ -143,6 +158,15 @@ int pd_vocab_find(enum pd_vocab_id vocab, const char *word, size_t len);
 	X(APPLICANT_INVESTOR, "applicant.investor", PD_T_BOOL, -1, 0,                                  \
 	  "Is the applicant an investor meeting the national rules?",                                  \
 	  "申请人是否为符合国家规定的投资者？")                                                    \
+	X(APPLICANT_UNILATERAL_EXEMPTION, "applicant.unilateral_visa_exemption", PD_T_BOOL, -1, 0,     \
+	  "Did the applicant enter without a visa under a unilateral visa exemption of China?",        \
+	  "申请人是否依中国单方面免签政策免签入境？")                                              \
+	X(APPLICANT_MUTUAL_EXEMPTION, "applicant.mutual_visa_exemption", PD_T_BOOL, -1, 0,             \
+	  "Did the applicant enter without a visa under a mutual visa-exemption agreement?",           \
+	  "申请人是否依互免签证协议免签入境？")                                                    \
+	X(APPLICANT_SPECIAL_ZONE_VISA, "applicant.special_zone_visa", PD_T_BOOL, -1, 0,                \
+	  "Did the applicant enter on a tourist visa valid only in a special zone?",                   \
+	  "申请人是否持特区旅游签证入境？")                                                        \
 	X(APPLICANT_RECIPROCAL_FEE, "applicant.reciprocal_fee_country", PD_T_BOOL, -1, 0,               \
 	  "Is the applicant's country one whose visa fees China sets by reciprocity (Ministry of "     \
 	  "Foreign Affairs standard)?",                                                                \
@@ -190,6 +214,12 @@ int pd_vocab_find(enum pd_vocab_id vocab, const char *word, size_t len);
 	  "被探望人身份证件号码")                                                                    \
 	X(SPONSOR_PERMIT_KIND, "sponsor.residence_permit_kind", PD_T_ENUM, PD_VOCAB_PERMIT_KIND, 0,    \
 	  "Kind of residence permit the foreign sponsor holds", "被探望外国人所持居留许可种类")    \
+	X(SPONSOR_PERMIT_EXPIRY, "sponsor.permit_expiry", PD_T_DATE, -1, 0,                            \
+	  "Expiry of the visa or residence permit of the foreigner visited",                           \
+	  "被探望外国人所持签证或居留许可的有效期截止日")                                          \
+	X(SPONSOR_INVESTOR, "sponsor.investor", PD_T_BOOL, -1, 0,                                      \
+	  "Is the person accompanied an investor or the legal representative of an enterprise?",       \
+	  "被随行人员是否为投资者或企业法定代表人？")                                              \
 	X(SPONSOR_INDIVIDUAL, "sponsor.individual", PD_T_BOOL, -1, 0,                                  \
 	  "Is the inviter an individual (not a unit)?", "邀请方是否为个人（而非单位）？")            \
 	X(SPONSOR_UNIT_REGISTERED, "sponsor.unit_registered", PD_T_BOOL, -1, 0,                        \

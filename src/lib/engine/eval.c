@@ -33,12 +33,15 @@ struct mat_slot {
 	struct pd_duration max_age;
 	int8_t notarized, legalized, translated;
 	int order;
+	bool invalid; /* a check on it failed (an identity document's) */
+	const char *invalid_en, *invalid_zh;
 };
 
 struct eval_state {
 	const struct pd_pack *pack;
 	const struct pd_case *c;
 	struct pd_eval_ctx ctx;
+	struct pd_eval_lazy lazy;
 	struct pd_arena *arena;
 	struct pd_result *r;
 	size_t cap_findings;
@@ -199,6 +202,109 @@ static void add_notice(struct eval_state *st, const struct pd_rule *rule,
 	o->origin = rule->origin;
 }
 
+/* Chinese names of the identity checks, for the finding that says which failed. */
+static const char *check_zh(const char *name)
+{
+	static const struct {
+		const char *en, *zh;
+	} names[] = {
+		{"format", "格式"},
+		{"length", "长度"},
+		{"characters", "字符"},
+		{"document_code", "证件类型代码"},
+		{"issuing_state", "签发国代码"},
+		{"name", "姓名"},
+		{"filler", "填充符"},
+		{"document_number", "证件号码"},
+		{"document_number_check", "证件号码校验位"},
+		{"nationality", "国籍代码"},
+		{"birth_date", "出生日期"},
+		{"birth_date_check", "出生日期校验位"},
+		{"sex", "性别"},
+		{"expiry_date", "有效期"},
+		{"expiry_date_check", "有效期校验位"},
+		{"optional_data_check", "可选数据校验位"},
+		{"composite_check", "综合校验位"},
+		{"region", "地区代码"},
+		{"check_digit", "校验码"},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i].en, name) == 0)
+			return names[i].zh;
+	return name;
+}
+
+/* Says which identity checks a failed condition saw fail, in both languages. */
+static void ids_detail(struct eval_state *st, const struct pd_expr *e, const char **en,
+		       const char **zh)
+{
+	struct pd_buf b_en, b_zh;
+	pd_buf_init(&b_en, 4096);
+	pd_buf_init(&b_zh, 4096);
+	const struct pd_ids_cache *ids = st->lazy.ids;
+	if (ids && e->uses_mrz && ids->mrz_done) {
+		const struct pd_mrz *m = &ids->mrz;
+		if (!m->valid) {
+			pd_buf_puts(&b_en, "machine readable zone: ");
+			pd_buf_puts(&b_zh, "机读区校验未通过：");
+			for (size_t i = 0; i < m->n_problems; i++) {
+				const char *name = pd_mrz_check_name((enum pd_mrz_check)m->problems[i].check);
+				pd_buf_printf(&b_en, "%s%s (%s)", i ? "; " : "", name,
+					      m->problems[i].message);
+				pd_buf_printf(&b_zh, "%s%s", i ? "、" : "", check_zh(name));
+			}
+		}
+		static const struct {
+			unsigned bit;
+			const char *en, *zh;
+		} mism[] = {
+			{MRZ_MISMATCH_NUMBER, "passport number", "护照号码"},
+			{MRZ_MISMATCH_EXPIRY, "passport expiry", "护照有效期"},
+			{MRZ_MISMATCH_BIRTH, "date of birth", "出生日期"},
+			{MRZ_MISMATCH_NATIONALITY, "nationality", "国籍"},
+		};
+		bool first = true;
+		for (size_t i = 0; i < 4; i++) {
+			if (!(ids->mismatch & mism[i].bit))
+				continue;
+			if (first) {
+				pd_buf_printf(&b_en, "%sthe machine readable zone disagrees with the case: ",
+					      b_en.len ? "; " : "");
+				pd_buf_printf(&b_zh, "%s机读区与申请信息不一致：", b_zh.len ? "；" : "");
+			}
+			pd_buf_printf(&b_en, "%s%s", first ? "" : ", ", mism[i].en);
+			pd_buf_printf(&b_zh, "%s%s", first ? "" : "、", mism[i].zh);
+			first = false;
+		}
+		if (ids->mismatch & MRZ_MISMATCH_NUMBER)
+			pd_buf_printf(&b_en, " (the zone reads %s)", m->document_number);
+	}
+	if (ids && e->id_fact >= 0 && ids->id_fact == e->id_fact) {
+		const struct pd_id *id = &ids->id;
+		const char *path = pd_facts[e->id_fact].path;
+		if (!id->valid) {
+			pd_buf_printf(&b_en, "%s%s: ", b_en.len ? "; " : "", path);
+			pd_buf_printf(&b_zh, "%s证件号码校验未通过：", b_zh.len ? "；" : "");
+			for (size_t i = 0; i < id->n_problems; i++) {
+				const char *name = pd_id_check_name((enum pd_id_check)id->problems[i].check);
+				pd_buf_printf(&b_en, "%s%s (%s)", i ? "; " : "", name,
+					      id->problems[i].message);
+				pd_buf_printf(&b_zh, "%s%s", i ? "、" : "", check_zh(name));
+			}
+		} else {
+			const char *k = pd_id_kind_name(id->kind);
+			pd_buf_printf(&b_en, "%s%s is a valid %s number, not of the kind this person holds",
+				      b_en.len ? "; " : "", path, k ? k : "unknown");
+			pd_buf_printf(&b_zh, "%s号码有效，但其类型（%s）与该人员应持证件不符",
+				      b_zh.len ? "；" : "", k ? k : "unknown");
+		}
+	}
+	*en = b_en.len ? pd_arena_strndup(st->arena, b_en.data, b_en.len) : NULL;
+	*zh = b_zh.len ? pd_arena_strndup(st->arena, b_zh.data, b_zh.len) : NULL;
+	pd_buf_free(&b_en);
+	pd_buf_free(&b_zh);
+}
+
 /* Applies the effects of `rule` (a rule or a table row) whose applicability is a. */
 static void apply(struct eval_state *st, const struct pd_rule *rule, const struct applic *a,
 		  bool with_finding)
@@ -244,7 +350,25 @@ static void apply(struct eval_state *st, const struct pd_rule *rule, const struc
 			if (c.v < 0)
 				f->unknown = c.why;
 		}
-		if (c.v == 0)
+		if (c.v == 0 && e->invalid >= 0) {
+			/* A failed identity check makes the document invalid, not the applicant
+			 * ineligible: the verdict follows from the material. */
+			struct pd_requirement q = {.material = e->invalid, .notarized = -1,
+						   .legalized = -1, .translated = -1};
+			require_material(st, rule, &q, a);
+			int16_t k = st->slot_of[e->invalid];
+			const char *den = NULL, *dzh = NULL;
+			ids_detail(st, e->check, &den, &dzh);
+			if (f) {
+				f->detail_en = den;
+				f->detail_zh = dzh;
+			}
+			if (k >= 0) {
+				st->slots[k].invalid = true;
+				st->slots[k].invalid_en = den;
+				st->slots[k].invalid_zh = dzh;
+			}
+		} else if (c.v == 0)
 			st->any_fail = true;
 		else if (c.v < 0) {
 			st->any_unknown_check = true;
@@ -496,6 +620,14 @@ static void build_materials(struct eval_state *st, bool *any_bad, bool *any_cond
 				best_doc = d;
 			}
 		}
+		if (m->invalid && best != PD_MAT_MISSING) {
+			best = PD_MAT_INVALID;
+			o->status = best;
+			o->detail_en = m->invalid_en;
+			o->detail_zh = m->invalid_zh;
+			*any_bad = true;
+			continue;
+		}
 		o->status = best;
 		if (best_doc && best != PD_MAT_PROVIDED) {
 			o->detail_en = status_detail_en(st, best, best_doc, m);
@@ -640,6 +772,8 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 		.cap_slots = cap_slots,
 		.cap_notices = cap_notices,
 	};
+	st.lazy.arena = arena;
+	st.ctx.lazy = &st.lazy;
 	for (size_t i = 0; i < pack->n_rules; i++)
 		visit(&st, pack->rules[i]);
 

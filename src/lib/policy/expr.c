@@ -111,6 +111,8 @@ struct compiler {
 	int n_ops;
 	int depth, max_depth;
 	struct pd_factset facts;
+	bool uses_mrz;
+	int id_fact;
 };
 
 static int fail_at(struct compiler *cc, int col, const char *fmt, ...)
@@ -898,8 +900,37 @@ static int emit_call(struct compiler *cc, const struct node *n, struct ty *out)
 		out->type = PD_T_INT;
 		return emit_int(cc, n->args[0]);
 	}
+	if (name_is(n, "mrz_given") || name_is(n, "mrz_valid") || name_is(n, "mrz_matches")) {
+		if (n->n_args != 0)
+			return fail_at(cc, n->col, "%.*s() takes no arguments", (int)n->len, n->s);
+		enum pd_opcode opc = name_is(n, "mrz_given")   ? OP_MRZ_GIVEN
+				     : name_is(n, "mrz_valid") ? OP_MRZ_VALID
+							       : OP_MRZ_MATCHES;
+		if (opc != OP_MRZ_GIVEN)
+			cc->uses_mrz = true;
+		out->type = PD_T_BOOL;
+		return emit_op(cc, n->col, (struct pd_op){.op = opc, .type = PD_T_BOOL}, 0, 1);
+	}
+	if (name_is(n, "id_valid") || name_is(n, "id_kind")) {
+		if (n->n_args != 1 || n->args[0]->kind != N_FACT ||
+		    pd_facts[n->args[0]->fact].type != PD_T_STRING)
+			return fail_at(cc, n->col, "%.*s() takes one text fact such as sponsor.id_number",
+				       (int)n->len, n->s);
+		int fact = n->args[0]->fact;
+		if (cc->id_fact >= 0 && cc->id_fact != fact)
+			return fail_at(cc, n->col, "one condition checks one identity number");
+		cc->id_fact = fact;
+		cc->facts.w[fact / 64] |= (uint64_t)1 << (fact % 64);
+		bool valid = name_is(n, "id_valid");
+		out->type = valid ? PD_T_BOOL : PD_T_STRING;
+		return emit_op(cc, n->col,
+			       (struct pd_op){.op = valid ? OP_ID_VALID : OP_ID_KIND,
+					      .type = (uint8_t)out->type, .a = (uint16_t)fact},
+			       0, 1);
+	}
 	return fail_at(cc, n->col,
-		       "unknown function `%.*s` (known: known, provided, min, max, years, days)",
+		       "unknown function `%.*s` (known: known, provided, min, max, years, days, "
+		       "mrz_given, mrz_valid, mrz_matches, id_valid, id_kind)",
 		       (int)n->len, n->s);
 }
 
@@ -1023,6 +1054,7 @@ int pd_expr_compile(struct pd_policy_build *b, const char *text, size_t len, con
 	cc->line = line;
 	cc->column = column;
 	cc->err = err;
+	cc->id_fact = -1;
 	pd_arena_init(&cc->tmp, 8192, 1 << 20);
 
 	next(cc);
@@ -1051,7 +1083,9 @@ int pd_expr_compile(struct pd_policy_build *b, const char *text, size_t len, con
 				.file = file,
 				.line = line,
 				.column = column,
-				.facts = cc->facts};
+				.facts = cc->facts,
+				.uses_mrz = cc->uses_mrz,
+				.id_fact = (int16_t)cc->id_fact};
 	rc = 0;
 cleanup:
 	pd_arena_free(&cc->tmp);
@@ -1113,6 +1147,46 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 				a->i = (v->i == op->imm) != (op->len != 0);
 			} else {
 				a->i = v->i >= 0 && v->i < 64 && ((op->mask >> v->i) & 1);
+			}
+			break;
+		}
+		case OP_MRZ_GIVEN:
+			a = &st[sp++];
+			a->type = PD_T_BOOL;
+			a->known = true;
+			a->i = c->n_mrz > 0;
+			break;
+		case OP_MRZ_VALID:
+		case OP_MRZ_MATCHES: {
+			struct pd_ids_cache *ids = c->n_mrz ? pd_eval_mrz(ctx) : NULL;
+			a = &st[sp++];
+			a->type = PD_T_BOOL;
+			a->known = ids != NULL && (op->op == OP_MRZ_VALID || ids->mrz.parsed);
+			if (!a->known)
+				memset(&a->why, 0, sizeof(a->why));
+			else if (op->op == OP_MRZ_VALID)
+				a->i = ids->mrz.valid;
+			else
+				a->i = ids->mismatch == 0;
+			break;
+		}
+		case OP_ID_VALID:
+		case OP_ID_KIND: {
+			const struct pd_value *v = &c->facts[op->a];
+			struct pd_ids_cache *ids = v->known ? pd_eval_id(ctx, op->a) : NULL;
+			a = &st[sp++];
+			a->type = op->type;
+			a->known = ids != NULL;
+			if (!a->known) {
+				memset(&a->why, 0, sizeof(a->why));
+				if (!v->known)
+					a->why.w[op->a / 64] = (uint64_t)1 << (op->a % 64);
+			} else if (op->op == OP_ID_VALID) {
+				a->i = ids->id.valid;
+			} else {
+				const char *k = pd_id_kind_name(ids->id.kind);
+				a->s = k ? k : "unknown";
+				a->len = (uint32_t)strlen(a->s);
 			}
 			break;
 		}
@@ -1358,4 +1432,81 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 		}
 	}
 	*out = st[0];
+}
+
+/* ---- identity documents, checked once per case ---- */
+
+static struct pd_ids_cache *ids_cache(const struct pd_eval_ctx *ctx)
+{
+	if (!ctx->lazy || !ctx->lazy->arena)
+		return NULL;
+	if (!ctx->lazy->ids) {
+		struct pd_ids_cache *ids = pd_arena_zalloc(ctx->lazy->arena, sizeof(*ids));
+		if (!ids)
+			return NULL;
+		ids->id_fact = -1;
+		ctx->lazy->ids = ids;
+	}
+	return ctx->lazy->ids;
+}
+
+static bool same_text_nocase(const char *a, size_t alen, const char *b, size_t blen)
+{
+	if (alen != blen)
+		return false;
+	for (size_t i = 0; i < alen; i++) {
+		char x = a[i], y = b[i];
+		if (x >= 'a' && x <= 'z')
+			x = (char)(x - 32);
+		if (y >= 'a' && y <= 'z')
+			y = (char)(y - 32);
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+struct pd_ids_cache *pd_eval_mrz(const struct pd_eval_ctx *ctx)
+{
+	struct pd_ids_cache *ids = ids_cache(ctx);
+	if (!ids || ids->mrz_done)
+		return ids;
+	const struct pd_case *c = ctx->c;
+	struct pd_error err;
+	pd_error_clear(&err);
+	ids->mrz_done = true;
+	ids->mrz_rc = pd_mrz_parse(c->mrz, c->n_mrz, ctx->date, &ids->mrz, &err);
+	if (ids->mrz.parsed) {
+		const struct pd_value *num = &c->facts[PD_F_PASSPORT_NUMBER];
+		const struct pd_value *exp = &c->facts[PD_F_PASSPORT_EXPIRY];
+		const struct pd_value *birth = &c->facts[PD_F_APPLICANT_BIRTH_DATE];
+		const struct pd_value *nat = &c->facts[PD_F_APPLICANT_NATIONALITY];
+		const struct pd_mrz *m = &ids->mrz;
+		if (num->known && !same_text_nocase(num->s, num->len, m->document_number,
+						    strlen(m->document_number)))
+			ids->mismatch |= MRZ_MISMATCH_NUMBER;
+		if (exp->known && m->expiry_date != PD_DATE_NONE && exp->i != m->expiry_date)
+			ids->mismatch |= MRZ_MISMATCH_EXPIRY;
+		if (birth->known && m->birth_date != PD_DATE_NONE && birth->i != m->birth_date)
+			ids->mismatch |= MRZ_MISMATCH_BIRTH;
+		if (nat->known && !same_text_nocase(nat->s, nat->len, m->nationality,
+						    strlen(m->nationality)))
+			ids->mismatch |= MRZ_MISMATCH_NATIONALITY;
+	}
+	return ids;
+}
+
+struct pd_ids_cache *pd_eval_id(const struct pd_eval_ctx *ctx, int fact)
+{
+	struct pd_ids_cache *ids = ids_cache(ctx);
+	if (!ids)
+		return NULL;
+	if (ids->id_fact != fact) {
+		const struct pd_value *v = &ctx->c->facts[fact];
+		struct pd_error err;
+		pd_error_clear(&err);
+		ids->id_fact = fact;
+		ids->id_rc = pd_id_parse(v->s, v->len, ctx->date, &ids->id, &err);
+	}
+	return ids;
 }

@@ -731,6 +731,19 @@ static void k_notice(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 	}
 }
 
+static void k_invalid(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	size_t len;
+	const char *s = scalar(v, &len);
+	int m = s ? pd_pack_find_material(rc->b->pack, s, len) : -1;
+	if (m < 0) {
+		report_at(rc->b, rc->f, v, "invalid: unknown material \"%.*s\"", (int)(s ? len : 1),
+			  s ? s : "?");
+		return;
+	}
+	rc->r->eff.invalid = m;
+}
+
 static void k_source(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 {
 	size_t len;
@@ -801,6 +814,7 @@ static const struct {
 	{"receipt", k_receipt, false},
 	{"apply_by", k_apply_by, false},
 	{"agent", k_agent, false},
+	{"invalid", k_invalid, false},
 	{"notice", k_notice, false},
 	{"source", k_source, false},
 	{"en", k_en, false},
@@ -965,6 +979,7 @@ static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct
 	memset(r, 0, sizeof(*r));
 	r->eff.processing = -1;
 	r->eff.receipt = -1;
+	r->eff.invalid = -1;
 	r->key_fact = -1;
 	r->file = f->path;
 	int line, col;
@@ -997,8 +1012,8 @@ static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct
 			const char *ks = scalar(k, &len);
 			report_at(b, f, k,
 				  "unknown key `%.*s` in a %s (known: id, when, check, deny, require, "
-				  "limit, fee, deposit, processing, receipt, apply_by, agent, notice, "
-				  "source, en, zh, note%s)",
+				  "limit, fee, deposit, processing, receipt, apply_by, agent, invalid, "
+				  "notice, source, en, zh, note%s)",
 				  (int)(ks ? len : 1), ks ? ks : "?", parent ? "row" : "rule",
 				  parent ? "" : ", table, first");
 			continue;
@@ -1050,6 +1065,8 @@ static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct
 		if (!r->eff.notices[i].text.en)
 			report_at(b, f, n, "notice %s needs en and zh (its own or the rule's)",
 				  r->eff.notices[i].id);
+	if (r->eff.invalid >= 0 && !r->eff.check)
+		report_at(b, f, n, "invalid: needs a check (the material is invalid when it fails)");
 	if (rc.table_node && rc.first_node)
 		report_at(b, f, n, "a rule has either table or first, not both");
 	else if (rc.table_node)

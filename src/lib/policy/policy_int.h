@@ -10,6 +10,7 @@
 
 #include "permitdesk/case.h"
 #include "permitdesk/engine.h"
+#include "permitdesk/ids.h"
 #include "permitdesk/policy.h"
 
 /* ---- expressions ------------------------------------------------------- */
@@ -46,6 +47,11 @@ enum pd_opcode {
 	OP_YEARS,     /* pop b, a (dates): whole years from a to b */
 	OP_FACT_EQ,   /* push facts[a] == imm (imm2: 1 for !=), for enum/bool/int facts */
 	OP_FACT_IN,   /* push (mask >> facts[a]) & 1, for enum facts */
+	OP_MRZ_GIVEN,   /* push: the case gives applicant.passport.mrz */
+	OP_MRZ_VALID,   /* push: the MRZ passes every ICAO 9303 check (unknown without one) */
+	OP_MRZ_MATCHES, /* push: the MRZ agrees with the passport number, expiry, birth date, nationality */
+	OP_ID_VALID,    /* push: the identity number in facts[a] passes its checks */
+	OP_ID_KIND,     /* push: the kind of the identity number in facts[a] (a text) */
 	OP_JFALSE,    /* top known false: jump to imm (short-circuit `and`) */
 	OP_JTRUE,     /* top known true: jump to imm (short-circuit `or`) */
 };
@@ -69,6 +75,8 @@ struct pd_expr {
 	const char *file;
 	int line, column;
 	struct pd_factset facts; /* every fact it reads */
+	bool uses_mrz;           /* reads mrz_valid() or mrz_matches() */
+	int16_t id_fact;         /* fact read by id_valid()/id_kind(), or -1 */
 };
 
 /* A tri-valued value, as the evaluator sees it. */
@@ -81,10 +89,35 @@ struct pd_eval_value {
 	struct pd_factset why; /* unknown facts this value hangs on */
 };
 
+/* Identity documents checked once per case, when a condition first asks. */
+struct pd_ids_cache {
+	bool mrz_done;
+	int mrz_rc;
+	struct pd_mrz mrz;
+	uint8_t mismatch; /* MRZ_MISMATCH_* bits */
+	int id_fact;      /* -1: not parsed yet */
+	int id_rc;
+	struct pd_id id;
+};
+#define MRZ_MISMATCH_NUMBER 1u
+#define MRZ_MISMATCH_EXPIRY 2u
+#define MRZ_MISMATCH_BIRTH 4u
+#define MRZ_MISMATCH_NATIONALITY 8u
+
+struct pd_eval_lazy {
+	struct pd_arena *arena;
+	struct pd_ids_cache *ids;
+};
+
 struct pd_eval_ctx {
 	const struct pd_case *c;
 	pd_date date;
+	struct pd_eval_lazy *lazy; /* NULL: identity checks answer unknown */
 };
+
+/* The identity-document cache of ctx, parsing what is asked for; NULL without one. */
+struct pd_ids_cache *pd_eval_mrz(const struct pd_eval_ctx *ctx);
+struct pd_ids_cache *pd_eval_id(const struct pd_eval_ctx *ctx, int fact);
 
 /* Compiles `text` (len bytes) found at file:line:column.  Type errors, unknown
  * paths, unknown enum words and unknown materials (when `materials` is given)
@@ -138,6 +171,7 @@ struct pd_effects {
 	int32_t receipt;    /* -1 none */
 	const struct pd_expr *apply_by;
 	uint8_t agent; /* enum pd_agent_effect */
+	int invalid;   /* material marked invalid when the check fails, or -1 */
 	const struct pd_pnotice *notices;
 	uint16_t n_notices;
 };

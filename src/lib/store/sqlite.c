@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -247,6 +249,8 @@ struct sqlite_store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *st[ST_COUNT];
+	int64_t busy_since_ms; /* when the current wait for a lock began */
+	uint32_t jitter;       /* state of the sleeps' jitter */
 };
 
 static struct sqlite_store *self_of(struct pd_store_backend *b)
@@ -341,6 +345,33 @@ static int32_t col_days(sqlite3_stmt *st, int i)
 static int nomem(struct sqlite_store *s, struct pd_error *err)
 {
 	return pd_error_set(err, PD_ENOMEM, "%s: out of memory reading a row", s->path);
+}
+
+/*
+ * Waiting for the write lock.  SQLite's own busy timeout sleeps up to 100 ms
+ * between tries, so under contention a waiting writer sleeps through dozens
+ * of other commits and may starve.  Here the sleep is short (0.1 ms, growing
+ * to 2 ms) with jitter, so writers take turns at about the rate commits end;
+ * after BUSY_TIMEOUT_MS in all the operation fails with SQLITE_BUSY.
+ */
+static int busy_wait(void *ctx, int tries)
+{
+	struct sqlite_store *s = ctx;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	if (tries == 0)
+		s->busy_since_ms = now_ms;
+	else if (now_ms - s->busy_since_ms >= BUSY_TIMEOUT_MS)
+		return 0;
+	long us = 100L << (tries < 5 ? tries : 5); /* 100 us, doubling, at most 2 ms */
+	if (us > 2000)
+		us = 2000;
+	s->jitter = s->jitter * 1103515245u + 12345u;
+	us += (long)(s->jitter >> 16) % (us / 2 + 1);
+	struct timespec ts = {0, us * 1000};
+	nanosleep(&ts, NULL);
+	return 1;
 }
 
 /* ---- open, migrate, close ---- */
@@ -1095,6 +1126,7 @@ int pd_store_sqlite_open(const char *location, unsigned flags, struct pd_store_b
 		return pd_error_set(err, PD_ENOMEM, "out of memory");
 	}
 	s->base = sqlite_backend;
+	s->jitter = (uint32_t)getpid() * 2654435761u;
 
 	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
 	if (flags & PD_STORE_CREATE)
@@ -1105,7 +1137,7 @@ int pd_store_sqlite_open(const char *location, unsigned flags, struct pd_store_b
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	sqlite3_busy_handler(s->db, busy_wait, s);
 
 	int app = 0;
 	if ((rc = pragma_int(s, "PRAGMA application_id", &app, err)))
