@@ -474,6 +474,16 @@ static const struct pd_rule *keyed_row(const struct pd_rule *rule, const struct 
 
 static void visit(struct eval_state *st, const struct pd_rule *rule)
 {
+	if (rule->guard_fact >= 0) {
+		const struct pd_value *g = &st->c->facts[rule->guard_fact];
+		if (g->known && !((rule->guard_mask >> (g->i & 63)) & 1))
+			return;
+		if (rule->guard2_fact >= 0) {
+			g = &st->c->facts[rule->guard2_fact];
+			if (g->known && !((rule->guard2_mask >> (g->i & 63)) & 1))
+				return;
+		}
+	}
 	struct applic a;
 	eval_cond(st, rule->when, &a);
 	if (a.v == 0)
@@ -700,6 +710,39 @@ static void decide_representation(struct eval_state *st)
 	}
 }
 
+/* a N b M c, without printf (this runs once per case). */
+static const char *join_int(struct pd_arena *arena, const char *a, int32_t n, const char *b,
+			    int32_t m, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+	char *out = pd_arena_alloc(arena, la + lb + lc + 24);
+	if (!out)
+		return NULL;
+	char *p = out;
+	int32_t v[2] = {n, m};
+	const char *s[3] = {a, b, c};
+	size_t l[3] = {la, lb, lc};
+	for (int i = 0; i < 3; i++) {
+		memcpy(p, s[i], l[i]);
+		p += l[i];
+		if (i == 2)
+			break;
+		char digits[12];
+		int k = 0;
+		uint32_t x = v[i] < 0 ? (uint32_t)(-(int64_t)v[i]) : (uint32_t)v[i];
+		do {
+			digits[k++] = (char)('0' + x % 10);
+			x /= 10;
+		} while (x);
+		if (v[i] < 0)
+			*p++ = '-';
+		while (k)
+			*p++ = digits[--k];
+	}
+	*p = '\0';
+	return out;
+}
+
 int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_arena *arena,
 		struct pd_result **out, struct pd_error *err)
 {
@@ -838,11 +881,10 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 			f->text = &over_text;
 			f->origin = r->limits.max_days_origin;
 			f->outcome = PD_OUTCOME_INFO;
-			f->detail_en = pd_arena_printf(arena,
-						       "%d days asked for; at most %d may be granted",
-						       asked->i, r->limits.max_days);
-			f->detail_zh = pd_arena_printf(arena, "申请%d天，最多可批准%d天", asked->i,
-						       r->limits.max_days);
+			f->detail_en = join_int(arena, "", asked->i, " days asked for; at most ",
+						r->limits.max_days, " may be granted");
+			f->detail_zh = join_int(arena, "申请", asked->i, "天，最多可批准",
+						r->limits.max_days, "天");
 		}
 	}
 
@@ -850,15 +892,14 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 	struct pd_factset q = st.q_verdict;
 	set_add(&q, &st.q_other);
 	size_t nq = 0;
-	for (int i = 0; i < PD_FACT_COUNT; i++)
-		if (q.w[i / 64] >> (i % 64) & 1)
-			nq++;
+	for (int w = 0; w < PD_FACTSET_WORDS; w++)
+		nq += (size_t)__builtin_popcountll(q.w[w]);
 	r->questions = pd_arena_alloc(arena, sizeof(int) * (nq ? nq : 1));
 	if (!r->questions)
 		return pd_error_set(err, PD_ENOMEM, "out of memory evaluating the case");
-	for (int i = 0; i < PD_FACT_COUNT; i++)
-		if (q.w[i / 64] >> (i % 64) & 1)
-			r->questions[r->n_questions++] = i;
+	for (int w = 0; w < PD_FACTSET_WORDS; w++)
+		for (uint64_t bits = q.w[w]; bits; bits &= bits - 1)
+			r->questions[r->n_questions++] = w * 64 + __builtin_ctzll(bits);
 
 	if (st.any_fail)
 		r->verdict = PD_VERDICT_INELIGIBLE;

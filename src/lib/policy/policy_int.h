@@ -185,6 +185,12 @@ struct pd_rule {
 	struct pd_text text;
 	bool has_text;
 	const struct pd_expr *when; /* NULL: always */
+	/* A quick test taken from the head of `when` (`fact == "word" and ...`):
+	 * when the fact is known and its word not in the mask, the rule cannot apply. */
+	int16_t guard_fact; /* -1: none */
+	uint64_t guard_mask;
+	int16_t guard2_fact; /* the second conjunct, when it is one too; -1: none */
+	uint64_t guard2_mask;
 	struct pd_effects eff;
 
 	/* Tables: a keyed table picks the row whose key is the fact's value; a
