@@ -719,9 +719,11 @@ static const struct erow errors[] = {
     {"max(true)", 4, "expected a number or a date"},
     {"min(1, date)", 7, "mixes numbers and dates"},
     {"min(1, 2, 3, 4, 5, 6, 7, 8, 9)", 28, "too many arguments"},
-    {"foo(1)", 0, "unknown function `foo` (known: known, provided, min, max, years, days)"},
+    {"foo(1)", 0, "unknown function `foo` (known: known, provided, min, max, years, days, "
+     "mrz_given, mrz_valid, mrz_matches, id_valid, id_kind)"},
     {"age(applicant.birth_date) > 18", 0,
-     "unknown function `age` (known: known, provided, min, max, years, days)"},
+     "unknown function `age` (known: known, provided, min, max, years, days, "
+     "mrz_given, mrz_valid, mrz_matches, id_valid, id_kind)"},
     /* words cannot be ordered */
     {"application.visa_type < \"Q2\"", 22, "words cannot be ordered; use `==`, `!=` or `in`"},
     {"application.visa_type >= \"C\"", 22, "words cannot be ordered; use `==`, `!=` or `in`"},
