@@ -10,6 +10,8 @@
 # target, leaves its input in fuzz/corpus-run/artifacts/ and makes the script
 # exit 1 after the others have run: copy the input into fuzz/corpus/NAME/ so
 # that the replayer keeps it as a regression test (docs/testing.md).
+# FUZZ_FLAGS adds libFuzzer options (e.g. "-fork=1 -ignore_crashes=1" to go on
+# past a crash already reported).
 set -u
 
 if [ $# -lt 3 ]; then
@@ -36,10 +38,13 @@ for name in "$@"; do
 	fi
 	mkdir -p "$work/$name"
 	log="$work/$name.log"
+	start=$(date +%s)
+	# shellcheck disable=SC2086
 	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-		-artifact_prefix="$work/artifacts/$name-" "$work/$name" "$here/corpus/$name" \
-		>"$log" 2>&1
+		-artifact_prefix="$work/artifacts/$name-" ${FUZZ_FLAGS:-} "$work/$name" \
+		"$here/corpus/$name" >"$log" 2>&1
 	rc=$?
+	ran=$(($(date +%s) - start))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
 	last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
@@ -47,7 +52,7 @@ for name in "$@"; do
 	ft=$(printf '%s' "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 	corp=$(printf '%s' "$last" | sed -n 's/.* corp: \([^ ]*\).*/\1/p')
 	printf '%-12s %ss  executions %s (%s/s)  coverage %s edges, %s features  corpus %s\n' \
-		"$name" "$secs" "${execs:-?}" "${speed:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}"
+		"$name" "$ran" "${execs:-?}" "${speed:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}"
 	if [ "$rc" -ne 0 ]; then
 		echo "  FAILED (exit $rc): see $log"
 		grep -E 'ERROR: |SUMMARY: |Test unit written to' "$log" | sed 's/^/  /'

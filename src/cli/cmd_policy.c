@@ -159,8 +159,11 @@ struct cite_ctx {
 static bool clause_covers(const char *cited, const char *clause)
 {
 	size_t n = strlen(clause);
-	return strncmp(cited, clause, n) == 0 &&
-	       (cited[n] == '\0' || cited[n] == '(' || cited[n] == '.' || cited[n] == ' ');
+	/* "6.2(7)" covers "6.2"; "II(VII)3" covers "II(VII)": a sub-clause follows a
+	 * dot, an opening parenthesis, or anything after a closing one. */
+	return n > 0 && strncmp(cited, clause, n) == 0 &&
+	       (cited[n] == '\0' || cited[n] == '(' || cited[n] == '.' || cited[n] == ' ' ||
+		clause[n - 1] == ')');
 }
 
 static void on_cite(const char *source, const char *clause, void *ctx)

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -223,6 +225,50 @@ static void test_rollback_leaves_nothing(void **state)
 	assert_int_equal(pd_store_user_get(s, "ann", &a, &got, NULL), -PD_ENOTFOUND);
 	pd_store_close(s);
 	pd_arena_free(&a);
+}
+
+/* A second writer waits for the first instead of failing. */
+static void test_writer_waits_for_lock(void **state)
+{
+	struct pd_store *s = open_new();
+	int fds[2];
+	char c;
+	assert_int_equal(pipe(fds), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct pd_store *t = NULL;
+		struct pd_store_user u = {"first", "officer", "h", 1};
+		struct timespec hold = {0, 300 * 1000 * 1000};
+		if (pd_store_open(path, 0, &t, NULL) || pd_store_begin(t, PD_TXN_WRITE, NULL) ||
+		    pd_store_user_insert(t, &u, NULL) || write(fds[1], "x", 1) != 1)
+			_exit(1);
+		nanosleep(&hold, NULL);
+		_exit(pd_store_commit(t, NULL) ? 2 : 0);
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &c, 1), 1); /* the child holds the write lock */
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	begin(s); /* waits for the child's commit */
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	struct pd_store_user u = {"second", "officer", "h", 2};
+	assert_int_equal(pd_store_user_insert(s, &u, NULL), 0);
+	commit(s);
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(waited > 0.1);
+	struct pd_arena a;
+	struct pd_store_user got;
+	pd_arena_init(&a, 0, 0);
+	assert_int_equal(pd_store_user_get(s, "first", &a, &got, NULL), 0);
+	assert_int_equal(pd_store_user_get(s, "second", &a, &got, NULL), 0);
+	pd_arena_free(&a);
+	close(fds[0]);
+	pd_store_close(s);
 }
 
 /* ---- records ---- */
@@ -620,6 +666,7 @@ int main(void)
 	    cmocka_unit_test(test_backend_version_checked),
 	    cmocka_unit_test(test_write_needs_transaction),
 	    cmocka_unit_test(test_rollback_leaves_nothing),
+	    cmocka_unit_test(test_writer_waits_for_lock),
 	    cmocka_unit_test(test_users),
 	    cmocka_unit_test(test_case_roundtrip),
 	    cmocka_unit_test(test_foreign_keys_enforced),
