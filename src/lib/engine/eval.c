@@ -856,14 +856,15 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 			f->outcome = PD_OUTCOME_INFO;
 			f->detail_en = pd_arena_printf(
 				arena,
-				"The working-day dates count past %d, which the official holiday "
-				"calendar does not cover yet: only weekends were skipped, so the "
-				"dates are provisional.",
-				last);
+				"The working days counted include days outside the years the official "
+				"holiday calendar covers (%d-%d): only weekends were skipped there, so "
+				"the dates are provisional.",
+				first, last);
 			f->detail_zh = pd_arena_printf(
 				arena,
-				"工作日计算跨入%d年以后，官方节假日安排尚未收录：仅扣除了周末，日期为暂定。",
-				last);
+				"工作日计算涉及官方节假日安排收录年份（%d-%d年）以外的日期：这些日期仅扣除了周末，"
+				"因此日期为暂定。",
+				first, last);
 		}
 	}
 
