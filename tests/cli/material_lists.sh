@@ -59,5 +59,39 @@ check "tianjin fostering (001 I.8)" '{"jurisdiction":"tianjin","date":"2026-05-1
  "sponsor":{"category":"citizen_local","relationship":"grandchild"},"documents":[],"agent":null}' \
 	"passport application_form photo birth_certificate foster_entrustment parents_passports parents_chinese_descent_proof parents_travel_history foster_guarantee foster_trustee_identity"
 
+# ---- Shenzhen (002), first permit of an adult (18-70: health certificate, II(VI)) ----
+shenzhen() { # purpose basis sponsor-json
+	cat <<EOF
+{"jurisdiction":"shenzhen","date":"2026-05-11",
+ "application":{"document":"residence_permit","action":"issuance","purpose":"$1",$2"requested_days":300},
+ "applicant":{"birth_date":"1990-01-01","nationality":"NLD","passport":{"number":"NX1","expiry":"2033-03-01"},
+  "status":{"document":"visa","type":"Q1","expiry":"2026-05-30","entry_date":"2026-04-30"},"first_entry":true,
+  "good_record":true,"born_in_china":false,"parent_chinese":false},
+ "sponsor":$3,"documents":[],"agent":null}
+EOF
+}
+# II(I) form and photo, (II) photo receipt, (III) certificate letter, (IV) passport,
+# (V) temporary residence registration (initial application), (VI) health certificate
+sz="application_form photo photo_receipt certificate_letter passport accommodation_registration health_certificate"
+union() { shenzhen family_reunion "" "{\"category\":\"$1\",\"relationship\":\"spouse\",\"local_residence_months\":8}"; }
+check "shenzhen union with a Shenzhen resident (002 II(VII)1)" "$(union citizen_local)" \
+	"$sz kinship_proof sponsor_id_card"
+check "shenzhen union with a citizen not registered here (002 II(VII)2)" "$(union citizen_nonlocal)" \
+	"$sz kinship_proof sponsor_id_card sponsor_residence_certificate"
+check "shenzhen union with a Hong Kong or Macao resident (002 II(VII)3)" "$(union hk_macao_resident)" \
+	"$sz kinship_proof sponsor_hk_macao_permit sponsor_property_or_lodging"
+check "shenzhen union with an overseas Chinese (002 II(VII)4)" "$(union overseas_chinese)" \
+	"$sz kinship_proof sponsor_chinese_passport sponsor_settlement_proof sponsor_property_or_lodging"
+check "shenzhen union with a Taiwan resident (002 II(VII)5)" "$(union taiwan_resident)" \
+	"$sz kinship_proof sponsor_taiwan_permit sponsor_property_or_lodging"
+check "shenzhen union with a permanent resident (002 II(VII)6)" "$(union permanent_resident)" \
+	"$sz kinship_proof sponsor_permanent_residence_card sponsor_property_or_lodging"
+check "shenzhen relative of a foreign worker (002 II(VII)8)" \
+	"$(shenzhen personal_affairs '"basis":"relative_of_foreign_resident",' '{"category":"foreign_resident","relationship":"spouse","residence_permit_kind":"work"}')" \
+	"$sz kinship_proof sponsor_residence_permit"
+check "shenzhen medical treatment (002 II(VII)9)" \
+	"$(shenzhen personal_affairs '"basis":"medical_treatment",' '{}')" \
+	"$sz hospitalization_certificate"
+
 echo "material lists: $pass passed, $fail failed"
 [ $fail -eq 0 ]
