@@ -1,5 +1,5 @@
 /*
- * cmd_case.c: `permitdesk case new|act|show|list`, the case workflow
+ * cmd_case.c: `permitdesk case new|act|show|list|replay`, the case workflow
  * (workflow.h) for operators and scripts.  All output is JSON.
  *
  *   case new  --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT] CASE.json|-
@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "permitdesk/calendar.h"
 #include "permitdesk/codec.h"
 #include "permitdesk/policy.h"
 #include "permitdesk/store.h"
@@ -128,41 +129,64 @@ static int print_buf(struct pd_buf *b)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_SOFTWARE;
 }
 
-/* Opens the store, the actor (when --as) and, when asked, the policy. */
-struct session {
+/*
+ * What a subcommand works with: the store, the actor (when --as), and for the
+ * workflow the official calendar and the policy.  The policy is loaded only
+ * when an action evaluates the case (accept, a supplement, a decision), so
+ * submitting or issuing neither waits for nor depends on the packs.
+ */
+struct desk {
 	struct pd_store *store;
-	struct pd_policy *pol;
 	struct pd_actor actor;
+	const char *policy_dir;
+	struct pd_policy *pol;
+	struct pd_calendar *cal;
 	struct pd_workflow wf;
 };
 
-static int open_session(const struct case_opts *o, bool policy, struct session *s,
-                        struct pd_error *err)
+static int assess_lazily(void *ctx, const char *name, const char *json, size_t len, pd_date today,
+                         pd_date date, struct pd_arena *arena, struct pd_assessment *out,
+                         struct pd_error *err)
 {
+	struct desk *d = ctx;
+	int rc;
+	if (!d->pol && (rc = pd_policy_load(d->policy_dir, &d->pol, NULL, err)))
+		return rc;
+	return pd_workflow_assess_policy(d->pol, name, json, len, today, date, arena, out, err);
+}
+
+static int open_desk(const struct case_opts *o, bool workflow, struct desk *s, struct pd_error *err)
+{
+	char path[4096];
 	int rc;
 	memset(s, 0, sizeof(*s));
 	if ((rc = pd_store_open(o->db, 0, &s->store, err)))
 		return rc;
 	if (o->as && (rc = pd_workflow_actor(s->store, o->as, &s->actor, err)))
 		return rc;
-	if (policy) {
-		const char *dir = o->policy ? o->policy : pd_policy_default_dir();
-		if ((rc = pd_policy_load(dir, &s->pol, NULL, err)))
-			return rc;
-	}
-	pd_workflow_init(&s->wf, s->store, s->pol);
+	s->wf.store = s->store;
+	if (!workflow)
+		return 0;
+	s->policy_dir = o->policy ? o->policy : pd_policy_default_dir();
+	snprintf(path, sizeof(path), "%s/calendar/cn.yaml", s->policy_dir);
+	if ((rc = pd_calendar_load(path, &s->cal, err)))
+		return rc;
+	s->wf.calendar = s->cal;
+	s->wf.assess = assess_lazily;
+	s->wf.assess_ctx = s;
 	return 0;
 }
 
-static void close_session(struct session *s)
+static void close_desk(struct desk *s)
 {
 	pd_store_close(s->store);
 	pd_policy_free(s->pol);
+	pd_calendar_free(s->cal);
 }
 
 static int run_new(const struct case_opts *o)
 {
-	struct session s;
+	struct desk s;
 	struct pd_error err = {0};
 	struct pd_buf in, out;
 	struct pd_jw w;
@@ -180,14 +204,14 @@ static int run_new(const struct case_opts *o)
 		code = cli_fail(&err);
 		goto cleanup;
 	}
-	if ((rc = open_session(o, true, &s, &err)) ||
+	if ((rc = open_desk(o, true, &s, &err)) ||
 	    (rc = pd_workflow_create(&s.wf, &s.actor, o->args[0], in.data, in.len, at, o->note,
 	                             &ref, &err))) {
 		code = cli_fail(&err);
-		close_session(&s);
+		close_desk(&s);
 		goto cleanup;
 	}
-	close_session(&s);
+	close_desk(&s);
 	pd_jw_init(&w, &out, o->pretty);
 	pd_jw_object_begin(&w);
 	pd_jw_key(&w, "id");
@@ -225,7 +249,7 @@ static const char *item_name(enum pd_action a)
 
 static int run_act(const struct case_opts *o)
 {
-	struct session s;
+	struct desk s;
 	struct pd_error err = {0};
 	struct pd_buf data, out;
 	struct pd_jw w;
@@ -263,13 +287,13 @@ static int run_act(const struct case_opts *o)
 		act.data = o->data;
 		act.data_len = strlen(o->data);
 	}
-	if ((rc = open_session(o, true, &s, &err)) ||
+	if ((rc = open_desk(o, true, &s, &err)) ||
 	    (rc = pd_workflow_act(&s.wf, &s.actor, o->args[0], &act, &res, &err))) {
 		code = cli_fail(&err);
-		close_session(&s);
+		close_desk(&s);
 		goto cleanup;
 	}
-	close_session(&s);
+	close_desk(&s);
 	pd_jw_init(&w, &out, o->pretty);
 	pd_jw_object_begin(&w);
 	pd_jw_key(&w, "id");
@@ -309,24 +333,24 @@ cleanup:
 
 static int run_show(const struct case_opts *o)
 {
-	struct session s;
+	struct desk s;
 	struct pd_error err = {0};
 	struct pd_buf out;
 	int code;
 	pd_buf_init(&out, 0);
-	if (open_session(o, false, &s, &err) ||
+	if (open_desk(o, false, &s, &err) ||
 	    pd_workflow_case_json(s.store, o->args[0], o->pretty, &out, &err))
 		code = cli_fail(&err);
 	else
 		code = print_buf(&out);
-	close_session(&s);
+	close_desk(&s);
 	pd_buf_free(&out);
 	return code;
 }
 
 static int run_list(const struct case_opts *o)
 {
-	struct session s;
+	struct desk s;
 	struct pd_error err = {0};
 	struct pd_buf out;
 	struct pd_case_query q = {.state = o->state, .overdue = o->overdue};
@@ -334,7 +358,7 @@ static int run_list(const struct case_opts *o)
 	if ((code = parse_date("as-of", o->as_of, &q.as_of)))
 		return code;
 	pd_buf_init(&out, 0);
-	if (open_session(o, false, &s, &err)) {
+	if (open_desk(o, false, &s, &err)) {
 		code = cli_fail(&err);
 	} else {
 		q.visible_to = o->as ? &s.actor : NULL;
@@ -343,24 +367,24 @@ static int run_list(const struct case_opts *o)
 		else
 			code = print_buf(&out);
 	}
-	close_session(&s);
+	close_desk(&s);
 	pd_buf_free(&out);
 	return code;
 }
 
 static int run_replay(const struct case_opts *o)
 {
-	struct session s;
+	struct desk s;
 	struct pd_error err = {0};
 	struct pd_buf out;
 	int code;
 	pd_buf_init(&out, 0);
-	if (open_session(o, true, &s, &err) ||
+	if (open_desk(o, true, &s, &err) ||
 	    pd_workflow_replay_json(&s.wf, o->args[0], o->pretty, &out, &err))
 		code = cli_fail(&err);
 	else
 		code = print_buf(&out);
-	close_session(&s);
+	close_desk(&s);
 	pd_buf_free(&out);
 	return code;
 }

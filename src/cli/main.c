@@ -49,8 +49,8 @@ static const struct cli_command commands[] = {
 	 "zone or a number (the verdict is printed all the same)."},
 	{"case", cmd_case,
 	 "case new --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT] CASE.json|-\n"
-	 "       permitdesk case act --db FILE --as USER [--at DATE] [--note TEXT] [--data JSON|@FILE]"
-	 " ID ACTION\n"
+	 "       permitdesk case act --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT]\n"
+	 "                           [--data JSON|@FILE] ID ACTION\n"
 	 "       permitdesk case show --db FILE [--pretty] ID\n"
 	 "       permitdesk case list --db FILE [--state S] [--overdue] [--as-of DATE] [--as USER]\n"
 	 "       permitdesk case replay --db FILE [--policy DIR] ID",

@@ -1104,13 +1104,15 @@ static void test_calendar_dates(void **state)
 	assert_string_equal(f->origin.layer, "calendar");
 	char want[400];
 	snprintf(want, sizeof(want),
-	         "The working-day dates count past %d, which the official holiday calendar does "
-	         "not cover yet: only weekends were skipped, so the dates are provisional.",
-	         last);
+	         "The working days counted include days outside the years the official holiday "
+	         "calendar covers (%d-%d): only weekends were skipped there, so the dates are "
+	         "provisional.",
+	         first, last);
 	assert_string_equal(f->detail_en, want);
 	snprintf(want, sizeof(want),
-	         "工作日计算跨入%d年以后，官方节假日安排尚未收录：仅扣除了周末，日期为暂定。",
-	         last);
+	         "工作日计算涉及官方节假日安排收录年份（%d-%d年）以外的日期：这些日期仅扣除了周末，"
+	         "因此日期为暂定。",
+	         first, last);
 	assert_string_equal(f->detail_zh, want);
 	/* the provisional finding comes last and does not change the verdict */
 	assert_string_equal(r->findings[r->n_findings - 1].origin.rule, "calendar/provisional");
