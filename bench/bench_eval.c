@@ -24,11 +24,14 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench_eval CASES.jsonl [ROUNDS] [POLICY_DIR]\n");
+		fprintf(stderr, "usage: bench_eval CASES.jsonl [ROUNDS] [POLICY_DIR] [DISTINCT]\n");
 		return 64;
 	}
 	int rounds = argc > 2 ? atoi(argv[2]) : 20;
-	const char *dir = argc > 3 ? argv[3] : PD_BENCH_POLICY_DIR;
+	const char *dir = argc > 3 && argv[3][0] ? argv[3] : PD_BENCH_POLICY_DIR;
+	size_t distinct = argc > 4 ? (size_t)atol(argv[4]) : 2000;
+	if (distinct == 0)
+		distinct = 2000;
 	struct pd_error err;
 	pd_error_clear(&err);
 	double t0 = now();
@@ -53,7 +56,7 @@ int main(int argc, char **argv)
 	char *line = NULL;
 	size_t lcap = 0;
 	ssize_t len;
-	while ((len = getline(&line, &lcap, f)) > 0 && n < 100000) {
+	while ((len = getline(&line, &lcap, f)) > 0 && n < distinct) {
 		if (n == cap) {
 			cap *= 2;
 			cases = realloc(cases, sizeof(*cases) * cap);

@@ -11,8 +11,10 @@ echo "== generating $n cases"
 ls -l "$out/cases.jsonl" | awk '{printf "   %.1f MB\n", $5/1e6}'
 "$build/bench/gen_cases" $((n / 10)) > "$out/cases-small.jsonl"
 
-echo "== evaluation alone (pre-decoded cases)"
-"$build/bench/bench_eval" "$out/cases.jsonl" 10
+echo "== evaluation alone (pre-decoded cases, 2,000 distinct: in cache, as in the pipeline)"
+"$build/bench/bench_eval" "$out/cases.jsonl" 200 "" 2000
+echo "== evaluation alone over 100,000 distinct pre-decoded cases (bound by memory latency)"
+"$build/bench/bench_eval" "$out/cases.jsonl" 4 "" 100000
 
 echo "== check --batch end to end, one core (parse, evaluate, write JSON to /dev/null)"
 for f in "$out/cases-small.jsonl" "$out/cases.jsonl"; do

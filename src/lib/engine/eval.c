@@ -88,6 +88,22 @@ static void eval_cond(struct eval_state *st, const struct pd_expr *e, struct app
 		a->v = 1;
 		return;
 	}
+	if (e->n_guards) {
+		bool all_known = true;
+		for (uint8_t i = 0; i < e->n_guards; i++) {
+			const struct pd_value *g = &st->c->facts[e->guards[i].fact];
+			if (!g->known)
+				all_known = false;
+			else if (!((e->guards[i].mask >> (g->i & 63)) & 1)) {
+				a->v = 0;
+				return;
+			}
+		}
+		if (all_known && e->complete) {
+			a->v = 1;
+			return;
+		}
+	}
 	struct pd_eval_value v;
 	pd_expr_eval(e, &st->ctx, &v);
 	if (v.known) {
@@ -474,16 +490,6 @@ static const struct pd_rule *keyed_row(const struct pd_rule *rule, const struct 
 
 static void visit(struct eval_state *st, const struct pd_rule *rule)
 {
-	if (rule->guard_fact >= 0) {
-		const struct pd_value *g = &st->c->facts[rule->guard_fact];
-		if (g->known && !((rule->guard_mask >> (g->i & 63)) & 1))
-			return;
-		if (rule->guard2_fact >= 0) {
-			g = &st->c->facts[rule->guard2_fact];
-			if (g->known && !((rule->guard2_mask >> (g->i & 63)) & 1))
-				return;
-		}
-	}
 	struct applic a;
 	eval_cond(st, rule->when, &a);
 	if (a.v == 0)

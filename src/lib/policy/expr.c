@@ -1040,6 +1040,17 @@ static int emit(struct compiler *cc, const struct node *n, struct ty *out)
 	return fail_at(cc, n->col, "internal: unknown node");
 }
 
+static bool is_word_test(const struct pd_op *op)
+{
+	return (op->op == OP_FACT_EQ && op->len == 0 && op->imm >= 0 && op->imm < 64) ||
+	       op->op == OP_FACT_IN;
+}
+
+static uint64_t word_mask(const struct pd_op *op)
+{
+	return op->op == OP_FACT_EQ ? (uint64_t)1 << op->imm : op->mask;
+}
+
 int pd_expr_compile(struct pd_policy_build *b, const char *text, size_t len, const char *file,
 		    int line, int column, struct pd_expr *out, struct pd_error *err)
 {
@@ -1076,6 +1087,23 @@ int pd_expr_compile(struct pd_policy_build *b, const char *text, size_t len, con
 		goto cleanup;
 	}
 	memcpy(ops, cc->ops, sizeof(struct pd_op) * (size_t)cc->n_ops);
+	/* Guards: the leading conjuncts that are word tests (see policy_int.h). */
+	uint8_t n_guards = 0;
+	bool complete = false;
+	struct pd_expr guards_tmp;
+	memset(&guards_tmp, 0, sizeof(guards_tmp));
+	if (cc->n_ops >= 1 && is_word_test(&cc->ops[0])) {
+		guards_tmp.guards[n_guards].fact = (int16_t)cc->ops[0].a;
+		guards_tmp.guards[n_guards++].mask = word_mask(&cc->ops[0]);
+		int i = 1;
+		while (n_guards < 4 && i + 2 < cc->n_ops + 0 && cc->ops[i].op == OP_JFALSE &&
+		       is_word_test(&cc->ops[i + 1]) && cc->ops[i + 2].op == OP_AND) {
+			guards_tmp.guards[n_guards].fact = (int16_t)cc->ops[i + 1].a;
+			guards_tmp.guards[n_guards++].mask = word_mask(&cc->ops[i + 1]);
+			i += 3;
+		}
+		complete = i == cc->n_ops;
+	}
 	*out = (struct pd_expr){.ops = ops,
 				.n_ops = (uint16_t)cc->n_ops,
 				.type = (uint8_t)t.type,
@@ -1085,7 +1113,10 @@ int pd_expr_compile(struct pd_policy_build *b, const char *text, size_t len, con
 				.column = column,
 				.facts = cc->facts,
 				.uses_mrz = cc->uses_mrz,
-				.id_fact = (int16_t)cc->id_fact};
+				.id_fact = (int16_t)cc->id_fact,
+				.n_guards = n_guards,
+				.complete = complete};
+	memcpy(out->guards, guards_tmp.guards, sizeof(out->guards));
 	rc = 0;
 cleanup:
 	pd_arena_free(&cc->tmp);

@@ -427,33 +427,9 @@ static void k_id(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 	rc->r->local_id = dup_scalar(rc->b, v);
 }
 
-/* Is op a test of one word fact (`fact == "w"`, `fact in [...]`)?  Then its mask. */
-static bool word_test(const struct pd_op *op, int16_t *fact, uint64_t *mask)
-{
-	if (op->op == OP_FACT_EQ && op->len == 0 && op->imm >= 0 && op->imm < 64) {
-		*fact = (int16_t)op->a;
-		*mask = (uint64_t)1 << op->imm;
-		return true;
-	}
-	if (op->op == OP_FACT_IN) {
-		*fact = (int16_t)op->a;
-		*mask = op->mask;
-		return true;
-	}
-	return false;
-}
-
 static void k_when(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 {
-	const struct pd_expr *e = compile_expr(rc->b, rc->f, v, PD_T_BOOL, "when");
-	rc->r->when = e;
-	/* The guard: the condition's first conjunct, when it is one word test. */
-	if (e && e->n_ops >= 1 && (e->n_ops == 1 || e->ops[1].op == OP_JFALSE) &&
-	    word_test(&e->ops[0], &rc->r->guard_fact, &rc->r->guard_mask)) {
-		/* `a and b and ...` compiles to a JFALSE b AND ...: b is a conjunct too. */
-		if (e->n_ops >= 4 && e->ops[3].op == OP_AND)
-			word_test(&e->ops[2], &rc->r->guard2_fact, &rc->r->guard2_mask);
-	}
+	rc->r->when = compile_expr(rc->b, rc->f, v, PD_T_BOOL, "when");
 }
 
 static void k_check(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
@@ -1005,8 +981,6 @@ static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct
 	r->eff.receipt = -1;
 	r->eff.invalid = -1;
 	r->key_fact = -1;
-	r->guard_fact = -1;
-	r->guard2_fact = -1;
 	r->file = f->path;
 	int line, col;
 	node_mark(n, &line, &col);

@@ -77,6 +77,16 @@ struct pd_expr {
 	struct pd_factset facts; /* every fact it reads */
 	bool uses_mrz;           /* reads mrz_valid() or mrz_matches() */
 	int16_t id_fact;         /* fact read by id_valid()/id_kind(), or -1 */
+	/* Word tests that are conjuncts of the whole condition (`fact == "w" and
+	 * fact in [...] and ...`), checked before running the code: a known fact
+	 * outside its mask makes the condition false; when every conjunct is such a
+	 * test (`complete`) and all are known, it is true without running anything. */
+	uint8_t n_guards;
+	bool complete;
+	struct {
+		int16_t fact;
+		uint64_t mask;
+	} guards[4];
 };
 
 /* A tri-valued value, as the evaluator sees it. */
@@ -185,12 +195,6 @@ struct pd_rule {
 	struct pd_text text;
 	bool has_text;
 	const struct pd_expr *when; /* NULL: always */
-	/* A quick test taken from the head of `when` (`fact == "word" and ...`):
-	 * when the fact is known and its word not in the mask, the rule cannot apply. */
-	int16_t guard_fact; /* -1: none */
-	uint64_t guard_mask;
-	int16_t guard2_fact; /* the second conjunct, when it is one too; -1: none */
-	uint64_t guard2_mask;
 	struct pd_effects eff;
 
 	/* Tables: a keyed table picks the row whose key is the fact's value; a
