@@ -944,6 +944,43 @@ static void test_fixed_bugs(void **state)
 	pd_arena_free(&arena);
 }
 
+/* Guards: only word tests that are conjuncts of the whole condition. */
+static void test_guards(void **state)
+{
+	static const struct {
+		const char *expr;
+		int n_guards;
+		bool complete;
+	} rows[] = {
+		{"application.document == \"visa\"", 1, true},
+		{"application.document == \"visa\" and application.action == \"extension\"", 2, true},
+		{"application.document == \"visa\" and application.action in [\"extension\", "
+		 "\"renewal\"] and application.visa_type == \"Q2\"",
+		 3, true},
+		{"application.document == \"visa\" and applicant.age > 60", 1, false},
+		{"application.document == \"visa\" and (applicant.married or applicant.age > 60)", 1,
+		 false},
+		/* a false `document` test does not decide an `or` */
+		{"(application.document == \"visa\" and application.action == \"extension\") or "
+		 "applicant.married",
+		 0, false},
+		{"applicant.married and application.document == \"visa\"", 0, false},
+		{"application.document != \"visa\"", 0, false},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct pd_arena arena;
+		pd_arena_init(&arena, 4096, 0);
+		struct pd_expr e;
+		struct pd_error err;
+		assert_int_equal(compile_in(&arena, NULL, rows[i].expr, &e, &err), 0);
+		if (e.n_guards != rows[i].n_guards || e.complete != rows[i].complete)
+			fail_msg("%s: %d guards%s, expected %d%s", rows[i].expr, e.n_guards,
+				 e.complete ? " (complete)" : "", rows[i].n_guards,
+				 rows[i].complete ? " (complete)" : "");
+		pd_arena_free(&arena);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -964,6 +1001,7 @@ int main(void)
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_copies_text),
 	    cmocka_unit_test(test_fixed_bugs),
+	    cmocka_unit_test(test_guards),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1046,6 +1046,17 @@ static bool is_word_test(const struct pd_op *op)
 	       op->op == OP_FACT_IN;
 }
 
+/* Does a false value at `pos` reach the end of the code through JFALSE jumps alone? */
+static bool false_reaches_end(const struct compiler *cc, int pos)
+{
+	for (int guard = 0; guard < MAX_OPS && pos < cc->n_ops; guard++) {
+		if (cc->ops[pos].op != OP_JFALSE)
+			return false;
+		pos = cc->ops[pos].imm;
+	}
+	return pos == cc->n_ops;
+}
+
 static uint64_t word_mask(const struct pd_op *op)
 {
 	return op->op == OP_FACT_EQ ? (uint64_t)1 << op->imm : op->mask;
@@ -1087,17 +1098,20 @@ int pd_expr_compile(struct pd_policy_build *b, const char *text, size_t len, con
 		goto cleanup;
 	}
 	memcpy(ops, cc->ops, sizeof(struct pd_op) * (size_t)cc->n_ops);
-	/* Guards: the leading conjuncts that are word tests (see policy_int.h). */
+	/* Guards: the leading conjuncts that are word tests (see policy_int.h).  A
+	 * test is a conjunct of the whole condition only if a false from it reaches
+	 * the end through short-circuit jumps alone (`(a and b) or c` has none). */
 	uint8_t n_guards = 0;
 	bool complete = false;
 	struct pd_expr guards_tmp;
 	memset(&guards_tmp, 0, sizeof(guards_tmp));
-	if (cc->n_ops >= 1 && is_word_test(&cc->ops[0])) {
+	if (cc->n_ops >= 1 && is_word_test(&cc->ops[0]) && false_reaches_end(cc, 1)) {
 		guards_tmp.guards[n_guards].fact = (int16_t)cc->ops[0].a;
 		guards_tmp.guards[n_guards++].mask = word_mask(&cc->ops[0]);
 		int i = 1;
-		while (n_guards < 4 && i + 2 < cc->n_ops + 0 && cc->ops[i].op == OP_JFALSE &&
-		       is_word_test(&cc->ops[i + 1]) && cc->ops[i + 2].op == OP_AND) {
+		while (n_guards < 4 && i + 2 < cc->n_ops && cc->ops[i].op == OP_JFALSE &&
+		       is_word_test(&cc->ops[i + 1]) && cc->ops[i + 2].op == OP_AND &&
+		       false_reaches_end(cc, i + 3)) {
 			guards_tmp.guards[n_guards].fact = (int16_t)cc->ops[i + 1].a;
 			guards_tmp.guards[n_guards++].mask = word_mask(&cc->ops[i + 1]);
 			i += 3;
