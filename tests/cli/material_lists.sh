@@ -93,5 +93,33 @@ check "shenzhen medical treatment (002 II(VII)9)" \
 	"$(shenzhen personal_affairs '"basis":"medical_treatment",' '{}')" \
 	"$sz hospitalization_certificate"
 
+# II(VII)7: a minor fostered here, parents abroad, foster-person a Shenzhen resident:
+# relationship, parents' passports, notarized power of attorney, notarized engagement
+# letter, the foster-person's identity card (no health certificate under 18)
+check "shenzhen fostering of a minor (002 II(VII)7)" '{"jurisdiction":"shenzhen","date":"2026-05-11",
+ "application":{"document":"residence_permit","action":"issuance","purpose":"fostering","requested_days":300},
+ "applicant":{"birth_date":"2016-01-01","nationality":"USA","passport":{"number":"NX1","expiry":"2033-03-01"},
+  "status":{"document":"visa","type":"Q1","expiry":"2026-05-30","entry_date":"2026-04-30"},"first_entry":true,
+  "good_record":true,"born_in_china":false,"parent_chinese":false,"parents_in_city":false,"chinese_origin":true},
+ "sponsor":{"category":"citizen_local","relationship":"grandchild"},"documents":[],"agent":null}' \
+	"application_form photo photo_receipt certificate_letter passport accommodation_registration kinship_proof parents_passports foster_entrustment foster_guarantee sponsor_id_card"
+# II(VII)10: retirement at 60 or over (76 here: no health certificate): property certificate
+# (or a nursing-home contract instead)
+check "shenzhen retirement (002 II(VII)10)" '{"jurisdiction":"shenzhen","date":"2026-05-11",
+ "application":{"document":"residence_permit","action":"issuance","purpose":"personal_affairs","basis":"retirement","requested_days":300},
+ "applicant":{"birth_date":"1950-01-01","nationality":"USA","passport":{"number":"NX1","expiry":"2033-03-01"},
+  "status":{"document":"visa","type":"S1","expiry":"2026-05-30","entry_date":"2026-04-30"},"first_entry":true,
+  "good_record":true,"born_in_china":false,"parent_chinese":false,"chinese_origin":true,"property_in_spouse_name":false},
+ "sponsor":{},"documents":[],"agent":null}' \
+	"application_form photo photo_receipt certificate_letter passport accommodation_registration property_certificate"
+# II(VII)11 with VI(XI)1(1): a minor visiting parents who hold personal-affairs permits here
+check "shenzhen minor visiting parents (002 II(VII)11, VI(XI)1)" '{"jurisdiction":"shenzhen","date":"2026-05-11",
+ "application":{"document":"residence_permit","action":"issuance","purpose":"personal_affairs","basis":"minor_visiting_parent","requested_days":300},
+ "applicant":{"birth_date":"2014-01-01","nationality":"USA","passport":{"number":"NX1","expiry":"2033-03-01"},
+  "status":{"document":"visa","type":"S1","expiry":"2026-05-30","entry_date":"2026-04-30"},"first_entry":true,
+  "good_record":true,"born_in_china":false,"parent_chinese":false,"chinese_origin":true,"parents_in_city":true},
+ "sponsor":{"category":"foreign_resident","relationship":"child"},"documents":[],"agent":null}' \
+	"application_form photo photo_receipt certificate_letter passport accommodation_registration kinship_proof sponsor_residence_permit property_certificate parents_identity"
+
 echo "material lists: $pass passed, $fail failed"
 [ $fail -eq 0 ]
