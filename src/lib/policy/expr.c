@@ -1394,8 +1394,12 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 		}
 		case OP_NEG:
 			a = &st[sp - 1];
-			if (a->known)
+			if (a->known && a->i == INT32_MIN) {
+				a->known = false; /* no such number; cases never hold one */
+				memset(&a->why, 0, sizeof(a->why));
+			} else if (a->known) {
 				a->i = -a->i;
+			}
 			break;
 		case OP_DATE_ADD_DUR:
 		case OP_DATE_SUB_DUR:

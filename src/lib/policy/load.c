@@ -1376,6 +1376,9 @@ static void read_pack_header(struct pd_policy_build *b, struct pack_src *ps)
 	ps->pack = p;
 	p->from = p->to = PD_DATE_NONE;
 	p->dir = ps->dir;
+	/* Until pack.yaml says otherwise, the folder names the pack. */
+	p->id = ps->name;
+	p->jurisdiction = ps->name;
 	if (!fy_node_is_mapping(root)) {
 		report_at(b, f, root, "pack.yaml: expected a mapping with id, jurisdiction, title");
 		return;
