@@ -29,9 +29,9 @@ int main(int argc, char **argv)
 	}
 	int rounds = argc > 2 ? atoi(argv[2]) : 20;
 	const char *dir = argc > 3 && argv[3][0] ? argv[3] : PD_BENCH_POLICY_DIR;
-	size_t distinct = argc > 4 ? (size_t)atol(argv[4]) : 2000;
+	size_t distinct = argc > 4 ? (size_t)atol(argv[4]) : 500;
 	if (distinct == 0)
-		distinct = 2000;
+		distinct = 500;
 	struct pd_error err;
 	pd_error_clear(&err);
 	double t0 = now();

@@ -11,7 +11,9 @@ echo "== generating $n cases"
 ls -l "$out/cases.jsonl" | awk '{printf "   %.1f MB\n", $5/1e6}'
 "$build/bench/gen_cases" $((n / 10)) > "$out/cases-small.jsonl"
 
-echo "== evaluation alone (pre-decoded cases, 2,000 distinct: in cache, as in the pipeline)"
+echo "== evaluation alone (pre-decoded cases, 500 distinct: in cache, as in the pipeline)"
+"$build/bench/bench_eval" "$out/cases.jsonl" 800 "" 500
+echo "== evaluation alone, 2,000 distinct pre-decoded cases (about 5 MB)"
 "$build/bench/bench_eval" "$out/cases.jsonl" 200 "" 2000
 echo "== evaluation alone over 100,000 distinct pre-decoded cases (bound by memory latency)"
 "$build/bench/bench_eval" "$out/cases.jsonl" 4 "" 100000
