@@ -239,8 +239,8 @@ static const char *const verdict_en[] = {"Eligible", "Incomplete", "More informa
 static const char *const verdict_zh[] = {"符合条件", "材料不全", "待补充信息", "不符合条件"};
 static const char *const verdict_note_en[] = {
     "All conditions are met and every required material is acceptable.",
-    "Eligible on the facts given; supply the materials marked [ ] or [!]. "
-    "This list of materials is complete.",
+    ("Eligible on the facts given; supply the materials marked [ ] or [!]. "
+     "This list of materials is complete."),
     "Nothing fails so far; the answers to the questions below are needed to decide.",
     "A condition is not met: see the findings marked [fail].",
 };

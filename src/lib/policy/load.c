@@ -1461,7 +1461,7 @@ static void read_pack_header(struct pd_policy_build *b, struct pack_src *ps)
 		report_at(b, f, root, "pack id %s differs from its folder name %s", ps->id,
 			  ps->name);
 	if (!ps->jurisdiction)
-		ps->jurisdiction = ps->id;
+		ps->jurisdiction = ps->id ? ps->id : ps->name;
 	if (!p->title_en || !p->title_zh)
 		report_at(b, f, root, "pack.yaml: title needs en and zh");
 	if (p->from != PD_DATE_NONE && p->to != PD_DATE_NONE && p->to < p->from)
