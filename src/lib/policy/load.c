@@ -513,6 +513,27 @@ static void k_require(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 	}
 }
 
+/* A number of days: an expression, or a bare duration (30d, 6m, 1y) counted from
+ * the case date. */
+static const struct pd_expr *compile_days(struct rule_ctx *rc, struct fy_node *v,
+					  const char *what)
+{
+	size_t len;
+	const char *s = scalar(v, &len);
+	struct pd_duration d;
+	if (!s || pd_duration_parse(s, len, &d) != 0)
+		return compile_expr(rc->b, rc->f, v, PD_T_INT, what);
+	char buf[32];
+	snprintf(buf, sizeof(buf), "days(%.*s)", (int)len, s);
+	struct pd_expr *e = pd_arena_zalloc(rc->b->arena, sizeof(*e));
+	struct pd_error err;
+	int line, col;
+	node_mark(v, &line, &col);
+	if (!e || pd_expr_compile(rc->b, buf, strlen(buf), rc->f->path, line, col, e, &err) != 0)
+		return NULL;
+	return e;
+}
+
 static void k_limit(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 {
 	if (!fy_node_is_mapping(v)) {
@@ -524,51 +545,18 @@ static void k_limit(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 	struct fy_node_pair *p;
 	while ((p = fy_node_mapping_iterate(v, &it))) {
 		struct fy_node *k2 = fy_node_pair_key(p), *v2 = fy_node_pair_value(p);
-		if (scalar_is(k2, "max_days")) {
-			size_t len;
-			const char *s = scalar(v2, &len);
-			struct pd_duration d;
-			if (s && pd_duration_parse(s, len, &d) == 0) {
-				/* A bare duration: days counted from the case date. */
-				char buf[32];
-				snprintf(buf, sizeof(buf), "days(%.*s)", (int)len, s);
-				struct pd_expr *e = pd_arena_zalloc(rc->b->arena, sizeof(*e));
-				struct pd_error err;
-				int line, col;
-				node_mark(v2, &line, &col);
-				if (e && pd_expr_compile(rc->b, buf, strlen(buf), rc->f->path, line, col,
-							 e, &err) == 0)
-					rc->r->eff.max_days = e;
-			} else {
-				rc->r->eff.max_days =
-					compile_expr(rc->b, rc->f, v2, PD_T_INT, "limit.max_days");
-			}
-		} else if (scalar_is(k2, "valid_until_max")) {
+		if (scalar_is(k2, "max_days"))
+			rc->r->eff.max_days = compile_days(rc, v2, "limit.max_days");
+		else if (scalar_is(k2, "valid_until_max"))
 			rc->r->eff.valid_until = compile_expr(rc->b, rc->f, v2, PD_T_DATE,
 							      "limit.valid_until_max");
-		} else if (scalar_is(k2, "max_visa_validity_days")) {
-			size_t len;
-			const char *s = scalar(v2, &len);
-			struct pd_duration d;
-			if (s && pd_duration_parse(s, len, &d) == 0) {
-				char buf[32];
-				snprintf(buf, sizeof(buf), "days(%.*s)", (int)len, s);
-				struct pd_expr *e = pd_arena_zalloc(rc->b->arena, sizeof(*e));
-				struct pd_error err;
-				int line, col;
-				node_mark(v2, &line, &col);
-				if (e && pd_expr_compile(rc->b, buf, strlen(buf), rc->f->path, line, col,
-							 e, &err) == 0)
-					rc->r->eff.visa_validity = e;
-			} else {
-				rc->r->eff.visa_validity = compile_expr(
-					rc->b, rc->f, v2, PD_T_INT, "limit.max_visa_validity_days");
-			}
-		} else {
+		else if (scalar_is(k2, "max_visa_validity_days"))
+			rc->r->eff.visa_validity =
+				compile_days(rc, v2, "limit.max_visa_validity_days");
+		else
 			report_at(rc->b, rc->f, k2,
 				  "unknown limit (known: max_days, valid_until_max, "
 				  "max_visa_validity_days)");
-		}
 	}
 }
 
