@@ -16,15 +16,15 @@
 #include "permitdesk/codec.h"
 
 static const char case_json[] =
-	"{\"jurisdiction\":\"shenzhen\",\"date\":\"2026-03-02\",\"application\":{\"document\":"
-	"\"residence_permit\",\"action\":\"extension\",\"purpose\":\"family_reunion\","
-	"\"requested_days\":730},\"applicant\":{\"name\":\"Anna Maria Eriksson\",\"birth_date\":"
-	"\"1990-08-12\",\"nationality\":\"SWE\",\"passport\":{\"number\":\"L898902C3\",\"expiry\":"
-	"\"2031-04-15\"},\"status\":{\"type\":\"family_reunion\",\"expiry\":\"2026-03-20\"},"
-	"\"good_record\":true},\"sponsor\":{\"category\":\"citizen_local\",\"relationship\":"
-	"\"spouse\"},\"documents\":[{\"type\":\"passport\"},{\"type\":\"application_form\"},"
-	"{\"type\":\"photo\",\"issued\":\"2026-02-20\"},{\"type\":\"kinship_proof\",\"foreign\":"
-	"true,\"notarized\":true,\"legalized\":true,\"translated\":true}],\"agent\":null}";
+    "{\"jurisdiction\":\"shenzhen\",\"date\":\"2026-03-02\",\"application\":{\"document\":"
+    "\"residence_permit\",\"action\":\"extension\",\"purpose\":\"family_reunion\","
+    "\"requested_days\":730},\"applicant\":{\"name\":\"Anna Maria Eriksson\",\"birth_date\":"
+    "\"1990-08-12\",\"nationality\":\"SWE\",\"passport\":{\"number\":\"L898902C3\",\"expiry\":"
+    "\"2031-04-15\"},\"status\":{\"type\":\"family_reunion\",\"expiry\":\"2026-03-20\"},"
+    "\"good_record\":true},\"sponsor\":{\"category\":\"citizen_local\",\"relationship\":"
+    "\"spouse\"},\"documents\":[{\"type\":\"passport\"},{\"type\":\"application_form\"},"
+    "{\"type\":\"photo\",\"issued\":\"2026-02-20\"},{\"type\":\"kinship_proof\",\"foreign\":"
+    "true,\"notarized\":true,\"legalized\":true,\"translated\":true}],\"agent\":null}";
 
 static double now_seconds(void)
 {

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 			cases = realloc(cases, sizeof(*cases) * cap);
 		}
 		if (pd_case_decode(line, (size_t)len, "bench", 0, pd_today(), &cases_arena,
-				   &cases[n], &err) == 0)
+		                   &cases[n], &err) == 0)
 			n++;
 	}
 	free(line);

@@ -39,24 +39,28 @@ int main(int argc, char **argv)
 		state ^= (uint64_t)strtoull(argv[2], NULL, 10) * 2654435761u;
 	static const char *const visas[] = {"C", "F", "G", "J2", "L", "M", "Q2", "R", "S2", "X2"};
 	static const char *const actions[] = {"extension", "extension", "extension", "renewal",
-					      "reissue"};
+	                                      "reissue"};
 	static const char *const reasons[] = {"change_reason", "new_passport", "add_accompanying",
-					      "group_split", "other"};
+	                                      "group_split", "other"};
 	static const char *const reissue[] = {"lost", "stolen", "damaged"};
 	static const char *const entries[] = {"zero", "one", "two", "multiple"};
-	static const char *const cats[] = {"citizen_local",     "citizen_nonlocal",
-					   "overseas_chinese",  "hk_macao_resident",
-					   "taiwan_resident",   "permanent_resident",
-					   "foreign_resident"};
-	static const char *const rels[] = {"spouse", "parent", "child", "sibling", "grandparent",
-					   "child_spouse", "other"};
-	static const char *const nats[] = {"SWE", "USA", "DEU", "JPN", "KOR", "GBR", "FRA", "RUS",
-					   "BRA", "IND"};
-	static const char *const docs[] = {"passport",         "application_form",
-					   "photo",            "invitation_letter",
-					   "kinship_proof",    "sponsor_id_card",
-					   "sponsor_household_register", "inviting_unit_letter",
-					   "travel_itinerary", "study_certificate"};
+	static const char *const cats[] = {
+	    "citizen_local",   "citizen_nonlocal",   "overseas_chinese", "hk_macao_resident",
+	    "taiwan_resident", "permanent_resident", "foreign_resident"};
+	static const char *const rels[] = {"spouse",      "parent",       "child", "sibling",
+	                                   "grandparent", "child_spouse", "other"};
+	static const char *const nats[] = {"SWE", "USA", "DEU", "JPN", "KOR",
+	                                   "GBR", "FRA", "RUS", "BRA", "IND"};
+	static const char *const docs[] = {"passport",
+	                                   "application_form",
+	                                   "photo",
+	                                   "invitation_letter",
+	                                   "kinship_proof",
+	                                   "sponsor_id_card",
+	                                   "sponsor_household_register",
+	                                   "inviting_unit_letter",
+	                                   "travel_itinerary",
+	                                   "study_certificate"};
 	static const char *const bools[] = {"true", "false"};
 	pd_date base = pd_date_from_ymd(2024, 1, 2);
 	for (long i = 0; i < n; i++) {
@@ -78,11 +82,12 @@ int main(int argc, char **argv)
 		else if (action[2] == 'i')
 			printf(",\"reissue_reason\":\"%s\"", PICK(reissue));
 		printf(",\"requested_days\":%u},", 30 + rnd(150));
-		printf("\"applicant\":{\"name\":\"Applicant %ld\",\"birth_date\":\"%s\","
-		       "\"nationality\":\"%s\",\"passport\":{\"number\":\"E%08ld\",\"expiry\":\"%s\"},"
-		       "\"status\":{\"document\":\"visa\",\"type\":\"Q2\",\"expiry\":\"%s\","
-		       "\"stay_days\":%u,\"entry_date\":\"%s\"}",
-		       i, birth, PICK(nats), i % 100000000, pexp, expiry, 30 + rnd(150), entry);
+		printf(
+		    "\"applicant\":{\"name\":\"Applicant %ld\",\"birth_date\":\"%s\","
+		    "\"nationality\":\"%s\",\"passport\":{\"number\":\"E%08ld\",\"expiry\":\"%s\"},"
+		    "\"status\":{\"document\":\"visa\",\"type\":\"Q2\",\"expiry\":\"%s\","
+		    "\"stay_days\":%u,\"entry_date\":\"%s\"}",
+		    i, birth, PICK(nats), i % 100000000, pexp, expiry, 30 + rnd(150), entry);
 		if (rnd(4))
 			printf(",\"first_entry\":%s,\"good_record\":%s", PICK(bools),
 			       rnd(10) ? "true" : "false");

@@ -47,6 +47,7 @@
 	X(UNSUPPORTED, "unsupported", 415, 65, "unsupported media type")                           \
 	X(RATE, "rate_limited", 429, 75, "too many requests")
 
+/* clang-format off */
 enum pd_err {
 	PD_OK = 0,
 #define PD_X_ENUM(name, code, http, exitc, msg) PD_E##name,
@@ -54,6 +55,7 @@ enum pd_err {
 #undef PD_X_ENUM
 	PD_E_COUNT_
 };
+/* clang-format on */
 /* Functions return -PD_Exxx.  These help read that. */
 #define PD_FAIL(e) (-(int)(e))
 
@@ -73,11 +75,11 @@ int pd_error_exit_code(int code);
 
 /* Sets code and message (printf format); keeps file/line/column/path as they are. */
 int pd_error_set(struct pd_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 int pd_error_setv(struct pd_error *err, int code, const char *fmt, va_list ap);
 /* Sets location too.  file or path may be NULL. */
 int pd_error_at(struct pd_error *err, int code, const char *file, int line, int column,
-		const char *path, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+                const char *path, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 void pd_error_clear(struct pd_error *err);
 /* "file:line:column: path: message" with the parts that are known. */
 size_t pd_error_format(const struct pd_error *err, char *buf, size_t size);
@@ -133,7 +135,7 @@ void *pd_arena_alloc(struct pd_arena *a, size_t size); /* 16-byte aligned, NULL 
 void *pd_arena_zalloc(struct pd_arena *a, size_t size);
 char *pd_arena_strndup(struct pd_arena *a, const char *s, size_t len);
 char *pd_arena_printf(struct pd_arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Keeps the first chunk, drops the rest: the next case reuses the memory. */
 void pd_arena_reset(struct pd_arena *a);
 void pd_arena_free(struct pd_arena *a);

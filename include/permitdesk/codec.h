@@ -18,7 +18,7 @@
 #include "permitdesk/engine.h"
 
 /* Limits applied before anything else looks at the input. */
-#define PD_CASE_MAX_BYTES (1u << 20)   /* 1 MiB per case */
+#define PD_CASE_MAX_BYTES (1u << 20) /* 1 MiB per case */
 #define PD_CASE_MAX_DEPTH 16
 #define PD_CASE_MAX_STRING (64u << 10) /* one string, bytes */
 #define PD_CASE_MAX_DOCUMENTS 256
@@ -30,7 +30,7 @@
  * `arena`.  `today` fills a missing "date".
  */
 int pd_case_decode(const char *json, size_t len, const char *name, int line_base, pd_date today,
-		   struct pd_arena *arena, struct pd_case *out, struct pd_error *err);
+                   struct pd_arena *arena, struct pd_case *out, struct pd_error *err);
 
 /* ---- a small streaming JSON writer ---- */
 

@@ -57,15 +57,15 @@ struct pd_finding {
 	enum pd_outcome outcome;
 	const struct pd_text *text;
 	const char *detail_en, *detail_zh; /* computed detail, arena, may be NULL */
-	struct pd_factset unknown;          /* facts it hangs on when outcome is unknown */
+	struct pd_factset unknown;         /* facts it hangs on when outcome is unknown */
 };
 
 struct pd_material {
 	const char *id;
 	enum pd_mstatus status;
-	const struct pd_text *text; /* what the material is */
-	struct pd_origin origin;    /* the requirement that asked for it */
-	struct pd_factset conditional; /* non-empty: required only if these facts turn out so */
+	const struct pd_text *text;        /* what the material is */
+	struct pd_origin origin;           /* the requirement that asked for it */
+	struct pd_factset conditional;     /* non-empty: required only if these facts turn out so */
 	const char *detail_en, *detail_zh; /* why not acceptable (arena, may be NULL) */
 };
 
@@ -99,8 +99,8 @@ struct pd_result {
 	} limits;
 
 	struct {
-		bool present;    /* a fee rule applied */
-		bool known;      /* false: fee is null (the pack cannot tell) */
+		bool present; /* a fee rule applied */
+		bool known;   /* false: fee is null (the pack cannot tell) */
 		int32_t cny;
 		const struct pd_text *text;
 		struct pd_origin origin;
@@ -142,6 +142,6 @@ struct pd_result {
  * jurisdiction, a date no pack covers, an unknown material in documents[]) are
  * -PD_EINPUT with the case path in err. */
 int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_arena *arena,
-		struct pd_result **out, struct pd_error *err);
+                struct pd_result **out, struct pd_error *err);
 
 #endif

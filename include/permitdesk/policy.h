@@ -33,7 +33,7 @@ void pd_diags_free(struct pd_diags *d);
  * with code 0 and do not fail the load.
  */
 int pd_policy_load(const char *dir, struct pd_policy **out, struct pd_diags *diags,
-		   struct pd_error *err);
+                   struct pd_error *err);
 void pd_policy_free(struct pd_policy *pol);
 
 /* The directory to use when none is given: $PERMITDESK_POLICY, else the built-in default. */
@@ -47,7 +47,7 @@ const struct pd_calendar *pd_policy_calendar(const struct pd_policy *pol);
  * covers is -PD_EINPUT with a message naming what is known.
  */
 int pd_policy_select(const struct pd_policy *pol, const char *jurisdiction, size_t len,
-		     pd_date date, const struct pd_pack **out, struct pd_error *err);
+                     pd_date date, const struct pd_pack **out, struct pd_error *err);
 
 /* ---- read-only views for front ends (lint, conflicts, coverage, help) ---- */
 
@@ -58,7 +58,8 @@ const char *pd_pack_jurisdiction(const struct pd_pack *p);
 const char *pd_pack_title(const struct pd_pack *p, const char *lang);
 const char *pd_pack_extends(const struct pd_pack *p); /* NULL for a root pack */
 const char *pd_pack_version(const struct pd_pack *p); /* hash of its files and its parents' */
-void pd_pack_effective(const struct pd_pack *p, pd_date *from, pd_date *to); /* PD_DATE_NONE: open */
+void pd_pack_effective(const struct pd_pack *p, pd_date *from,
+                       pd_date *to);                /* PD_DATE_NONE: open */
 size_t pd_pack_rule_count(const struct pd_pack *p); /* after inheritance */
 
 /* One rule (or one row of a table) as an index entry for coverage reports. */
@@ -76,9 +77,9 @@ size_t pd_pack_rule_info(const struct pd_pack *p, struct pd_rule_info *out, size
 struct pd_conflict_info {
 	const char *id;
 	const char *topic_en, *topic_zh;
-	const char *sources;    /* "000, 001, 002, 003" */
+	const char *sources; /* "000, 001, 002, 003" */
 	const char *choice_en, *choice_zh;
-	const char *layer;      /* pack that made the choice */
+	const char *layer; /* pack that made the choice */
 };
 size_t pd_pack_conflicts(const struct pd_pack *p, struct pd_conflict_info *out, size_t max);
 
@@ -98,7 +99,7 @@ size_t pd_pack_clauses(const struct pd_pack *p, struct pd_clause_info *out, size
  * calling fn for each; a range "6.1(1)-(3)" is given as its members.  `sources` are the
  * declared source ids.  Returns the number of pairs. */
 size_t pd_citation_each(const char *citation, const char *const *sources, size_t n_sources,
-			void (*fn)(const char *source, const char *clause, void *ctx), void *ctx);
+                        void (*fn)(const char *source, const char *clause, void *ctx), void *ctx);
 /* The declared source ids of a pack (its own and inherited). */
 size_t pd_pack_sources(const struct pd_pack *p, const char **out, size_t max);
 

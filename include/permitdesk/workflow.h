@@ -54,12 +54,14 @@
 	X(SUPERVISOR, "supervisor")                                                                \
 	X(ADMIN, "admin")
 
+/* clang-format off */
 enum pd_role {
 #define PD_X_ROLE(name, word) PD_ROLE_##name,
 	PD_ROLE_MAP(PD_X_ROLE)
 #undef PD_X_ROLE
-	    PD_ROLE_COUNT
+	PD_ROLE_COUNT
 };
+/* clang-format on */
 #define PD_ROLE_BIT(r) (1u << (unsigned)(r))
 
 #define PD_STATE_MAP(X)                                                                            \
@@ -74,12 +76,14 @@ enum pd_role {
 	X(ISSUED, "issued")                                                                        \
 	X(COLLECTED, "collected")
 
+/* clang-format off */
 enum pd_state {
 #define PD_X_STATE(name, word) PD_STATE_##name,
 	PD_STATE_MAP(PD_X_STATE)
 #undef PD_X_STATE
-	    PD_STATE_COUNT
+	PD_STATE_COUNT
 };
+/* clang-format on */
 /* In the table only: back to the state the supplement was requested in. */
 #define PD_STATE_RETURN PD_STATE_COUNT
 
@@ -97,12 +101,14 @@ enum pd_state {
 	X(ISSUE, "issue")                                                                          \
 	X(COLLECT, "collect")
 
+/* clang-format off */
 enum pd_action {
 #define PD_X_ACTION(name, word) PD_ACTION_##name,
 	PD_ACTION_MAP(PD_X_ACTION)
 #undef PD_X_ACTION
-	    PD_ACTION_COUNT
+	PD_ACTION_COUNT
 };
+/* clang-format on */
 
 const char *pd_role_name(enum pd_role r);
 const char *pd_state_name(enum pd_state s);

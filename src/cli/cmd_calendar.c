@@ -33,8 +33,8 @@ static int run_add(const struct pd_calendar *cal, char **args);
 static int run_is_workday(const struct pd_calendar *cal, char **args);
 
 static const struct calendar_action actions[] = {
-	{"add", 2, run_add},
-	{"is-workday", 1, run_is_workday},
+    {"add", 2, run_add},
+    {"is-workday", 1, run_is_workday},
 };
 #define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
 

@@ -45,7 +45,8 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 			o->policy_dir = val;
 		} else if (strcmp(a, "--format") == 0) {
 			if (strcmp(val, "json") != 0 && strcmp(val, "text") != 0)
-				return cli_usage("check", "--format is json or text, not '%s'", val);
+				return cli_usage("check", "--format is json or text, not '%s'",
+				                 val);
 			o->format = val;
 		} else if (strcmp(a, "--lang") == 0) {
 			if (strcmp(val, "en") != 0 && strcmp(val, "zh") != 0)
@@ -87,8 +88,8 @@ static int load_policy(const char *dir, struct pd_policy **pol)
 
 /* Decodes and evaluates one case; writes the result or fills err. */
 static int check_one(const struct pd_policy *pol, const char *json, size_t len, const char *name,
-		     int line_base, pd_date today, struct pd_arena *arena, bool text,
-		     const char *lang, bool pretty, struct pd_buf *out, struct pd_error *err)
+                     int line_base, pd_date today, struct pd_arena *arena, bool text,
+                     const char *lang, bool pretty, struct pd_buf *out, struct pd_error *err)
 {
 	struct pd_case c;
 	int rc = pd_case_decode(json, len, name, line_base, today, arena, &c, err);
@@ -138,7 +139,7 @@ static int run_single(const struct check_opts *o)
 		goto cleanup;
 	const char *name = strcmp(o->input, "-") == 0 ? "-" : o->input;
 	rc = check_one(pol, in.data, in.len, name, 0, pd_today(), &arena,
-		       strcmp(o->format, "text") == 0, o->lang, o->pretty, &out, &err);
+	               strcmp(o->format, "text") == 0, o->lang, o->pretty, &out, &err);
 	if (rc) {
 		exit_code = cli_fail(&err);
 		goto cleanup;
@@ -190,7 +191,7 @@ static void *work(void *arg)
 		pd_arena_reset(&w->arena);
 		size_t before = w->out.len;
 		int rc = check_one(w->pol, w->data + l->off, l->len, name, l->number - 1, w->today,
-				   &w->arena, text, w->o->lang, false, &w->out, &err);
+		                   &w->arena, text, w->o->lang, false, &w->out, &err);
 		if (rc) {
 			w->out.len = before;
 			if (w->out.data)

@@ -81,8 +81,8 @@ static int list(const char *dir)
 	int rc = load(dir, &pol);
 	if (rc)
 		return rc;
-	printf("%-14s %-12s %-14s %-10s %-10s %-16s %s\n", "pack", "jurisdiction", "extends", "from",
-	       "to", "version", "title");
+	printf("%-14s %-12s %-14s %-10s %-10s %-16s %s\n", "pack", "jurisdiction", "extends",
+	       "from", "to", "version", "title");
 	for (size_t i = 0; i < pd_policy_pack_count(pol); i++) {
 		const struct pd_pack *p = pd_policy_pack_at(pol, i);
 		pd_date from, to;
@@ -122,7 +122,8 @@ static int conflicts(const char *dir, const char *lang)
 			shown++;
 		}
 	}
-	printf(zh ? "共 %zu 处来源冲突及其处理\n" : "%zu conflicts between sources and how each is resolved\n",
+	printf(zh ? "共 %zu 处来源冲突及其处理\n"
+	          : "%zu conflicts between sources and how each is resolved\n",
 	       shown);
 	pd_policy_free(pol);
 	return EXIT_OK;
@@ -135,7 +136,8 @@ struct cov_rule {
 	const char *layer, *source, *file;
 	int line;
 	const char *jurisdiction;
-	int applied, not_applied; /* golden cases where it applied / where its pack decided and it did not */
+	int applied,
+	    not_applied; /* golden cases where it applied / where its pack decided and it did not */
 	bool seen_this_case;
 };
 
@@ -163,7 +165,7 @@ static bool clause_covers(const char *cited, const char *clause)
 	 * dot, an opening parenthesis, or anything after a closing one. */
 	return n > 0 && strncmp(cited, clause, n) == 0 &&
 	       (cited[n] == '\0' || cited[n] == '(' || cited[n] == '.' || cited[n] == ' ' ||
-		clause[n - 1] == ')');
+	        clause[n - 1] == ')');
 }
 
 static void on_cite(const char *source, const char *clause, void *ctx)
@@ -230,7 +232,8 @@ static void run_cases(const struct pd_policy *pol, struct cov *cv, const char *d
 		struct pd_result *r;
 		pd_arena_reset(&arena);
 		if (pd_buf_read_file(&in, files[i], &err) == 0 &&
-		    pd_case_decode(in.data, in.len, files[i], 0, pd_today(), &arena, &c, &err) == 0 &&
+		    pd_case_decode(in.data, in.len, files[i], 0, pd_today(), &arena, &c, &err) ==
+		        0 &&
 		    pd_evaluate(pol, &c, &arena, &r, &err) == 0) {
 			cv->cases++;
 			for (size_t k = 0; k < cv->n_rules; k++)
@@ -239,7 +242,8 @@ static void run_cases(const struct pd_policy *pol, struct cov *cv, const char *d
 				if (r->findings[f].outcome == PD_OUTCOME_UNKNOWN)
 					continue;
 				for (size_t k = 0; k < cv->n_rules; k++)
-					if (strcmp(cv->rules[k].id, r->findings[f].origin.rule) == 0)
+					if (strcmp(cv->rules[k].id, r->findings[f].origin.rule) ==
+					    0)
 						cv->rules[k].seen_this_case = true;
 			}
 			/* The layers that decided: the pack and every pack it extends. */
@@ -310,8 +314,8 @@ static int coverage(const char *dir, const char *cases_dir, bool strict)
 			cr->line = info[k].line;
 			cr->jurisdiction = pd_pack_jurisdiction(p);
 		}
-		cv.n_clauses += pd_pack_clauses(p, cv.clauses + cv.n_clauses,
-						max_clauses - cv.n_clauses);
+		cv.n_clauses +=
+		    pd_pack_clauses(p, cv.clauses + cv.n_clauses, max_clauses - cv.n_clauses);
 		const char *ps[64];
 		size_t m = pd_pack_sources(p, ps, 64);
 		for (size_t k = 0; k < m && k < 64; k++) {
@@ -357,10 +361,12 @@ static int coverage(const char *dir, const char *cases_dir, bool strict)
 				(void)ck;
 				/* List the rules whose citations cover this clause. */
 				struct pd_clause_info one = *c;
-				struct cov single = {.clauses = &one, .clause_hits = &before, .n_clauses = 1};
+				struct cov single = {
+				    .clauses = &one, .clause_hits = &before, .n_clauses = 1};
 				struct cite_ctx ctx = {&single, true};
 				if (cv.rules[k].source)
-					pd_citation_each(cv.rules[k].source, srcs, n_srcs, on_cite, &ctx);
+					pd_citation_each(cv.rules[k].source, srcs, n_srcs, on_cite,
+					                 &ctx);
 				if (before) {
 					printf(" %s", cv.rules[k].id);
 					shown++;
@@ -383,7 +389,7 @@ static int coverage(const char *dir, const char *cases_dir, bool strict)
 			printf("  %-52s %4d / %-4d%s\n", cr->id, cr->applied, cr->not_applied,
 			       cr->applied == 0       ? "  NEVER APPLIES"
 			       : cr->not_applied == 0 ? "  NEVER SEEN NOT TO APPLY"
-						      : "");
+			                              : "");
 		}
 		printf("\n%d golden cases evaluated", cv.cases);
 		if (cv.case_errors)
@@ -440,5 +446,5 @@ int cmd_policy(int argc, char **argv)
 	if (strcmp(argv[1], "coverage") == 0)
 		return coverage(dir, cases, strict);
 	return cli_usage("policy", "unknown subcommand '%s' (lint, list, conflicts, coverage)",
-			 argv[1]);
+	                 argv[1]);
 }

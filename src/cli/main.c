@@ -11,72 +11,74 @@
 static int cmd_help(int argc, char **argv);
 
 static const struct cli_command commands[] = {
-	{"check", cmd_check, "check [--policy DIR] [--format json|text] [--lang en|zh] [--pretty] FILE|-\n"
-	 "       permitdesk check --batch [--jobs N] [--policy DIR] FILE.jsonl|-",
-	 "evaluate a case: verdict, materials, limits, fee, dates, with sources",
-	 "Reads one case (format.md §1) and prints its result (§2) as JSON, or with\n"
-	 "--format text a checklist in Chinese and English (--lang picks one).\n"
-	 "--batch reads one case per line and writes one result per line, same order;\n"
-	 "a bad line yields {\"error\":{...}} on its line and the exit code 65.\n"
-	 "Exit codes: 0 evaluated (whatever the verdict), 64 usage, 65 bad case,\n"
-	 "66 file missing, 78 policy error."},
-	{"calendar", cmd_calendar, "calendar add DATE N | calendar is-workday DATE [--policy DIR]",
-	 "official working days (holidays and make-up working days)",
-	 "add DATE N        prints the date N working days after DATE (DATE not counted)\n"
-	 "is-workday DATE   prints yes or no (exit 0 either way)\n"
-	 "A date in a year the calendar does not cover counts weekends only, and a\n"
-	 "warning on standard error says the answer is provisional."},
-	{"policy", cmd_policy, "policy lint [DIR] | policy list [DIR] | policy conflicts [--lang zh] [DIR]\n"
-	 "       permitdesk policy coverage [--cases DIR] [--strict] [DIR]",
-	 "check and inspect policy packs",
-	 "lint [DIR]    loads every pack and reports every problem as file:line:column\n"
-	 "list [DIR]    lists the packs, what they extend, when they are in force\n"
-	 "conflicts     where the sources disagree and the choice each pack makes\n"
-	 "coverage      every clause of each source's index (clauses.yaml) with the rules that\n"
-	 "              cite it or the reason it is informational; with --cases, every rule with\n"
-	 "              the golden cases where it applies and where it does not; --strict exits\n"
-	 "              65 when a clause is missing or a rule is not exercised both ways"},
-	{"validate", cmd_validate, "validate [--pretty] [--today DATE] mrz LINE...|TEXT|-\n"
-	 "       permitdesk validate [--pretty] [--today DATE] id NUMBER",
-	 "check a machine readable zone or an identity number",
-	 "mrz LINE...   an ICAO 9303 zone (TD1, TD2, TD3, MRV-A, MRV-B): its lines as\n"
-	 "              arguments, as one text, or - for standard input\n"
-	 "id NUMBER     a resident identity number (GB 11643), a permanent residence\n"
-	 "              number (2017 or 2023 card), or a mainland travel permit number\n"
-	 "Prints the fields as JSON with \"valid\", each failed check by name, and notes\n"
-	 "(\"expired\" is a note, judged against --today or PERMITDESK_TODAY).\n"
-	 "Exit codes: 0 checked (valid or not), 64 usage, 65 not even the shape of a\n"
-	 "zone or a number (the verdict is printed all the same)."},
-	{"case", cmd_case,
-	 "case new --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT] CASE.json|-\n"
-	 "       permitdesk case act --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT]\n"
-	 "                           [--data JSON|@FILE] ID ACTION\n"
-	 "       permitdesk case show --db FILE [--pretty] ID\n"
-	 "       permitdesk case list --db FILE [--state S] [--overdue] [--as-of DATE] [--as USER]\n"
-	 "       permitdesk case replay --db FILE [--policy DIR] ID",
-	 "the case workflow: file, accept, review, decide, issue; JSON out",
-	 "new    stores a case (state draft) with its evaluation; prints {id, number, state}\n"
-	 "act    one action: submit, accept, request_supplement, resubmit, assign, add_task,\n"
-	 "       complete_task, approve, reject, revoke, issue, collect.  --data gives what an\n"
-	 "       action needs, e.g. {\"kind\":\"interview\"} for add_task, {\"task\":1,\n"
-	 "       \"outcome\":\"missed\"} for complete_task, {\"ground\":\"missed_interview\"}\n"
-	 "       for revoke, {\"method\":\"post\"} for collect, {\"to\":USER} for assign,\n"
-	 "       {\"case\":{...}} for resubmit.  --at DATE: when it took effect (default today).\n"
-	 "show   everything about a case: facts, latest result, receipt, deadlines, notices,\n"
-	 "       tasks, decisions and history\n"
-	 "list   cases, by state, or --overdue: decision date passed as of --as-of (today)\n"
-	 "replay evaluates the facts of each decision again with today's policy and compares\n"
-	 "Exit codes: 0 done, 64 usage, 65 not allowed from the case's state or for the\n"
-	 "user's role, or bad data (nothing is changed), 66 no such database or case."},
-	{"user", cmd_user, "user add --db FILE NAME --role ROLE  (password on standard input)",
-	 "add a user: applicant, agent, officer, reviewer, supervisor or admin",
-	 "Creates the database when it does not exist.  The password (at least 8 bytes)\n"
-	 "is the first line of standard input and is stored as an argon2id hash."},
-	{"audit", cmd_audit, "audit verify --db FILE",
-	 "check the audit trail's hash chain",
-	 "Prints {\"ok\", \"entries\", \"head\", \"first_bad\"}.  Exit 0 when every entry is\n"
-	 "intact, 65 naming the first entry changed, inserted or deleted."},
-	{"help", cmd_help, "help [COMMAND]", "show help for a command", ""},
+    {"check", cmd_check,
+     "check [--policy DIR] [--format json|text] [--lang en|zh] [--pretty] FILE|-\n"
+     "       permitdesk check --batch [--jobs N] [--policy DIR] FILE.jsonl|-",
+     "evaluate a case: verdict, materials, limits, fee, dates, with sources",
+     "Reads one case (format.md §1) and prints its result (§2) as JSON, or with\n"
+     "--format text a checklist in Chinese and English (--lang picks one).\n"
+     "--batch reads one case per line and writes one result per line, same order;\n"
+     "a bad line yields {\"error\":{...}} on its line and the exit code 65.\n"
+     "Exit codes: 0 evaluated (whatever the verdict), 64 usage, 65 bad case,\n"
+     "66 file missing, 78 policy error."},
+    {"calendar", cmd_calendar, "calendar add DATE N | calendar is-workday DATE [--policy DIR]",
+     "official working days (holidays and make-up working days)",
+     "add DATE N        prints the date N working days after DATE (DATE not counted)\n"
+     "is-workday DATE   prints yes or no (exit 0 either way)\n"
+     "A date in a year the calendar does not cover counts weekends only, and a\n"
+     "warning on standard error says the answer is provisional."},
+    {"policy", cmd_policy,
+     "policy lint [DIR] | policy list [DIR] | policy conflicts [--lang zh] [DIR]\n"
+     "       permitdesk policy coverage [--cases DIR] [--strict] [DIR]",
+     "check and inspect policy packs",
+     "lint [DIR]    loads every pack and reports every problem as file:line:column\n"
+     "list [DIR]    lists the packs, what they extend, when they are in force\n"
+     "conflicts     where the sources disagree and the choice each pack makes\n"
+     "coverage      every clause of each source's index (clauses.yaml) with the rules that\n"
+     "              cite it or the reason it is informational; with --cases, every rule with\n"
+     "              the golden cases where it applies and where it does not; --strict exits\n"
+     "              65 when a clause is missing or a rule is not exercised both ways"},
+    {"validate", cmd_validate,
+     "validate [--pretty] [--today DATE] mrz LINE...|TEXT|-\n"
+     "       permitdesk validate [--pretty] [--today DATE] id NUMBER",
+     "check a machine readable zone or an identity number",
+     "mrz LINE...   an ICAO 9303 zone (TD1, TD2, TD3, MRV-A, MRV-B): its lines as\n"
+     "              arguments, as one text, or - for standard input\n"
+     "id NUMBER     a resident identity number (GB 11643), a permanent residence\n"
+     "              number (2017 or 2023 card), or a mainland travel permit number\n"
+     "Prints the fields as JSON with \"valid\", each failed check by name, and notes\n"
+     "(\"expired\" is a note, judged against --today or PERMITDESK_TODAY).\n"
+     "Exit codes: 0 checked (valid or not), 64 usage, 65 not even the shape of a\n"
+     "zone or a number (the verdict is printed all the same)."},
+    {"case", cmd_case,
+     "case new --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT] CASE.json|-\n"
+     "       permitdesk case act --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT]\n"
+     "                           [--data JSON|@FILE] ID ACTION\n"
+     "       permitdesk case show --db FILE [--pretty] ID\n"
+     "       permitdesk case list --db FILE [--state S] [--overdue] [--as-of DATE] [--as USER]\n"
+     "       permitdesk case replay --db FILE [--policy DIR] ID",
+     "the case workflow: file, accept, review, decide, issue; JSON out",
+     "new    stores a case (state draft) with its evaluation; prints {id, number, state}\n"
+     "act    one action: submit, accept, request_supplement, resubmit, assign, add_task,\n"
+     "       complete_task, approve, reject, revoke, issue, collect.  --data gives what an\n"
+     "       action needs, e.g. {\"kind\":\"interview\"} for add_task, {\"task\":1,\n"
+     "       \"outcome\":\"missed\"} for complete_task, {\"ground\":\"missed_interview\"}\n"
+     "       for revoke, {\"method\":\"post\"} for collect, {\"to\":USER} for assign,\n"
+     "       {\"case\":{...}} for resubmit.  --at DATE: when it took effect (default today).\n"
+     "show   everything about a case: facts, latest result, receipt, deadlines, notices,\n"
+     "       tasks, decisions and history\n"
+     "list   cases, by state, or --overdue: decision date passed as of --as-of (today)\n"
+     "replay evaluates the facts of each decision again with today's policy and compares\n"
+     "Exit codes: 0 done, 64 usage, 65 not allowed from the case's state or for the\n"
+     "user's role, or bad data (nothing is changed), 66 no such database or case."},
+    {"user", cmd_user, "user add --db FILE NAME --role ROLE  (password on standard input)",
+     "add a user: applicant, agent, officer, reviewer, supervisor or admin",
+     "Creates the database when it does not exist.  The password (at least 8 bytes)\n"
+     "is the first line of standard input and is stored as an argon2id hash."},
+    {"audit", cmd_audit, "audit verify --db FILE", "check the audit trail's hash chain",
+     "Prints {\"ok\", \"entries\", \"head\", \"first_bad\"}.  Exit 0 when every entry is\n"
+     "intact, 65 naming the first entry changed, inserted or deleted."},
+    {"help", cmd_help, "help [COMMAND]", "show help for a command", ""},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -91,8 +93,8 @@ static const struct cli_command *find_command(const char *name)
 static void usage_all(FILE *out)
 {
 	fprintf(out, "usage: permitdesk COMMAND [OPTIONS]\n\n"
-		     "The service desk for foreigners' residence permits and in-country visas.\n\n"
-		     "Commands:\n");
+	             "The service desk for foreigners' residence permits and in-country visas.\n\n"
+	             "Commands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\n`permitdesk help COMMAND` or `permitdesk COMMAND --help` for more.\n");

@@ -63,35 +63,35 @@ struct expected_year {
 };
 
 static const struct expected_year expected[] = {
-	/* 国办发明电〔2023〕7号 */
-	{2024,
-	 "01-01 "                         /* New Year's Day (Mon) */
-	 "02-12 02-13 02-14 02-15 02-16 " /* Spring Festival, 02-10 (Sat) to 02-17 (Sat) */
-	 "04-04 04-05 "                   /* Qingming, 04-04 (Thu) to 04-06 (Sat) */
-	 "05-01 05-02 05-03 "             /* Labour Day, 05-01 (Wed) to 05-05 (Sun) */
-	 "06-10 "                         /* Dragon Boat (Mon) */
-	 "09-16 09-17 "                   /* Mid-Autumn, 09-15 (Sun) to 09-17 (Tue) */
-	 "10-01 10-02 10-03 10-04 10-07", /* National Day, 10-01 (Tue) to 10-07 (Mon) */
-	 "02-04 02-18 04-07 04-28 05-11 09-14 09-29 10-12", 251},
-	/* 国办发明电〔2024〕12号 */
-	{2025,
-	 "01-01 "                               /* New Year's Day (Wed) */
-	 "01-28 01-29 01-30 01-31 02-03 02-04 " /* Spring Festival, 01-28 (Tue) to 02-04 (Tue) */
-	 "04-04 "                               /* Qingming, 04-04 (Fri) to 04-06 (Sun) */
-	 "05-01 05-02 05-05 "                   /* Labour Day, 05-01 (Thu) to 05-05 (Mon) */
-	 "06-02 "                               /* Dragon Boat, 05-31 (Sat) to 06-02 (Mon) */
-	 "10-01 10-02 10-03 10-06 10-07 10-08", /* National Day and Mid-Autumn, to 10-08 (Wed) */
-	 "01-26 02-08 04-27 09-28 10-11", 248},
-	/* 2026 notice, published 2025-11 */
-	{2026,
-	 "01-01 01-02 "                         /* New Year's Day, 01-01 (Thu) to 01-03 (Sat) */
-	 "02-16 02-17 02-18 02-19 02-20 02-23 " /* Spring Festival, 02-15 (Sun) to 02-23 (Mon) */
-	 "04-06 "                               /* Qingming, 04-04 (Sat) to 04-06 (Mon) */
-	 "05-01 05-04 05-05 "                   /* Labour Day, 05-01 (Fri) to 05-05 (Tue) */
-	 "06-19 "                               /* Dragon Boat, 06-19 (Fri) to 06-21 (Sun) */
-	 "09-25 "                               /* Mid-Autumn, 09-25 (Fri) to 09-27 (Sun) */
-	 "10-01 10-02 10-05 10-06 10-07",       /* National Day, 10-01 (Thu) to 10-07 (Wed) */
-	 "01-04 02-14 02-28 05-09 09-20 10-10", 248},
+    /* 国办发明电〔2023〕7号 */
+    {2024,
+     "01-01 "                         /* New Year's Day (Mon) */
+     "02-12 02-13 02-14 02-15 02-16 " /* Spring Festival, 02-10 (Sat) to 02-17 (Sat) */
+     "04-04 04-05 "                   /* Qingming, 04-04 (Thu) to 04-06 (Sat) */
+     "05-01 05-02 05-03 "             /* Labour Day, 05-01 (Wed) to 05-05 (Sun) */
+     "06-10 "                         /* Dragon Boat (Mon) */
+     "09-16 09-17 "                   /* Mid-Autumn, 09-15 (Sun) to 09-17 (Tue) */
+     "10-01 10-02 10-03 10-04 10-07", /* National Day, 10-01 (Tue) to 10-07 (Mon) */
+     "02-04 02-18 04-07 04-28 05-11 09-14 09-29 10-12", 251},
+    /* 国办发明电〔2024〕12号 */
+    {2025,
+     "01-01 "                               /* New Year's Day (Wed) */
+     "01-28 01-29 01-30 01-31 02-03 02-04 " /* Spring Festival, 01-28 (Tue) to 02-04 (Tue) */
+     "04-04 "                               /* Qingming, 04-04 (Fri) to 04-06 (Sun) */
+     "05-01 05-02 05-05 "                   /* Labour Day, 05-01 (Thu) to 05-05 (Mon) */
+     "06-02 "                               /* Dragon Boat, 05-31 (Sat) to 06-02 (Mon) */
+     "10-01 10-02 10-03 10-06 10-07 10-08", /* National Day and Mid-Autumn, to 10-08 (Wed) */
+     "01-26 02-08 04-27 09-28 10-11", 248},
+    /* 2026 notice, published 2025-11 */
+    {2026,
+     "01-01 01-02 "                         /* New Year's Day, 01-01 (Thu) to 01-03 (Sat) */
+     "02-16 02-17 02-18 02-19 02-20 02-23 " /* Spring Festival, 02-15 (Sun) to 02-23 (Mon) */
+     "04-06 "                               /* Qingming, 04-04 (Sat) to 04-06 (Mon) */
+     "05-01 05-04 05-05 "                   /* Labour Day, 05-01 (Fri) to 05-05 (Tue) */
+     "06-19 "                               /* Dragon Boat, 06-19 (Fri) to 06-21 (Sun) */
+     "09-25 "                               /* Mid-Autumn, 09-25 (Fri) to 09-27 (Sun) */
+     "10-01 10-02 10-05 10-06 10-07",       /* National Day, 10-01 (Thu) to 10-07 (Wed) */
+     "01-04 02-14 02-28 05-09 09-20 10-10", 248},
 };
 
 static bool listed(const char *list, int m, int d)
@@ -171,84 +171,84 @@ struct add_vector {
 };
 
 static const struct add_vector add_vectors[] = {
-	/* n = 0 gives the date itself, even a holiday; n = 1 on a Friday is the Monday */
-	{"2026-10-01", 0, "2026-10-01"},
-	{"2026-03-04", 0, "2026-03-04"},
-	{"2026-03-06", 1, "2026-03-09"},
-	{"2026-03-02", 4, "2026-03-06"},
-	{"2026-03-02", 5, "2026-03-09"},
-	/* 2024 */
-	{"2023-12-29", 1, "2024-01-02"}, /* New Year's Day (provisional: 2023 not covered) */
-	{"2024-02-02", 1, "2024-02-04"}, /* Spring Festival: make-up Sunday before */
-	{"2024-02-08", 1, "2024-02-09"},
-	{"2024-02-08", 2, "2024-02-18"}, /* make-up Sunday after */
-	{"2024-02-08", 3, "2024-02-19"},
-	{"2024-04-03", 1, "2024-04-07"}, /* Qingming */
-	{"2024-04-03", 2, "2024-04-08"},
-	{"2024-04-26", 1, "2024-04-28"}, /* Labour Day */
-	{"2024-04-26", 3, "2024-04-30"},
-	{"2024-04-26", 4, "2024-05-06"},
-	{"2024-04-26", 9, "2024-05-11"},
-	{"2024-04-26", 10, "2024-05-13"},
-	{"2024-06-07", 1, "2024-06-11"}, /* Dragon Boat */
-	{"2024-09-13", 1, "2024-09-14"}, /* Mid-Autumn */
-	{"2024-09-13", 2, "2024-09-18"},
-	{"2024-09-27", 1, "2024-09-29"}, /* National Day */
-	{"2024-09-27", 2, "2024-09-30"},
-	{"2024-09-27", 3, "2024-10-08"},
-	{"2024-10-08", 4, "2024-10-12"},
-	{"2024-10-08", 5, "2024-10-14"},
-	/* 2024 to 2025 */
-	{"2024-12-31", 1, "2025-01-02"},
-	{"2024-12-27", 3, "2025-01-02"},
-	/* 2025 */
-	{"2025-01-24", 1, "2025-01-26"}, /* Spring Festival */
-	{"2025-01-24", 2, "2025-01-27"},
-	{"2025-01-24", 3, "2025-02-05"},
-	{"2025-01-24", 6, "2025-02-08"},
-	{"2025-01-24", 7, "2025-02-10"},
-	{"2025-04-03", 1, "2025-04-07"}, /* Qingming */
-	{"2025-04-25", 1, "2025-04-27"}, /* Labour Day */
-	{"2025-04-25", 4, "2025-04-30"},
-	{"2025-04-25", 5, "2025-05-06"},
-	{"2025-05-30", 1, "2025-06-03"}, /* Dragon Boat */
-	{"2025-09-26", 1, "2025-09-28"}, /* National Day and Mid-Autumn */
-	{"2025-09-26", 3, "2025-09-30"},
-	{"2025-09-26", 4, "2025-10-09"},
-	{"2025-09-26", 6, "2025-10-11"},
-	{"2025-09-26", 7, "2025-10-13"},
-	/* 2025 to 2026: New Year's Day 01-01 to 01-03, make-up Sunday 01-04 */
-	{"2025-12-30", 1, "2025-12-31"},
-	{"2025-12-31", 1, "2026-01-04"},
-	{"2025-12-31", 2, "2026-01-05"},
-	{"2025-12-26", 3, "2025-12-31"},
-	{"2025-12-26", 4, "2026-01-04"},
-	/* 2026 */
-	{"2026-02-13", 1, "2026-02-14"}, /* Spring Festival */
-	{"2026-02-13", 2, "2026-02-24"},
-	{"2026-02-24", 3, "2026-02-27"},
-	{"2026-02-24", 4, "2026-02-28"},
-	{"2026-02-24", 5, "2026-03-02"},
-	{"2026-04-03", 1, "2026-04-07"}, /* Qingming */
-	{"2026-04-30", 1, "2026-05-06"}, /* Labour Day */
-	{"2026-04-30", 4, "2026-05-09"},
-	{"2026-04-30", 5, "2026-05-11"},
-	{"2026-06-18", 1, "2026-06-22"}, /* Dragon Boat */
-	{"2026-09-18", 1, "2026-09-20"}, /* make-up Sunday of National Day */
-	{"2026-09-18", 2, "2026-09-21"},
-	{"2026-09-24", 1, "2026-09-28"}, /* Mid-Autumn */
-	{"2026-09-28", 5, "2026-10-10"}, /* National Day */
-	{"2026-09-28", 7, "2026-10-13"},
-	{"2026-09-30", 1, "2026-10-08"},
-	/* long spans: every working day of the three years */
-	{"2023-12-31", 747, "2026-12-31"},
-	{"2024-01-01", 251, "2024-12-31"},
-	{"2024-01-01", 252, "2025-01-02"},
-	/* beyond the file (provisional): weekends only */
-	{"2026-12-31", 1, "2027-01-01"},
-	{"2027-02-05", 10, "2027-02-19"},
-	{"2023-10-02", 1, "2023-10-03"},
-	{"2020-01-01", 5, "2020-01-08"},
+    /* n = 0 gives the date itself, even a holiday; n = 1 on a Friday is the Monday */
+    {"2026-10-01", 0, "2026-10-01"},
+    {"2026-03-04", 0, "2026-03-04"},
+    {"2026-03-06", 1, "2026-03-09"},
+    {"2026-03-02", 4, "2026-03-06"},
+    {"2026-03-02", 5, "2026-03-09"},
+    /* 2024 */
+    {"2023-12-29", 1, "2024-01-02"}, /* New Year's Day (provisional: 2023 not covered) */
+    {"2024-02-02", 1, "2024-02-04"}, /* Spring Festival: make-up Sunday before */
+    {"2024-02-08", 1, "2024-02-09"},
+    {"2024-02-08", 2, "2024-02-18"}, /* make-up Sunday after */
+    {"2024-02-08", 3, "2024-02-19"},
+    {"2024-04-03", 1, "2024-04-07"}, /* Qingming */
+    {"2024-04-03", 2, "2024-04-08"},
+    {"2024-04-26", 1, "2024-04-28"}, /* Labour Day */
+    {"2024-04-26", 3, "2024-04-30"},
+    {"2024-04-26", 4, "2024-05-06"},
+    {"2024-04-26", 9, "2024-05-11"},
+    {"2024-04-26", 10, "2024-05-13"},
+    {"2024-06-07", 1, "2024-06-11"}, /* Dragon Boat */
+    {"2024-09-13", 1, "2024-09-14"}, /* Mid-Autumn */
+    {"2024-09-13", 2, "2024-09-18"},
+    {"2024-09-27", 1, "2024-09-29"}, /* National Day */
+    {"2024-09-27", 2, "2024-09-30"},
+    {"2024-09-27", 3, "2024-10-08"},
+    {"2024-10-08", 4, "2024-10-12"},
+    {"2024-10-08", 5, "2024-10-14"},
+    /* 2024 to 2025 */
+    {"2024-12-31", 1, "2025-01-02"},
+    {"2024-12-27", 3, "2025-01-02"},
+    /* 2025 */
+    {"2025-01-24", 1, "2025-01-26"}, /* Spring Festival */
+    {"2025-01-24", 2, "2025-01-27"},
+    {"2025-01-24", 3, "2025-02-05"},
+    {"2025-01-24", 6, "2025-02-08"},
+    {"2025-01-24", 7, "2025-02-10"},
+    {"2025-04-03", 1, "2025-04-07"}, /* Qingming */
+    {"2025-04-25", 1, "2025-04-27"}, /* Labour Day */
+    {"2025-04-25", 4, "2025-04-30"},
+    {"2025-04-25", 5, "2025-05-06"},
+    {"2025-05-30", 1, "2025-06-03"}, /* Dragon Boat */
+    {"2025-09-26", 1, "2025-09-28"}, /* National Day and Mid-Autumn */
+    {"2025-09-26", 3, "2025-09-30"},
+    {"2025-09-26", 4, "2025-10-09"},
+    {"2025-09-26", 6, "2025-10-11"},
+    {"2025-09-26", 7, "2025-10-13"},
+    /* 2025 to 2026: New Year's Day 01-01 to 01-03, make-up Sunday 01-04 */
+    {"2025-12-30", 1, "2025-12-31"},
+    {"2025-12-31", 1, "2026-01-04"},
+    {"2025-12-31", 2, "2026-01-05"},
+    {"2025-12-26", 3, "2025-12-31"},
+    {"2025-12-26", 4, "2026-01-04"},
+    /* 2026 */
+    {"2026-02-13", 1, "2026-02-14"}, /* Spring Festival */
+    {"2026-02-13", 2, "2026-02-24"},
+    {"2026-02-24", 3, "2026-02-27"},
+    {"2026-02-24", 4, "2026-02-28"},
+    {"2026-02-24", 5, "2026-03-02"},
+    {"2026-04-03", 1, "2026-04-07"}, /* Qingming */
+    {"2026-04-30", 1, "2026-05-06"}, /* Labour Day */
+    {"2026-04-30", 4, "2026-05-09"},
+    {"2026-04-30", 5, "2026-05-11"},
+    {"2026-06-18", 1, "2026-06-22"}, /* Dragon Boat */
+    {"2026-09-18", 1, "2026-09-20"}, /* make-up Sunday of National Day */
+    {"2026-09-18", 2, "2026-09-21"},
+    {"2026-09-24", 1, "2026-09-28"}, /* Mid-Autumn */
+    {"2026-09-28", 5, "2026-10-10"}, /* National Day */
+    {"2026-09-28", 7, "2026-10-13"},
+    {"2026-09-30", 1, "2026-10-08"},
+    /* long spans: every working day of the three years */
+    {"2023-12-31", 747, "2026-12-31"},
+    {"2024-01-01", 251, "2024-12-31"},
+    {"2024-01-01", 252, "2025-01-02"},
+    /* beyond the file (provisional): weekends only */
+    {"2026-12-31", 1, "2027-01-01"},
+    {"2027-02-05", 10, "2027-02-19"},
+    {"2023-10-02", 1, "2023-10-03"},
+    {"2020-01-01", 5, "2020-01-08"},
 };
 
 static void test_add_vectors(void **state)
@@ -394,7 +394,7 @@ static int remove_tmpdir(void **state)
 
 /* Writes text to <tmpdir>/cn.yaml and loads it. */
 static int load_text(const char *text, struct pd_calendar **out, struct pd_error *err, char *path,
-	                 size_t size)
+                     size_t size)
 {
 	snprintf(path, size, "%s/cn.yaml", tmpdir);
 	FILE *f = fopen(path, "w");
@@ -489,106 +489,106 @@ struct load_error {
 };
 
 static const struct load_error load_errors[] = {
-	{HEAD "        form: 2024-02-10\n"
-	      "        to: 2024-02-17\n",
-	 "9:9: unknown key \"form\" (expected en, zh, from, to, make_up_days)"},
-	{HEAD "        from: 2024-02-30\n"
-	      "        to: 2024-02-17\n",
-	 "9:15: expected a date YYYY-MM-DD, got \"2024-02-30\""},
-	{HEAD "        from: 2024-02-10\n"
-	      "        to: 2024-02-17\n"
-	      "        make_up_days: [2024-02-05]\n",
-	 "11:24: make-up working day 2024-02-05 is a Monday, not a Saturday or Sunday"},
-	{HEAD "        from: 2024-12-31\n"
-	      "        to: 2025-01-01\n",
-	 "10:13: 2025-01-01 is outside the year 2024"},
-	{HEAD "        from: 2024-02-10\n"
-	      "        to: 2024-02-17\n"
-	      "        make_up_days: [2025-02-08]\n",
-	 "11:24: 2025-02-08 is outside the year 2024"},
-	{HEAD "        from: 2024-02-10\n"
-	      "        to: 2024-02-17\n"
-	      "        make_up_days: [2024-02-17]\n",
-	 "11:24: make-up working day 2024-02-17 falls in the holiday \"A\""},
-	{HEAD "        from: 2024-02-10\n"
-	      "        to: 2024-02-17\n"
-	      "        make_up_days: [2024-02-04, 2024-02-04]\n",
-	 "11:36: make-up working day 2024-02-04 is listed twice"},
-	{HEAD "        from: 2024-02-10\n"
-	      "        to: 2024-02-17\n"
-	      "      - en: C\n"
-	      "        zh: D\n"
-	      "        from: 2024-02-17\n"
-	      "        to: 2024-02-18\n",
-	 "13:15: \"C\" overlaps \"A\" on 2024-02-17"},
-	{HEAD "        from: 2024-02-10\n"
-	      "        to: 2024-02-17\n"
-	      "        make_up_days: [2024-02-18]\n"
-	      "      - en: C\n"
-	      "        zh: D\n"
-	      "        from: 2024-02-18\n"
-	      "        to: 2024-02-19\n",
-	 "14:15: \"C\" includes 2024-02-18, a make-up working day of \"A\""},
-	{HEAD "        from: 2024-02-10\n"
-	      "        to: 2024-02-17\n"
-	      "  - year: 2025\n"
-	      "    source: {title: T, published: 2024-11-12}\n"
-	      "    holidays: []\n"
-	      "  - year: 2024\n"
-	      "    source: {title: T, published: 2023-10-25}\n"
-	      "    holidays: []\n",
-	 "14:11: year 2024 is listed twice (first at line 2)"},
-	{HEAD "        from: 2024-02-10\n", "7:9: missing key \"to\""},
-	{HEAD "        from: 2024-02-17\n"
-	      "        to: 2024-02-10\n",
-	 "10:13: \"A\" ends on 2024-02-10, before it starts on 2024-02-17"},
-	{HEAD "        from: 2024-02-10\n"
-	      "        from: 2024-02-11\n"
-	      "        to: 2024-02-17\n",
-	 "10:9: key \"from\" given twice (first at line 9)"},
-	{HEAD "        from: 2024-02-10\n"
-	      "        to: 2024-02-17\n"
-	      "        make_up_days: 2024-02-04\n",
-	 "11:23: expected a sequence, got a scalar"},
-	{HEAD "        from: [2024-02-10]\n"
-	      "        to: 2024-02-17\n",
-	 "9:15: expected a scalar, got a sequence"},
-	{HEAD "        from: 2024-02-10\n"
-	      "        to: 2024-02-17\n"
-	      "        make_up_days: [2024-02-04\n",
-	 "12:1: YAML: flow sequence without a closing bracket"},
-	{"years:\n"
-	 "  - year: 24\n"
-	 "    source: {title: T, published: 2023-10-25}\n"
-	 "    holidays: []\n",
-	 "2:11: expected a year from 1949 to 2199, got \"24\""},
-	{"years:\n"
-	 "  - year: 2024\n"
-	 "    source: {title: T, published: 2023-13}\n"
-	 "    holidays: []\n",
-	 "3:35: expected a date YYYY-MM-DD or a month YYYY-MM, got \"2023-13\""},
-	{"years:\n"
-	 "  - year: 2024\n"
-	 "    source: {title: 通知, published: 2023-10-25x}\n"
-	 "    holidays: []\n",
-	 "3:36: expected a date YYYY-MM-DD or a month YYYY-MM, got \"2023-10-25x\""},
-	{"years:\n"
-	 "  - year: 2024\n"
-	 "    source: {title: \"\", published: 2023-10-25}\n"
-	 "    holidays: []\n",
-	 "3:22: expected a text, got an empty value"},
-	{"years:\n"
-	 "  - year: 2024\n"
-	 "    holidays: []\n",
-	 "2:5: missing key \"source\""},
-	{"calendar:\n"
-	 "  years: []\n",
-	 "1:1: unknown key \"calendar\" (expected years)"},
-	{"years: 2024\n", "1:8: expected a sequence, got a scalar"},
-	{"- year: 2024\n", "1:1: expected a mapping, got a sequence"},
-	{"", "1:1: empty file: expected a mapping with the key \"years\""},
-	{"# nothing but a comment\n", "1:1: empty file: expected a mapping with the key \"years\""},
-	{"years: []\n---\nyears: []\n", "2:1: a second YAML document; the file holds one"},
+    {HEAD "        form: 2024-02-10\n"
+          "        to: 2024-02-17\n",
+     "9:9: unknown key \"form\" (expected en, zh, from, to, make_up_days)"},
+    {HEAD "        from: 2024-02-30\n"
+          "        to: 2024-02-17\n",
+     "9:15: expected a date YYYY-MM-DD, got \"2024-02-30\""},
+    {HEAD "        from: 2024-02-10\n"
+          "        to: 2024-02-17\n"
+          "        make_up_days: [2024-02-05]\n",
+     "11:24: make-up working day 2024-02-05 is a Monday, not a Saturday or Sunday"},
+    {HEAD "        from: 2024-12-31\n"
+          "        to: 2025-01-01\n",
+     "10:13: 2025-01-01 is outside the year 2024"},
+    {HEAD "        from: 2024-02-10\n"
+          "        to: 2024-02-17\n"
+          "        make_up_days: [2025-02-08]\n",
+     "11:24: 2025-02-08 is outside the year 2024"},
+    {HEAD "        from: 2024-02-10\n"
+          "        to: 2024-02-17\n"
+          "        make_up_days: [2024-02-17]\n",
+     "11:24: make-up working day 2024-02-17 falls in the holiday \"A\""},
+    {HEAD "        from: 2024-02-10\n"
+          "        to: 2024-02-17\n"
+          "        make_up_days: [2024-02-04, 2024-02-04]\n",
+     "11:36: make-up working day 2024-02-04 is listed twice"},
+    {HEAD "        from: 2024-02-10\n"
+          "        to: 2024-02-17\n"
+          "      - en: C\n"
+          "        zh: D\n"
+          "        from: 2024-02-17\n"
+          "        to: 2024-02-18\n",
+     "13:15: \"C\" overlaps \"A\" on 2024-02-17"},
+    {HEAD "        from: 2024-02-10\n"
+          "        to: 2024-02-17\n"
+          "        make_up_days: [2024-02-18]\n"
+          "      - en: C\n"
+          "        zh: D\n"
+          "        from: 2024-02-18\n"
+          "        to: 2024-02-19\n",
+     "14:15: \"C\" includes 2024-02-18, a make-up working day of \"A\""},
+    {HEAD "        from: 2024-02-10\n"
+          "        to: 2024-02-17\n"
+          "  - year: 2025\n"
+          "    source: {title: T, published: 2024-11-12}\n"
+          "    holidays: []\n"
+          "  - year: 2024\n"
+          "    source: {title: T, published: 2023-10-25}\n"
+          "    holidays: []\n",
+     "14:11: year 2024 is listed twice (first at line 2)"},
+    {HEAD "        from: 2024-02-10\n", "7:9: missing key \"to\""},
+    {HEAD "        from: 2024-02-17\n"
+          "        to: 2024-02-10\n",
+     "10:13: \"A\" ends on 2024-02-10, before it starts on 2024-02-17"},
+    {HEAD "        from: 2024-02-10\n"
+          "        from: 2024-02-11\n"
+          "        to: 2024-02-17\n",
+     "10:9: key \"from\" given twice (first at line 9)"},
+    {HEAD "        from: 2024-02-10\n"
+          "        to: 2024-02-17\n"
+          "        make_up_days: 2024-02-04\n",
+     "11:23: expected a sequence, got a scalar"},
+    {HEAD "        from: [2024-02-10]\n"
+          "        to: 2024-02-17\n",
+     "9:15: expected a scalar, got a sequence"},
+    {HEAD "        from: 2024-02-10\n"
+          "        to: 2024-02-17\n"
+          "        make_up_days: [2024-02-04\n",
+     "12:1: YAML: flow sequence without a closing bracket"},
+    {"years:\n"
+     "  - year: 24\n"
+     "    source: {title: T, published: 2023-10-25}\n"
+     "    holidays: []\n",
+     "2:11: expected a year from 1949 to 2199, got \"24\""},
+    {"years:\n"
+     "  - year: 2024\n"
+     "    source: {title: T, published: 2023-13}\n"
+     "    holidays: []\n",
+     "3:35: expected a date YYYY-MM-DD or a month YYYY-MM, got \"2023-13\""},
+    {"years:\n"
+     "  - year: 2024\n"
+     "    source: {title: 通知, published: 2023-10-25x}\n"
+     "    holidays: []\n",
+     "3:36: expected a date YYYY-MM-DD or a month YYYY-MM, got \"2023-10-25x\""},
+    {"years:\n"
+     "  - year: 2024\n"
+     "    source: {title: \"\", published: 2023-10-25}\n"
+     "    holidays: []\n",
+     "3:22: expected a text, got an empty value"},
+    {"years:\n"
+     "  - year: 2024\n"
+     "    holidays: []\n",
+     "2:5: missing key \"source\""},
+    {"calendar:\n"
+     "  years: []\n",
+     "1:1: unknown key \"calendar\" (expected years)"},
+    {"years: 2024\n", "1:8: expected a sequence, got a scalar"},
+    {"- year: 2024\n", "1:1: expected a mapping, got a sequence"},
+    {"", "1:1: empty file: expected a mapping with the key \"years\""},
+    {"# nothing but a comment\n", "1:1: empty file: expected a mapping with the key \"years\""},
+    {"years: []\n---\nyears: []\n", "2:1: a second YAML document; the file holds one"},
 };
 
 static void test_load_errors(void **state)

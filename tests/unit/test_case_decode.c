@@ -32,36 +32,36 @@ static pd_date ymd(int y, int m, int d)
 
 /* The example of format.md §1, as written there. */
 static const char format_example[] =
-	"{\n"
-	"  \"jurisdiction\": \"shenzhen\",\n"
-	"  \"date\": \"2026-03-02\",\n"
-	"  \"application\": {\n"
-	"    \"document\": \"residence_permit\",\n"
-	"    \"action\": \"extension\",\n"
-	"    \"purpose\": \"family_reunion\",\n"
-	"    \"requested_days\": 730\n"
-	"  },\n"
-	"  \"applicant\": {\n"
-	"    \"name\": \"Anna Maria Eriksson\",\n"
-	"    \"birth_date\": \"1990-08-12\",\n"
-	"    \"nationality\": \"SWE\",\n"
-	"    \"passport\": { \"number\": \"L898902C3\", \"expiry\": \"2031-04-15\" },\n"
-	"    \"status\": { \"document\": \"residence_permit\", \"type\": \"family_reunion\", "
-	"\"expiry\": \"2026-03-20\" },\n"
-	"    \"first_entry\": false,\n"
-	"    \"good_record\": true\n"
-	"  },\n"
-	"  \"sponsor\": { \"category\": \"citizen_local\", \"relationship\": \"spouse\", "
-	"\"id_number\": \"11010519491231002X\" },\n"
-	"  \"documents\": [\n"
-	"    { \"type\": \"passport\" },\n"
-	"    { \"type\": \"application_form\" },\n"
-	"    { \"type\": \"photo\", \"issued\": \"2026-02-20\" },\n"
-	"    { \"type\": \"kinship_proof\", \"foreign\": true, \"notarized\": true, "
-	"\"legalized\": true, \"translated\": true }\n"
-	"  ],\n"
-	"  \"agent\": null\n"
-	"}\n";
+    "{\n"
+    "  \"jurisdiction\": \"shenzhen\",\n"
+    "  \"date\": \"2026-03-02\",\n"
+    "  \"application\": {\n"
+    "    \"document\": \"residence_permit\",\n"
+    "    \"action\": \"extension\",\n"
+    "    \"purpose\": \"family_reunion\",\n"
+    "    \"requested_days\": 730\n"
+    "  },\n"
+    "  \"applicant\": {\n"
+    "    \"name\": \"Anna Maria Eriksson\",\n"
+    "    \"birth_date\": \"1990-08-12\",\n"
+    "    \"nationality\": \"SWE\",\n"
+    "    \"passport\": { \"number\": \"L898902C3\", \"expiry\": \"2031-04-15\" },\n"
+    "    \"status\": { \"document\": \"residence_permit\", \"type\": \"family_reunion\", "
+    "\"expiry\": \"2026-03-20\" },\n"
+    "    \"first_entry\": false,\n"
+    "    \"good_record\": true\n"
+    "  },\n"
+    "  \"sponsor\": { \"category\": \"citizen_local\", \"relationship\": \"spouse\", "
+    "\"id_number\": \"11010519491231002X\" },\n"
+    "  \"documents\": [\n"
+    "    { \"type\": \"passport\" },\n"
+    "    { \"type\": \"application_form\" },\n"
+    "    { \"type\": \"photo\", \"issued\": \"2026-02-20\" },\n"
+    "    { \"type\": \"kinship_proof\", \"foreign\": true, \"notarized\": true, "
+    "\"legalized\": true, \"translated\": true }\n"
+    "  ],\n"
+    "  \"agent\": null\n"
+    "}\n";
 
 struct fixture {
 	struct pd_arena arena;
@@ -110,7 +110,7 @@ static int decode_str(struct fixture *f, const char *json)
 static void where(const struct pd_error *err, char *buf, size_t size)
 {
 	snprintf(buf, size, "%d:%d: %s%s%s", err->line, err->column, err->path,
-		 err->path[0] ? ": " : "", err->message);
+	         err->path[0] ? ": " : "", err->message);
 }
 
 static void assert_str_fact(const struct pd_case *c, enum pd_fact_id f, const char *want)
@@ -208,23 +208,23 @@ static void test_visa_case(void **state)
 	struct fixture *f = *state;
 	struct pd_case *c = &f->c;
 	static const char json[] =
-		"{\"jurisdiction\":\"national\","
-		"\"application\":{\"document\":\"visa\",\"action\":\"extension\","
-		"\"visa_type\":\"Q2\",\"requested_days\":180,\"group\":false},"
-		"\"applicant\":{\"name\":\"\xe5\xbc\xa0\xe4\xb8\x89\","
-		"\"birth_date\":\"2008-02-29\","
-		"\"nationality\":\"UTO\",\"passport\":{\"number\":\"L898902C3\",\"expiry\":"
-		"\"2031-04-15\",\"mrz\":[\"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\","
-		"\"L898902C36UTO7408122F1204159ZE184226B<<<<<10\"]},"
-		"\"status\":{\"document\":\"visa\",\"type\":\"Q2\",\"expiry\":\"2026-03-20\","
-		"\"stay_days\":90,\"entry_date\":\"2025-12-21\",\"entries_remaining\":0}},"
-		"\"sponsor\":{\"category\":\"foreign_resident\",\"relationship\":\"child\","
-		"\"residence_permit_kind\":\"work\",\"guarantees_expenses\":true,"
-		"\"local_residence_months\":0},"
-		"\"documents\":[],"
-		"\"agent\":{\"relation\":\"family_member\"},"
-		"\"extra\":{\"ref\":\"A-17\",\"tags\":[1,2.5e3,-0,true,null,{\"k\":\"\xc3\xa9\"}],"
-		"\"note\":\"\\u4f60\\ud83d\\ude00\"}}";
+	    "{\"jurisdiction\":\"national\","
+	    "\"application\":{\"document\":\"visa\",\"action\":\"extension\","
+	    "\"visa_type\":\"Q2\",\"requested_days\":180,\"group\":false},"
+	    "\"applicant\":{\"name\":\"\xe5\xbc\xa0\xe4\xb8\x89\","
+	    "\"birth_date\":\"2008-02-29\","
+	    "\"nationality\":\"UTO\",\"passport\":{\"number\":\"L898902C3\",\"expiry\":"
+	    "\"2031-04-15\",\"mrz\":[\"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\","
+	    "\"L898902C36UTO7408122F1204159ZE184226B<<<<<10\"]},"
+	    "\"status\":{\"document\":\"visa\",\"type\":\"Q2\",\"expiry\":\"2026-03-20\","
+	    "\"stay_days\":90,\"entry_date\":\"2025-12-21\",\"entries_remaining\":0}},"
+	    "\"sponsor\":{\"category\":\"foreign_resident\",\"relationship\":\"child\","
+	    "\"residence_permit_kind\":\"work\",\"guarantees_expenses\":true,"
+	    "\"local_residence_months\":0},"
+	    "\"documents\":[],"
+	    "\"agent\":{\"relation\":\"family_member\"},"
+	    "\"extra\":{\"ref\":\"A-17\",\"tags\":[1,2.5e3,-0,true,null,{\"k\":\"\xc3\xa9\"}],"
+	    "\"note\":\"\\u4f60\\ud83d\\ude00\"}}";
 	assert_int_equal(decode_str(f, json), 0);
 	assert_str_fact(c, PD_F_JURISDICTION, "national");
 	/* no "date": today */
@@ -256,7 +256,7 @@ static void test_visa_case(void **state)
 	assert_memory_equal(c->extra, extra, c->extra_len);
 	/* columns count characters: 张三 is two columns, six bytes */
 	assert_int_equal(c->fact_column[PD_F_APPLICANT_BIRTH_DATE],
-			 (int)(strstr(json, "\"2008-02-29\"") - json) + 1 - 4);
+	                 (int)(strstr(json, "\"2008-02-29\"") - json) + 1 - 4);
 }
 
 static void test_minimal_case(void **state)
@@ -276,10 +276,10 @@ static void test_minimal_case(void **state)
 
 	/* null is unknown, for facts and objects alike; "date": null takes today */
 	assert_int_equal(decode_str(f, "{\"jurisdiction\":\"x\",\"date\":null,\"application\":null,"
-				       "\"applicant\":{\"name\":null,\"passport\":null,"
-				       "\"married\":null},"
-				       "\"documents\":null,\"extra\":null}"),
-			 0);
+	                               "\"applicant\":{\"name\":null,\"passport\":null,"
+	                               "\"married\":null},"
+	                               "\"documents\":null,\"extra\":null}"),
+	                 0);
 	assert_int_fact(c, PD_F_DATE, today());
 	assert_false(c->facts[PD_F_APPLICANT_NAME].known);
 	assert_false(c->facts[PD_F_APPLICANT_MARRIED].known);
@@ -292,16 +292,16 @@ static void test_escapes(void **state)
 	struct fixture *f = *state;
 	struct pd_case *c = &f->c;
 	assert_int_equal(
-		decode_str(f, "{\"\\u006aurisdiction\":\"zhe\\u006Aiang\",\"application\":"
-			      "{\"document\":\"vis\\u0061\"},\"applicant\":{\"name\":"
-			      "\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\u4F60\\uD83D\\uDE00\"},"
-			      "\"documents\":[{\"type\":\"photo\","
-			      "\"issued\":\"2026\\u002d01-05\"}]}"),
-		0);
+	    decode_str(f, "{\"\\u006aurisdiction\":\"zhe\\u006Aiang\",\"application\":"
+	                  "{\"document\":\"vis\\u0061\"},\"applicant\":{\"name\":"
+	                  "\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\u4F60\\uD83D\\uDE00\"},"
+	                  "\"documents\":[{\"type\":\"photo\","
+	                  "\"issued\":\"2026\\u002d01-05\"}]}"),
+	    0);
 	assert_str_fact(c, PD_F_JURISDICTION, "zhejiang");
 	assert_enum_fact(c, PD_F_APP_DOCUMENT, "visa");
 	assert_str_fact(c, PD_F_APPLICANT_NAME,
-			"a\"b\\c/d\b\f\n\r\t\xc3\xa9\xe4\xbd\xa0\xf0\x9f\x98\x80");
+	                "a\"b\\c/d\b\f\n\r\t\xc3\xa9\xe4\xbd\xa0\xf0\x9f\x98\x80");
 	assert_int_equal(c->documents[0].issued, ymd(2026, 1, 5));
 }
 
@@ -326,25 +326,25 @@ static void test_every_fact_reachable(void **state)
 			break;
 		case PD_T_ENUM:
 			snprintf(value, sizeof(value), "\"%s\"",
-				 pd_vocabs[d->vocab].words[pd_vocabs[d->vocab].count - 1]);
+			         pd_vocabs[d->vocab].words[pd_vocabs[d->vocab].count - 1]);
 			break;
 		default:
 			snprintf(value, sizeof(value), "%s",
-				 id == PD_F_APPLICANT_NATIONALITY ? "\"CHN\"" : "\"x-1\"");
+			         id == PD_F_APPLICANT_NATIONALITY ? "\"CHN\"" : "\"x-1\"");
 		}
 		/* "a.b.c" -> {"a":{"b":{"c":value}}}, plus the jurisdiction */
 		char json[512] = "{";
 		size_t n = 1;
 		int open = 1;
 		if (id != PD_F_JURISDICTION)
-			n += (size_t)snprintf(json + n, sizeof(json) - n,
-					      "\"jurisdiction\":\"j\",");
+			n +=
+			    (size_t)snprintf(json + n, sizeof(json) - n, "\"jurisdiction\":\"j\",");
 		const char *p = d->path;
 		for (;;) {
 			const char *dot = strchr(p, '.');
 			size_t seg = dot ? (size_t)(dot - p) : strlen(p);
 			n += (size_t)snprintf(json + n, sizeof(json) - n, "\"%.*s\":%s", (int)seg,
-					      p, dot ? "{" : value);
+			                      p, dot ? "{" : value);
 			if (!dot)
 				break;
 			open++;
@@ -393,250 +393,241 @@ struct bad {
 #define E PD_EINPUT
 
 static const struct bad bad_inputs[] = {
-	/* malformed JSON */
-	{"", E, "1:1: empty input"},
-	{" \n\t ", E, "2:3: empty input"},
-	{"[]", E, "1:1: expected an object at the top level, got an array"},
-	{"\"case\"", E, "1:1: expected an object at the top level, got a string"},
-	{"42", E, "1:1: expected an object at the top level, got a number"},
-	{"null", E, "1:1: expected an object at the top level, got null"},
-	{"case", E, "1:1: expected an object at the top level, got 'c'"},
-	{"\xEF\xBB\xBF{}", E,
-	 "1:1: expected an object at the top level, got a byte order mark (U+FEFF)"},
-	{"{\"jurisdiction\":\"x\" \"date\":\"2026-01-01\"}", E,
-	 "1:21: jurisdiction: expected ',' or '}' after an object member, got '\"'"},
-	{"{\"jurisdiction\":\"x\",}", E, "1:20: jurisdiction: trailing comma before '}'"},
-	{J "\"documents\":[{\"type\":\"photo\"},]}", E,
-	 "1:50: documents[0]: trailing comma before ']'"},
-	{J "\"documents\":[{\"type\":\"photo\"} {\"type\":\"passport\"}]}", E,
-	 "1:51: documents[0]: expected ',' or ']' after an array element, got '{'"},
-	{"{\"jurisdiction\":\"x", E, "1:17: jurisdiction: unterminated string"},
-	{"{\"jurisdiction\":\"x\"", E,
-	 "1:20: jurisdiction: expected ',' or '}' after an object member, got end of input"},
-	{"{\"jurisdiction\":shenzhen}", E, "1:17: jurisdiction: expected a value, got shenzhen"},
-	{"{\"jurisdiction\":True}", E, "1:17: jurisdiction: expected a value, got True"},
-	{J "\"agent\":nul}", E, "1:29: agent: expected a value, got nul"},
-	{J "\"agent\":}", E, "1:29: agent: expected a value, got '}'"},
-	{"{\"jurisdiction\" \"x\"}", E,
-	 "1:17: jurisdiction: expected ':' after the member name, got '\"'"},
-	{"{jurisdiction:\"x\"}", E, "1:2: expected a member name in double quotes, got 'j'"},
-	{"{'jurisdiction':'x'}", E, "1:2: expected a member name in double quotes, got '''"},
-	{J "\"extra\":{\"a\":[1}}}", E,
-	 "1:36: extra.a[0]: expected ',' or ']' after an array element, got '}'"},
-	{"{\"jurisdiction\":\"x\"} x", E,
-	 "1:22: expected end of input after the top-level object, got 'x'"},
-	{"{\"jurisdiction\":\"x\"}{}", E,
-	 "1:21: expected end of input after the top-level object, got '{'"},
-	{"{\"jurisdiction\":\"x\"}}", E,
-	 "1:21: expected end of input after the top-level object, got '}'"},
-	{"{\n  \"jurisdiction\": \"x\",\n  \"date\": \"2026-02-29\"\n}", E,
-	 "3:11: date: expected a date YYYY-MM-DD, got \"2026-02-29\""},
+    /* malformed JSON */
+    {"", E, "1:1: empty input"},
+    {" \n\t ", E, "2:3: empty input"},
+    {"[]", E, "1:1: expected an object at the top level, got an array"},
+    {"\"case\"", E, "1:1: expected an object at the top level, got a string"},
+    {"42", E, "1:1: expected an object at the top level, got a number"},
+    {"null", E, "1:1: expected an object at the top level, got null"},
+    {"case", E, "1:1: expected an object at the top level, got 'c'"},
+    {"\xEF\xBB\xBF{}", E,
+     "1:1: expected an object at the top level, got a byte order mark (U+FEFF)"},
+    {"{\"jurisdiction\":\"x\" \"date\":\"2026-01-01\"}", E,
+     "1:21: jurisdiction: expected ',' or '}' after an object member, got '\"'"},
+    {"{\"jurisdiction\":\"x\",}", E, "1:20: jurisdiction: trailing comma before '}'"},
+    {J "\"documents\":[{\"type\":\"photo\"},]}", E,
+     "1:50: documents[0]: trailing comma before ']'"},
+    {J "\"documents\":[{\"type\":\"photo\"} {\"type\":\"passport\"}]}", E,
+     "1:51: documents[0]: expected ',' or ']' after an array element, got '{'"},
+    {"{\"jurisdiction\":\"x", E, "1:17: jurisdiction: unterminated string"},
+    {"{\"jurisdiction\":\"x\"", E,
+     "1:20: jurisdiction: expected ',' or '}' after an object member, got end of input"},
+    {"{\"jurisdiction\":shenzhen}", E, "1:17: jurisdiction: expected a value, got shenzhen"},
+    {"{\"jurisdiction\":True}", E, "1:17: jurisdiction: expected a value, got True"},
+    {J "\"agent\":nul}", E, "1:29: agent: expected a value, got nul"},
+    {J "\"agent\":}", E, "1:29: agent: expected a value, got '}'"},
+    {"{\"jurisdiction\" \"x\"}", E,
+     "1:17: jurisdiction: expected ':' after the member name, got '\"'"},
+    {"{jurisdiction:\"x\"}", E, "1:2: expected a member name in double quotes, got 'j'"},
+    {"{'jurisdiction':'x'}", E, "1:2: expected a member name in double quotes, got '''"},
+    {J "\"extra\":{\"a\":[1}}}", E,
+     "1:36: extra.a[0]: expected ',' or ']' after an array element, got '}'"},
+    {"{\"jurisdiction\":\"x\"} x", E,
+     "1:22: expected end of input after the top-level object, got 'x'"},
+    {"{\"jurisdiction\":\"x\"}{}", E,
+     "1:21: expected end of input after the top-level object, got '{'"},
+    {"{\"jurisdiction\":\"x\"}}", E,
+     "1:21: expected end of input after the top-level object, got '}'"},
+    {"{\n  \"jurisdiction\": \"x\",\n  \"date\": \"2026-02-29\"\n}", E,
+     "3:11: date: expected a date YYYY-MM-DD, got \"2026-02-29\""},
 
-	/* invalid UTF-8 (the column counts the characters before) */
-	{J "\"applicant\":{\"name\":\"\xC0\xAF\"}}", E,
-	 "1:42: applicant.name: invalid UTF-8 byte 0xC0"},
-	{J "\"applicant\":{\"name\":\"\xE0\x80\xAF\"}}", E,
-	 "1:42: applicant.name: invalid UTF-8 sequence 0xE0 0x80"},
-	{J "\"applicant\":{\"name\":\"\xE4\xBD\"}}", E,
-	 "1:42: applicant.name: invalid UTF-8 sequence 0xE4 0xBD 0x22"},
-	{J "\"applicant\":{\"name\":\"\xE4", E, "1:42: applicant.name: invalid UTF-8 byte 0xE4"},
-	{J "\"applicant\":{\"name\":\"a\x80\"}}", E,
-	 "1:43: applicant.name: invalid UTF-8 byte 0x80"},
-	{J "\"applicant\":{\"name\":\"\xED\xA0\x80\"}}", E,
-	 "1:42: applicant.name: invalid UTF-8 sequence 0xED 0xA0"},
-	{J "\"applicant\":{\"name\":\"\xF4\x90\x80\x80\"}}", E,
-	 "1:42: applicant.name: invalid UTF-8 sequence 0xF4 0x90"},
-	{J "\"applicant\":{\"name\":\"\xF8\x88\x80\x80\x80\"}}", E,
-	 "1:42: applicant.name: invalid UTF-8 byte 0xF8"},
-	{J "\"applicant\":{\"name\":\"\xe5\xbc\xa0\xFF\"}}", E,
-	 "1:43: applicant.name: invalid UTF-8 byte 0xFF"},
-	{J "\xFF}", E, "1:21: jurisdiction: invalid UTF-8 byte 0xFF"},
-	{J "\xc3\xa9}", E,
-	 "1:21: jurisdiction: expected a member name in double quotes, got '\xc3\xa9'"},
+    /* invalid UTF-8 (the column counts the characters before) */
+    {J "\"applicant\":{\"name\":\"\xC0\xAF\"}}", E,
+     "1:42: applicant.name: invalid UTF-8 byte 0xC0"},
+    {J "\"applicant\":{\"name\":\"\xE0\x80\xAF\"}}", E,
+     "1:42: applicant.name: invalid UTF-8 sequence 0xE0 0x80"},
+    {J "\"applicant\":{\"name\":\"\xE4\xBD\"}}", E,
+     "1:42: applicant.name: invalid UTF-8 sequence 0xE4 0xBD 0x22"},
+    {J "\"applicant\":{\"name\":\"\xE4", E, "1:42: applicant.name: invalid UTF-8 byte 0xE4"},
+    {J "\"applicant\":{\"name\":\"a\x80\"}}", E, "1:43: applicant.name: invalid UTF-8 byte 0x80"},
+    {J "\"applicant\":{\"name\":\"\xED\xA0\x80\"}}", E,
+     "1:42: applicant.name: invalid UTF-8 sequence 0xED 0xA0"},
+    {J "\"applicant\":{\"name\":\"\xF4\x90\x80\x80\"}}", E,
+     "1:42: applicant.name: invalid UTF-8 sequence 0xF4 0x90"},
+    {J "\"applicant\":{\"name\":\"\xF8\x88\x80\x80\x80\"}}", E,
+     "1:42: applicant.name: invalid UTF-8 byte 0xF8"},
+    {J "\"applicant\":{\"name\":\"\xe5\xbc\xa0\xFF\"}}", E,
+     "1:43: applicant.name: invalid UTF-8 byte 0xFF"},
+    {J "\xFF}", E, "1:21: jurisdiction: invalid UTF-8 byte 0xFF"},
+    {J "\xc3\xa9}", E,
+     "1:21: jurisdiction: expected a member name in double quotes, got '\xc3\xa9'"},
 
-	/* strings and escapes */
-	{J "\"applicant\":{\"name\":\"a\\xb\"}}", E,
-	 "1:43: applicant.name: invalid escape \\x in a string"},
-	{J "\"applicant\":{\"name\":\"\\u12G4\"}}", E,
-	 "1:42: applicant.name: invalid escape in a string: \\u needs 4 hex digits"},
-	{J "\"applicant\":{\"name\":\"\\u12\"}}", E,
-	 "1:42: applicant.name: invalid escape in a string: \\u needs 4 hex digits"},
-	{J "\"applicant\":{\"name\":\"\\ud800\"}}", E,
-	 "1:42: applicant.name: lone surrogate \\uD800 in a string"},
-	{J "\"applicant\":{\"name\":\"\\uD83D\\u0041\"}}", E,
-	 "1:42: applicant.name: lone surrogate \\uD83D in a string"},
-	{J "\"applicant\":{\"name\":\"\\uDE00\\uD83D\"}}", E,
-	 "1:42: applicant.name: lone surrogate \\uDE00 in a string"},
-	{J "\"applicant\":{\"name\":\"a\tb\"}}", E,
-	 "1:43: applicant.name: unescaped control character U+0009 in a string"},
-	{J "\"applicant\":{\"name\":\"a\nb\"}}", E,
-	 "1:43: applicant.name: unescaped control character U+000A in a string"},
-	{J "\"applicant\":{\"name\":\"a\\u0000b\"}}", E,
-	 "1:41: applicant.name: \\u0000 is not allowed in a string"},
+    /* strings and escapes */
+    {J "\"applicant\":{\"name\":\"a\\xb\"}}", E,
+     "1:43: applicant.name: invalid escape \\x in a string"},
+    {J "\"applicant\":{\"name\":\"\\u12G4\"}}", E,
+     "1:42: applicant.name: invalid escape in a string: \\u needs 4 hex digits"},
+    {J "\"applicant\":{\"name\":\"\\u12\"}}", E,
+     "1:42: applicant.name: invalid escape in a string: \\u needs 4 hex digits"},
+    {J "\"applicant\":{\"name\":\"\\ud800\"}}", E,
+     "1:42: applicant.name: lone surrogate \\uD800 in a string"},
+    {J "\"applicant\":{\"name\":\"\\uD83D\\u0041\"}}", E,
+     "1:42: applicant.name: lone surrogate \\uD83D in a string"},
+    {J "\"applicant\":{\"name\":\"\\uDE00\\uD83D\"}}", E,
+     "1:42: applicant.name: lone surrogate \\uDE00 in a string"},
+    {J "\"applicant\":{\"name\":\"a\tb\"}}", E,
+     "1:43: applicant.name: unescaped control character U+0009 in a string"},
+    {J "\"applicant\":{\"name\":\"a\nb\"}}", E,
+     "1:43: applicant.name: unescaped control character U+000A in a string"},
+    {J "\"applicant\":{\"name\":\"a\\u0000b\"}}", E,
+     "1:41: applicant.name: \\u0000 is not allowed in a string"},
 
-	/* numbers */
-	{J "\"application\":{\"requested_days\":030}}", E,
-	 "1:53: application.requested_days: invalid number 030: leading zeros are not allowed"},
-	{J "\"application\":{\"requested_days\":-01}}", E,
-	 "1:53: application.requested_days: invalid number -01: leading zeros are not allowed"},
-	{J "\"application\":{\"requested_days\":1.}}", E,
-	 "1:53: application.requested_days: invalid number 1."},
-	{J "\"application\":{\"requested_days\":.5}}", E,
-	 "1:53: application.requested_days: invalid number .5"},
-	{J "\"application\":{\"requested_days\":+1}}", E,
-	 "1:53: application.requested_days: invalid number +1"},
-	{J "\"application\":{\"requested_days\":-}}", E,
-	 "1:53: application.requested_days: invalid number -"},
-	{J "\"application\":{\"requested_days\":1e}}", E,
-	 "1:53: application.requested_days: invalid number 1e"},
-	{J "\"application\":{\"requested_days\":0x10}}", E,
-	 "1:53: application.requested_days: invalid number 0x10"},
-	{J "\"application\":{\"requested_days\":2147483648}}", E,
-	 "1:53: application.requested_days: expected an integer from 0 to 2147483647, got "
-	 "2147483648"},
-	{J "\"application\":{\"requested_days\":123456789012345678901234567890}}", E,
-	 "1:53: application.requested_days: expected an integer from 0 to 2147483647, got "
-	 "123456789012345678901234567890"},
-	{J "\"application\":{\"requested_days\":-1}}", E,
-	 "1:53: application.requested_days: expected an integer from 0 to 2147483647, got -1"},
-	{J "\"application\":{\"requested_days\":1.5}}", E,
-	 "1:53: application.requested_days: expected an integer from 0 to 2147483647, got 1.5"},
-	{J "\"application\":{\"requested_days\":1e2}}", E,
-	 "1:53: application.requested_days: expected an integer from 0 to 2147483647, got 1e2"},
-	{J "\"application\":{\"requested_days\":\"30\"}}", E,
-	 "1:53: application.requested_days: expected an integer from 0 to 2147483647, got "
-	 "\"30\""},
-	{J "\"application\":{\"requested_days\":true}}", E,
-	 "1:53: application.requested_days: expected an integer from 0 to 2147483647, got true"},
+    /* numbers */
+    {J "\"application\":{\"requested_days\":030}}", E,
+     "1:53: application.requested_days: invalid number 030: leading zeros are not allowed"},
+    {J "\"application\":{\"requested_days\":-01}}", E,
+     "1:53: application.requested_days: invalid number -01: leading zeros are not allowed"},
+    {J "\"application\":{\"requested_days\":1.}}", E,
+     "1:53: application.requested_days: invalid number 1."},
+    {J "\"application\":{\"requested_days\":.5}}", E,
+     "1:53: application.requested_days: invalid number .5"},
+    {J "\"application\":{\"requested_days\":+1}}", E,
+     "1:53: application.requested_days: invalid number +1"},
+    {J "\"application\":{\"requested_days\":-}}", E,
+     "1:53: application.requested_days: invalid number -"},
+    {J "\"application\":{\"requested_days\":1e}}", E,
+     "1:53: application.requested_days: invalid number 1e"},
+    {J "\"application\":{\"requested_days\":0x10}}", E,
+     "1:53: application.requested_days: invalid number 0x10"},
+    {J "\"application\":{\"requested_days\":2147483648}}", E,
+     "1:53: application.requested_days: expected an integer from 0 to 2147483647, got "
+     "2147483648"},
+    {J "\"application\":{\"requested_days\":123456789012345678901234567890}}", E,
+     "1:53: application.requested_days: expected an integer from 0 to 2147483647, got "
+     "123456789012345678901234567890"},
+    {J "\"application\":{\"requested_days\":-1}}", E,
+     "1:53: application.requested_days: expected an integer from 0 to 2147483647, got -1"},
+    {J "\"application\":{\"requested_days\":1.5}}", E,
+     "1:53: application.requested_days: expected an integer from 0 to 2147483647, got 1.5"},
+    {J "\"application\":{\"requested_days\":1e2}}", E,
+     "1:53: application.requested_days: expected an integer from 0 to 2147483647, got 1e2"},
+    {J "\"application\":{\"requested_days\":\"30\"}}", E,
+     "1:53: application.requested_days: expected an integer from 0 to 2147483647, got "
+     "\"30\""},
+    {J "\"application\":{\"requested_days\":true}}", E,
+     "1:53: application.requested_days: expected an integer from 0 to 2147483647, got true"},
 
-	/* booleans */
-	{J "\"applicant\":{\"first_entry\":\"yes\"}}", E,
-	 "1:48: applicant.first_entry: expected true or false, got \"yes\""},
-	{J "\"applicant\":{\"first_entry\":1}}", E,
-	 "1:48: applicant.first_entry: expected true or false, got 1"},
-	{J "\"applicant\":{\"first_entry\":{}}}", E,
-	 "1:48: applicant.first_entry: expected true or false, got an object"},
+    /* booleans */
+    {J "\"applicant\":{\"first_entry\":\"yes\"}}", E,
+     "1:48: applicant.first_entry: expected true or false, got \"yes\""},
+    {J "\"applicant\":{\"first_entry\":1}}", E,
+     "1:48: applicant.first_entry: expected true or false, got 1"},
+    {J "\"applicant\":{\"first_entry\":{}}}", E,
+     "1:48: applicant.first_entry: expected true or false, got an object"},
 
-	/* dates */
-	{J "\"date\":\"2026-02-29\"}", E,
-	 "1:28: date: expected a date YYYY-MM-DD, got \"2026-02-29\""},
-	{J "\"date\":\"2026-13-01\"}", E,
-	 "1:28: date: expected a date YYYY-MM-DD, got \"2026-13-01\""},
-	{J "\"date\":\"2026-04-31\"}", E,
-	 "1:28: date: expected a date YYYY-MM-DD, got \"2026-04-31\""},
-	{J "\"date\":\"2026-4-1\"}", E, "1:28: date: expected a date YYYY-MM-DD, got \"2026-4-1\""},
-	{J "\"date\":\"0000-01-01\"}", E,
-	 "1:28: date: expected a date YYYY-MM-DD, got \"0000-01-01\""},
-	{J "\"date\":\"\"}", E, "1:28: date: expected a date YYYY-MM-DD, got \"\""},
-	{J "\"date\":20260301}", E, "1:28: date: expected a date YYYY-MM-DD, got 20260301"},
-	{J "\"applicant\":{\"birth_date\":\"1990-13-01\"}}", E,
-	 "1:47: applicant.birth_date: expected a date YYYY-MM-DD, got \"1990-13-01\""},
-	{J "\"applicant\":{\"birth_date\":\"1990-08-12T00:00:00+08:00 and a long tail\"}}", E,
-	 "1:47: applicant.birth_date: expected a date YYYY-MM-DD, got "
-	 "\"1990-08-12T00:00:00+08:00 and a long tai\xE2\x80\xA6\""},
-	{J "\"applicant\":{\"birth_date\":\"1990-08-12T00:00:00+08:00 and a much longer tail\"}}",
-	 E,
-	 "1:47: applicant.birth_date: expected a date YYYY-MM-DD, got "
-	 "\"1990-08-12T00:00:00+08:00 and a much lon\xE2\x80\xA6\""},
+    /* dates */
+    {J "\"date\":\"2026-02-29\"}", E, "1:28: date: expected a date YYYY-MM-DD, got \"2026-02-29\""},
+    {J "\"date\":\"2026-13-01\"}", E, "1:28: date: expected a date YYYY-MM-DD, got \"2026-13-01\""},
+    {J "\"date\":\"2026-04-31\"}", E, "1:28: date: expected a date YYYY-MM-DD, got \"2026-04-31\""},
+    {J "\"date\":\"2026-4-1\"}", E, "1:28: date: expected a date YYYY-MM-DD, got \"2026-4-1\""},
+    {J "\"date\":\"0000-01-01\"}", E, "1:28: date: expected a date YYYY-MM-DD, got \"0000-01-01\""},
+    {J "\"date\":\"\"}", E, "1:28: date: expected a date YYYY-MM-DD, got \"\""},
+    {J "\"date\":20260301}", E, "1:28: date: expected a date YYYY-MM-DD, got 20260301"},
+    {J "\"applicant\":{\"birth_date\":\"1990-13-01\"}}", E,
+     "1:47: applicant.birth_date: expected a date YYYY-MM-DD, got \"1990-13-01\""},
+    {J "\"applicant\":{\"birth_date\":\"1990-08-12T00:00:00+08:00 and a long tail\"}}", E,
+     "1:47: applicant.birth_date: expected a date YYYY-MM-DD, got "
+     "\"1990-08-12T00:00:00+08:00 and a long tai\xE2\x80\xA6\""},
+    {J "\"applicant\":{\"birth_date\":\"1990-08-12T00:00:00+08:00 and a much longer tail\"}}", E,
+     "1:47: applicant.birth_date: expected a date YYYY-MM-DD, got "
+     "\"1990-08-12T00:00:00+08:00 and a much lon\xE2\x80\xA6\""},
 
-	/* enums */
-	{J "\"application\":{\"document\":\"permit\"}}", E,
-	 "1:47: application.document: expected one of residence_permit, visa; got \"permit\""},
-	{J "\"application\":{\"document\":\"Visa\"}}", E,
-	 "1:47: application.document: expected one of residence_permit, visa; got \"Visa\""},
-	{J "\"application\":{\"action\":\"\"}}", E,
-	 "1:45: application.action: expected one of issuance, extension, renewal, reissue, "
-	 "change; got \"\""},
-	{J "\"application\":{\"action\":3}}", E,
-	 "1:45: application.action: expected one of issuance, extension, renewal, reissue, "
-	 "change; got 3"},
-	{J "\"agent\":{\"relation\":\"friend\"}}", E,
-	 "1:41: agent.relation: expected one of family_member, inviter_employee, "
-	 "service_agency; got \"friend\""},
+    /* enums */
+    {J "\"application\":{\"document\":\"permit\"}}", E,
+     "1:47: application.document: expected one of residence_permit, visa; got \"permit\""},
+    {J "\"application\":{\"document\":\"Visa\"}}", E,
+     "1:47: application.document: expected one of residence_permit, visa; got \"Visa\""},
+    {J "\"application\":{\"action\":\"\"}}", E,
+     "1:45: application.action: expected one of issuance, extension, renewal, reissue, "
+     "change; got \"\""},
+    {J "\"application\":{\"action\":3}}", E,
+     "1:45: application.action: expected one of issuance, extension, renewal, reissue, "
+     "change; got 3"},
+    {J "\"agent\":{\"relation\":\"friend\"}}", E,
+     "1:41: agent.relation: expected one of family_member, inviter_employee, "
+     "service_agency; got \"friend\""},
 
-	/* strings */
-	{J "\"applicant\":{\"name\":\"\"}}", E,
-	 "1:41: applicant.name: expected a non-empty string, got \"\""},
-	{J "\"applicant\":{\"name\":5}}", E,
-	 "1:41: applicant.name: expected a non-empty string, got 5"},
-	{J "\"applicant\":{\"nationality\":\"se\"}}", E,
-	 "1:48: applicant.nationality: expected a 3-letter ISO 3166-1 code in capitals, "
-	 "got \"se\""},
-	{J "\"applicant\":{\"nationality\":\"SWED\"}}", E,
-	 "1:48: applicant.nationality: expected a 3-letter ISO 3166-1 code in capitals, got "
-	 "\"SWED\""},
-	{J "\"applicant\":{\"nationality\":\"S3E\"}}", E,
-	 "1:48: applicant.nationality: expected a 3-letter ISO 3166-1 code in capitals, got "
-	 "\"S3E\""},
-	{"{\"jurisdiction\":\"Shenzhen\"}", E,
-	 "1:17: jurisdiction: expected a policy pack name (a-z, 0-9, _ and -), got \"Shenzhen\""},
-	{"{\"jurisdiction\":\"\"}", E,
-	 "1:17: jurisdiction: expected a policy pack name (a-z, 0-9, _ and -), got \"\""},
-	{"{\"jurisdiction\":null}", E,
-	 "1:17: jurisdiction: expected a policy pack name (a-z, 0-9, _ and -), got null"},
-	{"{\"date\":\"2026-03-02\"}", E, "1:1: jurisdiction: missing required field"},
-	{"{}", E, "1:1: jurisdiction: missing required field"},
+    /* strings */
+    {J "\"applicant\":{\"name\":\"\"}}", E,
+     "1:41: applicant.name: expected a non-empty string, got \"\""},
+    {J "\"applicant\":{\"name\":5}}", E,
+     "1:41: applicant.name: expected a non-empty string, got 5"},
+    {J "\"applicant\":{\"nationality\":\"se\"}}", E,
+     "1:48: applicant.nationality: expected a 3-letter ISO 3166-1 code in capitals, "
+     "got \"se\""},
+    {J "\"applicant\":{\"nationality\":\"SWED\"}}", E,
+     "1:48: applicant.nationality: expected a 3-letter ISO 3166-1 code in capitals, got "
+     "\"SWED\""},
+    {J "\"applicant\":{\"nationality\":\"S3E\"}}", E,
+     "1:48: applicant.nationality: expected a 3-letter ISO 3166-1 code in capitals, got "
+     "\"S3E\""},
+    {"{\"jurisdiction\":\"Shenzhen\"}", E,
+     "1:17: jurisdiction: expected a policy pack name (a-z, 0-9, _ and -), got \"Shenzhen\""},
+    {"{\"jurisdiction\":\"\"}", E,
+     "1:17: jurisdiction: expected a policy pack name (a-z, 0-9, _ and -), got \"\""},
+    {"{\"jurisdiction\":null}", E,
+     "1:17: jurisdiction: expected a policy pack name (a-z, 0-9, _ and -), got null"},
+    {"{\"date\":\"2026-03-02\"}", E, "1:1: jurisdiction: missing required field"},
+    {"{}", E, "1:1: jurisdiction: missing required field"},
 
-	/* objects and lists */
-	{J "\"applicant\":\"Anna\"}", E, "1:33: applicant: expected an object, got \"Anna\""},
-	{J "\"applicant\":[]}", E, "1:33: applicant: expected an object, got an array"},
-	{J "\"applicant\":{\"passport\":7}}", E,
-	 "1:45: applicant.passport: expected an object, got 7"},
-	{J "\"documents\":{}}", E,
-	 "1:33: documents: expected an array of documents, got an object"},
-	{J "\"documents\":[{\"type\":\"photo\"},\"passport\"]}", E,
-	 "1:51: documents[1]: expected an object, got \"passport\""},
-	{J "\"documents\":[{\"type\":\"photo\"},{\"issued\":\"2026-01-01\"}]}", E,
-	 "1:51: documents[1].type: missing required field"},
-	{J "\"documents\":[{\"type\":\"Photo\"}]}", E,
-	 "1:42: documents[0].type: expected a material id (a-z, then a-z, 0-9 or _), got "
-	 "\"Photo\""},
-	{J "\"documents\":[{\"type\":\"photo\"},"
-	   "{\"type\":\"photo\",\"expires\":\"2026-02-30\"}]}",
-	 E,
-	 "1:77: documents[1].expires: expected a date YYYY-MM-DD, got \"2026-02-30\""},
-	{J "\"documents\":[{\"type\":\"photo\",\"foreign\":\"no\"}]}", E,
-	 "1:60: documents[0].foreign: expected true or false, got \"no\""},
-	{J "\"agent\":\"none\"}", E, "1:29: agent: expected an object or null, got \"none\""},
-	{J "\"agent\":false}", E, "1:29: agent: expected an object or null, got false"},
-	{J "\"applicant\":{\"passport\":{\"mrz\":\"P<UTO\"}}}", E,
-	 "1:52: applicant.passport.mrz: expected an array of MRZ lines, got \"P<UTO\""},
-	{J "\"applicant\":{\"passport\":{\"mrz\":[\"A\",\"B\",\"C\",\"D\"]}}}", E,
-	 "1:65: applicant.passport.mrz[3]: more than 3 MRZ lines"},
-	{J "\"applicant\":{\"passport\":{\"mrz\":[\"A\",7]}}}", E,
-	 "1:57: applicant.passport.mrz[1]: expected an MRZ line of at most 44 characters, got 7"},
-	{J "\"applicant\":{\"passport\":{\"mrz\":["
-	   "\"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<<\"]}}}",
-	 E,
-	 "1:53: applicant.passport.mrz[0]: expected an MRZ line of at most 44 characters, got "
-	 "\"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<\xE2\x80\xA6\""},
-	{J "\"extra\":[]}", E, "1:29: extra: expected an object, got an array"},
+    /* objects and lists */
+    {J "\"applicant\":\"Anna\"}", E, "1:33: applicant: expected an object, got \"Anna\""},
+    {J "\"applicant\":[]}", E, "1:33: applicant: expected an object, got an array"},
+    {J "\"applicant\":{\"passport\":7}}", E, "1:45: applicant.passport: expected an object, got 7"},
+    {J "\"documents\":{}}", E, "1:33: documents: expected an array of documents, got an object"},
+    {J "\"documents\":[{\"type\":\"photo\"},\"passport\"]}", E,
+     "1:51: documents[1]: expected an object, got \"passport\""},
+    {J "\"documents\":[{\"type\":\"photo\"},{\"issued\":\"2026-01-01\"}]}", E,
+     "1:51: documents[1].type: missing required field"},
+    {J "\"documents\":[{\"type\":\"Photo\"}]}", E,
+     "1:42: documents[0].type: expected a material id (a-z, then a-z, 0-9 or _), got "
+     "\"Photo\""},
+    {J "\"documents\":[{\"type\":\"photo\"},"
+       "{\"type\":\"photo\",\"expires\":\"2026-02-30\"}]}",
+     E, "1:77: documents[1].expires: expected a date YYYY-MM-DD, got \"2026-02-30\""},
+    {J "\"documents\":[{\"type\":\"photo\",\"foreign\":\"no\"}]}", E,
+     "1:60: documents[0].foreign: expected true or false, got \"no\""},
+    {J "\"agent\":\"none\"}", E, "1:29: agent: expected an object or null, got \"none\""},
+    {J "\"agent\":false}", E, "1:29: agent: expected an object or null, got false"},
+    {J "\"applicant\":{\"passport\":{\"mrz\":\"P<UTO\"}}}", E,
+     "1:52: applicant.passport.mrz: expected an array of MRZ lines, got \"P<UTO\""},
+    {J "\"applicant\":{\"passport\":{\"mrz\":[\"A\",\"B\",\"C\",\"D\"]}}}", E,
+     "1:65: applicant.passport.mrz[3]: more than 3 MRZ lines"},
+    {J "\"applicant\":{\"passport\":{\"mrz\":[\"A\",7]}}}", E,
+     "1:57: applicant.passport.mrz[1]: expected an MRZ line of at most 44 characters, got 7"},
+    {J "\"applicant\":{\"passport\":{\"mrz\":["
+       "\"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<<\"]}}}",
+     E,
+     "1:53: applicant.passport.mrz[0]: expected an MRZ line of at most 44 characters, got "
+     "\"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<\xE2\x80\xA6\""},
+    {J "\"extra\":[]}", E, "1:29: extra: expected an object, got an array"},
 
-	/* unknown fields, anywhere but under extra */
-	{J "\"jurisdictions\":\"x\"}", E, "1:21: jurisdictions: unknown field"},
-	{J "\"applicant\":{\"nam\":\"Anna\"}}", E, "1:34: applicant.nam: unknown field"},
-	{J "\"applicant\":{\"passport\":{\"numbr\":\"X\"}}}", E,
-	 "1:46: applicant.passport.numbr: unknown field"},
-	{J "\"documents\":[{\"type\":\"photo\"},{\"type\":\"photo\",\"color\":true}]}", E,
-	 "1:67: documents[1].color: unknown field"},
-	{J "\"agent\":{\"name\":\"Li\"}}", E, "1:30: agent.name: unknown field"},
-	{J "\"\":1}", E, "1:21: unknown field"},
-	{J "\"applicant\":{\"age\":30}}", E, "1:34: applicant.age: unknown field"},
+    /* unknown fields, anywhere but under extra */
+    {J "\"jurisdictions\":\"x\"}", E, "1:21: jurisdictions: unknown field"},
+    {J "\"applicant\":{\"nam\":\"Anna\"}}", E, "1:34: applicant.nam: unknown field"},
+    {J "\"applicant\":{\"passport\":{\"numbr\":\"X\"}}}", E,
+     "1:46: applicant.passport.numbr: unknown field"},
+    {J "\"documents\":[{\"type\":\"photo\"},{\"type\":\"photo\",\"color\":true}]}", E,
+     "1:67: documents[1].color: unknown field"},
+    {J "\"agent\":{\"name\":\"Li\"}}", E, "1:30: agent.name: unknown field"},
+    {J "\"\":1}", E, "1:21: unknown field"},
+    {J "\"applicant\":{\"age\":30}}", E, "1:34: applicant.age: unknown field"},
 
-	/* duplicate keys */
-	{J "\"jurisdiction\":\"y\"}", E, "1:21: jurisdiction: duplicate field"},
-	{J "\"applicant\":{\"name\":\"A\",\"\\u006eame\":\"B\"}}", E,
-	 "1:45: applicant.\\u006eame: duplicate field"},
-	{J "\"documents\":[{\"type\":\"photo\",\"type\":\"passport\"}]}", E,
-	 "1:50: documents[0].type: duplicate field"},
-	{J "\"extra\":{\"a\":1,\"b\":{\"c\":1,\"c\":2}}}", E, "1:47: extra.b.c: duplicate field"},
-	{J "\"extra\":{\"k1\":1,\"k2\":1,\"k3\":1,\"k4\":1,\"k5\":1,\"k6\":1,\"k7\":1,\"k8\":1,"
-	   "\"k9\":1,\"k10\":1,\"k1\\u0030\":1,\"k2\":1}}",
-	 E, "1:101: extra.k1\\u0030: duplicate field"},
+    /* duplicate keys */
+    {J "\"jurisdiction\":\"y\"}", E, "1:21: jurisdiction: duplicate field"},
+    {J "\"applicant\":{\"name\":\"A\",\"\\u006eame\":\"B\"}}", E,
+     "1:45: applicant.\\u006eame: duplicate field"},
+    {J "\"documents\":[{\"type\":\"photo\",\"type\":\"passport\"}]}", E,
+     "1:50: documents[0].type: duplicate field"},
+    {J "\"extra\":{\"a\":1,\"b\":{\"c\":1,\"c\":2}}}", E, "1:47: extra.b.c: duplicate field"},
+    {J "\"extra\":{\"k1\":1,\"k2\":1,\"k3\":1,\"k4\":1,\"k5\":1,\"k6\":1,\"k7\":1,\"k8\":1,"
+       "\"k9\":1,\"k10\":1,\"k1\\u0030\":1,\"k2\":1}}",
+     E, "1:101: extra.k1\\u0030: duplicate field"},
 
-	/* depth: 17 levels where 16 are allowed (more in test_deep_nesting) */
-	{J "\"extra\":{\"a\":[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]}}", E,
-	 "1:48: extra.a[0][0][0][0][0][0][0][0][0][0][0][0][0][0]: nesting deeper than 16 levels"},
+    /* depth: 17 levels where 16 are allowed (more in test_deep_nesting) */
+    {J "\"extra\":{\"a\":[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]}}", E,
+     "1:48: extra.a[0][0][0][0][0][0][0][0][0][0][0][0][0][0]: nesting deeper than 16 levels"},
 };
 
 static void test_bad_inputs(void **state)
@@ -651,7 +642,7 @@ static void test_bad_inputs(void **state)
 		if (rc != PD_FAIL(b->code) || f->err.code != b->code || strcmp(got, b->want) != 0 ||
 		    strcmp(f->err.file, "t.json") != 0) {
 			print_error("row %zu: %s\n  want %d %s\n  got  %d %s\n", i, b->json,
-				    PD_FAIL(b->code), b->want, rc, got);
+			            PD_FAIL(b->code), b->want, rc, got);
 			failures++;
 		}
 	}
@@ -663,15 +654,15 @@ static void test_edges_accepted(void **state)
 {
 	struct fixture *f = *state;
 	static const char *const good[] = {
-		/* 16 levels: the top object, extra and 14 arrays */
-		J "\"extra\":{\"a\":[[[[[[[[[[[[[[1]]]]]]]]]]]]]]}}",
-		J "\"extra\":{\"n\":[0,-0,0.5,-1.5e-3,1E+9,123456789012345678901234567890]}}",
-		J "\"extra\":{\"a\":{},\"b\":[],\"c\":\"\",\"d\":\"\\u0000\",\"a\\u0000\":1}}",
-		J "\"application\":{\"requested_days\":2147483647}}",
-		"{\"jurisdiction\":\"a-b_9\"}",
-		J "\"documents\":[{\"type\":\"a\"},"
-		  "{\"type\":\"x_9\",\"issued\":null,\"foreign\":null}]}",
-		J "\"applicant\":{\"passport\":{\"mrz\":[]}}}",
+	    /* 16 levels: the top object, extra and 14 arrays */
+	    J "\"extra\":{\"a\":[[[[[[[[[[[[[[1]]]]]]]]]]]]]]}}",
+	    J "\"extra\":{\"n\":[0,-0,0.5,-1.5e-3,1E+9,123456789012345678901234567890]}}",
+	    J "\"extra\":{\"a\":{},\"b\":[],\"c\":\"\",\"d\":\"\\u0000\",\"a\\u0000\":1}}",
+	    J "\"application\":{\"requested_days\":2147483647}}",
+	    "{\"jurisdiction\":\"a-b_9\"}",
+	    J "\"documents\":[{\"type\":\"a\"},"
+	      "{\"type\":\"x_9\",\"issued\":null,\"foreign\":null}]}",
+	    J "\"applicant\":{\"passport\":{\"mrz\":[]}}}",
 	};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		int rc = decode_str(f, good[i]);
@@ -684,7 +675,7 @@ static void test_edges_accepted(void **state)
 	/* the extra text is kept exactly, \u0000 and all */
 	assert_int_equal(decode_str(f, good[2]), 0);
 	assert_string_equal(f->c.extra,
-			    "{\"a\":{},\"b\":[],\"c\":\"\",\"d\":\"\\u0000\",\"a\\u0000\":1}");
+	                    "{\"a\":{},\"b\":[],\"c\":\"\",\"d\":\"\\u0000\",\"a\\u0000\":1}");
 	assert_int_equal(decode_str(f, good[5]), 0);
 	assert_int_equal(f->c.n_documents, 2);
 	assert_int_equal(f->c.documents[1].issued, PD_DATE_NONE);
@@ -702,26 +693,26 @@ static void test_nul_byte(void **state)
 	assert_int_equal(decode(f, json, sizeof(json) - 1, 0), PD_FAIL(PD_EINPUT));
 	where(&f->err, got, sizeof(got));
 	assert_string_equal(got,
-			    "1:21: expected end of input after the top-level object, got U+0000");
+	                    "1:21: expected end of input after the top-level object, got U+0000");
 	static const char in_string[] = "{\"jurisdiction\":\"x\0y\"}";
 	assert_int_equal(decode(f, in_string, sizeof(in_string) - 1, 0), PD_FAIL(PD_EINPUT));
 	where(&f->err, got, sizeof(got));
 	assert_string_equal(got,
-			    "1:19: jurisdiction: unescaped control character U+0000 in a string");
+	                    "1:19: jurisdiction: unescaped control character U+0000 in a string");
 	/* NULL input of length 0 */
 	pd_error_clear(&f->err);
 	assert_int_equal(pd_case_decode(NULL, 0, "-", 0, today(), &f->arena, &f->c, &f->err),
-			 PD_FAIL(PD_EINPUT));
+	                 PD_FAIL(PD_EINPUT));
 	assert_string_equal(f->err.message, "empty input");
 	assert_string_equal(f->err.file, "-");
 	/* no error structure, no name: still only a return code */
 	const char *bad = "{\"jurisdiction\":1}";
 	assert_int_equal(pd_case_decode(bad, strlen(bad), "x", 0, today(), &f->arena, &f->c, NULL),
-			 PD_FAIL(PD_EINPUT));
+	                 PD_FAIL(PD_EINPUT));
 	pd_error_clear(&f->err);
-	assert_int_equal(pd_case_decode(bad, strlen(bad), NULL, 0, today(), &f->arena, &f->c,
-					&f->err),
-			 PD_FAIL(PD_EINPUT));
+	assert_int_equal(
+	    pd_case_decode(bad, strlen(bad), NULL, 0, today(), &f->arena, &f->c, &f->err),
+	    PD_FAIL(PD_EINPUT));
 	assert_string_equal(f->err.file, "");
 	assert_string_equal(f->err.path, "jurisdiction");
 }
@@ -735,7 +726,7 @@ static double now_seconds(void)
 
 /* Builds prefix + count * unit + suffix in a heap buffer. */
 static char *repeat(const char *prefix, const char *unit, size_t count, const char *suffix,
-		    size_t *len)
+                    size_t *len)
 {
 	size_t pl = strlen(prefix), ul = strlen(unit), sl = strlen(suffix);
 	*len = pl + ul * count + sl;
@@ -749,7 +740,7 @@ static char *repeat(const char *prefix, const char *unit, size_t count, const ch
 }
 
 static void expect_error(struct fixture *f, const char *json, size_t len, int code,
-			 const char *want)
+                         const char *want)
 {
 	char got[1200];
 	double t0 = now_seconds();
@@ -768,9 +759,9 @@ static void test_deep_nesting(void **state)
 	size_t len;
 	char *s = repeat(J "\"extra\":", "[", 100000, "", &len);
 	expect_error(f, s, len, PD_EINPUT,
-		     "1:44: extra[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]: "
-		     "nesting deeper than "
-		     "16 levels");
+	             "1:44: extra[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]: "
+	             "nesting deeper than "
+	             "16 levels");
 	free(s);
 	/* 16 levels pass, 17 do not */
 	s = repeat(J "\"extra\":", "{\"a\":", 15, "1}}}}}}}}}}}}}}}}", &len);
@@ -778,11 +769,11 @@ static void test_deep_nesting(void **state)
 	free(s);
 	s = repeat(J "\"extra\":", "{\"a\":", 16, "1}}}}}}}}}}}}}}}}}", &len);
 	expect_error(f, s, len, PD_EINPUT,
-		     "1:104: extra.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a: nesting deeper than 16 levels");
+	             "1:104: extra.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a: nesting deeper than 16 levels");
 	free(s);
 	s = repeat("", "{\"a\":", 100000, "", &len);
 	expect_error(f, s, len, PD_EINPUT,
-		     "1:81: a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a: nesting deeper than 16 levels");
+	             "1:81: a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a: nesting deeper than 16 levels");
 	free(s);
 }
 
@@ -817,22 +808,22 @@ static void test_many_documents(void **state)
 	struct fixture *f = *state;
 	size_t len;
 	char *s = repeat(J "\"documents\":[{\"type\":\"photo\"}", ",{\"type\":\"photo\"}",
-			 PD_CASE_MAX_DOCUMENTS - 1, "]}", &len);
+	                 PD_CASE_MAX_DOCUMENTS - 1, "]}", &len);
 	assert_int_equal(decode(f, s, len, 0), 0);
 	assert_int_equal(f->c.n_documents, PD_CASE_MAX_DOCUMENTS);
 	assert_string_equal(f->c.documents[PD_CASE_MAX_DOCUMENTS - 1].type, "photo");
 	free(s);
 	s = repeat(J "\"documents\":[{\"type\":\"photo\"}", ",{\"type\":\"photo\"}",
-		   PD_CASE_MAX_DOCUMENTS, "]}", &len);
+	           PD_CASE_MAX_DOCUMENTS, "]}", &len);
 	char want[128];
 	snprintf(want, sizeof(want), "1:%d: documents[256]: more than 256 documents",
-		 34 + 16 + 17 * 255 + 1);
+	         34 + 16 + 17 * 255 + 1);
 	expect_error(f, s, len, PD_EINPUT, want);
 	free(s);
 	/* more values than any case needs */
 	s = repeat(J "\"extra\":{\"a\":[0", ",0", 70000, "]}}", &len);
 	expect_error(f, s, len, PD_ETOOBIG,
-		     "1:131093: extra.a[65529]: more than 65536 JSON values");
+	             "1:131093: extra.a[65529]: more than 65536 JSON values");
 	free(s);
 	/* many names under extra: duplicates are still found, fast */
 	s = repeat(J "\"extra\":{\"k\":0", ",\"k\":0", 20000, "}}", &len);
@@ -843,18 +834,18 @@ static void test_many_documents(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_format_example, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_visa_case, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_minimal_case, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_escapes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_fact_reachable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_line_base, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_inputs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_edges_accepted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_nul_byte, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deep_nesting, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_long_strings, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_many_documents, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_format_example, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_visa_case, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_minimal_case, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_escapes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_every_fact_reachable, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_line_base, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_inputs, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_edges_accepted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nul_byte, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_deep_nesting, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_long_strings, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_documents, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -719,7 +719,8 @@ static const struct erow errors[] = {
     {"max(true)", 4, "expected a number or a date"},
     {"min(1, date)", 7, "mixes numbers and dates"},
     {"min(1, 2, 3, 4, 5, 6, 7, 8, 9)", 28, "too many arguments"},
-    {"foo(1)", 0, "unknown function `foo` (known: known, provided, min, max, years, days, "
+    {"foo(1)", 0,
+     "unknown function `foo` (known: known, provided, min, max, years, days, "
      "mrz_given, mrz_valid, mrz_matches, id_valid, id_kind)"},
     {"age(applicant.birth_date) > 18", 0,
      "unknown function `age` (known: known, provided, min, max, years, days, "
@@ -920,10 +921,10 @@ static void test_fixed_bugs(void **state)
 {
 	/* docs/policy-language.md: "whole-number arithmetic (division rounds down)". */
 	static const struct vrow rows[] = {
-	    {"7 / -2", "-4", NULL},              /* got -3 (truncated) */
-	    {"-7 / -2", "3", NULL},              /* got 2 */
-	    {"-8 / -2", "4", NULL},              /* got 2 */
-	    {"-1 / -1", "1", NULL},              /* got -1 */
+	    {"7 / -2", "-4", NULL}, /* got -3 (truncated) */
+	    {"-7 / -2", "3", NULL}, /* got 2 */
+	    {"-8 / -2", "4", NULL}, /* got 2 */
+	    {"-1 / -1", "1", NULL}, /* got -1 */
 	};
 	struct pd_case c;
 	base_case(&c);
@@ -952,20 +953,20 @@ static void test_guards(void **state)
 		int n_guards;
 		bool complete;
 	} rows[] = {
-		{"application.document == \"visa\"", 1, true},
-		{"application.document == \"visa\" and application.action == \"extension\"", 2, true},
-		{"application.document == \"visa\" and application.action in [\"extension\", "
-		 "\"renewal\"] and application.visa_type == \"Q2\"",
-		 3, true},
-		{"application.document == \"visa\" and applicant.age > 60", 1, false},
-		{"application.document == \"visa\" and (applicant.married or applicant.age > 60)", 1,
-		 false},
-		/* a false `document` test does not decide an `or` */
-		{"(application.document == \"visa\" and application.action == \"extension\") or "
-		 "applicant.married",
-		 0, false},
-		{"applicant.married and application.document == \"visa\"", 0, false},
-		{"application.document != \"visa\"", 0, false},
+	    {"application.document == \"visa\"", 1, true},
+	    {"application.document == \"visa\" and application.action == \"extension\"", 2, true},
+	    {"application.document == \"visa\" and application.action in [\"extension\", "
+	     "\"renewal\"] and application.visa_type == \"Q2\"",
+	     3, true},
+	    {"application.document == \"visa\" and applicant.age > 60", 1, false},
+	    {"application.document == \"visa\" and (applicant.married or applicant.age > 60)", 1,
+	     false},
+	    /* a false `document` test does not decide an `or` */
+	    {"(application.document == \"visa\" and application.action == \"extension\") or "
+	     "applicant.married",
+	     0, false},
+	    {"applicant.married and application.document == \"visa\"", 0, false},
+	    {"application.document != \"visa\"", 0, false},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct pd_arena arena;
@@ -975,8 +976,8 @@ static void test_guards(void **state)
 		assert_int_equal(compile_in(&arena, NULL, rows[i].expr, &e, &err), 0);
 		if (e.n_guards != rows[i].n_guards || e.complete != rows[i].complete)
 			fail_msg("%s: %d guards%s, expected %d%s", rows[i].expr, e.n_guards,
-				 e.complete ? " (complete)" : "", rows[i].n_guards,
-				 rows[i].complete ? " (complete)" : "");
+			         e.complete ? " (complete)" : "", rows[i].n_guards,
+			         rows[i].complete ? " (complete)" : "");
 		pd_arena_free(&arena);
 	}
 }

@@ -740,7 +740,8 @@ static void test_all_problems_at_once(void **state)
 	    "policy/base/rules.yaml:12:36: \"Q9\" is not one of: C, F, G, J2, L, M, Q2, R, S2, "
 	    "X2 in `application.visa_type == \"Q9\"`",
 	    "policy/base/rules.yaml:13:5: unknown key `colour` in a rule (known: id, when, check, "
-	    "deny, require, limit, fee, deposit, processing, receipt, apply_by, agent, invalid, notice, "
+	    "deny, require, limit, fee, deposit, processing, receipt, apply_by, agent, invalid, "
+	    "notice, "
 	    "source, en, zh, note, table, first)",
 	    "policy/base/rules.yaml:11:5: rule three: missing zh text",
 	    "policy/child/rules.yaml:2:15: processing: expected a number of working days",

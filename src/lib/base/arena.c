@@ -233,9 +233,9 @@ int pd_buf_read_file(struct pd_buf *b, const char *path, struct pd_error *err)
 		rc = pd_buf_append(b, chunk, n);
 		if (rc) {
 			pd_error_at(err, -rc, path, 0, 0, NULL,
-				    rc == PD_FAIL(PD_ETOOBIG) ? "file larger than %zu bytes"
-							      : "out of memory reading %zu bytes",
-				    b->cap);
+			            rc == PD_FAIL(PD_ETOOBIG) ? "file larger than %zu bytes"
+			                                      : "out of memory reading %zu bytes",
+			            b->cap);
 			break;
 		}
 	}

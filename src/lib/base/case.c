@@ -6,23 +6,22 @@
 
 #include "permitdesk/case.h"
 
-#define PD_X_WORDS(name, label, ...)                                                               \
-	static const char *const words_##name[] = {__VA_ARGS__};
+#define PD_X_WORDS(name, label, ...) static const char *const words_##name[] = {__VA_ARGS__};
 PD_VOCAB_MAP(PD_X_WORDS)
 #undef PD_X_WORDS
 
 const struct pd_vocab pd_vocabs[PD_VOCAB_COUNT] = {
 #define PD_X_VOCAB(name, label, ...)                                                               \
-	[PD_VOCAB_##name] = {label, words_##name,                                                  \
-			     (int)(sizeof(words_##name) / sizeof(words_##name[0]))},
-	PD_VOCAB_MAP(PD_X_VOCAB)
+	[PD_VOCAB_##                                                                               \
+	    name] = {label, words_##name, (int)(sizeof(words_##name) / sizeof(words_##name[0]))},
+    PD_VOCAB_MAP(PD_X_VOCAB)
 #undef PD_X_VOCAB
 };
 
 const struct pd_fact_def pd_facts[PD_FACT_COUNT] = {
 #define PD_X_FACT(name, path, type, vocab, flags, en, zh)                                          \
 	[PD_F_##name] = {path, type, vocab, flags, en, zh},
-	PD_FACT_MAP(PD_X_FACT)
+    PD_FACT_MAP(PD_X_FACT)
 #undef PD_X_FACT
 };
 

@@ -34,10 +34,10 @@ pd_date pd_date_from_ymd(int y, int m, int d)
 {
 	int yy = m <= 2 ? y - 1 : y;
 	int era = (yy >= 0 ? yy : yy - 399) / 400;
-	int yoe = yy - era * 400;                             /* [0, 399] */
-	int mp = (m + 9) % 12;                                /* March = 0 */
-	int doy = (153 * mp + 2) / 5 + d - 1;                 /* [0, 365] */
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;      /* [0, 146096] */
+	int yoe = yy - era * 400;                        /* [0, 399] */
+	int mp = (m + 9) % 12;                           /* March = 0 */
+	int doy = (153 * mp + 2) / 5 + d - 1;            /* [0, 365] */
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* [0, 146096] */
 	return (pd_date)(era * 146097 + doe - 719468);
 }
 

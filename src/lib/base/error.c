@@ -13,10 +13,9 @@ struct error_row {
 	const char *message;
 };
 
-static const struct error_row error_rows[PD_E_COUNT_] = {
-	[PD_OK] = {"ok", 200, 0, "success"},
+static const struct error_row error_rows[PD_E_COUNT_] = {[PD_OK] = {"ok", 200, 0, "success"},
 #define PD_X_ROW(name, code, http, exitc, msg) [PD_E##name] = {code, http, exitc, msg},
-	PD_ERROR_MAP(PD_X_ROW)
+                                                         PD_ERROR_MAP(PD_X_ROW)
 #undef PD_X_ROW
 };
 
@@ -70,7 +69,7 @@ int pd_error_set(struct pd_error *err, int code, const char *fmt, ...)
 }
 
 int pd_error_at(struct pd_error *err, int code, const char *file, int line, int column,
-		const char *path, const char *fmt, ...)
+                const char *path, const char *fmt, ...)
 {
 	if (err) {
 		snprintf(err->file, sizeof(err->file), "%s", file ? file : "");

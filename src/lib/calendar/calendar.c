@@ -236,7 +236,7 @@ struct loader {
 };
 
 static int fail_at(struct loader *ld, const struct ynode *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail_at(struct loader *ld, const struct ynode *n, const char *fmt, ...)
 {
@@ -555,7 +555,7 @@ struct year_in {
 };
 
 static const char *const weekday_names[8] = {"",         "Monday", "Tuesday",  "Wednesday",
-	                                         "Thursday", "Friday", "Saturday", "Sunday"};
+                                             "Thursday", "Friday", "Saturday", "Sunday"};
 
 static int check_in_year(struct loader *ld, const struct ynode *n, pd_date d, int year)
 {
@@ -658,7 +658,7 @@ static int read_source(struct loader *ld, const struct ynode *node, struct year_
 }
 
 static int read_year(struct loader *ld, const struct ynode *node, struct year_in **seen,
-	                 size_t nseen, struct year_in **out)
+                     size_t nseen, struct year_in **out)
 {
 	struct field f[] = {
 	    {"year", true, NULL, NULL},

@@ -99,99 +99,98 @@ struct schema {
 	}
 #define FACT(name_, id_) ROW(name_, MK_FACT, CK_NONE, false, PD_F_##id_, NULL)
 #define SCHEMA(rows_, prefix_, required_)                                                          \
-	{rows_, (int)(sizeof(rows_) / sizeof(rows_[0])), prefix_, required_}
+	{                                                                                          \
+		rows_, (int)(sizeof(rows_) / sizeof(rows_[0])), prefix_, required_                 \
+	}
 
 static const struct member application_rows[] = {
-	FACT("document", APP_DOCUMENT),
-	FACT("action", APP_ACTION),
-	FACT("purpose", APP_PURPOSE),
-	FACT("basis", APP_BASIS),
-	FACT("visa_type", APP_VISA_TYPE),
-	FACT("entries", APP_ENTRIES),
-	FACT("requested_days", APP_REQUESTED_DAYS),
-	FACT("visa_validity_days", APP_VISA_VALIDITY_DAYS),
-	FACT("renewal_reason", APP_RENEWAL_REASON),
-	FACT("reissue_reason", APP_REISSUE_REASON),
-	FACT("lost_abroad", APP_LOST_ABROAD),
-	FACT("transfer", APP_TRANSFER),
-	FACT("group", APP_GROUP),
+    FACT("document", APP_DOCUMENT),
+    FACT("action", APP_ACTION),
+    FACT("purpose", APP_PURPOSE),
+    FACT("basis", APP_BASIS),
+    FACT("visa_type", APP_VISA_TYPE),
+    FACT("entries", APP_ENTRIES),
+    FACT("requested_days", APP_REQUESTED_DAYS),
+    FACT("visa_validity_days", APP_VISA_VALIDITY_DAYS),
+    FACT("renewal_reason", APP_RENEWAL_REASON),
+    FACT("reissue_reason", APP_REISSUE_REASON),
+    FACT("lost_abroad", APP_LOST_ABROAD),
+    FACT("transfer", APP_TRANSFER),
+    FACT("group", APP_GROUP),
 };
 static const struct schema application_schema = SCHEMA(application_rows, "application", 0);
 
 static const struct member passport_rows[] = {
-	FACT("number", PASSPORT_NUMBER),
-	FACT("expiry", PASSPORT_EXPIRY),
-	ROW("mrz", MK_MRZ, CK_MRZ, false, 0, NULL),
+    FACT("number", PASSPORT_NUMBER),
+    FACT("expiry", PASSPORT_EXPIRY),
+    ROW("mrz", MK_MRZ, CK_MRZ, false, 0, NULL),
 };
 static const struct schema passport_schema = SCHEMA(passport_rows, "applicant.passport", 0);
 
 static const struct member status_rows[] = {
-	FACT("document", STATUS_DOCUMENT),
-	FACT("type", STATUS_TYPE),
-	FACT("expiry", STATUS_EXPIRY),
-	FACT("stay_days", STATUS_STAY_DAYS),
-	FACT("entry_date", STATUS_ENTRY_DATE),
-	FACT("entries_remaining", STATUS_ENTRIES_REMAINING),
+    FACT("document", STATUS_DOCUMENT),     FACT("type", STATUS_TYPE),
+    FACT("expiry", STATUS_EXPIRY),         FACT("stay_days", STATUS_STAY_DAYS),
+    FACT("entry_date", STATUS_ENTRY_DATE), FACT("entries_remaining", STATUS_ENTRIES_REMAINING),
 };
 static const struct schema status_schema = SCHEMA(status_rows, "applicant.status", 0);
 
 static const struct member applicant_rows[] = {
-	FACT("name", APPLICANT_NAME),
-	FACT("birth_date", APPLICANT_BIRTH_DATE),
-	ROW("nationality", MK_FACT, CK_NATIONALITY, false, PD_F_APPLICANT_NATIONALITY, NULL),
-	ROW("passport", MK_OBJECT, CK_NONE, false, 0, &passport_schema),
-	ROW("status", MK_OBJECT, CK_NONE, false, 0, &status_schema),
-	FACT("first_entry", APPLICANT_FIRST_ENTRY),
-	FACT("good_record", APPLICANT_GOOD_RECORD),
-	FACT("mobility_impaired", APPLICANT_MOBILITY_IMPAIRED),
-	FACT("high_level_talent", APPLICANT_HIGH_LEVEL_TALENT),
-	FACT("investor", APPLICANT_INVESTOR),
-	FACT("reciprocal_fee_country", APPLICANT_RECIPROCAL_FEE),
-	FACT("married", APPLICANT_MARRIED),
-	FACT("dependent_adult", APPLICANT_DEPENDENT_ADULT),
-	FACT("address_matches_permit", APPLICANT_ADDRESS_MATCHES),
-	FACT("address_change_reported", APPLICANT_ADDRESS_CHANGE_REPORTED),
+    FACT("name", APPLICANT_NAME),
+    FACT("birth_date", APPLICANT_BIRTH_DATE),
+    ROW("nationality", MK_FACT, CK_NATIONALITY, false, PD_F_APPLICANT_NATIONALITY, NULL),
+    ROW("passport", MK_OBJECT, CK_NONE, false, 0, &passport_schema),
+    ROW("status", MK_OBJECT, CK_NONE, false, 0, &status_schema),
+    FACT("first_entry", APPLICANT_FIRST_ENTRY),
+    FACT("good_record", APPLICANT_GOOD_RECORD),
+    FACT("mobility_impaired", APPLICANT_MOBILITY_IMPAIRED),
+    FACT("high_level_talent", APPLICANT_HIGH_LEVEL_TALENT),
+    FACT("investor", APPLICANT_INVESTOR),
+    FACT("reciprocal_fee_country", APPLICANT_RECIPROCAL_FEE),
+    FACT("married", APPLICANT_MARRIED),
+    FACT("dependent_adult", APPLICANT_DEPENDENT_ADULT),
+    FACT("address_matches_permit", APPLICANT_ADDRESS_MATCHES),
+    FACT("address_change_reported", APPLICANT_ADDRESS_CHANGE_REPORTED),
 };
 static const struct schema applicant_schema = SCHEMA(applicant_rows, "applicant", 0);
 
 static const struct member sponsor_rows[] = {
-	FACT("category", SPONSOR_CATEGORY),
-	FACT("relationship", SPONSOR_RELATIONSHIP),
-	FACT("local_residence_months", SPONSOR_LOCAL_MONTHS),
-	FACT("id_number", SPONSOR_ID_NUMBER),
-	FACT("residence_permit_kind", SPONSOR_PERMIT_KIND),
-	FACT("individual", SPONSOR_INDIVIDUAL),
-	FACT("unit_registered", SPONSOR_UNIT_REGISTERED),
-	FACT("guarantees_expenses", SPONSOR_GUARANTEES),
+    FACT("category", SPONSOR_CATEGORY),
+    FACT("relationship", SPONSOR_RELATIONSHIP),
+    FACT("local_residence_months", SPONSOR_LOCAL_MONTHS),
+    FACT("id_number", SPONSOR_ID_NUMBER),
+    FACT("residence_permit_kind", SPONSOR_PERMIT_KIND),
+    FACT("individual", SPONSOR_INDIVIDUAL),
+    FACT("unit_registered", SPONSOR_UNIT_REGISTERED),
+    FACT("guarantees_expenses", SPONSOR_GUARANTEES),
 };
 static const struct schema sponsor_schema = SCHEMA(sponsor_rows, "sponsor", 0);
 
 static const struct member agent_rows[] = {
-	FACT("relation", AGENT_RELATION),
+    FACT("relation", AGENT_RELATION),
 };
 static const struct schema agent_schema = SCHEMA(agent_rows, "agent", 0);
 
 #define DOC_OFF(field) ((uint16_t)offsetof(struct pd_document, field))
 static const struct member document_rows[] = {
-	ROW("type", MK_DOC_TYPE, CK_MATERIAL, true, 0, NULL),
-	ROW("issued", MK_DOC_DATE, CK_NONE, false, DOC_OFF(issued), NULL),
-	ROW("expires", MK_DOC_DATE, CK_NONE, false, DOC_OFF(expires), NULL),
-	ROW("foreign", MK_DOC_FLAG, CK_NONE, false, DOC_OFF(foreign), NULL),
-	ROW("notarized", MK_DOC_FLAG, CK_NONE, false, DOC_OFF(notarized), NULL),
-	ROW("legalized", MK_DOC_FLAG, CK_NONE, false, DOC_OFF(legalized), NULL),
-	ROW("translated", MK_DOC_FLAG, CK_NONE, false, DOC_OFF(translated), NULL),
+    ROW("type", MK_DOC_TYPE, CK_MATERIAL, true, 0, NULL),
+    ROW("issued", MK_DOC_DATE, CK_NONE, false, DOC_OFF(issued), NULL),
+    ROW("expires", MK_DOC_DATE, CK_NONE, false, DOC_OFF(expires), NULL),
+    ROW("foreign", MK_DOC_FLAG, CK_NONE, false, DOC_OFF(foreign), NULL),
+    ROW("notarized", MK_DOC_FLAG, CK_NONE, false, DOC_OFF(notarized), NULL),
+    ROW("legalized", MK_DOC_FLAG, CK_NONE, false, DOC_OFF(legalized), NULL),
+    ROW("translated", MK_DOC_FLAG, CK_NONE, false, DOC_OFF(translated), NULL),
 };
 static const struct schema document_schema = SCHEMA(document_rows, NULL, 1);
 
 static const struct member case_rows[] = {
-	ROW("jurisdiction", MK_FACT, CK_JURISDICTION, true, PD_F_JURISDICTION, NULL),
-	FACT("date", DATE),
-	ROW("application", MK_OBJECT, CK_NONE, false, 0, &application_schema),
-	ROW("applicant", MK_OBJECT, CK_NONE, false, 0, &applicant_schema),
-	ROW("sponsor", MK_OBJECT, CK_NONE, false, 0, &sponsor_schema),
-	ROW("documents", MK_DOCUMENTS, CK_NONE, false, 0, &document_schema),
-	ROW("agent", MK_AGENT, CK_NONE, false, 0, &agent_schema),
-	ROW("extra", MK_EXTRA, CK_NONE, false, 0, NULL),
+    ROW("jurisdiction", MK_FACT, CK_JURISDICTION, true, PD_F_JURISDICTION, NULL),
+    FACT("date", DATE),
+    ROW("application", MK_OBJECT, CK_NONE, false, 0, &application_schema),
+    ROW("applicant", MK_OBJECT, CK_NONE, false, 0, &applicant_schema),
+    ROW("sponsor", MK_OBJECT, CK_NONE, false, 0, &sponsor_schema),
+    ROW("documents", MK_DOCUMENTS, CK_NONE, false, 0, &document_schema),
+    ROW("agent", MK_AGENT, CK_NONE, false, 0, &agent_schema),
+    ROW("extra", MK_EXTRA, CK_NONE, false, 0, NULL),
 };
 static const struct schema case_schema = SCHEMA(case_rows, "", 1);
 
@@ -245,11 +244,11 @@ static const struct string_rule {
 	const char *expected; /* for "expected %s, got %s" */
 	bool (*ok)(const char *s, size_t len);
 } string_rules[CK_COUNT_] = {
-	[CK_NONE] = {"a non-empty string", ok_any},
-	[CK_NATIONALITY] = {"a 3-letter ISO 3166-1 code in capitals", ok_nationality},
-	[CK_JURISDICTION] = {"a policy pack name (a-z, 0-9, _ and -)", ok_jurisdiction},
-	[CK_MATERIAL] = {"a material id (a-z, then a-z, 0-9 or _)", ok_material},
-	[CK_MRZ] = {"an MRZ line of at most 44 characters", ok_mrz},
+    [CK_NONE] = {"a non-empty string", ok_any},
+    [CK_NATIONALITY] = {"a 3-letter ISO 3166-1 code in capitals", ok_nationality},
+    [CK_JURISDICTION] = {"a policy pack name (a-z, 0-9, _ and -)", ok_jurisdiction},
+    [CK_MATERIAL] = {"a material id (a-z, then a-z, 0-9 or _)", ok_material},
+    [CK_MRZ] = {"an MRZ line of at most 44 characters", ok_mrz},
 };
 
 /* ---- tokens ---- */
@@ -296,7 +295,7 @@ static const char *got(const struct walk *w, int i, char buf[GOT_MAX])
 		return "an array";
 	default:
 		pd_json_quote(tok_raw(w, i), tok_len(w, i), w->t[i].type == JSMN_STRING, buf,
-			      GOT_MAX);
+		              GOT_MAX);
 		return buf;
 	}
 }
@@ -320,7 +319,7 @@ static void tok_path(const struct walk *w, int i, char *buf, size_t size)
 		int wr;
 		if (w->t[p].type == JSMN_OBJECT) {
 			wr = snprintf(buf + len, size - len, "%s%.*s", len ? "." : "",
-				      (int)tok_len(w, k), tok_raw(w, k));
+			              (int)tok_len(w, k), tok_raw(w, k));
 		} else {
 			int idx = 0;
 			for (int j = p + 1; j < k; j = skip(w, j))
@@ -334,7 +333,7 @@ static void tok_path(const struct walk *w, int i, char *buf, size_t size)
 }
 
 static int fail_at(struct walk *w, int tok, const char *suffix, int code, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 /* An error at token tok, whose path is tok's (plus ".suffix" when given). */
 static int fail_at(struct walk *w, int tok, const char *suffix, int code, const char *fmt, ...)
@@ -378,7 +377,7 @@ static inline bool same(const char *a, const char *b, size_t len)
 
 /* A short string's decoded bytes (dates, enum words) into buf; false when too long to match. */
 static bool short_string(const struct walk *w, int tok, char buf[SHORT_MAX], const char **s,
-			 size_t *len)
+                         size_t *len)
 {
 	const char *raw = tok_raw(w, tok);
 	size_t rlen = tok_len(w, tok);
@@ -451,7 +450,7 @@ static int read_enum(struct walk *w, int tok, int vocab, int32_t *out)
 	}
 	char gbuf[GOT_MAX];
 	return fail_at(w, tok, NULL, PD_EINPUT, "expected one of %s; got %s", list,
-		       got(w, tok, gbuf));
+	               got(w, tok, gbuf));
 }
 
 /* A string, checked, copied NUL-terminated into the arena. */
@@ -470,7 +469,7 @@ static int read_string(struct walk *w, int tok, int check, const char **out, siz
 		len = pd_json_unescape(raw, rlen, s);
 		if (memchr(s, '\0', len))
 			return fail_at(w, tok, NULL, PD_EINPUT,
-				       "\\u0000 is not allowed in a string");
+			               "\\u0000 is not allowed in a string");
 	} else {
 		memcpy(s, raw, rlen);
 	}
@@ -561,7 +560,7 @@ static int do_documents(struct walk *w, int val, const struct member *m, void *t
 		for (int k = 0; k < PD_CASE_MAX_DOCUMENTS; k++)
 			el = skip(w, el);
 		return fail_at(w, el, NULL, PD_EINPUT, "more than %d documents",
-			       PD_CASE_MAX_DOCUMENTS);
+		               PD_CASE_MAX_DOCUMENTS);
 	}
 	struct pd_document *docs = NULL;
 	if (n > 0 && !(docs = pd_arena_alloc(w->arena, (size_t)n * sizeof(*docs))))
@@ -571,12 +570,12 @@ static int do_documents(struct walk *w, int val, const struct member *m, void *t
 			return fail_type(w, el, "an object");
 		struct pd_document *d = &docs[k];
 		*d = (struct pd_document){
-			.issued = PD_DATE_NONE,
-			.expires = PD_DATE_NONE,
-			.foreign = -1,
-			.notarized = -1,
-			.legalized = -1,
-			.translated = -1,
+		    .issued = PD_DATE_NONE,
+		    .expires = PD_DATE_NONE,
+		    .foreign = -1,
+		    .notarized = -1,
+		    .legalized = -1,
+		    .translated = -1,
 		};
 		mark(w, el, &d->line, &d->column);
 		int rc = walk_object(w, el, m->sub, d);
@@ -719,15 +718,9 @@ static int do_extra(struct walk *w, int val, const struct member *m, void *targe
 }
 
 static const member_fn member_fns[MK_COUNT_] = {
-	[MK_FACT] = do_fact,
-	[MK_OBJECT] = do_object,
-	[MK_DOCUMENTS] = do_documents,
-	[MK_AGENT] = do_agent,
-	[MK_EXTRA] = do_extra,
-	[MK_MRZ] = do_mrz,
-	[MK_DOC_TYPE] = do_doc_type,
-	[MK_DOC_DATE] = do_doc_date,
-	[MK_DOC_FLAG] = do_doc_flag,
+    [MK_FACT] = do_fact,         [MK_OBJECT] = do_object,     [MK_DOCUMENTS] = do_documents,
+    [MK_AGENT] = do_agent,       [MK_EXTRA] = do_extra,       [MK_MRZ] = do_mrz,
+    [MK_DOC_TYPE] = do_doc_type, [MK_DOC_DATE] = do_doc_date, [MK_DOC_FLAG] = do_doc_flag,
 };
 
 /* The row for member name token key, or -1.  Members mostly come in the
@@ -761,7 +754,7 @@ static int find_fact(const struct walk *w, const struct schema *sch, int key)
 	if (!sch->prefix || memchr(tok_raw(w, key), '\\', len))
 		return -1;
 	int n = snprintf(path, sizeof(path), "%s%s%.*s", sch->prefix, sch->prefix[0] ? "." : "",
-			 (int)len, tok_raw(w, key));
+	                 (int)len, tok_raw(w, key));
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return -1;
 	int id = pd_fact_find(path, (size_t)n);
@@ -811,26 +804,26 @@ static int walk_object(struct walk *w, int obj, const struct schema *sch, void *
 		for (int i = 0; i < sch->required; i++)
 			if (!(seen & (UINT64_C(1) << i)))
 				return fail_at(w, obj, sch->rows[i].name, PD_EINPUT,
-					       "missing required field");
+				               "missing required field");
 	}
 	return 0;
 }
 
 int pd_case_decode(const char *json, size_t len, const char *name, int line_base, pd_date today,
-		   struct pd_arena *arena, struct pd_case *out, struct pd_error *err)
+                   struct pd_arena *arena, struct pd_case *out, struct pd_error *err)
 {
 	struct walk w = {
-		.src = {json, len, name, line_base},
-		.arena = arena,
-		.c = out,
-		.err = err,
+	    .src = {json, len, name, line_base},
+	    .arena = arena,
+	    .c = out,
+	    .err = err,
 	};
 	struct pd_json_info info;
 	int rc;
 	pd_case_init(out);
 	if (len > PD_CASE_MAX_BYTES)
 		return pd_error_at(err, PD_ETOOBIG, name, 1 + line_base, 0, NULL,
-				   "case larger than %u bytes", PD_CASE_MAX_BYTES);
+		                   "case larger than %u bytes", PD_CASE_MAX_BYTES);
 	rc = pd_json_validate(&w.src, PD_CASE_MAX_DEPTH, PD_CASE_MAX_STRING, &info, err);
 	if (rc)
 		return rc;
@@ -839,14 +832,14 @@ int pd_case_decode(const char *json, size_t len, const char *name, int line_base
 	jsmntok_t *tokens = pd_arena_alloc(arena, ntok * sizeof(*tokens));
 	if (!tokens)
 		return pd_error_at(err, PD_ENOMEM, name, 0, 0, NULL,
-				   "out of memory for %zu JSON tokens", ntok);
+		                   "out of memory for %zu JSON tokens", ntok);
 	jsmn_parser parser;
 	jsmn_init(&parser);
 	int got_tokens = jsmn_parse(&parser, json, len, tokens, (unsigned)ntok);
 	if (got_tokens != (int)ntok)
 		return pd_error_at(err, PD_EINTERNAL, name, 0, 0, NULL,
-				   "JSON tokenizer disagrees with validation (%d of %zu tokens)",
-				   got_tokens, ntok);
+		                   "JSON tokenizer disagrees with validation (%d of %zu tokens)",
+		                   got_tokens, ntok);
 	w.t = tokens;
 	w.n = (int)ntok;
 	w.escapes = info.escapes;

@@ -23,7 +23,7 @@
 #define SCAN_MAX_FRAMES 64
 
 int pd_json_fail(const struct pd_json_src *src, struct pd_error *err, int code, size_t pos,
-		 const char *path, const char *fmt, ...)
+                 const char *path, const char *fmt, ...)
 {
 	if (code < 0)
 		code = -code;
@@ -368,7 +368,7 @@ static void scan_path(const struct scan *sc, char *buf, size_t size)
 			if (!f->has_key)
 				break;
 			w = snprintf(buf + n, size - n, "%s%.*s", n ? "." : "", (int)f->key_len,
-				     (const char *)sc->s + f->key);
+			             (const char *)sc->s + f->key);
 		} else {
 			w = snprintf(buf + n, size - n, "[%u]", f->index);
 		}
@@ -379,7 +379,7 @@ static void scan_path(const struct scan *sc, char *buf, size_t size)
 }
 
 static int scan_fail(struct scan *sc, int code, size_t pos, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static int scan_fail(struct scan *sc, int code, size_t pos, const char *fmt, ...)
 {
@@ -407,7 +407,7 @@ static int check_utf8_at(struct scan *sc, size_t pos, size_t *seqlen)
 	size_t m = 0;
 	for (size_t k = 0; k < bad && k < 4; k++)
 		m += (size_t)snprintf(bytes + m, sizeof(bytes) - m, "%s0x%02X", k ? " " : "",
-				      sc->s[pos + k]);
+		                      sc->s[pos + k]);
 	return scan_fail(sc, PD_EINPUT, pos, "invalid UTF-8 sequence %s", bytes);
 }
 
@@ -424,7 +424,7 @@ static int fail_expected(struct scan *sc, const char *what)
 		if (rc)
 			return rc;
 		return scan_fail(sc, PD_EINPUT, p, "expected %s, got '%.*s'", what, (int)n,
-				 (const char *)sc->s + p);
+		                 (const char *)sc->s + p);
 	}
 	if (c < 0x20 || c == 0x7F)
 		return scan_fail(sc, PD_EINPUT, p, "expected %s, got U+%04X", what, c);
@@ -436,7 +436,7 @@ static inline int count_token(struct scan *sc, size_t pos)
 {
 	if (++sc->ntok > PD_JSON_MAX_TOKENS)
 		return scan_fail(sc, PD_ETOOBIG, pos, "more than %u JSON values",
-				 PD_JSON_MAX_TOKENS);
+		                 PD_JSON_MAX_TOKENS);
 	return 0;
 }
 
@@ -451,7 +451,7 @@ static inline size_t scan_plain(const unsigned char *s, size_t q, size_t limit)
 	while (q + 8 <= limit) {
 		uint64_t v = load8(s + q);
 		uint64_t m = (v & HIGHS) | has_less(v, 0x20) | has_zero(v ^ (ONES * '"')) |
-			     has_zero(v ^ (ONES * '\\'));
+		             has_zero(v ^ (ONES * '\\'));
 		if (m)
 			return q + ((unsigned)__builtin_ctzll(m) >> 3);
 		q += 8;
@@ -470,7 +470,7 @@ static int scan_string_rest(struct scan *sc, size_t start, size_t q, size_t limi
 		if (q >= limit) {
 			if (limit < len)
 				return scan_fail(sc, PD_ETOOBIG, start,
-						 "string longer than %zu bytes", sc->max_string);
+				                 "string longer than %zu bytes", sc->max_string);
 			return scan_fail(sc, PD_EINPUT, start, "unterminated string");
 		}
 		unsigned c = s[q];
@@ -489,7 +489,7 @@ static int scan_string_rest(struct scan *sc, size_t start, size_t q, size_t limi
 		}
 		if (c < 0x20)
 			return scan_fail(sc, PD_EINPUT, q,
-					 "unescaped control character U+%04X in a string", c);
+			                 "unescaped control character U+%04X in a string", c);
 		/* a backslash */
 		sc->escapes = true;
 		if (q + 1 >= len)
@@ -511,23 +511,23 @@ static int scan_string_rest(struct scan *sc, size_t start, size_t q, size_t limi
 		default:
 			if (e > 0x20 && e < 0x7F)
 				return scan_fail(sc, PD_EINPUT, q,
-						 "invalid escape \\%c in a string", (int)e);
+				                 "invalid escape \\%c in a string", (int)e);
 			return scan_fail(sc, PD_EINPUT, q, "invalid escape in a string");
 		}
 		int cp = q + 6 <= len ? hex4(s + q + 2) : -1;
 		if (cp < 0)
 			return scan_fail(sc, PD_EINPUT, q,
-					 "invalid escape in a string: \\u needs 4 hex digits");
+			                 "invalid escape in a string: \\u needs 4 hex digits");
 		if (cp >= 0xDC00 && cp <= 0xDFFF)
 			return scan_fail(sc, PD_EINPUT, q, "lone surrogate \\u%04X in a string",
-					 cp);
+			                 cp);
 		if (cp >= 0xD800 && cp <= 0xDBFF) {
 			int low = q + 12 <= len && s[q + 6] == '\\' && s[q + 7] == 'u'
-					  ? hex4(s + q + 8)
-					  : -1;
+			              ? hex4(s + q + 8)
+			              : -1;
 			if (low < 0xDC00 || low > 0xDFFF)
 				return scan_fail(sc, PD_EINPUT, q,
-						 "lone surrogate \\u%04X in a string", cp);
+				                 "lone surrogate \\u%04X in a string", cp);
 			q += 12;
 		} else {
 			q += 6;
@@ -602,7 +602,7 @@ static int scan_primitive(struct scan *sc)
 	if (!ok || leading_zero || i != n) {
 		pd_json_quote(w, n, false, shown, sizeof(shown));
 		return scan_fail(sc, PD_EINPUT, start, "invalid number %s%s", shown,
-				 leading_zero ? ": leading zeros are not allowed" : "");
+		                 leading_zero ? ": leading zeros are not allowed" : "");
 	}
 	sc->p = end;
 	return count_token(sc, start);
@@ -650,12 +650,12 @@ static int fail_top(struct scan *sc)
 		what = "null";
 	if (what)
 		return scan_fail(sc, PD_EINPUT, sc->p,
-				 "expected an object at the top level, got %s", what);
+		                 "expected an object at the top level, got %s", what);
 	return fail_expected(sc, "an object at the top level");
 }
 
 int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t max_string,
-		     struct pd_json_info *info, struct pd_error *err)
+                     struct pd_json_info *info, struct pd_error *err)
 {
 	struct scan sc; /* not zeroed as a whole: the stack is written before it is read */
 	sc.src = src;
@@ -684,12 +684,12 @@ int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t m
 			if (c == '{' || c == '[') {
 				if (sc.depth >= sc.max_depth)
 					return scan_fail(&sc, PD_EINPUT, sc.p,
-							 "nesting deeper than %u levels",
-							 sc.max_depth);
+					                 "nesting deeper than %u levels",
+					                 sc.max_depth);
 				if ((rc = count_token(&sc, sc.p)))
 					return rc;
 				sc.stack[sc.depth++] = (struct frame){
-					.close = c == '{' ? '}' : ']',
+				    .close = c == '{' ? '}' : ']',
 				};
 				sc.p++;
 				scan_ws(&sc);
@@ -705,7 +705,7 @@ int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t m
 			if (c == '"')
 				rc = scan_string(&sc);
 			else if (c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9') ||
-				 (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			         (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
 				rc = scan_primitive(&sc);
 			else
 				rc = fail_expected(&sc, "a value");
@@ -719,7 +719,7 @@ int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t m
 			scan_ws(&sc);
 			if (sc.p < sc.len)
 				return fail_expected(&sc,
-						     "end of input after the top-level object");
+				                     "end of input after the top-level object");
 			break;
 		}
 		struct frame *f = &sc.stack[sc.depth - 1];
@@ -731,7 +731,7 @@ int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t m
 			scan_ws(&sc);
 			if (sc.p < sc.len && sc.s[sc.p] == (unsigned char)f->close)
 				return scan_fail(&sc, PD_EINPUT, comma,
-						 "trailing comma before '%c'", f->close);
+				                 "trailing comma before '%c'", f->close);
 			if (f->close == '}') {
 				if ((rc = scan_member_name(&sc)))
 					return rc;
@@ -747,7 +747,7 @@ int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t m
 			continue;
 		}
 		return fail_expected(&sc, f->close == '}' ? "',' or '}' after an object member"
-							 : "',' or ']' after an array element");
+		                                          : "',' or ']' after an array element");
 	}
 	info->ntokens = sc.ntok;
 	info->escapes = sc.escapes;

@@ -41,7 +41,7 @@ struct pd_json_src {
  * src, path (NULL for none) and the formatted message; returns -code.
  */
 int pd_json_fail(const struct pd_json_src *src, struct pd_error *err, int code, size_t pos,
-		 const char *path, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+                 const char *path, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Line (1-based, without line_base) and column (1-based, in UTF-8
  * characters) of byte offset pos.  Everything before pos must be valid UTF-8. */
@@ -78,7 +78,7 @@ struct pd_json_info {
  * generic one (a.b[2].c) as far as the text was read.
  */
 int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t max_string,
-		     struct pd_json_info *info, struct pd_error *err);
+                     struct pd_json_info *info, struct pd_error *err);
 
 /*
  * Writes a value for a message into out (NUL-terminated, at most size-1

@@ -154,7 +154,7 @@ static bool eval_int(struct eval_state *st, const struct pd_expr *e, int32_t *ou
 }
 
 static void require_material(struct eval_state *st, const struct pd_rule *rule,
-			     const struct pd_requirement *q, const struct applic *a)
+                             const struct pd_requirement *q, const struct applic *a)
 {
 	const struct pd_pmaterial *m = &st->pack->materials[q->material];
 	bool conditional = a->v < 0;
@@ -191,7 +191,7 @@ static void require_material(struct eval_state *st, const struct pd_rule *rule,
 	if (q->has_max_age) {
 		pd_date d = st->ctx.date;
 		if (!s->has_max_age || pd_date_add_duration(d, q->max_age, -1) >
-					       pd_date_add_duration(d, s->max_age, -1)) {
+		                           pd_date_add_duration(d, s->max_age, -1)) {
 			s->has_max_age = true;
 			s->max_age = q->max_age;
 		}
@@ -205,7 +205,7 @@ static void require_material(struct eval_state *st, const struct pd_rule *rule,
 }
 
 static void add_notice(struct eval_state *st, const struct pd_rule *rule,
-		       const struct pd_pnotice *n)
+                       const struct pd_pnotice *n)
 {
 	for (size_t i = 0; i < st->r->n_notices; i++)
 		if (strcmp(st->r->notices[i].id, n->id) == 0)
@@ -224,25 +224,25 @@ static const char *check_zh(const char *name)
 	static const struct {
 		const char *en, *zh;
 	} names[] = {
-		{"format", "格式"},
-		{"length", "长度"},
-		{"characters", "字符"},
-		{"document_code", "证件类型代码"},
-		{"issuing_state", "签发国代码"},
-		{"name", "姓名"},
-		{"filler", "填充符"},
-		{"document_number", "证件号码"},
-		{"document_number_check", "证件号码校验位"},
-		{"nationality", "国籍代码"},
-		{"birth_date", "出生日期"},
-		{"birth_date_check", "出生日期校验位"},
-		{"sex", "性别"},
-		{"expiry_date", "有效期"},
-		{"expiry_date_check", "有效期校验位"},
-		{"optional_data_check", "可选数据校验位"},
-		{"composite_check", "综合校验位"},
-		{"region", "地区代码"},
-		{"check_digit", "校验码"},
+	    {"format", "格式"},
+	    {"length", "长度"},
+	    {"characters", "字符"},
+	    {"document_code", "证件类型代码"},
+	    {"issuing_state", "签发国代码"},
+	    {"name", "姓名"},
+	    {"filler", "填充符"},
+	    {"document_number", "证件号码"},
+	    {"document_number_check", "证件号码校验位"},
+	    {"nationality", "国籍代码"},
+	    {"birth_date", "出生日期"},
+	    {"birth_date_check", "出生日期校验位"},
+	    {"sex", "性别"},
+	    {"expiry_date", "有效期"},
+	    {"expiry_date_check", "有效期校验位"},
+	    {"optional_data_check", "可选数据校验位"},
+	    {"composite_check", "综合校验位"},
+	    {"region", "地区代码"},
+	    {"check_digit", "校验码"},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(names[i].en, name) == 0)
@@ -252,7 +252,7 @@ static const char *check_zh(const char *name)
 
 /* Says which identity checks a failed condition saw fail, in both languages. */
 static void ids_detail(struct eval_state *st, const struct pd_expr *e, const char **en,
-		       const char **zh)
+                       const char **zh)
 {
 	struct pd_buf b_en, b_zh;
 	pd_buf_init(&b_en, 4096);
@@ -264,9 +264,10 @@ static void ids_detail(struct eval_state *st, const struct pd_expr *e, const cha
 			pd_buf_puts(&b_en, "machine readable zone: ");
 			pd_buf_puts(&b_zh, "机读区校验未通过：");
 			for (size_t i = 0; i < m->n_problems; i++) {
-				const char *name = pd_mrz_check_name((enum pd_mrz_check)m->problems[i].check);
+				const char *name =
+				    pd_mrz_check_name((enum pd_mrz_check)m->problems[i].check);
 				pd_buf_printf(&b_en, "%s%s (%s)", i ? "; " : "", name,
-					      m->problems[i].message);
+				              m->problems[i].message);
 				pd_buf_printf(&b_zh, "%s%s", i ? "、" : "", check_zh(name));
 			}
 		}
@@ -274,19 +275,21 @@ static void ids_detail(struct eval_state *st, const struct pd_expr *e, const cha
 			unsigned bit;
 			const char *en, *zh;
 		} mism[] = {
-			{MRZ_MISMATCH_NUMBER, "passport number", "护照号码"},
-			{MRZ_MISMATCH_EXPIRY, "passport expiry", "护照有效期"},
-			{MRZ_MISMATCH_BIRTH, "date of birth", "出生日期"},
-			{MRZ_MISMATCH_NATIONALITY, "nationality", "国籍"},
+		    {MRZ_MISMATCH_NUMBER, "passport number", "护照号码"},
+		    {MRZ_MISMATCH_EXPIRY, "passport expiry", "护照有效期"},
+		    {MRZ_MISMATCH_BIRTH, "date of birth", "出生日期"},
+		    {MRZ_MISMATCH_NATIONALITY, "nationality", "国籍"},
 		};
 		bool first = true;
 		for (size_t i = 0; i < 4; i++) {
 			if (!(ids->mismatch & mism[i].bit))
 				continue;
 			if (first) {
-				pd_buf_printf(&b_en, "%sthe machine readable zone disagrees with the case: ",
-					      b_en.len ? "; " : "");
-				pd_buf_printf(&b_zh, "%s机读区与申请信息不一致：", b_zh.len ? "；" : "");
+				pd_buf_printf(
+				    &b_en, "%sthe machine readable zone disagrees with the case: ",
+				    b_en.len ? "; " : "");
+				pd_buf_printf(&b_zh, "%s机读区与申请信息不一致：",
+				              b_zh.len ? "；" : "");
 			}
 			pd_buf_printf(&b_en, "%s%s", first ? "" : ", ", mism[i].en);
 			pd_buf_printf(&b_zh, "%s%s", first ? "" : "、", mism[i].zh);
@@ -302,17 +305,19 @@ static void ids_detail(struct eval_state *st, const struct pd_expr *e, const cha
 			pd_buf_printf(&b_en, "%s%s: ", b_en.len ? "; " : "", path);
 			pd_buf_printf(&b_zh, "%s证件号码校验未通过：", b_zh.len ? "；" : "");
 			for (size_t i = 0; i < id->n_problems; i++) {
-				const char *name = pd_id_check_name((enum pd_id_check)id->problems[i].check);
+				const char *name =
+				    pd_id_check_name((enum pd_id_check)id->problems[i].check);
 				pd_buf_printf(&b_en, "%s%s (%s)", i ? "; " : "", name,
-					      id->problems[i].message);
+				              id->problems[i].message);
 				pd_buf_printf(&b_zh, "%s%s", i ? "、" : "", check_zh(name));
 			}
 		} else {
 			const char *k = pd_id_kind_name(id->kind);
-			pd_buf_printf(&b_en, "%s%s is a valid %s number, not of the kind this person holds",
-				      b_en.len ? "; " : "", path, k ? k : "unknown");
+			pd_buf_printf(
+			    &b_en, "%s%s is a valid %s number, not of the kind this person holds",
+			    b_en.len ? "; " : "", path, k ? k : "unknown");
 			pd_buf_printf(&b_zh, "%s号码有效，但其类型（%s）与该人员应持证件不符",
-				      b_zh.len ? "；" : "", k ? k : "unknown");
+			              b_zh.len ? "；" : "", k ? k : "unknown");
 		}
 	}
 	*en = b_en.len ? pd_arena_strndup(st->arena, b_en.data, b_en.len) : NULL;
@@ -323,7 +328,7 @@ static void ids_detail(struct eval_state *st, const struct pd_expr *e, const cha
 
 /* Applies the effects of `rule` (a rule or a table row) whose applicability is a. */
 static void apply(struct eval_state *st, const struct pd_rule *rule, const struct applic *a,
-		  bool with_finding)
+                  bool with_finding)
 {
 	struct pd_result *r = st->r;
 	const struct pd_effects *e = &rule->eff;
@@ -361,16 +366,19 @@ static void apply(struct eval_state *st, const struct pd_rule *rule, const struc
 		struct applic c;
 		eval_cond(st, e->check, &c);
 		if (f) {
-			f->outcome = c.v == 1 ? PD_OUTCOME_PASS
-					      : c.v == 0 ? PD_OUTCOME_FAIL : PD_OUTCOME_UNKNOWN;
+			f->outcome = c.v == 1   ? PD_OUTCOME_PASS
+			             : c.v == 0 ? PD_OUTCOME_FAIL
+			                        : PD_OUTCOME_UNKNOWN;
 			if (c.v < 0)
 				f->unknown = c.why;
 		}
 		if (c.v == 0 && e->invalid >= 0) {
 			/* A failed identity check makes the document invalid, not the applicant
 			 * ineligible: the verdict follows from the material. */
-			struct pd_requirement q = {.material = e->invalid, .notarized = -1,
-						   .legalized = -1, .translated = -1};
+			struct pd_requirement q = {.material = e->invalid,
+			                           .notarized = -1,
+			                           .legalized = -1,
+			                           .translated = -1};
 			require_material(st, rule, &q, a);
 			int16_t k = st->slot_of[e->invalid];
 			const char *den = NULL, *dzh = NULL;
@@ -536,7 +544,7 @@ static void visit(struct eval_state *st, const struct pd_rule *rule)
 }
 
 static const char *status_detail_en(struct eval_state *st, enum pd_mstatus s,
-				    const struct pd_document *d, const struct mat_slot *m)
+                                    const struct pd_document *d, const struct mat_slot *m)
 {
 	char a[11], b[11];
 	switch (s) {
@@ -547,9 +555,8 @@ static const char *status_detail_en(struct eval_state *st, enum pd_mstatus s,
 		}
 		pd_date_format(d->issued, a);
 		pd_date_format(pd_date_add_duration(st->ctx.date, m->max_age, -1), b);
-		return pd_arena_printf(st->arena,
-				       "issued on %s; only one issued on or after %s is accepted", a,
-				       b);
+		return pd_arena_printf(
+		    st->arena, "issued on %s; only one issued on or after %s is accepted", a, b);
 	case PD_MAT_NEEDS_NOTARIZATION:
 		return "a foreign document: it must be notarized";
 	case PD_MAT_NEEDS_LEGALIZATION:
@@ -563,7 +570,7 @@ static const char *status_detail_en(struct eval_state *st, enum pd_mstatus s,
 }
 
 static const char *status_detail_zh(struct eval_state *st, enum pd_mstatus s,
-				    const struct pd_document *d, const struct mat_slot *m)
+                                    const struct pd_document *d, const struct mat_slot *m)
 {
 	char a[11], b[11];
 	switch (s) {
@@ -587,7 +594,7 @@ static const char *status_detail_zh(struct eval_state *st, enum pd_mstatus s,
 }
 
 static enum pd_mstatus doc_status(struct eval_state *st, const struct mat_slot *m,
-				  const struct pd_document *d)
+                                  const struct pd_document *d)
 {
 	pd_date date = st->ctx.date;
 	if (d->expires != PD_DATE_NONE && d->expires < date)
@@ -610,8 +617,9 @@ static void build_materials(struct eval_state *st, bool *any_bad, bool *any_cond
 {
 	const struct pd_pack *p = st->pack;
 	struct pd_result *r = st->r;
-	r->materials = pd_arena_zalloc(st->arena, sizeof(struct pd_material) *
-							  (size_t)(st->n_slots_used ? st->n_slots_used : 1));
+	r->materials =
+	    pd_arena_zalloc(st->arena, sizeof(struct pd_material) *
+	                                   (size_t)(st->n_slots_used ? st->n_slots_used : 1));
 	if (!r->materials)
 		return;
 	r->n_materials = (size_t)st->n_slots_used;
@@ -701,8 +709,9 @@ static void decide_representation(struct eval_state *st)
 				f->origin = by->origin;
 				f->text = &by->text;
 				f->outcome = PD_OUTCOME_FAIL;
-				f->detail_en = "an agent is applying, but this applicant must apply in "
-					       "person";
+				f->detail_en =
+				    "an agent is applying, but this applicant must apply in "
+				    "person";
 				f->detail_zh = "本案由他人代为申请，但申请人须本人办理";
 			}
 			st->any_fail = true;
@@ -718,7 +727,7 @@ static void decide_representation(struct eval_state *st)
 
 /* a N b M c, without printf (this runs once per case). */
 static const char *join_int(struct pd_arena *arena, const char *a, int32_t n, const char *b,
-			    int32_t m, const char *c)
+                            int32_t m, const char *c)
 {
 	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
 	char *out = pd_arena_alloc(arena, la + lb + lc + 24);
@@ -750,14 +759,14 @@ static const char *join_int(struct pd_arena *arena, const char *a, int32_t n, co
 }
 
 int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_arena *arena,
-		struct pd_result **out, struct pd_error *err)
+                struct pd_result **out, struct pd_error *err)
 {
 	*out = NULL;
 	const struct pd_value *jur = &c->facts[PD_F_JURISDICTION];
 	const struct pd_value *date = &c->facts[PD_F_DATE];
 	if (!jur->known)
 		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "jurisdiction",
-				   "missing: the jurisdiction decides which policy applies");
+		                   "missing: the jurisdiction decides which policy applies");
 	if (!date->known)
 		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "date", "missing");
 	const struct pd_pack *pack;
@@ -774,15 +783,16 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 		if (m < 0) {
 			char path[64];
 			snprintf(path, sizeof(path), "documents[%zu].type", i);
-			return pd_error_at(err, PD_EINPUT, NULL, c->documents[i].line,
-					   c->documents[i].column, path,
-					   "unknown material \"%.40s\" for the %s policy", t, pack->id);
+			return pd_error_at(
+			    err, PD_EINPUT, NULL, c->documents[i].line, c->documents[i].column,
+			    path, "unknown material \"%.40s\" for the %s policy", t, pack->id);
 		}
 	}
 
 	struct pd_result *r = pd_arena_zalloc(arena, sizeof(*r));
 	int cap_slots = pack->n_materials < 128 ? (int)pack->n_materials : 128;
-	struct mat_slot *slots = pd_arena_alloc(arena, sizeof(struct mat_slot) * (size_t)(cap_slots + 1));
+	struct mat_slot *slots =
+	    pd_arena_alloc(arena, sizeof(struct mat_slot) * (size_t)(cap_slots + 1));
 	int16_t *slot_of = pd_arena_alloc(arena, sizeof(int16_t) * (pack->n_materials + 1));
 	if (slot_of)
 		memset(slot_of, 0xff, sizeof(int16_t) * (pack->n_materials + 1));
@@ -809,17 +819,17 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 	r->dates.receipt_days = -1;
 
 	struct eval_state st = {
-		.pack = pack,
-		.c = c,
-		.ctx = {.c = c, .date = date->i},
-		.arena = arena,
-		.r = r,
-		.cap_findings = cap_findings,
-		.slots = slots,
-		.slot_of = slot_of,
-		.doc_material = doc_material,
-		.cap_slots = cap_slots,
-		.cap_notices = cap_notices,
+	    .pack = pack,
+	    .c = c,
+	    .ctx = {.c = c, .date = date->i},
+	    .arena = arena,
+	    .r = r,
+	    .cap_findings = cap_findings,
+	    .slots = slots,
+	    .slot_of = slot_of,
+	    .doc_material = doc_material,
+	    .cap_slots = cap_slots,
+	    .cap_notices = cap_notices,
 	};
 	st.lazy.arena = arena;
 	st.ctx.lazy = &st.lazy;
@@ -836,11 +846,11 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 	const struct pd_calendar *cal = pd_policy_calendar(pol);
 	bool provisional = false;
 	if (r->dates.processing_days >= 0)
-		r->dates.decision_by = pd_calendar_add(cal, r->date, r->dates.processing_days,
-						       &provisional);
+		r->dates.decision_by =
+		    pd_calendar_add(cal, r->date, r->dates.processing_days, &provisional);
 	if (r->dates.receipt_days >= 0)
 		r->dates.receipt_valid_until =
-			pd_calendar_add(cal, r->date, r->dates.receipt_days, &provisional);
+		    pd_calendar_add(cal, r->date, r->dates.receipt_days, &provisional);
 	r->dates.provisional = provisional;
 	if (provisional) {
 		struct pd_finding *f = add_finding(&st);
@@ -848,29 +858,30 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 			int first, last;
 			pd_calendar_range(cal, &first, &last);
 			static const struct pd_text provisional_text = {
-				.en = "Dates are provisional: the official holiday calendar does not "
-				      "cover every day counted.",
-				.zh = "日期为暂定：官方节假日安排尚未覆盖计算所涉日期。",
-				.en_json = "\"Dates are provisional: the official holiday calendar does "
-					   "not cover every day counted.\"",
-				.zh_json = "\"日期为暂定：官方节假日安排尚未覆盖计算所涉日期。\"",
+			    .en = "Dates are provisional: the official holiday calendar does not "
+			          "cover every day counted.",
+			    .zh = "日期为暂定：官方节假日安排尚未覆盖计算所涉日期。",
+			    .en_json =
+			        "\"Dates are provisional: the official holiday calendar does "
+			        "not cover every day counted.\"",
+			    .zh_json = "\"日期为暂定：官方节假日安排尚未覆盖计算所涉日期。\"",
 			};
 			f->text = &provisional_text;
 			f->origin = (struct pd_origin){.rule = "calendar/provisional",
-						       .source = "State Council holiday notices",
-						       .layer = "calendar"};
+			                               .source = "State Council holiday notices",
+			                               .layer = "calendar"};
 			f->outcome = PD_OUTCOME_INFO;
 			f->detail_en = pd_arena_printf(
-				arena,
-				"The working days counted include days outside the years the official "
-				"holiday calendar covers (%d-%d): only weekends were skipped there, so "
-				"the dates are provisional.",
-				first, last);
-			f->detail_zh = pd_arena_printf(
-				arena,
-				"工作日计算涉及官方节假日安排收录年份（%d-%d年）以外的日期：这些日期仅扣除了周末，"
-				"因此日期为暂定。",
-				first, last);
+			    arena,
+			    "The working days counted include days outside the years the official "
+			    "holiday calendar covers (%d-%d): only weekends were skipped there, so "
+			    "the dates are provisional.",
+			    first, last);
+			f->detail_zh = pd_arena_printf(arena,
+			                               "工作日计算涉及官方节假日安排收录年份（%d-%"
+			                               "d年）以外的日期：这些日期仅扣除了周末，"
+			                               "因此日期为暂定。",
+			                               first, last);
 		}
 	}
 
@@ -880,18 +891,18 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 		struct pd_finding *f = add_finding(&st);
 		if (f) {
 			static const struct pd_text over_text = {
-				.en = "More days are asked for than may be granted.",
-				.zh = "申请的期限超过可批准的最长期限。",
-				.en_json = "\"More days are asked for than may be granted.\"",
-				.zh_json = "\"申请的期限超过可批准的最长期限。\"",
+			    .en = "More days are asked for than may be granted.",
+			    .zh = "申请的期限超过可批准的最长期限。",
+			    .en_json = "\"More days are asked for than may be granted.\"",
+			    .zh_json = "\"申请的期限超过可批准的最长期限。\"",
 			};
 			f->text = &over_text;
 			f->origin = r->limits.max_days_origin;
 			f->outcome = PD_OUTCOME_INFO;
 			f->detail_en = join_int(arena, "", asked->i, " days asked for; at most ",
-						r->limits.max_days, " may be granted");
+			                        r->limits.max_days, " may be granted");
 			f->detail_zh = join_int(arena, "申请", asked->i, "天，最多可批准",
-						r->limits.max_days, "天");
+			                        r->limits.max_days, "天");
 		}
 	}
 

@@ -192,7 +192,7 @@ static const struct shape {
 	const char *pattern;
 	id_reader read;
 	const char *what; /* for messages */
-	/* clang-format off */
+	                  /* clang-format off */
 } shapes[] = {
 	{PD_ID_PRC_RESIDENT, 18, "012345678", "DDDDDDDDDDDDDDDDDX", read_resident,
 	 "a resident identity number"},

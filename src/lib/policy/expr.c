@@ -116,7 +116,7 @@ struct compiler {
 };
 
 static int fail_at(struct compiler *cc, int col, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail_at(struct compiler *cc, int col, const char *fmt, ...)
 {
@@ -129,7 +129,7 @@ static int fail_at(struct compiler *cc, int col, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	pd_error_at(cc->err, PD_EPOLICY, cc->file, cc->line, cc->column + col, NULL, "%s in `%.*s`",
-		    msg, (int)(cc->len > 120 ? 120 : cc->len), cc->text);
+	            msg, (int)(cc->len > 120 ? 120 : cc->len), cc->text);
 	return -1;
 }
 
@@ -144,8 +144,8 @@ static bool is_name_char(char c)
 static void next(struct compiler *cc)
 {
 	const char *t = cc->text;
-	while (cc->pos < cc->len &&
-	       (t[cc->pos] == ' ' || t[cc->pos] == '\t' || t[cc->pos] == '\n' || t[cc->pos] == '\r'))
+	while (cc->pos < cc->len && (t[cc->pos] == ' ' || t[cc->pos] == '\t' ||
+	                             t[cc->pos] == '\n' || t[cc->pos] == '\r'))
 		cc->pos++;
 	struct tok *k = &cc->tok;
 	memset(k, 0, sizeof(*k));
@@ -218,8 +218,8 @@ static void next(struct compiler *cc)
 		static const struct {
 			const char *w;
 			enum tok_kind k;
-		} kw[] = {{"and", T_AND},   {"or", T_OR},     {"not", T_NOT},
-			  {"in", T_IN},     {"true", T_TRUE}, {"false", T_FALSE}};
+		} kw[] = {{"and", T_AND}, {"or", T_OR},     {"not", T_NOT},
+		          {"in", T_IN},   {"true", T_TRUE}, {"false", T_FALSE}};
 		for (size_t i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
 			if (strlen(kw[i].w) == k->len && memcmp(kw[i].w, k->s, k->len) == 0) {
 				k->kind = kw[i].k;
@@ -247,10 +247,10 @@ static void next(struct compiler *cc)
 		char c1, c2;
 		enum tok_kind k;
 	} ops[] = {
-		{'=', '=', T_EQ}, {'!', '=', T_NE}, {'<', '=', T_LE}, {'>', '=', T_GE},
-		{'<', 0, T_LT},   {'>', 0, T_GT},   {'(', 0, T_LPAREN}, {')', 0, T_RPAREN},
-		{'[', 0, T_LBRACK}, {']', 0, T_RBRACK}, {',', 0, T_COMMA}, {'+', 0, T_PLUS},
-		{'-', 0, T_MINUS}, {'*', 0, T_STAR}, {'/', 0, T_SLASH},
+	    {'=', '=', T_EQ},   {'!', '=', T_NE},   {'<', '=', T_LE},   {'>', '=', T_GE},
+	    {'<', 0, T_LT},     {'>', 0, T_GT},     {'(', 0, T_LPAREN}, {')', 0, T_RPAREN},
+	    {'[', 0, T_LBRACK}, {']', 0, T_RBRACK}, {',', 0, T_COMMA},  {'+', 0, T_PLUS},
+	    {'-', 0, T_MINUS},  {'*', 0, T_STAR},   {'/', 0, T_SLASH},
 	};
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		if (ops[i].c1 == c && (ops[i].c2 == 0 || ops[i].c2 == d)) {
@@ -624,10 +624,11 @@ static int emit(struct compiler *cc, const struct node *n, struct ty *out);
 static int emit_int(struct compiler *cc, const struct node *n)
 {
 	if (n->kind == N_DUR)
-		return emit_op(cc, n->col,
-			       (struct pd_op){.op = OP_DUR_DAYS, .type = PD_T_INT, .a = n->dur.unit,
-					      .imm = n->dur.count},
-			       0, 1);
+		return emit_op(
+		    cc, n->col,
+		    (struct pd_op){
+		        .op = OP_DUR_DAYS, .type = PD_T_INT, .a = n->dur.unit, .imm = n->dur.count},
+		    0, 1);
 	struct ty t;
 	if (emit(cc, n, &t))
 		return -1;
@@ -639,7 +640,8 @@ static int emit_int(struct compiler *cc, const struct node *n)
 static int word_index(struct compiler *cc, int vocab, const struct node *lit)
 {
 	if (lit->kind != N_STR)
-		return fail_at(cc, lit->col, "expected a quoted word of `%s`", pd_vocabs[vocab].name),
+		return fail_at(cc, lit->col, "expected a quoted word of `%s`",
+		               pd_vocabs[vocab].name),
 		       -1;
 	int idx = pd_vocab_find((enum pd_vocab_id)vocab, lit->s, lit->len);
 	if (idx < 0) {
@@ -647,7 +649,7 @@ static int word_index(struct compiler *cc, int vocab, const struct node *lit)
 		size_t k = 0;
 		for (int i = 0; i < pd_vocabs[vocab].count && k < sizeof(known) - 40; i++)
 			k += (size_t)snprintf(known + k, sizeof(known) - k, "%s%s", i ? ", " : "",
-					      pd_vocabs[vocab].words[i]);
+			                      pd_vocabs[vocab].words[i]);
 		fail_at(cc, lit->col, "\"%.*s\" is not one of: %s", (int)lit->len, lit->s, known);
 		return -1;
 	}
@@ -657,7 +659,7 @@ static int word_index(struct compiler *cc, int vocab, const struct node *lit)
 static int emit_compare(struct compiler *cc, const struct node *n, struct ty *out)
 {
 	static const uint8_t opcode[] = {[T_EQ] = OP_EQ, [T_NE] = OP_NE, [T_LT] = OP_LT,
-					 [T_LE] = OP_LE, [T_GT] = OP_GT, [T_GE] = OP_GE};
+	                                 [T_LE] = OP_LE, [T_GT] = OP_GT, [T_GE] = OP_GE};
 	const struct node *a = n->a, *b = n->b;
 	bool ordering = n->op != T_EQ && n->op != T_NE;
 	out->type = PD_T_BOOL;
@@ -673,17 +675,20 @@ static int emit_compare(struct compiler *cc, const struct node *n, struct ty *ou
 	}
 	if (a->kind == N_FACT && pd_facts[a->fact].type == PD_T_ENUM && b->kind == N_STR) {
 		if (ordering)
-			return fail_at(cc, n->col, "words cannot be ordered; use `==`, `!=` or `in`");
+			return fail_at(cc, n->col,
+			               "words cannot be ordered; use `==`, `!=` or `in`");
 		int idx = word_index(cc, pd_facts[a->fact].vocab, b);
 		if (idx < 0)
 			return -1;
 		/* Fused: the most common condition of all is one fact against one word. */
 		cc->facts.w[a->fact / 64] |= (uint64_t)1 << (a->fact % 64);
 		return emit_op(cc, n->col,
-			       (struct pd_op){.op = OP_FACT_EQ, .type = PD_T_BOOL,
-					      .a = (uint16_t)a->fact, .imm = idx,
-					      .len = n->op == T_NE},
-			       0, 1);
+		               (struct pd_op){.op = OP_FACT_EQ,
+		                              .type = PD_T_BOOL,
+		                              .a = (uint16_t)a->fact,
+		                              .imm = idx,
+		                              .len = n->op == T_NE},
+		               0, 1);
 	}
 
 	/* Numbers against durations: the duration counts days from the case date. */
@@ -691,7 +696,7 @@ static int emit_compare(struct compiler *cc, const struct node *n, struct ty *ou
 		if (emit_int(cc, a) || emit_int(cc, b))
 			return -1;
 		return emit_op(cc, n->col, (struct pd_op){.op = opcode[n->op], .type = PD_T_BOOL},
-			       2, 1);
+		               2, 1);
 	}
 
 	struct ty ta, tb;
@@ -699,7 +704,7 @@ static int emit_compare(struct compiler *cc, const struct node *n, struct ty *ou
 		return -1;
 	if (ta.type != tb.type || (ta.type == PD_T_ENUM && ta.vocab != tb.vocab))
 		return fail_at(cc, n->col, "cannot compare %s with %s", type_name(ta.type),
-			       type_name(tb.type));
+		               type_name(tb.type));
 	if (ordering && ta.type != PD_T_INT && ta.type != PD_T_DATE)
 		return fail_at(cc, n->col, "%s cannot be ordered", type_name(ta.type));
 	return emit_op(cc, n->col, (struct pd_op){.op = opcode[n->op], .type = PD_T_BOOL}, 2, 1);
@@ -722,13 +727,15 @@ static int emit_in(struct compiler *cc, const struct node *n, struct ty *out)
 		}
 		cc->facts.w[n->a->fact / 64] |= (uint64_t)1 << (n->a->fact % 64);
 		if (emit_op(cc, n->col,
-			    (struct pd_op){.op = OP_FACT_IN, .type = PD_T_BOOL,
-					   .a = (uint16_t)n->a->fact, .mask = mask},
-			    0, 1))
+		            (struct pd_op){.op = OP_FACT_IN,
+		                           .type = PD_T_BOOL,
+		                           .a = (uint16_t)n->a->fact,
+		                           .mask = mask},
+		            0, 1))
 			return -1;
 		if (n->op) /* not in */
 			return emit_op(cc, n->col, (struct pd_op){.op = OP_NOT, .type = PD_T_BOOL},
-				       1, 1);
+			               1, 1);
 		return 0;
 	}
 	if (emit(cc, n->a, &ta))
@@ -742,10 +749,12 @@ static int emit_in(struct compiler *cc, const struct node *n, struct ty *out)
 			mask |= (uint64_t)1 << idx;
 		}
 		if (emit_op(cc, n->col,
-			    (struct pd_op){.op = OP_IN_ENUM, .type = PD_T_BOOL, .mask = mask}, 1, 1))
+		            (struct pd_op){.op = OP_IN_ENUM, .type = PD_T_BOOL, .mask = mask}, 1,
+		            1))
 			return -1;
 	} else if (ta.type == PD_T_STRING) {
-		const char **strs = pd_arena_alloc(cc->b->arena, sizeof(char *) * (size_t)n->n_list);
+		const char **strs =
+		    pd_arena_alloc(cc->b->arena, sizeof(char *) * (size_t)n->n_list);
 		if (!strs)
 			return fail_at(cc, n->col, "out of memory");
 		for (int i = 0; i < n->n_list; i++) {
@@ -756,13 +765,15 @@ static int emit_in(struct compiler *cc, const struct node *n, struct ty *out)
 				return fail_at(cc, n->col, "out of memory");
 		}
 		if (emit_op(cc, n->col,
-			    (struct pd_op){.op = OP_IN_STR, .type = PD_T_BOOL,
-					   .a = (uint16_t)n->n_list, .strs = strs},
-			    1, 1))
+		            (struct pd_op){.op = OP_IN_STR,
+		                           .type = PD_T_BOOL,
+		                           .a = (uint16_t)n->n_list,
+		                           .strs = strs},
+		            1, 1))
 			return -1;
 	} else {
 		return fail_at(cc, n->col, "`in` needs a word or a text on its left, not %s",
-			       type_name(ta.type));
+		               type_name(ta.type));
 	}
 	if (n->op) /* not in */
 		return emit_op(cc, n->col, (struct pd_op){.op = OP_NOT, .type = PD_T_BOOL}, 1, 1);
@@ -778,9 +789,9 @@ static int emit_arith(struct compiler *cc, const struct node *n, struct ty *out)
 			return -1;
 		out->type = PD_T_INT;
 		return emit_op(cc, n->col,
-			       (struct pd_op){.op = n->op == T_STAR ? OP_MUL_INT : OP_DIV_INT,
-					      .type = PD_T_INT},
-			       2, 1);
+		               (struct pd_op){.op = n->op == T_STAR ? OP_MUL_INT : OP_DIV_INT,
+		                              .type = PD_T_INT},
+		               2, 1);
 	}
 	bool plus = n->op == T_PLUS;
 	if (a->kind == N_DUR)
@@ -791,38 +802,42 @@ static int emit_arith(struct compiler *cc, const struct node *n, struct ty *out)
 	if (ta.type == PD_T_DATE) {
 		if (b->kind == N_DUR) {
 			out->type = PD_T_DATE;
-			return emit_op(cc, n->col,
-				       (struct pd_op){.op = plus ? OP_DATE_ADD_DUR : OP_DATE_SUB_DUR,
-						      .type = PD_T_DATE, .a = b->dur.unit,
-						      .imm = b->dur.count},
-				       1, 1);
+			return emit_op(
+			    cc, n->col,
+			    (struct pd_op){.op = plus ? OP_DATE_ADD_DUR : OP_DATE_SUB_DUR,
+			                   .type = PD_T_DATE,
+			                   .a = b->dur.unit,
+			                   .imm = b->dur.count},
+			    1, 1);
 		}
 		struct ty tb;
 		if (emit(cc, b, &tb))
 			return -1;
 		if (tb.type == PD_T_INT) {
 			out->type = PD_T_DATE;
-			return emit_op(cc, n->col,
-				       (struct pd_op){.op = plus ? OP_DATE_ADD_DAYS : OP_DATE_SUB_DAYS,
-						      .type = PD_T_DATE},
-				       2, 1);
+			return emit_op(
+			    cc, n->col,
+			    (struct pd_op){.op = plus ? OP_DATE_ADD_DAYS : OP_DATE_SUB_DAYS,
+			                   .type = PD_T_DATE},
+			    2, 1);
 		}
 		if (tb.type == PD_T_DATE && !plus) {
 			out->type = PD_T_INT;
 			return emit_op(cc, n->col,
-				       (struct pd_op){.op = OP_DATE_DIFF, .type = PD_T_INT}, 2, 1);
+			               (struct pd_op){.op = OP_DATE_DIFF, .type = PD_T_INT}, 2, 1);
 		}
 		return fail_at(cc, n->col, "cannot %s %s %s a date", plus ? "add" : "subtract",
-			       type_name(tb.type), plus ? "to" : "from");
+		               type_name(tb.type), plus ? "to" : "from");
 	}
 	if (ta.type != PD_T_INT)
 		return fail_at(cc, a->col, "arithmetic needs numbers or dates, not %s",
-			       type_name(ta.type));
+		               type_name(ta.type));
 	if (emit_int(cc, b))
 		return -1;
 	out->type = PD_T_INT;
 	return emit_op(cc, n->col,
-		       (struct pd_op){.op = plus ? OP_ADD_INT : OP_SUB_INT, .type = PD_T_INT}, 2, 1);
+	               (struct pd_op){.op = plus ? OP_ADD_INT : OP_SUB_INT, .type = PD_T_INT}, 2,
+	               1);
 }
 
 static bool name_is(const struct node *n, const char *name)
@@ -838,9 +853,10 @@ static int emit_call(struct compiler *cc, const struct node *n, struct ty *out)
 			return fail_at(cc, n->col, "known() takes one fact path");
 		out->type = PD_T_BOOL;
 		return emit_op(cc, n->col,
-			       (struct pd_op){.op = OP_KNOWN, .type = PD_T_BOOL,
-					      .a = (uint16_t)n->args[0]->fact},
-			       0, 1);
+		               (struct pd_op){.op = OP_KNOWN,
+		                              .type = PD_T_BOOL,
+		                              .a = (uint16_t)n->args[0]->fact},
+		               0, 1);
 	}
 	if (name_is(n, "provided")) {
 		if (n->n_args != 1 || n->args[0]->kind != N_STR)
@@ -850,15 +866,16 @@ static int emit_call(struct compiler *cc, const struct node *n, struct ty *out)
 			return fail_at(cc, m->col, "unknown material \"%.*s\"", (int)m->len, m->s);
 		out->type = PD_T_BOOL;
 		return emit_op(cc, n->col,
-			       (struct pd_op){.op = OP_PROVIDED, .type = PD_T_BOOL,
-					      .str = pd_arena_strndup(cc->b->arena, m->s, m->len),
-					      .len = m->len},
-			       0, 1);
+		               (struct pd_op){.op = OP_PROVIDED,
+		                              .type = PD_T_BOOL,
+		                              .str = pd_arena_strndup(cc->b->arena, m->s, m->len),
+		                              .len = m->len},
+		               0, 1);
 	}
 	if (name_is(n, "min") || name_is(n, "max")) {
 		if (n->n_args < 1)
 			return fail_at(cc, n->col, "%.*s() needs at least one value", (int)n->len,
-				       n->s);
+			               n->s);
 		int type = -1;
 		for (int i = 0; i < n->n_args; i++) {
 			struct ty t;
@@ -877,9 +894,10 @@ static int emit_call(struct compiler *cc, const struct node *n, struct ty *out)
 		}
 		out->type = type;
 		return emit_op(cc, n->col,
-			       (struct pd_op){.op = name_is(n, "min") ? OP_MIN : OP_MAX,
-					      .type = (uint8_t)type, .a = (uint16_t)n->n_args},
-			       n->n_args, 1);
+		               (struct pd_op){.op = name_is(n, "min") ? OP_MIN : OP_MAX,
+		                              .type = (uint8_t)type,
+		                              .a = (uint16_t)n->n_args},
+		               n->n_args, 1);
 	}
 	if (name_is(n, "years")) {
 		if (n->n_args != 2)
@@ -904,8 +922,8 @@ static int emit_call(struct compiler *cc, const struct node *n, struct ty *out)
 		if (n->n_args != 0)
 			return fail_at(cc, n->col, "%.*s() takes no arguments", (int)n->len, n->s);
 		enum pd_opcode opc = name_is(n, "mrz_given")   ? OP_MRZ_GIVEN
-				     : name_is(n, "mrz_valid") ? OP_MRZ_VALID
-							       : OP_MRZ_MATCHES;
+		                     : name_is(n, "mrz_valid") ? OP_MRZ_VALID
+		                                               : OP_MRZ_MATCHES;
 		if (opc != OP_MRZ_GIVEN)
 			cc->uses_mrz = true;
 		out->type = PD_T_BOOL;
@@ -914,8 +932,9 @@ static int emit_call(struct compiler *cc, const struct node *n, struct ty *out)
 	if (name_is(n, "id_valid") || name_is(n, "id_kind")) {
 		if (n->n_args != 1 || n->args[0]->kind != N_FACT ||
 		    pd_facts[n->args[0]->fact].type != PD_T_STRING)
-			return fail_at(cc, n->col, "%.*s() takes one text fact such as sponsor.id_number",
-				       (int)n->len, n->s);
+			return fail_at(cc, n->col,
+			               "%.*s() takes one text fact such as sponsor.id_number",
+			               (int)n->len, n->s);
 		int fact = n->args[0]->fact;
 		if (cc->id_fact >= 0 && cc->id_fact != fact)
 			return fail_at(cc, n->col, "one condition checks one identity number");
@@ -924,14 +943,15 @@ static int emit_call(struct compiler *cc, const struct node *n, struct ty *out)
 		bool valid = name_is(n, "id_valid");
 		out->type = valid ? PD_T_BOOL : PD_T_STRING;
 		return emit_op(cc, n->col,
-			       (struct pd_op){.op = valid ? OP_ID_VALID : OP_ID_KIND,
-					      .type = (uint8_t)out->type, .a = (uint16_t)fact},
-			       0, 1);
+		               (struct pd_op){.op = valid ? OP_ID_VALID : OP_ID_KIND,
+		                              .type = (uint8_t)out->type,
+		                              .a = (uint16_t)fact},
+		               0, 1);
 	}
 	return fail_at(cc, n->col,
-		       "unknown function `%.*s` (known: known, provided, min, max, years, days, "
-		       "mrz_given, mrz_valid, mrz_matches, id_valid, id_kind)",
-		       (int)n->len, n->s);
+	               "unknown function `%.*s` (known: known, provided, min, max, years, days, "
+	               "mrz_given, mrz_valid, mrz_matches, id_valid, id_kind)",
+	               (int)n->len, n->s);
 }
 
 static int emit(struct compiler *cc, const struct node *n, struct ty *out)
@@ -948,41 +968,46 @@ static int emit(struct compiler *cc, const struct node *n, struct ty *out)
 			why = PD_F_APPLICANT_BIRTH_DATE;
 		cc->facts.w[n->fact / 64] |= (uint64_t)1 << (n->fact % 64);
 		return emit_op(cc, n->col,
-			       (struct pd_op){.op = OP_FACT, .type = (uint8_t)f->type,
-					      .a = (uint16_t)n->fact, .imm = why},
-			       0, 1);
+		               (struct pd_op){.op = OP_FACT,
+		                              .type = (uint8_t)f->type,
+		                              .a = (uint16_t)n->fact,
+		                              .imm = why},
+		               0, 1);
 	}
 	case N_INT:
 		out->type = PD_T_INT;
 		return emit_op(cc, n->col,
-			       (struct pd_op){.op = OP_CONST, .type = PD_T_INT, .imm = n->ival}, 0, 1);
+		               (struct pd_op){.op = OP_CONST, .type = PD_T_INT, .imm = n->ival}, 0,
+		               1);
 	case N_DATE:
 		out->type = PD_T_DATE;
 		return emit_op(cc, n->col,
-			       (struct pd_op){.op = OP_CONST, .type = PD_T_DATE, .imm = n->ival}, 0,
-			       1);
+		               (struct pd_op){.op = OP_CONST, .type = PD_T_DATE, .imm = n->ival}, 0,
+		               1);
 	case N_BOOL:
 		out->type = PD_T_BOOL;
 		return emit_op(cc, n->col,
-			       (struct pd_op){.op = OP_CONST, .type = PD_T_BOOL, .imm = n->ival}, 0,
-			       1);
+		               (struct pd_op){.op = OP_CONST, .type = PD_T_BOOL, .imm = n->ival}, 0,
+		               1);
 	case N_DUR:
-		return fail_at(cc, n->col, "a duration alone has no value here; compare it with a "
-					   "number of days or add it to a date");
+		return fail_at(cc, n->col,
+		               "a duration alone has no value here; compare it with a "
+		               "number of days or add it to a date");
 	case N_STR:
 		out->type = PD_T_STRING;
 		return emit_op(cc, n->col,
-			       (struct pd_op){.op = OP_CONST, .type = PD_T_STRING,
-					      .str = pd_arena_strndup(cc->b->arena, n->s, n->len),
-					      .len = n->len},
-			       0, 1);
+		               (struct pd_op){.op = OP_CONST,
+		                              .type = PD_T_STRING,
+		                              .str = pd_arena_strndup(cc->b->arena, n->s, n->len),
+		                              .len = n->len},
+		               0, 1);
 	case N_NOT: {
 		struct ty t;
 		if (emit(cc, n->a, &t))
 			return -1;
 		if (t.type != PD_T_BOOL)
 			return fail_at(cc, n->col, "`not` needs a yes/no value, not %s",
-				       type_name(t.type));
+			               type_name(t.type));
 		out->type = PD_T_BOOL;
 		return emit_op(cc, n->col, (struct pd_op){.op = OP_NOT, .type = PD_T_BOOL}, 1, 1);
 	}
@@ -1004,24 +1029,24 @@ static int emit(struct compiler *cc, const struct node *n, struct ty *out)
 				return -1;
 			if (ta.type != PD_T_BOOL)
 				return fail_at(cc, n->a->col, "`%s` needs yes/no values, not %s",
-					       n->op == T_AND ? "and" : "or", type_name(ta.type));
+				               n->op == T_AND ? "and" : "or", type_name(ta.type));
 			/* Short circuit: a known false (and) or true (or) decides alone. */
 			int jump = cc->n_ops;
 			if (emit_op(cc, n->col,
-				    (struct pd_op){.op = n->op == T_AND ? OP_JFALSE : OP_JTRUE,
-						   .type = PD_T_BOOL},
-				    0, 0))
+			            (struct pd_op){.op = n->op == T_AND ? OP_JFALSE : OP_JTRUE,
+			                           .type = PD_T_BOOL},
+			            0, 0))
 				return -1;
 			if (emit(cc, n->b, &tb))
 				return -1;
 			if (tb.type != PD_T_BOOL)
 				return fail_at(cc, n->b->col, "`%s` needs yes/no values, not %s",
-					       n->op == T_AND ? "and" : "or", type_name(tb.type));
+				               n->op == T_AND ? "and" : "or", type_name(tb.type));
 			out->type = PD_T_BOOL;
 			if (emit_op(cc, n->col,
-				    (struct pd_op){.op = n->op == T_AND ? OP_AND : OP_OR,
-						   .type = PD_T_BOOL},
-				    2, 1))
+			            (struct pd_op){.op = n->op == T_AND ? OP_AND : OP_OR,
+			                           .type = PD_T_BOOL},
+			            2, 1))
 				return -1;
 			cc->ops[jump].imm = cc->n_ops;
 			return 0;
@@ -1063,7 +1088,7 @@ static uint64_t word_mask(const struct pd_op *op)
 }
 
 int pd_expr_compile(struct pd_policy_build *b, const char *text, size_t len, const char *file,
-		    int line, int column, struct pd_expr *out, struct pd_error *err)
+                    int line, int column, struct pd_expr *out, struct pd_error *err)
 {
 	struct compiler *cc = calloc(1, sizeof(*cc));
 	if (!cc)
@@ -1085,7 +1110,7 @@ int pd_expr_compile(struct pd_policy_build *b, const char *text, size_t len, con
 		goto cleanup;
 	if (cc->tok.kind != T_END) {
 		fail_at(cc, cc->tok.col, "unexpected `%.*s` after the expression",
-			(int)(cc->tok.len ? cc->tok.len : 1), cc->tok.s);
+		        (int)(cc->tok.len ? cc->tok.len : 1), cc->tok.s);
 		goto cleanup;
 	}
 	struct ty t;
@@ -1119,17 +1144,17 @@ int pd_expr_compile(struct pd_policy_build *b, const char *text, size_t len, con
 		complete = i == cc->n_ops;
 	}
 	*out = (struct pd_expr){.ops = ops,
-				.n_ops = (uint16_t)cc->n_ops,
-				.type = (uint8_t)t.type,
-				.text = copy,
-				.file = file,
-				.line = line,
-				.column = column,
-				.facts = cc->facts,
-				.uses_mrz = cc->uses_mrz,
-				.id_fact = (int16_t)cc->id_fact,
-				.n_guards = n_guards,
-				.complete = complete};
+	                        .n_ops = (uint16_t)cc->n_ops,
+	                        .type = (uint8_t)t.type,
+	                        .text = copy,
+	                        .file = file,
+	                        .line = line,
+	                        .column = column,
+	                        .facts = cc->facts,
+	                        .uses_mrz = cc->uses_mrz,
+	                        .id_fact = (int16_t)cc->id_fact,
+	                        .n_guards = n_guards,
+	                        .complete = complete};
 	memcpy(out->guards, guards_tmp.guards, sizeof(out->guards));
 	rc = 0;
 cleanup:
@@ -1147,7 +1172,7 @@ static inline void why_union(struct pd_factset *dst, const struct pd_factset *a)
 }
 
 static inline void set_unknown2(struct pd_eval_value *r, const struct pd_eval_value *a,
-				const struct pd_eval_value *b)
+                                const struct pd_eval_value *b)
 {
 	struct pd_factset why = {{0}};
 	if (!a->known)
@@ -1170,8 +1195,7 @@ static int compare(const struct pd_eval_value *a, const struct pd_eval_value *b)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
-void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
-		  struct pd_eval_value *out)
+void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx, struct pd_eval_value *out)
 {
 	struct pd_eval_value st[MAX_STACK];
 	int sp = 0;
@@ -1312,7 +1336,8 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 		case OP_IN_ENUM:
 			a = &st[sp - 1];
 			if (a->known)
-				a->i = (a->i >= 0 && a->i < 64) ? (int32_t)((op->mask >> a->i) & 1) : 0;
+				a->i = (a->i >= 0 && a->i < 64) ? (int32_t)((op->mask >> a->i) & 1)
+				                                : 0;
 			a->type = PD_T_BOOL;
 			break;
 		case OP_IN_STR:
@@ -1321,7 +1346,7 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 				bool found = false;
 				for (int i = 0; i < op->a && !found; i++)
 					found = strlen(op->strs[i]) == a->len &&
-						memcmp(op->strs[i], a->s, a->len) == 0;
+					        memcmp(op->strs[i], a->s, a->len) == 0;
 				a->i = found;
 			}
 			a->type = PD_T_BOOL;
@@ -1406,16 +1431,15 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 			a = &st[sp - 1];
 			if (a->known)
 				a->i = pd_date_add_duration(
-					a->i,
-					(struct pd_duration){op->imm, (enum pd_dur_unit)op->a},
-					op->op == OP_DATE_ADD_DUR ? 1 : -1);
+				    a->i, (struct pd_duration){op->imm, (enum pd_dur_unit)op->a},
+				    op->op == OP_DATE_ADD_DUR ? 1 : -1);
 			break;
 		case OP_DUR_DAYS:
 			a = &st[sp++];
 			a->type = PD_T_INT;
 			a->known = true;
 			a->i = pd_duration_days(
-				(struct pd_duration){op->imm, (enum pd_dur_unit)op->a}, ctx->date);
+			    (struct pd_duration){op->imm, (enum pd_dur_unit)op->a}, ctx->date);
 			break;
 		case OP_KNOWN:
 			a = &st[sp++];
@@ -1446,8 +1470,8 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 				if (!base[i].known) {
 					all_known = false;
 					why_union(&why, &base[i].why);
-				} else if (i > 0 && (op->op == OP_MIN ? base[i].i < r.i
-								   : base[i].i > r.i)) {
+				} else if (i > 0 &&
+				           (op->op == OP_MIN ? base[i].i < r.i : base[i].i > r.i)) {
 					r.i = base[i].i;
 				}
 				if (i == 0 && !base[0].known)
@@ -1532,14 +1556,14 @@ struct pd_ids_cache *pd_eval_mrz(const struct pd_eval_ctx *ctx)
 		const struct pd_value *nat = &c->facts[PD_F_APPLICANT_NATIONALITY];
 		const struct pd_mrz *m = &ids->mrz;
 		if (num->known && !same_text_nocase(num->s, num->len, m->document_number,
-						    strlen(m->document_number)))
+		                                    strlen(m->document_number)))
 			ids->mismatch |= MRZ_MISMATCH_NUMBER;
 		if (exp->known && m->expiry_date != PD_DATE_NONE && exp->i != m->expiry_date)
 			ids->mismatch |= MRZ_MISMATCH_EXPIRY;
 		if (birth->known && m->birth_date != PD_DATE_NONE && birth->i != m->birth_date)
 			ids->mismatch |= MRZ_MISMATCH_BIRTH;
-		if (nat->known && !same_text_nocase(nat->s, nat->len, m->nationality,
-						    strlen(m->nationality)))
+		if (nat->known &&
+		    !same_text_nocase(nat->s, nat->len, m->nationality, strlen(m->nationality)))
 			ids->mismatch |= MRZ_MISMATCH_NATIONALITY;
 	}
 	return ids;

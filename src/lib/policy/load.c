@@ -58,7 +58,7 @@ static void diags_push(struct pd_diags *d, const struct pd_error *e)
 }
 
 void pd_build_report(struct pd_policy_build *b, int code, const char *file, int line, int column,
-		     const char *fmt, ...)
+                     const char *fmt, ...)
 {
 	struct pd_error e;
 	memset(&e, 0, sizeof(e));
@@ -124,10 +124,10 @@ static void node_mark(struct fy_node *n, int *line, int *col)
 }
 
 static void report_at(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n,
-		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void report_at(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n,
-		      const char *fmt, ...)
+                      const char *fmt, ...)
 {
 	int line, col;
 	node_mark(n, &line, &col);
@@ -192,8 +192,8 @@ static bool id_ok(const char *s, size_t len, bool allow_slash)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-			  (allow_slash && (c == '/' || c == '.'));
+		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+		          c == '-' || (allow_slash && (c == '/' || c == '.'));
 		if (!ok)
 			return false;
 	}
@@ -236,7 +236,7 @@ static int fill_text(struct pd_policy_build *b, struct pd_text *t, const char *e
 
 /* Compiles the expression in a scalar node; reports and returns NULL on error. */
 static const struct pd_expr *compile_expr(struct pd_policy_build *b, const struct yfile *f,
-					  struct fy_node *n, int want_type, const char *what)
+                                          struct fy_node *n, int want_type, const char *what)
 {
 	size_t len;
 	const char *v = scalar(n, &len);
@@ -258,13 +258,13 @@ static const struct pd_expr *compile_expr(struct pd_policy_build *b, const struc
 	}
 	if (want_type && e->type != want_type) {
 		static const char *names[] = {[PD_T_BOOL] = "a yes/no condition",
-					      [PD_T_INT] = "a number",
-					      [PD_T_DATE] = "a date",
-					      [PD_T_ENUM] = "a word",
-					      [PD_T_STRING] = "a text",
-					      [PD_T_DURATION] = "a duration"};
+		                              [PD_T_INT] = "a number",
+		                              [PD_T_DATE] = "a date",
+		                              [PD_T_ENUM] = "a word",
+		                              [PD_T_STRING] = "a text",
+		                              [PD_T_DURATION] = "a duration"};
 		report_at(b, f, n, "%s: expected %s, the expression gives %s", what,
-			  names[want_type], e->type < 7 && names[e->type] ? names[e->type] : "?");
+		          names[want_type], e->type < 7 && names[e->type] ? names[e->type] : "?");
 		return NULL;
 	}
 	return e;
@@ -282,7 +282,7 @@ int pd_pack_find_material(const struct pd_pack *p, const char *id, size_t len)
 }
 
 static int parse_flag(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n,
-		      int8_t *out)
+                      int8_t *out)
 {
 	if (scalar_is(n, "true") || scalar_is(n, "yes")) {
 		*out = 1;
@@ -296,8 +296,8 @@ static int parse_flag(struct pd_policy_build *b, const struct yfile *f, struct f
 	return -1;
 }
 
-static int parse_duration_node(struct pd_policy_build *b, const struct yfile *f,
-			       struct fy_node *n, struct pd_duration *out)
+static int parse_duration_node(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n,
+                               struct pd_duration *out)
 {
 	size_t len;
 	const char *v = scalar(n, &len);
@@ -331,7 +331,8 @@ static void load_material(struct pd_policy_build *b, const struct yfile *f, stru
 			size_t len;
 			const char *s = scalar(v, &len);
 			if (!s || !id_ok(s, len, false)) {
-				report_at(b, f, v, "material id must be lowercase letters, digits, _");
+				report_at(b, f, v,
+				          "material id must be lowercase letters, digits, _");
 				return;
 			}
 			m.id = dup_scalar(b, v);
@@ -344,13 +345,15 @@ static void load_material(struct pd_policy_build *b, const struct yfile *f, stru
 				m.has_max_age = true;
 		} else if (scalar_is(k, "foreign")) {
 			if (!fy_node_is_mapping(v)) {
-				report_at(b, f, v, "foreign: expected notarized/legalized/translated");
+				report_at(b, f, v,
+				          "foreign: expected notarized/legalized/translated");
 				continue;
 			}
 			void *it2 = NULL;
 			struct fy_node_pair *p2;
 			while ((p2 = fy_node_mapping_iterate(v, &it2))) {
-				struct fy_node *k2 = fy_node_pair_key(p2), *v2 = fy_node_pair_value(p2);
+				struct fy_node *k2 = fy_node_pair_key(p2),
+				               *v2 = fy_node_pair_value(p2);
 				if (scalar_is(k2, "notarized"))
 					parse_flag(b, f, v2, &m.foreign_notarized);
 				else if (scalar_is(k2, "legalized"))
@@ -358,14 +361,16 @@ static void load_material(struct pd_policy_build *b, const struct yfile *f, stru
 				else if (scalar_is(k2, "translated"))
 					parse_flag(b, f, v2, &m.foreign_translated);
 				else
-					report_at(b, f, k2, "unknown key under foreign (known: "
-							    "notarized, legalized, translated)");
+					report_at(b, f, k2,
+					          "unknown key under foreign (known: "
+					          "notarized, legalized, translated)");
 			}
 		} else if (scalar_is(k, "note")) {
 			/* for policy staff */
 		} else {
-			report_at(b, f, k, "unknown key in a material (known: id, en, zh, max_age, "
-					   "foreign, note)");
+			report_at(b, f, k,
+			          "unknown key in a material (known: id, en, zh, max_age, "
+			          "foreign, note)");
 		}
 	}
 	if (!m.id) {
@@ -383,7 +388,7 @@ static void load_material(struct pd_policy_build *b, const struct yfile *f, stru
 	if (existing >= 0) {
 		if (strcmp(p->materials[existing].layer, p->id) == 0) {
 			report_at(b, f, n, "material %s defined twice (first at %s:%d)", m.id,
-				  p->materials[existing].file, p->materials[existing].line);
+			          p->materials[existing].file, p->materials[existing].line);
 			return;
 		}
 		p->materials[existing] = m; /* a pack may reword an inherited material */
@@ -440,7 +445,8 @@ static void k_check(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 static void k_deny(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 {
 	if (!scalar_is(v, "true")) {
-		report_at(rc->b, rc->f, v, "deny: write `deny: true` (the rule fails when it applies)");
+		report_at(rc->b, rc->f, v,
+		          "deny: write `deny: true` (the rule fails when it applies)");
 		return;
 	}
 	struct pd_expr *e = pd_arena_zalloc(rc->b->arena, sizeof(*e));
@@ -453,8 +459,8 @@ static void k_deny(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 
 static void add_requirement(struct rule_ctx *rc, struct fy_node *n)
 {
-	struct pd_requirement q = {.material = -1, .notarized = -1, .legalized = -1,
-				   .translated = -1};
+	struct pd_requirement q = {
+	    .material = -1, .notarized = -1, .legalized = -1, .translated = -1};
 	struct fy_node *idn = n;
 	if (fy_node_is_mapping(n)) {
 		idn = NULL;
@@ -475,8 +481,8 @@ static void add_requirement(struct rule_ctx *rc, struct fy_node *n)
 				parse_flag(rc->b, rc->f, v, &q.translated);
 			else
 				report_at(rc->b, rc->f, k,
-					  "unknown key in require (known: material, max_age, "
-					  "notarized, legalized, translated)");
+				          "unknown key in require (known: material, max_age, "
+				          "notarized, legalized, translated)");
 		}
 		if (!idn) {
 			report_at(rc->b, rc->f, n, "require: missing material");
@@ -515,8 +521,7 @@ static void k_require(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 
 /* A number of days: an expression, or a bare duration (30d, 6m, 1y) counted from
  * the case date. */
-static const struct pd_expr *compile_days(struct rule_ctx *rc, struct fy_node *v,
-					  const char *what)
+static const struct pd_expr *compile_days(struct rule_ctx *rc, struct fy_node *v, const char *what)
 {
 	size_t len;
 	const char *s = scalar(v, &len);
@@ -538,7 +543,7 @@ static void k_limit(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 {
 	if (!fy_node_is_mapping(v)) {
 		report_at(rc->b, rc->f, v,
-			  "limit: expected max_days, valid_until_max or max_visa_validity_days");
+		          "limit: expected max_days, valid_until_max or max_visa_validity_days");
 		return;
 	}
 	void *it = NULL;
@@ -548,15 +553,15 @@ static void k_limit(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 		if (scalar_is(k2, "max_days"))
 			rc->r->eff.max_days = compile_days(rc, v2, "limit.max_days");
 		else if (scalar_is(k2, "valid_until_max"))
-			rc->r->eff.valid_until = compile_expr(rc->b, rc->f, v2, PD_T_DATE,
-							      "limit.valid_until_max");
+			rc->r->eff.valid_until =
+			    compile_expr(rc->b, rc->f, v2, PD_T_DATE, "limit.valid_until_max");
 		else if (scalar_is(k2, "max_visa_validity_days"))
 			rc->r->eff.visa_validity =
-				compile_days(rc, v2, "limit.max_visa_validity_days");
+			    compile_days(rc, v2, "limit.max_visa_validity_days");
 		else
 			report_at(rc->b, rc->f, k2,
-				  "unknown limit (known: max_days, valid_until_max, "
-				  "max_visa_validity_days)");
+			          "unknown limit (known: max_days, valid_until_max, "
+			          "max_visa_validity_days)");
 	}
 }
 
@@ -575,14 +580,16 @@ static void k_fee(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 		if (scalar_is(k2, "cny")) {
 			has_cny = true;
 			if (!is_null_node(v2))
-				rc->r->eff.fee_cny = compile_expr(rc->b, rc->f, v2, PD_T_INT, "fee.cny");
+				rc->r->eff.fee_cny =
+				    compile_expr(rc->b, rc->f, v2, PD_T_INT, "fee.cny");
 		} else {
 			report_at(rc->b, rc->f, k2,
-				  "unknown key in fee (known: cny; the text is the rule's en/zh)");
+			          "unknown key in fee (known: cny; the text is the rule's en/zh)");
 		}
 	}
 	if (!has_cny)
-		report_at(rc->b, rc->f, v, "fee: missing cny (a number, or null when it cannot be told)");
+		report_at(rc->b, rc->f, v,
+		          "fee: missing cny (a number, or null when it cannot be told)");
 }
 
 static void k_deposit(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
@@ -597,12 +604,14 @@ static void k_deposit(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 	while ((p = fy_node_mapping_iterate(v, &it))) {
 		struct fy_node *k2 = fy_node_pair_key(p), *v2 = fy_node_pair_value(p);
 		if (scalar_is(k2, "cny"))
-			rc->r->eff.deposit_cny = compile_expr(rc->b, rc->f, v2, PD_T_INT, "deposit.cny");
+			rc->r->eff.deposit_cny =
+			    compile_expr(rc->b, rc->f, v2, PD_T_INT, "deposit.cny");
 		else if (scalar_is(k2, "frozen_days"))
 			rc->r->eff.deposit_frozen =
-				compile_expr(rc->b, rc->f, v2, PD_T_INT, "deposit.frozen_days");
+			    compile_expr(rc->b, rc->f, v2, PD_T_INT, "deposit.frozen_days");
 		else
-			report_at(rc->b, rc->f, k2, "unknown key in deposit (known: cny, frozen_days)");
+			report_at(rc->b, rc->f, k2,
+			          "unknown key in deposit (known: cny, frozen_days)");
 	}
 	if (!rc->r->eff.deposit_cny)
 		report_at(rc->b, rc->f, v, "deposit: missing cny");
@@ -654,7 +663,8 @@ static void add_notice(struct rule_ctx *rc, struct fy_node *n)
 		size_t len;
 		const char *s = scalar(n, &len);
 		if (!id_ok(s, len, false)) {
-			report_at(rc->b, rc->f, n, "notice id must be lowercase letters, digits, _");
+			report_at(rc->b, rc->f, n,
+			          "notice id must be lowercase letters, digits, _");
 			return;
 		}
 		nt.id = dup_scalar(rc->b, n);
@@ -674,7 +684,7 @@ static void add_notice(struct rule_ctx *rc, struct fy_node *n)
 				const char *s = scalar(v, &len);
 				if (!s || !id_ok(s, len, false))
 					report_at(rc->b, rc->f, v,
-						  "notice id must be lowercase letters, digits, _");
+					          "notice id must be lowercase letters, digits, _");
 				else
 					nt.id = dup_scalar(rc->b, v);
 			} else if (scalar_is(k, "en"))
@@ -682,7 +692,8 @@ static void add_notice(struct rule_ctx *rc, struct fy_node *n)
 			else if (scalar_is(k, "zh"))
 				zh = dup_scalar(rc->b, v);
 			else
-				report_at(rc->b, rc->f, k, "unknown key in notice (known: id, en, zh)");
+				report_at(rc->b, rc->f, k,
+				          "unknown key in notice (known: id, en, zh)");
 		}
 		if (!nt.id) {
 			report_at(rc->b, rc->f, n, "notice without id");
@@ -690,7 +701,7 @@ static void add_notice(struct rule_ctx *rc, struct fy_node *n)
 		}
 		if ((en == NULL) != (zh == NULL)) {
 			report_at(rc->b, rc->f, n, "notice %s: missing %s text", nt.id,
-				  !en ? "en" : "zh");
+			          !en ? "en" : "zh");
 			return;
 		}
 		/* Without texts of its own, a notice says what its rule says. */
@@ -726,7 +737,7 @@ static void k_invalid(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 	int m = s ? pd_pack_find_material(rc->b->pack, s, len) : -1;
 	if (m < 0) {
 		report_at(rc->b, rc->f, v, "invalid: unknown material \"%.*s\"", (int)(s ? len : 1),
-			  s ? s : "?");
+		          s ? s : "?");
 		return;
 	}
 	rc->r->eff.invalid = m;
@@ -738,8 +749,8 @@ static void k_source(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 	const char *s = scalar(v, &len);
 	if (!s || !source_ok(s, len)) {
 		report_at(rc->b, rc->f, v,
-			  "source: expected a citation such as \"003 6.2(7)\" (printable ASCII, "
-			  "no quotes)");
+		          "source: expected a citation such as \"003 6.2(7)\" (printable ASCII, "
+		          "no quotes)");
 		return;
 	}
 	const struct pd_pack *p = rc->b->pack;
@@ -747,13 +758,13 @@ static void k_source(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 	for (size_t i = 0; i < p->n_sources && !declared; i++) {
 		size_t n = strlen(p->sources[i]);
 		declared = len >= n && memcmp(s, p->sources[i], n) == 0 &&
-			   (len == n || s[n] == ' ' || s[n] == ',');
+		           (len == n || s[n] == ' ' || s[n] == ',');
 	}
 	if (!declared)
 		report_at(rc->b, rc->f, v,
-			  "source \"%.*s\" does not start with a source the pack declares in "
-			  "pack.yaml",
-			  (int)len, s);
+		          "source \"%.*s\" does not start with a source the pack declares in "
+		          "pack.yaml",
+		          (int)len, s);
 	rc->r->origin.source = dup_scalar(rc->b, v);
 }
 
@@ -790,39 +801,39 @@ static const struct {
 	key_fn fn;
 	bool rule_only; /* not allowed in a table row */
 } rule_keys[] = {
-	{"id", k_id, false},
-	{"when", k_when, false},
-	{"check", k_check, false},
-	{"deny", k_deny, false},
-	{"require", k_require, false},
-	{"limit", k_limit, false},
-	{"fee", k_fee, false},
-	{"deposit", k_deposit, false},
-	{"processing", k_processing, false},
-	{"receipt", k_receipt, false},
-	{"apply_by", k_apply_by, false},
-	{"agent", k_agent, false},
-	{"invalid", k_invalid, false},
-	{"notice", k_notice, false},
-	{"source", k_source, false},
-	{"en", k_en, false},
-	{"zh", k_zh, false},
-	{"note", k_note, false},
-	{"table", k_table, true},
-	{"first", k_first, true},
+    {"id", k_id, false},
+    {"when", k_when, false},
+    {"check", k_check, false},
+    {"deny", k_deny, false},
+    {"require", k_require, false},
+    {"limit", k_limit, false},
+    {"fee", k_fee, false},
+    {"deposit", k_deposit, false},
+    {"processing", k_processing, false},
+    {"receipt", k_receipt, false},
+    {"apply_by", k_apply_by, false},
+    {"agent", k_agent, false},
+    {"invalid", k_invalid, false},
+    {"notice", k_notice, false},
+    {"source", k_source, false},
+    {"en", k_en, false},
+    {"zh", k_zh, false},
+    {"note", k_note, false},
+    {"table", k_table, true},
+    {"first", k_first, true},
 };
 #define N_RULE_KEYS (sizeof(rule_keys) / sizeof(rule_keys[0]))
 
 static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n,
-			struct pd_rule *r, const struct pd_rule *parent, const char *row_key,
-			int row_index);
+                        struct pd_rule *r, const struct pd_rule *parent, const char *row_key,
+                        int row_index);
 
 static void finish_effects(struct rule_ctx *rc)
 {
 	struct pd_rule *r = rc->r;
 	if (rc->n_reqs) {
 		struct pd_requirement *q =
-			pd_arena_alloc(rc->b->arena, sizeof(*q) * (size_t)rc->n_reqs);
+		    pd_arena_alloc(rc->b->arena, sizeof(*q) * (size_t)rc->n_reqs);
 		if (q) {
 			memcpy(q, rc->reqs, sizeof(*q) * (size_t)rc->n_reqs);
 			r->eff.requires = q;
@@ -831,7 +842,7 @@ static void finish_effects(struct rule_ctx *rc)
 	}
 	if (rc->n_notices) {
 		struct pd_pnotice *q =
-			pd_arena_alloc(rc->b->arena, sizeof(*q) * (size_t)rc->n_notices);
+		    pd_arena_alloc(rc->b->arena, sizeof(*q) * (size_t)rc->n_notices);
 		if (q) {
 			for (int i = 0; i < rc->n_notices; i++) {
 				q[i] = rc->notices[i];
@@ -901,10 +912,11 @@ static void compile_table(struct rule_ctx *rc)
 			continue;
 		}
 		if (ftype == PD_T_ENUM) {
-			int idx = pd_vocab_find((enum pd_vocab_id)pd_facts[r->key_fact].vocab, key, len);
+			int idx =
+			    pd_vocab_find((enum pd_vocab_id)pd_facts[r->key_fact].vocab, key, len);
 			if (idx < 0) {
-				report_at(b, rc->f, k, "\"%.*s\" is not a value of %s", (int)len, key,
-					  pd_facts[r->key_fact].path);
+				report_at(b, rc->f, k, "\"%.*s\" is not a value of %s", (int)len,
+				          key, pd_facts[r->key_fact].path);
 				continue;
 			}
 			if (r->row_by_enum[idx] >= 0) {
@@ -960,8 +972,8 @@ static void compile_first(struct rule_ctx *rc)
  * inherits its rule's source and texts when it has none of its own.
  */
 static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n,
-			struct pd_rule *r, const struct pd_rule *parent, const char *row_key,
-			int row_index)
+                        struct pd_rule *r, const struct pd_rule *parent, const char *row_key,
+                        int row_index)
 {
 	int errors_before = b->n_errors;
 	memset(r, 0, sizeof(*r));
@@ -975,8 +987,9 @@ static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct
 	r->line = line;
 	r->origin.layer = b->pack->id;
 	if (!fy_node_is_mapping(n)) {
-		report_at(b, f, n, parent ? "a table row is a mapping of effects"
-					  : "a rule is a mapping with id, when, effects, source, en, zh");
+		report_at(b, f, n,
+		          parent ? "a table row is a mapping of effects"
+		                 : "a rule is a mapping with id, when, effects, source, en, zh");
 		return -1;
 	}
 	struct rule_ctx rc;
@@ -998,12 +1011,13 @@ static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct
 		    (parent && row_key && rule_keys[i].fn == k_id)) {
 			size_t len;
 			const char *ks = scalar(k, &len);
-			report_at(b, f, k,
-				  "unknown key `%.*s` in a %s (known: id, when, check, deny, require, "
-				  "limit, fee, deposit, processing, receipt, apply_by, agent, invalid, "
-				  "notice, source, en, zh, note%s)",
-				  (int)(ks ? len : 1), ks ? ks : "?", parent ? "row" : "rule",
-				  parent ? "" : ", table, first");
+			report_at(
+			    b, f, k,
+			    "unknown key `%.*s` in a %s (known: id, when, check, deny, require, "
+			    "limit, fee, deposit, processing, receipt, apply_by, agent, invalid, "
+			    "notice, source, en, zh, note%s)",
+			    (int)(ks ? len : 1), ks ? ks : "?", parent ? "row" : "rule",
+			    parent ? "" : ", table, first");
 			continue;
 		}
 		rule_keys[i].fn(&rc, k, v);
@@ -1041,7 +1055,7 @@ static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct
 			report_at(b, f, n, "rule %s: missing source", r->local_id);
 		if (!rc.en || !rc.zh)
 			report_at(b, f, n, "rule %s: missing %s text", r->local_id,
-				  !rc.en ? "en" : "zh");
+			          !rc.en ? "en" : "zh");
 	}
 	r->origin.rule = r->id;
 	if (rc.en && rc.zh) {
@@ -1052,9 +1066,10 @@ static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct
 	for (uint16_t i = 0; i < r->eff.n_notices; i++)
 		if (!r->eff.notices[i].text.en)
 			report_at(b, f, n, "notice %s needs en and zh (its own or the rule's)",
-				  r->eff.notices[i].id);
+			          r->eff.notices[i].id);
 	if (r->eff.invalid >= 0 && !r->eff.check)
-		report_at(b, f, n, "invalid: needs a check (the material is invalid when it fails)");
+		report_at(b, f, n,
+		          "invalid: needs a check (the material is invalid when it fails)");
 	if (rc.table_node && rc.first_node)
 		report_at(b, f, n, "a rule has either table or first, not both");
 	else if (rc.table_node)
@@ -1065,14 +1080,14 @@ static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct
 		for (uint16_t i = 0; i < r->n_rows; i++)
 			if (!r->rows[i].origin.source)
 				report_at(b, f, n, "rule %s: row %s has no source", r->local_id,
-					  r->rows[i].id);
+				          r->rows[i].id);
 	return b->n_errors > errors_before ? -1 : 0;
 }
 
 /* ---- conflicts ---- */
 
 static const char *text_of(struct pd_policy_build *b, const struct yfile *f, struct fy_node *v,
-			   const char *lang)
+                           const char *lang)
 {
 	if (!fy_node_is_mapping(v)) {
 		report_at(b, f, v, "expected a mapping with en and zh");
@@ -1111,15 +1126,15 @@ static void load_conflict(struct pd_policy_build *b, const struct yfile *f, stru
 			c.info.choice_en = text_of(b, f, v, "en");
 			c.info.choice_zh = text_of(b, f, v, "zh");
 		} else
-			report_at(b, f, k, "unknown key in a conflict (known: id, topic, sources, "
-					   "choice)");
+			report_at(b, f, k,
+			          "unknown key in a conflict (known: id, topic, sources, "
+			          "choice)");
 	}
 	if (!c.info.id || !c.info.topic_en || !c.info.choice_en || !c.info.sources) {
 		report_at(b, f, n, "conflict: id, topic, sources and choice are all required");
 		return;
 	}
-	struct pd_conflict *grown =
-		pd_arena_alloc(b->arena, sizeof(*grown) * (p->n_conflicts + 1));
+	struct pd_conflict *grown = pd_arena_alloc(b->arena, sizeof(*grown) * (p->n_conflicts + 1));
 	if (!grown)
 		return;
 	if (p->n_conflicts)
@@ -1134,7 +1149,8 @@ static void load_clauses(struct pd_policy_build *b, const struct yfile *f, struc
 {
 	struct pd_pack *p = b->pack;
 	if (!fy_node_is_mapping(n)) {
-		report_at(b, f, n, "clauses: expected a mapping from source id to a list of clauses");
+		report_at(b, f, n,
+		          "clauses: expected a mapping from source id to a list of clauses");
 		return;
 	}
 	void *it = NULL;
@@ -1145,10 +1161,11 @@ static void load_clauses(struct pd_policy_build *b, const struct yfile *f, struc
 		const char *src = scalar(k, &slen);
 		bool declared = false;
 		for (size_t i = 0; src && i < p->n_sources && !declared; i++)
-			declared = strlen(p->sources[i]) == slen && memcmp(p->sources[i], src, slen) == 0;
+			declared =
+			    strlen(p->sources[i]) == slen && memcmp(p->sources[i], src, slen) == 0;
 		if (!declared) {
 			report_at(b, f, k, "clauses: \"%.*s\" is not a source the pack declares",
-				  (int)(src ? slen : 1), src ? src : "?");
+			          (int)(src ? slen : 1), src ? src : "?");
 			continue;
 		}
 		if (!fy_node_is_sequence(v)) {
@@ -1156,8 +1173,8 @@ static void load_clauses(struct pd_policy_build *b, const struct yfile *f, struc
 			continue;
 		}
 		int count = fy_node_sequence_item_count(v);
-		struct pd_clause_info *grown = pd_arena_alloc(
-			b->arena, sizeof(*grown) * (p->n_clauses + (size_t)count + 1));
+		struct pd_clause_info *grown =
+		    pd_arena_alloc(b->arena, sizeof(*grown) * (p->n_clauses + (size_t)count + 1));
 		if (!grown)
 			return;
 		if (p->n_clauses)
@@ -1166,8 +1183,8 @@ static void load_clauses(struct pd_policy_build *b, const struct yfile *f, struc
 		void *it2 = NULL;
 		struct fy_node *item;
 		while ((item = fy_node_sequence_iterate(v, &it2))) {
-			struct pd_clause_info c = {.source = dup_scalar(b, k), .layer = p->id,
-						   .file = f->path};
+			struct pd_clause_info c = {
+			    .source = dup_scalar(b, k), .layer = p->id, .file = f->path};
 			int line, col;
 			node_mark(item, &line, &col);
 			c.line = line;
@@ -1175,17 +1192,19 @@ static void load_clauses(struct pd_policy_build *b, const struct yfile *f, struc
 			if (fy_node_is_mapping(item)) {
 				cn = fy_node_mapping_lookup_by_string(item, "clause", 6);
 				struct fy_node *in =
-					fy_node_mapping_lookup_by_string(item, "informational", 13);
+				    fy_node_mapping_lookup_by_string(item, "informational", 13);
 				if (in)
 					c.informational = dup_scalar(b, in);
 				void *it3 = NULL;
 				struct fy_node_pair *p3;
 				while ((p3 = fy_node_mapping_iterate(item, &it3))) {
 					struct fy_node *k3 = fy_node_pair_key(p3);
-					if (!scalar_is(k3, "clause") && !scalar_is(k3, "informational") &&
+					if (!scalar_is(k3, "clause") &&
+					    !scalar_is(k3, "informational") &&
 					    !scalar_is(k3, "title"))
-						report_at(b, f, k3, "unknown key in a clause (known: clause, "
-								    "informational, title)");
+						report_at(b, f, k3,
+						          "unknown key in a clause (known: clause, "
+						          "informational, title)");
 				}
 				if (in && (!c.informational || !*c.informational))
 					report_at(b, f, in, "informational: give the reason");
@@ -1193,8 +1212,9 @@ static void load_clauses(struct pd_policy_build *b, const struct yfile *f, struc
 			size_t clen;
 			const char *cl = scalar(cn, &clen);
 			if (!cl || !source_ok(cl, clen)) {
-				report_at(b, f, item, "a clause is a number such as 6.2(7), or "
-						      "{clause, informational}");
+				report_at(b, f, item,
+				          "a clause is a number such as 6.2(7), or "
+				          "{clause, informational}");
 				continue;
 			}
 			c.clause = dup_scalar(b, cn);
@@ -1202,7 +1222,7 @@ static void load_clauses(struct pd_policy_build *b, const struct yfile *f, struc
 				if (strcmp(p->clauses[i].source, c.source) == 0 &&
 				    strcmp(p->clauses[i].clause, c.clause) == 0) {
 					report_at(b, f, item, "clause %s %s listed twice", c.source,
-						  c.clause);
+					          c.clause);
 					break;
 				}
 			p->clauses[p->n_clauses++] = c;
@@ -1225,7 +1245,7 @@ struct pack_src {
 };
 
 static int read_yaml(struct pd_policy_build *b, const char *path, const char *shown,
-		     struct yfile *out)
+                     struct yfile *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->path = pd_arena_strndup(b->arena, shown, strlen(shown));
@@ -1278,23 +1298,22 @@ static int read_yaml(struct pd_policy_build *b, const char *path, const char *sh
 	struct fy_diag_error *de;
 	while (!out->doc && (de = fy_diag_errors_iterate(diag, &it)) && !reported) {
 		pd_build_report(b, PD_EPOLICY, shown, de->line + 1, de->column + 1, "YAML: %s",
-				de->msg);
+		                de->msg);
 		reported = true;
 	}
 	if (!reported)
 		pd_build_report(b, PD_EPOLICY, shown, 1, 1,
-				out->doc ? "empty file" : "YAML: cannot parse");
+		                out->doc ? "empty file" : "YAML: cannot parse");
 	if (out->doc)
 		fy_document_destroy(out->doc);
 	out->doc = NULL;
 	fy_diag_destroy(diag);
 	out->diag = NULL;
 	return -1;
-
 }
 
 static int read_pack_dir(struct pd_policy_build *b, const char *root, const char *name,
-			 struct pack_src *ps)
+                         struct pack_src *ps)
 {
 	memset(ps, 0, sizeof(*ps));
 	size_t dl = strlen(root) + strlen(name) + 2;
@@ -1314,7 +1333,7 @@ static int read_pack_dir(struct pd_policy_build *b, const char *root, const char
 	int n = scandir(ps->dir, &list, NULL, alphasort);
 	if (n < 0) {
 		pd_build_report(b, PD_EPOLICY, shown, 0, 0, "cannot list %s: %s", ps->dir,
-				strerror(errno));
+		                strerror(errno));
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
@@ -1323,7 +1342,7 @@ static int read_pack_dir(struct pd_policy_build *b, const char *root, const char
 		if (fl > 5 && strcmp(fn + fl - 5, ".yaml") == 0 && strcmp(fn, "pack.yaml") != 0) {
 			if (ps->n_files == MAX_FILES) {
 				pd_build_report(b, PD_EPOLICY, shown, 0, 0, "more than %d files",
-						MAX_FILES);
+				                MAX_FILES);
 			} else {
 				snprintf(path, sizeof(path), "%s/%s", ps->dir, fn);
 				snprintf(shown, sizeof(shown), "policy/%s/%s", name, fn);
@@ -1340,7 +1359,7 @@ static int read_pack_dir(struct pd_policy_build *b, const char *root, const char
 }
 
 static int parse_date_node(struct pd_policy_build *b, const struct yfile *f, struct fy_node *v,
-			   pd_date *out)
+                           pd_date *out)
 {
 	size_t len;
 	const char *s = scalar(v, &len);
@@ -1381,7 +1400,8 @@ static void read_pack_header(struct pd_policy_build *b, struct pack_src *ps)
 			size_t len;
 			const char *s = scalar(v, &len);
 			if (!s || !id_ok(s, len, false))
-				report_at(b, f, v, "pack id must be lowercase letters, digits, _ -");
+				report_at(b, f, v,
+				          "pack id must be lowercase letters, digits, _ -");
 			else
 				ps->id = dup_scalar(b, v);
 		} else if (scalar_is(k, "jurisdiction")) {
@@ -1399,13 +1419,15 @@ static void read_pack_header(struct pd_policy_build *b, struct pack_src *ps)
 			void *it2 = NULL;
 			struct fy_node_pair *p2;
 			while ((p2 = fy_node_mapping_iterate(v, &it2))) {
-				struct fy_node *k2 = fy_node_pair_key(p2), *v2 = fy_node_pair_value(p2);
+				struct fy_node *k2 = fy_node_pair_key(p2),
+				               *v2 = fy_node_pair_value(p2);
 				if (scalar_is(k2, "from"))
 					parse_date_node(b, f, v2, &p->from);
 				else if (scalar_is(k2, "to"))
 					parse_date_node(b, f, v2, &p->to);
 				else
-					report_at(b, f, k2, "unknown key in effective (known: from, to)");
+					report_at(b, f, k2,
+					          "unknown key in effective (known: from, to)");
 			}
 		} else if (scalar_is(k, "sources")) {
 			if (!fy_node_is_sequence(v)) {
@@ -1415,12 +1437,13 @@ static void read_pack_header(struct pd_policy_build *b, struct pack_src *ps)
 			void *it2 = NULL;
 			struct fy_node *item;
 			while ((item = fy_node_sequence_iterate(v, &it2))) {
-				struct fy_node *idn = fy_node_is_mapping(item)
-							      ? fy_node_mapping_lookup_by_string(
-									item, "id", 2)
-							      : NULL;
+				struct fy_node *idn =
+				    fy_node_is_mapping(item)
+				        ? fy_node_mapping_lookup_by_string(item, "id", 2)
+				        : NULL;
 				if (!idn || !scalar(idn, &(size_t){0})) {
-					report_at(b, f, item, "a source needs an id (\"003\", \"Law\")");
+					report_at(b, f, item,
+					          "a source needs an id (\"003\", \"Law\")");
 					continue;
 				}
 				void *it3 = NULL;
@@ -1429,8 +1452,9 @@ static void read_pack_header(struct pd_policy_build *b, struct pack_src *ps)
 					struct fy_node *k3 = fy_node_pair_key(p3);
 					if (!scalar_is(k3, "id") && !scalar_is(k3, "title") &&
 					    !scalar_is(k3, "file") && !scalar_is(k3, "date"))
-						report_at(b, f, k3, "unknown key in a source (known: id, "
-								    "title, file, date)");
+						report_at(b, f, k3,
+						          "unknown key in a source (known: id, "
+						          "title, file, date)");
 				}
 				if (n_sources < 64)
 					sources[n_sources++] = dup_scalar(b, idn);
@@ -1439,15 +1463,16 @@ static void read_pack_header(struct pd_policy_build *b, struct pack_src *ps)
 			ps->drop = v;
 		} else if (scalar_is(k, "note")) {
 		} else {
-			report_at(b, f, k, "unknown key in pack.yaml (known: id, jurisdiction, title, "
-					   "extends, effective, sources, drop, note)");
+			report_at(b, f, k,
+			          "unknown key in pack.yaml (known: id, jurisdiction, title, "
+			          "extends, effective, sources, drop, note)");
 		}
 	}
 	if (!ps->id)
 		report_at(b, f, root, "pack.yaml: missing id");
 	else if (strcmp(ps->id, ps->name) != 0)
 		report_at(b, f, root, "pack id %s differs from its folder name %s", ps->id,
-			  ps->name);
+		          ps->name);
 	if (!ps->jurisdiction)
 		ps->jurisdiction = ps->id ? ps->id : ps->name;
 	if (!p->title_en || !p->title_zh)
@@ -1480,7 +1505,7 @@ static void hash_update_str(crypto_generichash_state *st, const char *s, size_t 
 }
 
 static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_srcs,
-			struct pack_src *ps, int depth)
+                        struct pack_src *ps, int depth)
 {
 	if (ps->state == 2)
 		return 0;
@@ -1489,7 +1514,7 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 	struct pd_pack *p = ps->pack;
 	if (ps->state == 1 || depth > MAX_PACKS) {
 		report_at(b, &ps->pack_file, fy_document_root(ps->pack_file.doc),
-			  "pack %s extends itself through a cycle", p->id);
+		          "pack %s extends itself through a cycle", p->id);
 		ps->state = 3;
 		return -1;
 	}
@@ -1498,8 +1523,8 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 	if (ps->extends) {
 		struct pack_src *pp = find_src(srcs, n_srcs, ps->extends);
 		struct fy_node *root = fy_document_root(ps->pack_file.doc);
-		struct fy_node *en = root ? fy_node_mapping_lookup_by_string(root, "extends", 7)
-					  : NULL;
+		struct fy_node *en =
+		    root ? fy_node_mapping_lookup_by_string(root, "extends", 7) : NULL;
 		if (!pp) {
 			report_at(b, &ps->pack_file, en, "extends: no pack named %s", ps->extends);
 			ps->state = 3;
@@ -1512,11 +1537,12 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 		parent = pp->pack;
 		p->parent = parent;
 		/* Inherit the parent's source prefixes too. */
-		const char **s = pd_arena_alloc(b->arena, sizeof(char *) *
-							      (p->n_sources + parent->n_sources + 1));
+		const char **s = pd_arena_alloc(
+		    b->arena, sizeof(char *) * (p->n_sources + parent->n_sources + 1));
 		if (s) {
 			memcpy(s, p->sources, sizeof(char *) * p->n_sources);
-			memcpy(s + p->n_sources, parent->sources, sizeof(char *) * parent->n_sources);
+			memcpy(s + p->n_sources, parent->sources,
+			       sizeof(char *) * parent->n_sources);
 			p->sources = s;
 			p->n_sources += parent->n_sources;
 		}
@@ -1533,7 +1559,7 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 		p->n_materials = parent->n_materials;
 		if (parent->n_conflicts) {
 			p->conflicts = pd_arena_alloc(b->arena, sizeof(struct pd_conflict) *
-									parent->n_conflicts);
+			                                            parent->n_conflicts);
 			if (p->conflicts) {
 				memcpy(p->conflicts, parent->conflicts,
 				       sizeof(struct pd_conflict) * parent->n_conflicts);
@@ -1571,8 +1597,9 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 			} else if (scalar_is(k, "clauses")) {
 				load_clauses(b, f, v);
 			} else if (!scalar_is(k, "rules")) {
-				report_at(b, f, k, "unknown top-level key (known: materials, rules, "
-						   "conflicts, clauses)");
+				report_at(b, f, k,
+				          "unknown top-level key (known: materials, rules, "
+				          "conflicts, clauses)");
 			}
 		}
 	}
@@ -1605,8 +1632,9 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 				continue;
 			for (size_t j = 0; j < n_own; j++)
 				if (strcmp(own[j].local_id, own[n_own].local_id) == 0) {
-					report_at(b, f, item, "duplicate rule id %s (first at %s:%d)",
-						  own[n_own].local_id, own[j].file, own[j].line);
+					report_at(b, f, item,
+					          "duplicate rule id %s (first at %s:%d)",
+					          own[n_own].local_id, own[j].file, own[j].line);
 					break;
 				}
 			n_own++;
@@ -1642,7 +1670,7 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 					own[j].origin.replaces = pr->origin.layer;
 					for (uint16_t r = 0; r < own[j].n_rows; r++)
 						((struct pd_rule *)own[j].rows)[r].origin.replaces =
-							pr->origin.layer;
+						    pr->origin.layer;
 					use = &own[j];
 					break;
 				}
@@ -1650,7 +1678,8 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 		}
 		if (ps->drop) {
 			if (!fy_node_is_sequence(ps->drop)) {
-				report_at(b, &ps->pack_file, ps->drop, "drop: expected a list of rule ids");
+				report_at(b, &ps->pack_file, ps->drop,
+				          "drop: expected a list of rule ids");
 			} else {
 				void *it = NULL;
 				struct fy_node *d;
@@ -1662,8 +1691,8 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 					const char *ds = scalar(d, &dl);
 					if (!found)
 						report_at(b, &ps->pack_file, d,
-							  "drop: %s inherits no rule %.*s", p->id,
-							  (int)(ds ? dl : 1), ds ? ds : "?");
+						          "drop: %s inherits no rule %.*s", p->id,
+						          (int)(ds ? dl : 1), ds ? ds : "?");
 				}
 			}
 		}
@@ -1696,7 +1725,7 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 }
 
 int pd_policy_load(const char *dir, struct pd_policy **out, struct pd_diags *diags,
-		   struct pd_error *err)
+                   struct pd_error *err)
 {
 	*out = NULL;
 	if (sodium_init() < 0)
@@ -1713,8 +1742,8 @@ int pd_policy_load(const char *dir, struct pd_policy **out, struct pd_diags *dia
 	pd_arena_init(&pol->arena, 1 << 16, 0);
 	struct pd_error first;
 	pd_error_clear(&first);
-	struct pd_policy_build b = {.pol = pol, .arena = &pol->arena, .diags = diags,
-				    .first = &first};
+	struct pd_policy_build b = {
+	    .pol = pol, .arena = &pol->arena, .diags = diags, .first = &first};
 	pol->dir = pd_arena_strndup(&pol->arena, dir, strlen(dir));
 
 	struct stat sb;
@@ -1735,7 +1764,7 @@ int pd_policy_load(const char *dir, struct pd_policy **out, struct pd_diags *dia
 	int n = scandir(dir, &list, NULL, alphasort);
 	if (n < 0) {
 		rc = pd_error_at(err, PD_ECONFIG, dir, 0, 0, NULL, "cannot list: %s",
-				 strerror(errno));
+		                 strerror(errno));
 		goto cleanup;
 	}
 	for (int i = 0; i < n; i++) {
@@ -1744,7 +1773,8 @@ int pd_policy_load(const char *dir, struct pd_policy **out, struct pd_diags *dia
 			snprintf(path, sizeof(path), "%s/%s/pack.yaml", dir, name);
 			if (stat(path, &sb) == 0) {
 				if (n_srcs == MAX_PACKS)
-					pd_build_report(&b, PD_EPOLICY, path, 0, 0, "too many packs");
+					pd_build_report(&b, PD_EPOLICY, path, 0, 0,
+					                "too many packs");
 				else if (read_pack_dir(&b, dir, name, &srcs[n_srcs]) == 0)
 					n_srcs++;
 			}
@@ -1761,7 +1791,7 @@ int pd_policy_load(const char *dir, struct pd_policy **out, struct pd_diags *dia
 		for (int j = 0; j < i; j++)
 			if (srcs[i].id && srcs[j].id && strcmp(srcs[i].id, srcs[j].id) == 0)
 				report_at(&b, &srcs[i].pack_file, NULL, "two packs with id %s",
-					  srcs[i].id);
+				          srcs[i].id);
 	for (int i = 0; i < n_srcs; i++)
 		compile_pack(&b, srcs, n_srcs, &srcs[i], 0);
 
@@ -1777,8 +1807,8 @@ int pd_policy_load(const char *dir, struct pd_policy **out, struct pd_diags *dia
 			pd_date ct = c->to == PD_DATE_NONE ? INT32_MAX : c->to;
 			if (af <= ct && cf <= at)
 				report_at(&b, &srcs[i].pack_file, NULL,
-					  "packs %s and %s both decide %s on the same days", a->id,
-					  c->id, a->jurisdiction);
+				          "packs %s and %s both decide %s on the same days", a->id,
+				          c->id, a->jurisdiction);
 		}
 
 	if (b.n_errors) {

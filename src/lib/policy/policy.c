@@ -30,14 +30,15 @@ static void range_text(const struct pd_pack *p, char *buf, size_t size)
 }
 
 int pd_policy_select(const struct pd_policy *pol, const char *jurisdiction, size_t len,
-		     pd_date date, const struct pd_pack **out, struct pd_error *err)
+                     pd_date date, const struct pd_pack **out, struct pd_error *err)
 {
 	char covered[512] = "";
 	size_t cl = 0;
 	bool any = false;
 	for (size_t i = 0; i < pol->n_packs; i++) {
 		const struct pd_pack *p = pol->packs[i];
-		if (strlen(p->jurisdiction) != len || memcmp(p->jurisdiction, jurisdiction, len) != 0)
+		if (strlen(p->jurisdiction) != len ||
+		    memcmp(p->jurisdiction, jurisdiction, len) != 0)
 			continue;
 		any = true;
 		if ((p->from == PD_DATE_NONE || date >= p->from) &&
@@ -49,14 +50,14 @@ int pd_policy_select(const struct pd_policy *pol, const char *jurisdiction, size
 		range_text(p, r, sizeof(r));
 		if (cl < sizeof(covered) - 80)
 			cl += (size_t)snprintf(covered + cl, sizeof(covered) - cl, "%s%s (%s)",
-					       cl ? ", " : "", r, p->id);
+			                       cl ? ", " : "", r, p->id);
 	}
 	if (any) {
 		char d[11];
 		pd_date_format(date, d);
 		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "date",
-				   "no %.*s policy is in force on %s; covered: %s", (int)len,
-				   jurisdiction, d, covered);
+		                   "no %.*s policy is in force on %s; covered: %s", (int)len,
+		                   jurisdiction, d, covered);
 	}
 	char known[512] = "";
 	size_t kl = 0;
@@ -66,12 +67,12 @@ int pd_policy_select(const struct pd_policy *pol, const char *jurisdiction, size
 		for (size_t k = 0; k < i; k++)
 			dup = dup || strcmp(pol->packs[k]->jurisdiction, j) == 0;
 		if (!dup && kl < sizeof(known) - 40)
-			kl += (size_t)snprintf(known + kl, sizeof(known) - kl, "%s%s", kl ? ", " : "",
-					       j);
+			kl += (size_t)snprintf(known + kl, sizeof(known) - kl, "%s%s",
+			                       kl ? ", " : "", j);
 	}
 	return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "jurisdiction",
-			   "unknown jurisdiction \"%.*s\"; known: %s", (int)(len > 40 ? 40 : len),
-			   jurisdiction, known);
+	                   "unknown jurisdiction \"%.*s\"; known: %s", (int)(len > 40 ? 40 : len),
+	                   jurisdiction, known);
 }
 
 size_t pd_policy_pack_count(const struct pd_policy *pol)
@@ -183,7 +184,7 @@ static size_t source_prefix(const char *s, const char *const *sources, size_t n)
 }
 
 size_t pd_citation_each(const char *citation, const char *const *sources, size_t n_sources,
-			void (*fn)(const char *source, const char *clause, void *ctx), void *ctx)
+                        void (*fn)(const char *source, const char *clause, void *ctx), void *ctx)
 {
 	char src[64] = "";
 	size_t count = 0;
@@ -215,7 +216,8 @@ size_t pd_citation_each(const char *citation, const char *const *sources, size_t
 			const char *dash = strstr(clause, ")-(");
 			int a, b;
 			char head[96];
-			const char *open = dash ? memchr(clause, '(', (size_t)(dash - clause)) : NULL;
+			const char *open =
+			    dash ? memchr(clause, '(', (size_t)(dash - clause)) : NULL;
 			if (dash && open && sscanf(open, "(%d)-(%d)", &a, &b) == 2 && a <= b &&
 			    b - a < 50) {
 				int hl = (int)(open - clause);

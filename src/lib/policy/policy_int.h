@@ -16,16 +16,16 @@
 /* ---- expressions ------------------------------------------------------- */
 
 enum pd_opcode {
-	OP_FACT,     /* push facts[a] */
-	OP_CONST,    /* push the constant (type, imm, str) */
-	OP_EQ,       /* pop b, a; push a == b */
+	OP_FACT,  /* push facts[a] */
+	OP_CONST, /* push the constant (type, imm, str) */
+	OP_EQ,    /* pop b, a; push a == b */
 	OP_NE,
 	OP_LT,
 	OP_LE,
 	OP_GT,
 	OP_GE,
-	OP_IN_ENUM,  /* pop a (enum); push (mask >> a) & 1 */
-	OP_IN_STR,   /* pop a (string); push a in strs[0..n) */
+	OP_IN_ENUM, /* pop a (enum); push (mask >> a) & 1 */
+	OP_IN_STR,  /* pop a (string); push a in strs[0..n) */
 	OP_AND,
 	OP_OR,
 	OP_NOT,
@@ -44,16 +44,17 @@ enum pd_opcode {
 	OP_PROVIDED,  /* push: a document of material `str` is in documents[] */
 	OP_MIN,       /* pop n values, push the smallest (a: n) */
 	OP_MAX,
-	OP_YEARS,     /* pop b, a (dates): whole years from a to b */
-	OP_FACT_EQ,   /* push facts[a] == imm (imm2: 1 for !=), for enum/bool/int facts */
-	OP_FACT_IN,   /* push (mask >> facts[a]) & 1, for enum facts */
+	OP_YEARS,       /* pop b, a (dates): whole years from a to b */
+	OP_FACT_EQ,     /* push facts[a] == imm (imm2: 1 for !=), for enum/bool/int facts */
+	OP_FACT_IN,     /* push (mask >> facts[a]) & 1, for enum facts */
 	OP_MRZ_GIVEN,   /* push: the case gives applicant.passport.mrz */
 	OP_MRZ_VALID,   /* push: the MRZ passes every ICAO 9303 check (unknown without one) */
-	OP_MRZ_MATCHES, /* push: the MRZ agrees with the passport number, expiry, birth date, nationality */
+	OP_MRZ_MATCHES, /* push: the MRZ agrees with the passport number, expiry, birth date,
+	                   nationality */
 	OP_ID_VALID,    /* push: the identity number in facts[a] passes its checks */
 	OP_ID_KIND,     /* push: the kind of the identity number in facts[a] (a text) */
-	OP_JFALSE,    /* top known false: jump to imm (short-circuit `and`) */
-	OP_JTRUE,     /* top known true: jump to imm (short-circuit `or`) */
+	OP_JFALSE,      /* top known false: jump to imm (short-circuit `and`) */
+	OP_JTRUE,       /* top known true: jump to imm (short-circuit `or`) */
 };
 
 struct pd_op {
@@ -70,8 +71,8 @@ struct pd_op {
 struct pd_expr {
 	const struct pd_op *ops;
 	uint16_t n_ops;
-	uint8_t type;      /* enum pd_type of the result */
-	const char *text;  /* source text, for messages */
+	uint8_t type;     /* enum pd_type of the result */
+	const char *text; /* source text, for messages */
 	const char *file;
 	int line, column;
 	struct pd_factset facts; /* every fact it reads */
@@ -134,10 +135,10 @@ struct pd_ids_cache *pd_eval_id(const struct pd_eval_ctx *ctx, int fact);
  * are reported with the column of the offending token. */
 struct pd_policy_build;
 int pd_expr_compile(struct pd_policy_build *b, const char *text, size_t len, const char *file,
-		    int line, int column, struct pd_expr *out, struct pd_error *err);
+                    int line, int column, struct pd_expr *out, struct pd_error *err);
 /* Evaluates; never fails (division by zero gives unknown). */
 void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
-		  struct pd_eval_value *out);
+                  struct pd_eval_value *out);
 
 /* ---- packs ------------------------------------------------------------- */
 
@@ -200,11 +201,11 @@ struct pd_rule {
 	/* Tables: a keyed table picks the row whose key is the fact's value; a
 	 * first-match table takes the first row whose `when` holds. */
 	uint8_t table;
-	int key_fact;             /* TABLE_KEYED */
+	int key_fact; /* TABLE_KEYED */
 	const struct pd_rule *rows;
 	uint16_t n_rows;
-	int16_t row_by_enum[64];  /* TABLE_KEYED on an enum fact: row index or -1 */
-	const char *row_key;      /* for rows: the key as written ("Q2") */
+	int16_t row_by_enum[64]; /* TABLE_KEYED on an enum fact: row index or -1 */
+	const char *row_key;     /* for rows: the key as written ("Q2") */
 
 	const char *file;
 	int line;
@@ -265,4 +266,4 @@ struct pd_policy_build {
 
 /* Records a problem (code 0: a warning) at file:line:column. */
 void pd_build_report(struct pd_policy_build *b, int code, const char *file, int line, int column,
-		     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -231,12 +231,14 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 
 /* clang-format on */
 
+/* clang-format off */
 enum stmt_id {
 #define X_ENUM(name, sql) ST_##name,
 	STMT_MAP(X_ENUM)
 #undef X_ENUM
-	    ST_COUNT
+	ST_COUNT
 };
+/* clang-format on */
 
 static const char *const stmt_sql[ST_COUNT] = {
 #define X_SQL(name, sql) [ST_##name] = sql,
