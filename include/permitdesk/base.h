@@ -166,4 +166,10 @@ int pd_buf_read_file(struct pd_buf *b, const char *path, struct pd_error *err);
 /* Returns the byte offset of the first invalid UTF-8 sequence, or len when valid. */
 size_t pd_utf8_check(const char *s, size_t len);
 
+/* The 1-based number of the first line that starts with c, or 0 when none does.
+ * The YAML loaders refuse lines starting with '%' (directives, which policy
+ * files never need) before libfyaml sees them: libfyaml 0.7 can loop for ever
+ * on a malformed directive. */
+int pd_first_line_starting_with(const char *s, size_t len, char c);
+
 #endif

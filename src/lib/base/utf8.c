@@ -1,5 +1,6 @@
 /*
- * utf8.c: UTF-8 validation (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
+ * utf8.c: UTF-8 validation (RFC 3629: no overlongs, no surrogates, at most
+ * U+10FFFF), and a line scan the YAML loaders use before parsing.
  */
 #include "permitdesk/base.h"
 
@@ -42,4 +43,16 @@ size_t pd_utf8_check(const char *str, size_t len)
 		i += n + 1;
 	}
 	return len;
+}
+
+int pd_first_line_starting_with(const char *s, size_t len, char c)
+{
+	int line = 1;
+	for (size_t i = 0; i < len; i++) {
+		if ((i == 0 || s[i - 1] == '\n') && s[i] == c)
+			return line;
+		if (s[i] == '\n')
+			line++;
+	}
+	return 0;
 }

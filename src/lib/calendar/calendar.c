@@ -367,6 +367,11 @@ static int read_tree(struct loader *ld, const char *text, size_t len, struct yno
 	struct fy_diag_cfg dcfg;
 
 	*root = NULL;
+	int directive = pd_first_line_starting_with(text, len, '%');
+	if (directive)
+		return pd_error_at(
+		    ld->err, PD_EPOLICY, ld->file, directive, 1, NULL,
+		    "YAML directives (lines starting with %%) are not used in the calendar");
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.colorize = false;

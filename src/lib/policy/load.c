@@ -1275,6 +1275,13 @@ static int read_yaml(struct pd_policy_build *b, const char *path, const char *sh
 	}
 	out->bytes = buf.data;
 	out->len = buf.len;
+	int directive = pd_first_line_starting_with(out->bytes, out->len, '%');
+	if (directive) {
+		pd_build_report(
+		    b, PD_EPOLICY, shown, directive, 1,
+		    "YAML directives (lines starting with %%) are not used in policy files");
+		return -1;
+	}
 
 	/* Errors are collected, never printed; the diagnostic object is released
 	 * after the document (see the cleanup of pd_policy_load). */
