@@ -1058,10 +1058,8 @@ static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct
 			          !rc.en ? "en" : "zh");
 	}
 	r->origin.rule = r->id;
-	if (rc.en && rc.zh) {
+	if (rc.en && rc.zh)
 		fill_text(b, &r->text, rc.en, rc.zh);
-		r->has_text = true;
-	}
 	finish_effects(&rc);
 	for (uint16_t i = 0; i < r->eff.n_notices; i++)
 		if (!r->eff.notices[i].text.en)

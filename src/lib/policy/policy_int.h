@@ -194,7 +194,6 @@ struct pd_rule {
 	const char *local_id; /* as written: "visa-extension" */
 	struct pd_origin origin;
 	struct pd_text text;
-	bool has_text;
 	const struct pd_expr *when; /* NULL: always */
 	struct pd_effects eff;
 
@@ -209,7 +208,6 @@ struct pd_rule {
 
 	const char *file;
 	int line;
-	bool exercised_marker; /* unused at run time; coverage tooling */
 };
 
 struct pd_conflict {
