@@ -31,7 +31,10 @@ struct mat_slot {
 	struct pd_origin origin;
 	bool has_max_age;
 	struct pd_duration max_age;
-	int8_t notarized, legalized, translated;
+	int8_t notarized, legalized, translated; /* when issued abroad */
+	int8_t notarized_always;                 /* wherever issued */
+	bool has_valid_for;
+	struct pd_duration valid_for;
 	int order;
 	bool invalid; /* a check on it failed (an identity document's) */
 	const char *invalid_en, *invalid_zh;
@@ -178,6 +181,9 @@ static void require_material(struct eval_state *st, const struct pd_rule *rule,
 		s->notarized = m->foreign_notarized;
 		s->legalized = m->foreign_legalized;
 		s->translated = m->foreign_translated;
+		s->notarized_always = m->notarized == 1;
+		s->has_valid_for = m->has_valid_for;
+		s->valid_for = m->valid_for;
 	} else if ((s = &st->slots[k])->conditional_only) {
 		if (!conditional) {
 			s->conditional_only = false;
@@ -196,8 +202,16 @@ static void require_material(struct eval_state *st, const struct pd_rule *rule,
 			s->max_age = q->max_age;
 		}
 	}
+	if (q->has_valid_for) {
+		pd_date d = st->ctx.date;
+		if (!s->has_valid_for || pd_date_add_duration(d, q->valid_for, 1) >
+		                             pd_date_add_duration(d, s->valid_for, 1)) {
+			s->has_valid_for = true;
+			s->valid_for = q->valid_for;
+		}
+	}
 	if (q->notarized >= 0)
-		s->notarized = (int8_t)(s->notarized || q->notarized);
+		s->notarized_always = (int8_t)(s->notarized_always || q->notarized);
 	if (q->legalized >= 0)
 		s->legalized = (int8_t)(s->legalized || q->legalized);
 	if (q->translated >= 0)
@@ -553,12 +567,20 @@ static const char *status_detail_en(struct eval_state *st, enum pd_mstatus s,
 			pd_date_format(d->expires, a);
 			return pd_arena_printf(st->arena, "expired on %s", a);
 		}
+		if (m->has_valid_for && d->expires != PD_DATE_NONE) {
+			pd_date_format(d->expires, a);
+			pd_date_format(pd_date_add_duration(st->ctx.date, m->valid_for, 1), b);
+			return pd_arena_printf(
+			    st->arena, "valid until %s; it must be valid until at least %s", a, b);
+		}
 		pd_date_format(d->issued, a);
 		pd_date_format(pd_date_add_duration(st->ctx.date, m->max_age, -1), b);
 		return pd_arena_printf(
 		    st->arena, "issued on %s; only one issued on or after %s is accepted", a, b);
 	case PD_MAT_NEEDS_NOTARIZATION:
-		return "a foreign document: it must be notarized";
+		return m->notarized_always && d->foreign != 1
+		           ? "it must be notarized"
+		           : "a foreign document: it must be notarized";
 	case PD_MAT_NEEDS_LEGALIZATION:
 		return "a foreign document: it must be authenticated by a Chinese embassy or "
 		       "consulate (or carry an apostille where accepted)";
@@ -579,11 +601,17 @@ static const char *status_detail_zh(struct eval_state *st, enum pd_mstatus s,
 			pd_date_format(d->expires, a);
 			return pd_arena_printf(st->arena, "已于%s过期", a);
 		}
+		if (m->has_valid_for && d->expires != PD_DATE_NONE) {
+			pd_date_format(d->expires, a);
+			pd_date_format(pd_date_add_duration(st->ctx.date, m->valid_for, 1), b);
+			return pd_arena_printf(st->arena, "有效期至%s；须至少有效至%s", a, b);
+		}
 		pd_date_format(d->issued, a);
 		pd_date_format(pd_date_add_duration(st->ctx.date, m->max_age, -1), b);
 		return pd_arena_printf(st->arena, "签发日期为%s；仅接受%s及以后出具的", a, b);
 	case PD_MAT_NEEDS_NOTARIZATION:
-		return "境外出具的文书须经公证";
+		return m->notarized_always && d->foreign != 1 ? "须经公证"
+		                                              : "境外出具的文书须经公证";
 	case PD_MAT_NEEDS_LEGALIZATION:
 		return "境外出具的文书须经中国驻外使领馆认证（或按规定办理附加证明书）";
 	case PD_MAT_NEEDS_TRANSLATION:
@@ -602,6 +630,11 @@ static enum pd_mstatus doc_status(struct eval_state *st, const struct mat_slot *
 	if (m->has_max_age && d->issued != PD_DATE_NONE &&
 	    d->issued < pd_date_add_duration(date, m->max_age, -1))
 		return PD_MAT_EXPIRED;
+	if (m->has_valid_for && d->expires != PD_DATE_NONE &&
+	    d->expires < pd_date_add_duration(date, m->valid_for, 1))
+		return PD_MAT_EXPIRED;
+	if (m->notarized_always && d->notarized != 1)
+		return PD_MAT_NEEDS_NOTARIZATION;
 	if (d->foreign == 1) {
 		if (m->notarized == 1 && d->notarized != 1)
 			return PD_MAT_NEEDS_NOTARIZATION;

@@ -343,6 +343,11 @@ static void load_material(struct pd_policy_build *b, const struct yfile *f, stru
 		} else if (scalar_is(k, "max_age")) {
 			if (parse_duration_node(b, f, v, &m.max_age) == 0)
 				m.has_max_age = true;
+		} else if (scalar_is(k, "valid_for")) {
+			if (parse_duration_node(b, f, v, &m.valid_for) == 0)
+				m.has_valid_for = true;
+		} else if (scalar_is(k, "notarized")) {
+			parse_flag(b, f, v, &m.notarized);
 		} else if (scalar_is(k, "foreign")) {
 			if (!fy_node_is_mapping(v)) {
 				report_at(b, f, v,
@@ -473,6 +478,9 @@ static void add_requirement(struct rule_ctx *rc, struct fy_node *n)
 			else if (scalar_is(k, "max_age")) {
 				if (parse_duration_node(rc->b, rc->f, v, &q.max_age) == 0)
 					q.has_max_age = true;
+			} else if (scalar_is(k, "valid_for")) {
+				if (parse_duration_node(rc->b, rc->f, v, &q.valid_for) == 0)
+					q.has_valid_for = true;
 			} else if (scalar_is(k, "notarized"))
 				parse_flag(rc->b, rc->f, v, &q.notarized);
 			else if (scalar_is(k, "legalized"))
@@ -482,7 +490,7 @@ static void add_requirement(struct rule_ctx *rc, struct fy_node *n)
 			else
 				report_at(rc->b, rc->f, k,
 				          "unknown key in require (known: material, max_age, "
-				          "notarized, legalized, translated)");
+				          "valid_for, notarized, legalized, translated)");
 		}
 		if (!idn) {
 			report_at(rc->b, rc->f, n, "require: missing material");

@@ -150,6 +150,9 @@ struct pd_pmaterial {
 	struct pd_duration max_age;
 	/* What a foreign-issued one needs: 1 yes, 0 no. */
 	int8_t foreign_notarized, foreign_legalized, foreign_translated;
+	int8_t notarized;   /* must be notarized wherever issued */
+	bool has_valid_for; /* must stay valid this long after the application */
+	struct pd_duration valid_for;
 	const char *layer;
 	const char *file;
 	int line;
@@ -159,7 +162,11 @@ struct pd_requirement {
 	int material; /* index into pack->materials */
 	bool has_max_age;
 	struct pd_duration max_age;
-	int8_t notarized, legalized, translated; /* -1: as the material says */
+	/* -1: as the material says.  notarized: wherever issued; legalized and
+	 * translated: when issued abroad. */
+	int8_t notarized, legalized, translated;
+	bool has_valid_for;
+	struct pd_duration valid_for;
 };
 
 struct pd_pnotice {
