@@ -45,7 +45,11 @@
 	X(STORE, "store_error", 503, 70, "storage error")                                          \
 	X(VERSION, "version_mismatch", 500, 78, "incompatible version")                            \
 	X(UNSUPPORTED, "unsupported", 415, 65, "unsupported media type")                           \
-	X(RATE, "rate_limited", 429, 75, "too many requests")
+	X(RATE, "rate_limited", 429, 75, "too many requests")                                      \
+	X(REQUEST, "invalid_request", 400, 64, "invalid request")                                  \
+	X(METHOD, "method_not_allowed", 405, 64, "method not allowed")                             \
+	X(TIMEOUT, "timeout", 408, 75, "request timed out")                                        \
+	X(UNAVAILABLE, "unavailable", 503, 75, "temporarily unavailable")
 
 /* clang-format off */
 enum pd_err {

@@ -71,6 +71,9 @@ struct pd_vocab {
 extern const struct pd_vocab pd_vocabs[PD_VOCAB_COUNT];
 /* Index of word in vocab, or -1. */
 int pd_vocab_find(enum pd_vocab_id vocab, const char *word, size_t len);
+/* What a word means, for people: lang "en" or "zh" ("Family reunion", "团聚").
+ * Never NULL for a word of the vocabulary. */
+const char *pd_vocab_label(enum pd_vocab_id vocab, int word, const char *lang);
 
 /*
  * The facts: X(NAME, "case.path", type, vocab or -1, flags, "en label", "zh label").

@@ -32,6 +32,97 @@
 int pd_case_decode(const char *json, size_t len, const char *name, int line_base, pd_date today,
                    struct pd_arena *arena, struct pd_case *out, struct pd_error *err);
 
+/* ---- one call for "check a case" ---- */
+
+/* How pd_check() reads its input. */
+struct pd_check_opts {
+	const char *name; /* what errors call the input: "case.json", "-", "request body" */
+	int line_base;    /* added to line numbers (a batch passes the line's number - 1) */
+	pd_date today;    /* fills a missing "date"; PD_DATE_NONE: pd_today() */
+	pd_date date;     /* PD_DATE_NONE, or the date to evaluate as of (replaces the case's) */
+};
+
+/*
+ * Decodes one case and evaluates it with the pack in force: the one entry
+ * that every caller (check, check --batch, the workflow, coverage, the HTTP
+ * server, the benchmarks) uses.  An error the evaluator finds (an unknown
+ * jurisdiction, a date no pack covers, an unknown material) is located at the
+ * line:column of the fact it is about, as decoding errors are.  `c` may be
+ * NULL; when given it receives the decoded case.  Everything is allocated
+ * from `arena`; the result borrows from `pol`.
+ */
+int pd_check(const struct pd_policy *pol, const char *json, size_t len,
+             const struct pd_check_opts *opts, struct pd_arena *arena, struct pd_case *c,
+             struct pd_result **out, struct pd_error *err);
+
+/* ---- small JSON objects: request bodies and action data ---- */
+
+/*
+ * The one schema-directed reader for small objects other than a case (a
+ * login, an action's data, a new user, a documents list): the same strict
+ * RFC 8259 validation, limits and locations as the case decoder.  Each field
+ * names a member, its type and where it goes in the caller's struct:
+ *   PD_FIELD_STRING  const char *  (non-empty UTF-8, at most max_len bytes)
+ *   PD_FIELD_WORD    const char *  (as STRING, without escapes or spaces)
+ *   PD_FIELD_INT     int64_t       (an integer in [min, max])
+ *   PD_FIELD_BOOL    bool
+ *   PD_FIELD_DATE    pd_date       (YYYY-MM-DD, a real date)
+ *   PD_FIELD_OBJECT  struct pd_json_raw (the member's text, kept as written)
+ *   PD_FIELD_ARRAY   struct pd_json_raw
+ * Unknown members, members given twice, a missing required member and a
+ * wrong type are -PD_EINPUT naming file:line:column and prefix.member.
+ * Members that are absent leave the caller's field as it was.
+ */
+enum pd_field_type {
+	PD_FIELD_STRING,
+	PD_FIELD_WORD,
+	PD_FIELD_INT,
+	PD_FIELD_BOOL,
+	PD_FIELD_DATE,
+	PD_FIELD_OBJECT,
+	PD_FIELD_ARRAY,
+};
+struct pd_field {
+	const char *name;
+	enum pd_field_type type;
+	bool required;
+	size_t offset;   /* offsetof() in the caller's struct */
+	size_t max_len;  /* STRING, WORD: most bytes; 0 for PD_CASE_MAX_STRING */
+	int64_t min, max; /* INT: the range allowed */
+};
+struct pd_json_raw {
+	const char *json; /* points into the input (not copied) */
+	size_t len;
+	int line, column; /* where it starts */
+};
+/* `name` is what errors call the input; `prefix` the path of the object
+ * ("data", "" for none).  Strings are copied to the arena. */
+int pd_json_read_object(const char *json, size_t len, const char *name, int line_base,
+                        const char *prefix, const struct pd_field *fields, size_t n_fields,
+                        struct pd_arena *arena, void *out, struct pd_error *err);
+
+/* ---- reference data for front ends ---- */
+
+/* {"facts": [{"path", "type", "derived", "values": [{"value", "en", "zh"}]?,
+ *  "en", "zh"}]}: every fact a case may hold, with its question text and the
+ * labels of its allowed values (GET /api/v1/facts). */
+int pd_facts_write_json(struct pd_buf *out, bool pretty);
+
+/* Packs in force and their views (GET /api/v1/policy...; `permitdesk policy`).
+ *   policy:    {"packs": [{"id", "jurisdiction", "title": {"en","zh"}, "extends",
+ *               "version", "effective": {"from","to"}, "rules"}], "calendar":
+ *               {"first_year", "last_year"}}
+ *   rules:     {"pack", "version", "rules": [{"id", "layer", "replaces", "source",
+ *               "file", "line", "en", "zh"}]}
+ *   conflicts: {"pack", "conflicts": [{"id", "topic": {"en","zh"}, "sources",
+ *               "choice": {"en","zh"}, "layer"}]}
+ *   clauses:   {"pack", "clauses": [{"source", "clause", "informational", "rules":
+ *               [rule ids citing it]}]} */
+int pd_policy_write_json(const struct pd_policy *pol, bool pretty, struct pd_buf *out);
+int pd_pack_rules_write_json(const struct pd_pack *p, bool pretty, struct pd_buf *out);
+int pd_pack_conflicts_write_json(const struct pd_pack *p, bool pretty, struct pd_buf *out);
+int pd_pack_clauses_write_json(const struct pd_pack *p, bool pretty, struct pd_buf *out);
+
 /* ---- a small streaming JSON writer ---- */
 
 struct pd_jw {

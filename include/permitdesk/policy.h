@@ -52,6 +52,8 @@ int pd_policy_select(const struct pd_policy *pol, const char *jurisdiction, size
 /* ---- read-only views for front ends (lint, conflicts, coverage, help) ---- */
 
 size_t pd_policy_pack_count(const struct pd_policy *pol);
+/* The pack with this id ("tianjin", "national-2004"), or NULL. */
+const struct pd_pack *pd_policy_pack_find(const struct pd_policy *pol, const char *id);
 const struct pd_pack *pd_policy_pack_at(const struct pd_policy *pol, size_t i);
 const char *pd_pack_id(const struct pd_pack *p);
 const char *pd_pack_jurisdiction(const struct pd_pack *p);
@@ -70,6 +72,7 @@ struct pd_rule_info {
 	const char *source;   /* "003 6.2(7)" */
 	const char *file;
 	int line;
+	const char *en, *zh;  /* the rule's text, NULL when it has none */
 };
 size_t pd_pack_rule_info(const struct pd_pack *p, struct pd_rule_info *out, size_t max);
 

@@ -267,6 +267,46 @@ int pd_workflow_act(const struct pd_workflow *wf, const struct pd_actor *actor, 
  * filed; every other role sees every case. */
 bool pd_workflow_may_read(const struct pd_actor *actor, const struct pd_store_case *c);
 
+/* The actions this actor may take on this case now (the transition table,
+ * the role and ownership rules and each action's own preconditions that can
+ * be known without data), as bits 1u << enum pd_action.  Front ends show
+ * these and never decide roles themselves. */
+unsigned pd_workflow_allowed_actions(const struct pd_actor *actor, const struct pd_store_case *c);
+
+/*
+ * Replaces the documents[] of a case (what the applicant brought, added or
+ * corrected at the counter) without retyping the case: `documents_json` is a
+ * JSON object {"documents": [...], "note"?: "..."}; the case is re-evaluated
+ * and one audit entry ("documents") records the change.  Allowed while the
+ * case is not decided (draft, submitted, awaiting_supplement, accepted,
+ * in_review) to whoever may act on it.  Errors as pd_workflow_act();
+ * out->from == out->to.
+ */
+int pd_workflow_set_documents(const struct pd_workflow *wf, const struct pd_actor *actor,
+                              const char *case_id, const char *documents_json, size_t len,
+                              pd_date at, struct pd_act_result *out, struct pd_error *err);
+
+/* ---- what each role may do beyond a case's transitions ------------------- */
+
+#define PD_CAP_MAP(X)                                                                              \
+	X(CASE_CREATE, "case_create")   /* file a new case */                                     \
+	X(CASE_READ, "case_read")       /* read and list the cases visible to it */               \
+	X(CASE_DOCUMENTS, "case_documents") /* add or correct documents of a visible case */      \
+	X(AUDIT_READ, "audit_read")     /* read a case's audit trail */                           \
+	X(USERS, "users")               /* create, list, disable, reset users */
+
+/* clang-format off */
+enum pd_cap {
+#define PD_X_CAP(name, word) PD_CAP_##name,
+	PD_CAP_MAP(PD_X_CAP)
+#undef PD_X_CAP
+	PD_CAP_COUNT
+};
+/* clang-format on */
+const char *pd_cap_name(enum pd_cap cap);
+/* Does the role hold the capability?  One table in the library decides. */
+bool pd_role_can(enum pd_role role, enum pd_cap cap);
+
 /* ---- reading cases as JSON ---------------------------------------------- */
 
 /* {"id", "number", "state", ..., "facts", "result", "receipt", "deadlines",
@@ -274,14 +314,44 @@ bool pd_workflow_may_read(const struct pd_actor *actor, const struct pd_store_ca
 int pd_workflow_case_json(struct pd_store *store, const char *case_id, bool pretty,
                           struct pd_buf *out, struct pd_error *err);
 
+/* The id of the case named by `ref` (its id or its number) as `viewer` may
+ * see it: -PD_ENOTFOUND when there is no such case and, alike, when the
+ * viewer may not read it (case ids do not leak).  viewer NULL: no check. */
+int pd_workflow_resolve(struct pd_store *store, const struct pd_actor *viewer, const char *ref,
+                        char id[PD_CASE_ID_LEN + 1], struct pd_error *err);
+
+/* pd_workflow_case_json() for a viewer: -PD_ENOTFOUND when the viewer may not
+ * read it, and with "allowed_actions": [action words] for the viewer. */
+int pd_workflow_case_view_json(struct pd_store *store, const struct pd_actor *viewer,
+                               const char *ref, bool pretty, struct pd_buf *out,
+                               struct pd_error *err);
+
+/* {"id", "number", "entries": [...]} and {"id", "number", "notices": [...]}
+ * of one case, entries as in "history" of the case view. */
+int pd_workflow_audit_json(struct pd_store *store, const char *case_id, bool pretty,
+                           struct pd_buf *out, struct pd_error *err);
+int pd_workflow_notices_json(struct pd_store *store, const char *case_id, bool pretty,
+                             struct pd_buf *out, struct pd_error *err);
+
+/* Counts for dashboards and metrics: cases in each state, and open cases
+ * whose decision date is before `as_of`. */
+int pd_workflow_counts(struct pd_store *store, pd_date as_of, int64_t by_state[PD_STATE_COUNT],
+                       int64_t *overdue, struct pd_error *err);
+
 struct pd_case_query {
 	const char *state;                 /* NULL: any */
 	bool overdue;                      /* only cases whose decision date has passed */
 	pd_date as_of;                     /* for overdue; PD_DATE_NONE: today */
 	const struct pd_actor *visible_to; /* NULL: all cases */
 	size_t limit;                      /* 0: no limit */
+	const char *pack;                  /* NULL: any */
+	const char *assignee;              /* NULL: anyone */
+	const char *search;                /* NULL, or a case number, applicant name or passport
+	                                      number (case-insensitive; a name matches any part) */
+	const char *after;                 /* NULL, or the "next" cursor of the previous page */
 };
-/* {"as_of": date, "count": n, "cases": [{id, number, state, ...}, ...]} */
+/* {"as_of": date, "count": n, "cases": [{id, number, state, ...}, ...],
+ *  "next": cursor or null}.  "next" is set when limit cut the list short. */
 int pd_workflow_list_json(struct pd_store *store, const struct pd_case_query *q, bool pretty,
                           struct pd_buf *out, struct pd_error *err);
 
@@ -295,6 +365,56 @@ int pd_workflow_list_json(struct pd_store *store, const struct pd_case_query *q,
  */
 int pd_workflow_replay_json(const struct pd_workflow *wf, const char *case_id, bool pretty,
                             struct pd_buf *out, struct pd_error *err);
+
+/* ---- sessions -------------------------------------------------------------- */
+
+/*
+ * A session is what a user gets for logging in: a token of 32 random bytes
+ * (given to the client as 43 characters of unpadded base64url), of which the
+ * store keeps only a keyed hash.  It ends PD_SESSION_ABSOLUTE_S after login,
+ * PD_SESSION_IDLE_S after its last use, when its user logs out, and when
+ * the user is disabled or their password is reset.
+ */
+#define PD_SESSION_TOKEN_LEN 43
+#define PD_SESSION_ABSOLUTE_S (12 * 3600)
+#define PD_SESSION_IDLE_S (30 * 60)
+
+struct pd_session {
+	char token[PD_SESSION_TOKEN_LEN + 1]; /* only from pd_session_login */
+	struct pd_actor actor;
+	int64_t created_at, expires_at; /* microseconds since 1970-01-01 UTC */
+};
+
+/* Checks the password (pd_user_authenticate: an unknown user, a disabled one
+ * and a wrong password are the same -PD_EAUTH and cost the same time) and
+ * opens a session. */
+int pd_session_login(struct pd_store *store, const char *user, const char *password,
+                     size_t password_len, struct pd_session *out, struct pd_error *err);
+/* The session of a token: -PD_EAUTH when unknown, expired, revoked or of a
+ * disabled user.  Records its use (at most once a minute, so reads stay reads). */
+int pd_session_check(struct pd_store *store, const char *token, size_t len,
+                     struct pd_session *out, struct pd_error *err);
+/* Ends the session of a token (logout); an unknown token is not an error. */
+int pd_session_logout(struct pd_store *store, const char *token, size_t len,
+                      struct pd_error *err);
+
+/* ---- administering users ------------------------------------------------- */
+
+/* {"users": [{"user", "role", "disabled", "created_at"}]}: admins only. */
+int pd_user_list_json(struct pd_store *store, const struct pd_actor *by, bool pretty,
+                      struct pd_buf *out, struct pd_error *err);
+/* {"user", "role", "disabled", "created_at"} of one user (admins, or the user). */
+int pd_user_json(struct pd_store *store, const struct pd_actor *by, const char *name,
+                 bool pretty, struct pd_buf *out, struct pd_error *err);
+/* Disables (or enables again) a user: admins only, never themselves; ends the
+ * user's sessions; audited. */
+int pd_user_set_disabled(struct pd_store *store, const struct pd_actor *by, const char *name,
+                         bool disabled, pd_date at, struct pd_error *err);
+/* Sets a new password: an admin for anyone, or a user for themselves; ends
+ * the user's sessions; audited (never the password). */
+int pd_user_set_password(struct pd_store *store, const struct pd_actor *by, const char *name,
+                         const char *password, size_t password_len, pd_date at,
+                         struct pd_error *err);
 
 /* ---- deadlines ------------------------------------------------------------ */
 
