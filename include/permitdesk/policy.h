@@ -103,6 +103,9 @@ size_t pd_pack_clauses(const struct pd_pack *p, struct pd_clause_info *out, size
  * declared source ids.  Returns the number of pairs. */
 size_t pd_citation_each(const char *citation, const char *const *sources, size_t n_sources,
                         void (*fn)(const char *source, const char *clause, void *ctx), void *ctx);
+/* True when a cited clause (as pd_citation_each gives it) falls under an index clause of
+ * the same source: "6.2(7)" under "6.2", "II(VII)3" under "II(VII)", "6.2" under "6.2". */
+bool pd_clause_covers(const char *cited, const char *clause);
 /* The declared source ids of a pack (its own and inherited). */
 size_t pd_pack_sources(const struct pd_pack *p, const char **out, size_t max);
 

@@ -78,6 +78,11 @@ static const struct cli_command commands[] = {
     {"audit", cmd_audit, "audit verify --db FILE", "check the audit trail's hash chain",
      "Prints {\"ok\", \"entries\", \"head\", \"first_bad\"}.  Exit 0 when every entry is\n"
      "intact, 65 naming the first entry changed, inserted or deleted."},
+    {"facts", cmd_facts, "facts [--pretty]",
+     "every fact a case may hold: type, allowed words with labels, question text",
+     "Prints {\"facts\": [...]} as JSON (the same as GET /api/v1/facts): each fact's\n"
+     "case path, type, whether it is derived (computed, never sent), the words an\n"
+     "enumerated fact takes with English and Chinese labels, and its question."},
     {"help", cmd_help, "help [COMMAND]", "show help for a command", ""},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,6 +1,9 @@
 /*
  * policy.c: choosing the pack in force for a case, and read-only views of
- * the compiled packs for front ends (lint, list, conflicts, coverage).
+ * the compiled packs for front ends (lint, list, conflicts, coverage, the
+ * JSON views of codec/policy_json.c): packs by position or id, rules with
+ * their texts, conflicts, the clause index, and citations split into
+ * (source, clause) pairs with the test of which index clause a citation falls under.
  */
 #include <stdio.h>
 #include <string.h>
@@ -80,6 +83,14 @@ size_t pd_policy_pack_count(const struct pd_policy *pol)
 	return pol->n_packs;
 }
 
+const struct pd_pack *pd_policy_pack_find(const struct pd_policy *pol, const char *id)
+{
+	for (size_t i = 0; id && i < pol->n_packs; i++)
+		if (strcmp(pol->packs[i]->id, id) == 0)
+			return pol->packs[i];
+	return NULL;
+}
+
 const struct pd_pack *pd_policy_pack_at(const struct pd_policy *pol, size_t i)
 {
 	return i < pol->n_packs ? pol->packs[i] : NULL;
@@ -129,6 +140,8 @@ static void info_of(const struct pd_rule *r, struct pd_rule_info *o)
 	o->source = r->origin.source;
 	o->file = r->file;
 	o->line = r->line;
+	o->en = r->text.en;
+	o->zh = r->text.zh;
 }
 
 size_t pd_pack_rule_info(const struct pd_pack *p, struct pd_rule_info *out, size_t max)
@@ -170,6 +183,16 @@ size_t pd_pack_sources(const struct pd_pack *p, const char **out, size_t max)
 	for (size_t i = 0; i < p->n_sources && i < max; i++)
 		out[i] = p->sources[i];
 	return p->n_sources;
+}
+
+bool pd_clause_covers(const char *cited, const char *clause)
+{
+	size_t n = strlen(clause);
+	/* "6.2(7)" covers "6.2"; "II(VII)3" covers "II(VII)": a sub-clause follows a
+	 * dot, an opening parenthesis, or anything after a closing one. */
+	return n > 0 && strncmp(cited, clause, n) == 0 &&
+	       (cited[n] == '\0' || cited[n] == '(' || cited[n] == '.' || cited[n] == ' ' ||
+	        clause[n - 1] == ')');
 }
 
 static size_t source_prefix(const char *s, const char *const *sources, size_t n)
