@@ -1,11 +1,11 @@
 /*
  * cmd_check.c: `permitdesk check`, one case or a batch of them.
  *
- * One case: read the file (or standard input), decode, evaluate, print the
- * result as JSON or as a checklist.  Batch: one case per line in, one result
- * per line out in the same order; --jobs N evaluates blocks of lines on N
- * threads, each with its own arena and output buffer, and writes the blocks
- * in order, so memory stays flat however many cases come.
+ * One case: read the file (or standard input), check it (pd_check: decode
+ * and evaluate), print the result as JSON or as a checklist.  Batch: one case per line in, one
+ * result per line out in the same order; --jobs N evaluates blocks of lines on N threads, each with
+ * its own arena and output buffer, and writes the blocks in order, so memory stays flat however
+ * many cases come.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -86,30 +86,17 @@ static int load_policy(const char *dir, struct pd_policy **pol)
 	return 0;
 }
 
-/* Decodes and evaluates one case; writes the result or fills err. */
+/* Checks one case (pd_check); writes the result or fills err. */
 static int check_one(const struct pd_policy *pol, const char *json, size_t len, const char *name,
                      int line_base, pd_date today, struct pd_arena *arena, bool text,
                      const char *lang, bool pretty, struct pd_buf *out, struct pd_error *err)
 {
-	struct pd_case c;
-	int rc = pd_case_decode(json, len, name, line_base, today, arena, &c, err);
+	const struct pd_check_opts opts = {
+	    .name = name, .line_base = line_base, .today = today, .date = PD_DATE_NONE};
+	struct pd_result *r;
+	int rc = pd_check(pol, json, len, &opts, arena, NULL, &r, err);
 	if (rc)
 		return rc;
-	struct pd_result *r;
-	rc = pd_evaluate(pol, &c, arena, &r, err);
-	if (rc) {
-		if (!err->file[0])
-			snprintf(err->file, sizeof(err->file), "%s", name);
-		if (err->line == 0 && err->path[0]) {
-			/* Point at the fact the message is about. */
-			int f = pd_fact_find(err->path, strlen(err->path));
-			if (f >= 0 && c.fact_line[f]) {
-				err->line = c.fact_line[f];
-				err->column = c.fact_column[f];
-			}
-		}
-		return rc;
-	}
 	if (text)
 		return pd_result_write_text(r, lang, out);
 	return pd_result_write_json(r, pretty, out);

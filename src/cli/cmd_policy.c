@@ -228,13 +228,12 @@ static void run_cases(const struct pd_policy *pol, struct cov *cv, const char *d
 		pd_buf_init(&in, 1u << 20);
 		struct pd_error err;
 		pd_error_clear(&err);
-		struct pd_case c;
+		const struct pd_check_opts opts = {
+		    .name = files[i], .today = PD_DATE_NONE, .date = PD_DATE_NONE};
 		struct pd_result *r;
 		pd_arena_reset(&arena);
 		if (pd_buf_read_file(&in, files[i], &err) == 0 &&
-		    pd_case_decode(in.data, in.len, files[i], 0, pd_today(), &arena, &c, &err) ==
-		        0 &&
-		    pd_evaluate(pol, &c, &arena, &r, &err) == 0) {
+		    pd_check(pol, in.data, in.len, &opts, &arena, NULL, &r, &err) == 0) {
 			cv->cases++;
 			for (size_t k = 0; k < cv->n_rules; k++)
 				cv->rules[k].seen_this_case = false;

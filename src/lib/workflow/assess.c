@@ -1,11 +1,11 @@
 /*
- * assess.c: the workflow's assessor over a loaded policy: decodes the case
- * (codec.h), evaluates it (engine.h) and keeps what the workflow stores: the
- * verdict, the pack and its version, the processing and receipt days, the
- * whole result as JSON and its materials list, which is the one-time notice
- * of what to supplement (003 6.3 2; format.md §2 "materials").
+ * assess.c: the workflow's assessor over a loaded policy: checks the case
+ * (pd_check, codec.h: decode, evaluate, locate errors) and keeps what the
+ * workflow stores: the verdict, the pack and its version, the processing and
+ * receipt days, the whole result as JSON and its materials list, which is the
+ * one-time notice of what to supplement (003 6.3 2; format.md §2
+ * "materials").
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "permitdesk/codec.h"
@@ -50,7 +50,7 @@ int pd_workflow_assess_policy(void *ctx, const char *name, const char *case_json
                               struct pd_assessment *out, struct pd_error *err)
 {
 	const struct pd_policy *pol = ctx;
-	struct pd_case c;
+	const struct pd_check_opts opts = {.name = name, .today = today, .date = date};
 	struct pd_result *r = NULL;
 	struct pd_buf b;
 	struct pd_jw w;
@@ -58,25 +58,8 @@ int pd_workflow_assess_policy(void *ctx, const char *name, const char *case_json
 
 	memset(out, 0, sizeof(*out));
 	pd_buf_init(&b, RESULT_MAX_BYTES);
-	if ((rc = pd_case_decode(case_json, len, name, 0, today, arena, &c, err)))
+	if ((rc = pd_check(pol, case_json, len, &opts, arena, NULL, &r, err)))
 		goto cleanup;
-	if (date != PD_DATE_NONE) {
-		pd_case_set_date(&c, PD_F_DATE, date);
-		pd_case_derive(&c);
-	}
-	if ((rc = pd_evaluate(pol, &c, arena, &r, err))) {
-		/* Point at the fact the message is about, as `check` does. */
-		if (err && !err->file[0])
-			snprintf(err->file, sizeof(err->file), "%s", name);
-		if (err && err->line == 0 && err->path[0]) {
-			int f = pd_fact_find(err->path, strlen(err->path));
-			if (f >= 0 && c.fact_line[f]) {
-				err->line = c.fact_line[f];
-				err->column = c.fact_column[f];
-			}
-		}
-		goto cleanup;
-	}
 	out->verdict = r->verdict;
 	out->pack = r->pack;
 	out->version = r->version;
