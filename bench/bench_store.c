@@ -162,7 +162,8 @@ static void fresh_db(const char *db)
 		exit(1);
 	}
 	for (size_t i = 0; i < 3; i++) {
-		struct pd_store_user u = {users[i][0], users[i][1], "$argon2id$bench", 0};
+		struct pd_store_user u = {
+		    .name = users[i][0], .role = users[i][1], .password_hash = "$argon2id$bench"};
 		if (pd_store_user_insert(s, &u, &err)) {
 			fprintf(stderr, "bench_store: %s\n", err.message);
 			exit(1);

@@ -997,7 +997,8 @@ static int setup(void **state)
 	if (pd_store_begin(store, PD_TXN_WRITE, &err))
 		return -1;
 	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
-		struct pd_store_user u = {users[i][0], users[i][1], "$argon2id$none", 0};
+		struct pd_store_user u = {
+		    .name = users[i][0], .role = users[i][1], .password_hash = "$argon2id$none"};
 		if (pd_store_user_insert(store, &u, &err))
 			return -1;
 	}
