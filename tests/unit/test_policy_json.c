@@ -320,7 +320,6 @@ static void test_pretty_view(void **state)
 static void test_views_too_big(void **state)
 {
 	struct fixture *fx = *state;
-	const struct pd_pack *child = pd_policy_pack_find(fx->pol, "child");
 	static const pack_writer writers[] = {
 	    pd_pack_rules_write_json, pd_pack_conflicts_write_json, pd_pack_clauses_write_json};
 	for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++) {
