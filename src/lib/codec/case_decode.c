@@ -17,7 +17,13 @@
  *
  * Errors name line:column (1-based; columns count UTF-8 characters, not
  * bytes) and the case path (applicant.birth_date, documents[2].type), and
- * quote the offending value.  This is the one file that includes jsmn.
+ * quote the offending value.
+ *
+ * pd_json_read_object() (codec.h) reads the small objects that are not a
+ * case (request bodies, an action's data) with the same two first steps and
+ * the same scalar readers, against a table of struct pd_field that the
+ * caller gives; its errors look exactly like the case's.  This is the one
+ * file that includes jsmn.
  */
 #define JSMN_STATIC
 #define JSMN_STRICT
@@ -48,6 +54,7 @@ struct walk {
 	struct pd_error *err;
 	struct pd_json_cursor cur; /* moves forward as facts are stored */
 	bool escapes;              /* some string has a backslash: look for them */
+	const char *prefix;        /* path of the top-level object in errors; NULL: none */
 };
 
 /* ---- the schema ---- */
@@ -338,7 +345,8 @@ static int fail_at(struct walk *w, int tok, const char *suffix, int code, const 
 /* An error at token tok, whose path is tok's (plus ".suffix" when given). */
 static int fail_at(struct walk *w, int tok, const char *suffix, int code, const char *fmt, ...)
 {
-	char path[192] = "", msg[512];
+	char path[192], msg[512];
+	snprintf(path, sizeof(path), "%s", w->prefix ? w->prefix : "");
 	tok_path(w, tok, path, sizeof(path));
 	if (suffix) {
 		size_t len = strlen(path);
@@ -453,12 +461,9 @@ static int read_enum(struct walk *w, int tok, int vocab, int32_t *out)
 	               got(w, tok, gbuf));
 }
 
-/* A string, checked, copied NUL-terminated into the arena. */
-static int read_string(struct walk *w, int tok, int check, const char **out, size_t *out_len)
+/* String token tok decoded and copied NUL-terminated into the arena. */
+static int copy_string(struct walk *w, int tok, char **out, size_t *out_len)
 {
-	const struct string_rule *rule = &string_rules[check];
-	if (w->t[tok].type != JSMN_STRING)
-		return fail_type(w, tok, rule->expected);
 	const char *raw = tok_raw(w, tok);
 	size_t rlen = tok_len(w, tok);
 	char *s = pd_arena_alloc(w->arena, rlen + 1);
@@ -474,6 +479,22 @@ static int read_string(struct walk *w, int tok, int check, const char **out, siz
 		memcpy(s, raw, rlen);
 	}
 	s[len] = '\0';
+	*out = s;
+	*out_len = len;
+	return 0;
+}
+
+/* A string, checked, copied NUL-terminated into the arena. */
+static int read_string(struct walk *w, int tok, int check, const char **out, size_t *out_len)
+{
+	const struct string_rule *rule = &string_rules[check];
+	char *s;
+	size_t len;
+	if (w->t[tok].type != JSMN_STRING)
+		return fail_type(w, tok, rule->expected);
+	int rc = copy_string(w, tok, &s, &len);
+	if (rc)
+		return rc;
 	if (!rule->ok(s, len))
 		return fail_type(w, tok, rule->expected);
 	*out = s;
@@ -809,6 +830,35 @@ static int walk_object(struct walk *w, int obj, const struct schema *sch, void *
 	return 0;
 }
 
+/*
+ * Steps 1 and 2 for any text: validates w->src with the limits given, then
+ * tokenises it into an array of exactly the right size from w->arena.
+ */
+static int tokenize(struct walk *w, unsigned max_depth, struct pd_error *err)
+{
+	struct pd_json_info info;
+	int rc = pd_json_validate(&w->src, max_depth, PD_CASE_MAX_STRING, &info, err);
+	if (rc)
+		return rc;
+	size_t ntok = info.ntokens;
+	jsmntok_t *tokens = pd_arena_alloc(w->arena, ntok * sizeof(*tokens));
+	if (!tokens)
+		return pd_error_at(err, PD_ENOMEM, w->src.name, 0, 0, NULL,
+		                   "out of memory for %zu JSON tokens", ntok);
+	jsmn_parser parser;
+	jsmn_init(&parser);
+	int got_tokens = jsmn_parse(&parser, w->src.s, w->src.len, tokens, (unsigned)ntok);
+	if (got_tokens != (int)ntok)
+		return pd_error_at(err, PD_EINTERNAL, w->src.name, 0, 0, NULL,
+		                   "JSON tokenizer disagrees with validation (%d of %zu tokens)",
+		                   got_tokens, ntok);
+	w->t = tokens;
+	w->n = (int)ntok;
+	w->escapes = info.escapes;
+	pd_json_cursor_init(&w->cur, w->src.s, info.plain);
+	return 0;
+}
+
 int pd_case_decode(const char *json, size_t len, const char *name, int line_base, pd_date today,
                    struct pd_arena *arena, struct pd_case *out, struct pd_error *err)
 {
@@ -818,33 +868,13 @@ int pd_case_decode(const char *json, size_t len, const char *name, int line_base
 	    .c = out,
 	    .err = err,
 	};
-	struct pd_json_info info;
 	int rc;
 	pd_case_init(out);
 	if (len > PD_CASE_MAX_BYTES)
 		return pd_error_at(err, PD_ETOOBIG, name, 1 + line_base, 0, NULL,
 		                   "case larger than %u bytes", PD_CASE_MAX_BYTES);
-	rc = pd_json_validate(&w.src, PD_CASE_MAX_DEPTH, PD_CASE_MAX_STRING, &info, err);
-	if (rc)
+	if ((rc = tokenize(&w, PD_CASE_MAX_DEPTH, err)))
 		return rc;
-	size_t ntok = info.ntokens;
-
-	jsmntok_t *tokens = pd_arena_alloc(arena, ntok * sizeof(*tokens));
-	if (!tokens)
-		return pd_error_at(err, PD_ENOMEM, name, 0, 0, NULL,
-		                   "out of memory for %zu JSON tokens", ntok);
-	jsmn_parser parser;
-	jsmn_init(&parser);
-	int got_tokens = jsmn_parse(&parser, json, len, tokens, (unsigned)ntok);
-	if (got_tokens != (int)ntok)
-		return pd_error_at(err, PD_EINTERNAL, name, 0, 0, NULL,
-		                   "JSON tokenizer disagrees with validation (%d of %zu tokens)",
-		                   got_tokens, ntok);
-	w.t = tokens;
-	w.n = (int)ntok;
-	w.escapes = info.escapes;
-	pd_json_cursor_init(&w.cur, json, info.plain);
-
 	rc = walk_object(&w, 0, &case_schema, out);
 	if (rc)
 		return rc;
@@ -853,5 +883,175 @@ int pd_case_decode(const char *json, size_t len, const char *name, int line_base
 		out->facts[PD_F_DATE].i = today;
 	}
 	pd_case_derive(out);
+	return 0;
+}
+
+/* ---- small objects: pd_json_read_object() ---- */
+
+/* A small object may carry a whole case (the data of resubmit: {"case": {...}}). */
+#define OBJECT_MAX_BYTES ((size_t)2 * PD_CASE_MAX_BYTES)
+#define OBJECT_MAX_DEPTH (PD_CASE_MAX_DEPTH + 1)
+/* Bits of the `seen` mask. */
+#define OBJECT_MAX_FIELDS 64
+
+/* The field named by member name token key, or -1. */
+static int find_field(const struct walk *w, const struct pd_field *fields, size_t n, int key)
+{
+	const char *s = tok_raw(w, key);
+	size_t len = tok_len(w, key);
+	char buf[SHORT_MAX];
+	if (w->escapes && memchr(s, '\\', len)) {
+		if (len > sizeof(buf))
+			return -1;
+		len = pd_json_unescape(s, len, buf);
+		s = buf;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strlen(fields[i].name) == len && memcmp(fields[i].name, s, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int unknown_field(struct walk *w, int key, const struct pd_field *fields, size_t n)
+{
+	char list[400];
+	size_t used = 0;
+	list[0] = '\0';
+	for (size_t i = 0; i < n && used < sizeof(list); i++) {
+		int wr = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+		                  fields[i].name);
+		if (wr < 0)
+			break;
+		used += (size_t)wr;
+	}
+	if (n == 0)
+		return fail_at(w, key, NULL, PD_EINPUT, "unknown field; this object has none");
+	return fail_at(w, key, NULL, PD_EINPUT, "unknown field; expected one of %s", list);
+}
+
+static int read_field_string(struct walk *w, int val, const struct pd_field *f, void *slot)
+{
+	size_t max = f->max_len ? f->max_len : PD_CASE_MAX_STRING;
+	bool word = f->type == PD_FIELD_WORD;
+	const char *expected = word ? "a word (no spaces or escapes)" : "a non-empty string";
+	char buf[GOT_MAX];
+	char *s;
+	size_t len;
+	int rc;
+
+	if (w->t[val].type != JSMN_STRING || tok_len(w, val) == 0)
+		return fail_type(w, val, expected);
+	if (word && (memchr(tok_raw(w, val), '\\', tok_len(w, val)) ||
+	             memchr(tok_raw(w, val), ' ', tok_len(w, val))))
+		return fail_type(w, val, expected);
+	if ((rc = copy_string(w, val, &s, &len)))
+		return rc;
+	if (len > max)
+		return fail_at(w, val, NULL, PD_EINPUT, "expected %s of at most %zu bytes, got %s",
+		               word ? "a word" : "a string", max, got(w, val, buf));
+	*(const char **)slot = s;
+	return 0;
+}
+
+static int read_field_int(struct walk *w, int val, const struct pd_field *f, void *slot)
+{
+	char c = w->t[val].type == JSMN_PRIMITIVE ? *tok_raw(w, val) : 0;
+	int64_t v = 0;
+	if ((c == '-' || (c >= '0' && c <= '9')) &&
+	    pd_json_int64(tok_raw(w, val), tok_len(w, val), &v) == PD_JSON_INT_OK && v >= f->min &&
+	    v <= f->max) {
+		*(int64_t *)slot = v;
+		return 0;
+	}
+	char expected[80];
+	snprintf(expected, sizeof(expected), "an integer from %lld to %lld", (long long)f->min,
+	         (long long)f->max);
+	return fail_type(w, val, expected);
+}
+
+static int read_field_raw(struct walk *w, int val, const struct pd_field *f, void *slot)
+{
+	bool object = f->type == PD_FIELD_OBJECT;
+	if (w->t[val].type != (object ? JSMN_OBJECT : JSMN_ARRAY))
+		return fail_type(w, val, object ? "an object" : "an array");
+	struct pd_json_raw *raw = slot;
+	raw->json = tok_raw(w, val);
+	raw->len = tok_len(w, val);
+	mark(w, val, &raw->line, &raw->column);
+	return 0;
+}
+
+static int read_field(struct walk *w, int val, const struct pd_field *f, void *slot)
+{
+	switch (f->type) {
+	case PD_FIELD_STRING:
+	case PD_FIELD_WORD:
+		return read_field_string(w, val, f, slot);
+	case PD_FIELD_INT:
+		return read_field_int(w, val, f, slot);
+	case PD_FIELD_BOOL: {
+		int b = 0;
+		int rc = read_bool(w, val, &b);
+		if (!rc)
+			*(bool *)slot = b;
+		return rc;
+	}
+	case PD_FIELD_DATE:
+		return read_date(w, val, slot);
+	case PD_FIELD_OBJECT:
+	case PD_FIELD_ARRAY:
+		return read_field_raw(w, val, f, slot);
+	}
+	return fail_at(w, val, NULL, PD_EINTERNAL, "field of no readable type");
+}
+
+int pd_json_read_object(const char *json, size_t len, const char *name, int line_base,
+                        const char *prefix, const struct pd_field *fields, size_t n_fields,
+                        struct pd_arena *arena, void *out, struct pd_error *err)
+{
+	struct walk w = {
+	    .src = {json, len, name, line_base},
+	    .arena = arena,
+	    .err = err,
+	    .prefix = prefix,
+	};
+	uint64_t seen = 0;
+	int rc;
+
+	if (n_fields > OBJECT_MAX_FIELDS)
+		return pd_error_at(err, PD_EINTERNAL, name, 0, 0, prefix,
+		                   "more than %d fields in one object", OBJECT_MAX_FIELDS);
+	if (len > OBJECT_MAX_BYTES)
+		return pd_error_at(err, PD_ETOOBIG, name, 1 + line_base, 0, prefix,
+		                   "larger than %zu bytes", OBJECT_MAX_BYTES);
+	if ((rc = tokenize(&w, OBJECT_MAX_DEPTH, err))) {
+		/* The validator names paths inside the text: put them under prefix. */
+		if (err && prefix && prefix[0]) {
+			char path[2 * sizeof(err->path)];
+			snprintf(path, sizeof(path), "%s%s%s", prefix, err->path[0] ? "." : "",
+			         err->path);
+			path[sizeof(err->path) - 1] = '\0';
+			memcpy(err->path, path, sizeof(err->path));
+		}
+		return rc;
+	}
+	int n = w.t[0].size, key = 1;
+	for (int k = 0; k < n; k++, key = skip(&w, key + 1)) {
+		int val = key + 1;
+		int i = find_field(&w, fields, n_fields, key);
+		if (i < 0)
+			return unknown_field(&w, key, fields, n_fields);
+		if (seen & (UINT64_C(1) << i))
+			return fail_at(&w, key, NULL, PD_EINPUT, "duplicate field");
+		seen |= UINT64_C(1) << i;
+		const struct pd_field *f = &fields[i];
+		if (tok_null(&w, val) && !f->required)
+			continue; /* null is absent, as in a case */
+		if ((rc = read_field(&w, val, f, (char *)out + f->offset)))
+			return rc;
+	}
+	for (size_t i = 0; i < n_fields; i++)
+		if (fields[i].required && !(seen & (UINT64_C(1) << i)))
+			return fail_at(&w, 0, fields[i].name, PD_EINPUT, "missing required field");
 	return 0;
 }

@@ -282,7 +282,7 @@ size_t pd_json_unescape(const char *raw, size_t len, char *out)
 	return n;
 }
 
-enum pd_json_int pd_json_int32(const char *s, size_t len, int32_t *out)
+enum pd_json_int pd_json_int64(const char *s, size_t len, int64_t *out)
 {
 	size_t i = 0;
 	bool neg = false;
@@ -292,19 +292,33 @@ enum pd_json_int pd_json_int32(const char *s, size_t len, int32_t *out)
 	}
 	if (i == len)
 		return PD_JSON_INT_NOT_INTEGER;
+	/* Accumulated negative: -INT64_MIN does not fit, INT64_MIN does. */
 	int64_t v = 0;
+	bool over = false;
 	for (; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return PD_JSON_INT_NOT_INTEGER;
-		if (v <= (int64_t)INT32_MAX + 1)
-			v = v * 10 + (s[i] - '0');
+		int d = s[i] - '0';
+		if (v < (INT64_MIN + d) / 10)
+			over = true;
+		else
+			v = v * 10 - d;
 	}
-	if (neg)
-		v = -v;
-	if (v < INT32_MIN || v > INT32_MAX)
+	if (over || (!neg && v == INT64_MIN))
 		return PD_JSON_INT_RANGE;
-	*out = (int32_t)v;
+	*out = neg ? v : -v;
 	return PD_JSON_INT_OK;
+}
+
+enum pd_json_int pd_json_int32(const char *s, size_t len, int32_t *out)
+{
+	int64_t v;
+	enum pd_json_int rc = pd_json_int64(s, len, &v);
+	if (rc == PD_JSON_INT_RANGE || (rc == PD_JSON_INT_OK && (v < INT32_MIN || v > INT32_MAX)))
+		return PD_JSON_INT_RANGE;
+	if (rc == PD_JSON_INT_OK)
+		*out = (int32_t)v;
+	return rc;
 }
 
 /* ---- the validator ---- */

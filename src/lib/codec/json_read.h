@@ -100,8 +100,9 @@ size_t pd_json_unescape(const char *raw, size_t len, char *out);
 enum pd_json_int {
 	PD_JSON_INT_OK,
 	PD_JSON_INT_NOT_INTEGER, /* a fraction or an exponent */
-	PD_JSON_INT_RANGE,       /* outside int32 */
+	PD_JSON_INT_RANGE,       /* outside the type */
 };
 enum pd_json_int pd_json_int32(const char *s, size_t len, int32_t *out);
+enum pd_json_int pd_json_int64(const char *s, size_t len, int64_t *out);
 
 #endif
