@@ -1,7 +1,7 @@
 // openapi.test.mjs: schema/openapi.json is a valid OpenAPI 3.1 document with
 // the JSON Schemas it refers to, documents the errors every route can give,
 // and is what the server serves, byte for byte.
-import { test, before, after } from 'node:test';
+import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,17 +55,19 @@ test('the relative $refs name files that exist beside the document', () => {
   for (const f of refs) JSON.parse(readFileSync(join(SCHEMA_DIR, f), 'utf8'));
 });
 
-let server;
-before(async () => { server = await startServer({ users: false }); });
-after(async () => {
-  assert.equal(await server.stop(), 0, 'exit code after SIGTERM');
-  server.cleanup();
-});
-
-for (const name of ['openapi.json', 'case.schema.json', 'result.schema.json']) {
-  test(`GET /api/v1/${name} serves schema/${name} as is`, async () => {
-    const res = check(await api(server, 'GET', `/api/v1/${name}`));
-    assert.equal(res.status, 200);
-    assert.ok(res.buf.equals(readFileSync(join(SCHEMA_DIR, name))), `served ${name} differs from the file`);
+describe('served by permitdesk serve', () => {
+  let server;
+  before(async () => { server = await startServer({ users: false }); });
+  after(async () => {
+    assert.equal(await server.stop(), 0, 'exit code after SIGTERM');
+    server.cleanup();
   });
-}
+
+  for (const name of ['openapi.json', 'case.schema.json', 'result.schema.json']) {
+    test(`GET /api/v1/${name} serves schema/${name} as is`, async () => {
+      const res = check(await api(server, 'GET', `/api/v1/${name}`));
+      assert.equal(res.status, 200);
+      assert.ok(res.buf.equals(readFileSync(join(SCHEMA_DIR, name))), `served ${name} differs from the file`);
+    });
+  }
+});
