@@ -24,39 +24,37 @@ extern const struct pd_actor wf_operator;
  * transaction: reads the head, hashes, appends.  *seq gets its number.
  */
 struct wf_entry {
-  const char *case_id; /* NULL for none */
-  const char *action;
-  const struct pd_actor *actor;
-  pd_date at;
-  const char *from_state, *to_state; /* NULL for none */
-  const char *note;
-  const char *data; /* JSON object or NULL */
+	const char *case_id; /* NULL for none */
+	const char *action;
+	const struct pd_actor *actor;
+	pd_date at;
+	const char *from_state, *to_state; /* NULL for none */
+	const char *note;
+	const char *data; /* JSON object or NULL */
 };
-int wf_audit_append(struct pd_store *store, const struct wf_entry *entry,
-                    int64_t *seq, struct pd_error *err);
+int wf_audit_append(struct pd_store *store, const struct wf_entry *entry, int64_t *seq,
+                    struct pd_error *err);
 
 /* Longest note, in bytes, given inside an action's data or a documents body. */
 #define WF_NOTE_MAX 4096
 
 /* The members an action's data may hold, read by wf_data_parse(). */
 struct wf_data {
-  const char *to;      /* assign */
-  const char *kind;    /* add_task */
-  pd_date due;         /* add_task, PD_DATE_NONE when absent */
-  int64_t task;        /* complete_task, 0 when absent */
-  const char *outcome; /* complete_task */
-  const char *ground;  /* revoke */
-  const char *method;  /* collect */
-  struct pd_json_raw
-      case_json; /* resubmit: the supplemented case, .json NULL when absent */
-  const char *note; /* any action: used when pd_act.note is NULL */
+	const char *to;               /* assign */
+	const char *kind;             /* add_task */
+	pd_date due;                  /* add_task, PD_DATE_NONE when absent */
+	int64_t task;                 /* complete_task, 0 when absent */
+	const char *outcome;          /* complete_task */
+	const char *ground;           /* revoke */
+	const char *method;           /* collect */
+	struct pd_json_raw case_json; /* resubmit: the supplemented case, .json NULL when absent */
+	const char *note;             /* any action: used when pd_act.note is NULL */
 };
 /* Parses `json` (a JSON object, or NULL for none) for `action` with
  * pd_json_read_object().  Strings are copied to the arena; case_json points
  * into `json`.  Unknown members and members of the wrong type are -PD_EINPUT
  * naming the member as data.<name> and its line:column. */
-int wf_data_parse(enum pd_action action, const char *json, size_t len,
-                  struct pd_arena *arena, struct wf_data *out,
-                  struct pd_error *err);
+int wf_data_parse(enum pd_action action, const char *json, size_t len, struct pd_arena *arena,
+                  struct wf_data *out, struct pd_error *err);
 
 #endif
