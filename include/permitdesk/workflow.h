@@ -257,6 +257,14 @@ struct pd_act_result {
 	enum pd_verdict verdict; /* of the latest evaluation */
 };
 
+/* {"id", "number", "action", "from", "state", "verdict", "audit_seq",
+ *  "notice"|"task"|"decision"?: n, "receipt", "receipt_valid_until",
+ *  "decision_by", "allowed_actions"?: [words]}: what an action did, as the
+ * command line and the HTTP API print it.  allowed NULL: no
+ * "allowed_actions" member; else the bits of pd_workflow_allowed_actions(). */
+int pd_act_result_write_json(enum pd_action action, const struct pd_act_result *res,
+                             const unsigned *allowed, bool pretty, struct pd_buf *out);
+
 /* Errors: -PD_ENOTFOUND no such case; -PD_EFORBIDDEN not for this actor;
  * -PD_ESTATE not from the case's state or its conditions are not met;
  * -PD_EINPUT bad data.  On any error nothing was written. */
@@ -371,7 +379,7 @@ int pd_workflow_replay_json(const struct pd_workflow *wf, const char *case_id, b
 /*
  * A session is what a user gets for logging in: a token of 32 random bytes
  * (given to the client as 43 characters of unpadded base64url), of which the
- * store keeps only a keyed hash.  It ends PD_SESSION_ABSOLUTE_S after login,
+ * store keeps only a hash (BLAKE2b-256).  It ends PD_SESSION_ABSOLUTE_S after login,
  * PD_SESSION_IDLE_S after its last use, when its user logs out, and when
  * the user is disabled or their password is reset.
  */
@@ -397,6 +405,10 @@ int pd_session_check(struct pd_store *store, const char *token, size_t len,
 /* Ends the session of a token (logout); an unknown token is not an error. */
 int pd_session_logout(struct pd_store *store, const char *token, size_t len,
                       struct pd_error *err);
+/* Logins since the process started, for metrics: opened, and refused for a
+ * wrong user name or password (a disabled user's alike).  Successful logins
+ * are also kept in the store, one session row each. */
+void pd_session_login_counts(int64_t *ok, int64_t *refused);
 
 /* ---- administering users ------------------------------------------------- */
 

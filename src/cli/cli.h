@@ -46,6 +46,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_facts(int argc, char **argv);
 
 #endif

@@ -83,6 +83,22 @@ static const struct cli_command commands[] = {
      "Prints {\"facts\": [...]} as JSON (the same as GET /api/v1/facts): each fact's\n"
      "case path, type, whether it is derived (computed, never sent), the words an\n"
      "enumerated fact takes with English and Chinese labels, and its question."},
+    {"serve", cmd_serve,
+     "serve [--listen ADDR:PORT] [--db FILE] [--policy DIR] [--threads N]\n"
+     "       [--request-timeout S] [--idle-timeout S] [--secure-cookie] [--quiet]",
+     "run the HTTP API (docs/api.md)",
+     "Serves the API on --listen (default 127.0.0.1:8080; port 0 picks a free one) and\n"
+     "prints \"listening on http://ADDR:PORT\" when it answers; one line per request\n"
+     "goes to standard error (--quiet: none).  --db (or PERMITDESK_DB; default\n"
+     "permitdesk.db here) is created on first start with a user 'admin' whose\n"
+     "password is printed once.  --threads: worker threads (default: one per core).\n"
+     "--request-timeout: seconds a request body may take to arrive (30);\n"
+     "--idle-timeout: seconds an idle connection is kept (30).  --secure-cookie marks\n"
+     "the session cookie Secure (behind TLS).\n"
+     "SIGHUP reloads the policy (a broken pack is refused; the old one keeps serving);\n"
+     "SIGTERM or SIGINT stops after the requests in flight.\n"
+     "Exit codes: 0 stopped, 64 usage, 78 policy or configuration error (address in\n"
+     "use, policy that does not load), 70 internal error."},
     {"help", cmd_help, "help [COMMAND]", "show help for a command", ""},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

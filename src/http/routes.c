@@ -1,0 +1,689 @@
+/*
+ * routes.c: the table of every route of the HTTP API (docs/api.md) and
+ * their handlers.
+ *
+ * Read the table top to bottom: method, path pattern, handler, who may call
+ * it (anyone, or a session whose role holds a capability the library
+ * defines), the body it takes and how a bad body is called.  The dispatcher
+ * (dispatch.c) checks all of that before a handler runs, so a handler only
+ * reads its parameters, calls the library and writes what the library
+ * returns.  Handlers decide nothing: whether an action is allowed, which
+ * cases a user sees and what a case's result is are the library's answers.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http_int.h"
+#define TEMP_NO_DOCUMENTS 1 /* TEMP until documents.c lands */
+
+#define MAX_LIST 500
+#define DEFAULT_LIST 50
+#define MAX_CALENDAR_DAYS 3660
+
+/* ---- small helpers ---- */
+
+static struct pd_buf *out(struct hreq *r)
+{
+	return &r->resp->body;
+}
+
+static void iso_time(int64_t us, char buf[32])
+{
+	time_t t = (time_t)(us / 1000000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int bad_arg(struct pd_error *err, const char *name, const char *fmt, const char *value)
+{
+	pd_error_clear(err);
+	snprintf(err->path, sizeof(err->path), "%s", name);
+	return pd_error_set(err, PD_EREQUEST, fmt, value ? value : "");
+}
+
+static int date_arg(struct hreq *r, const char *name, bool required, pd_date *d,
+                    struct pd_error *err)
+{
+	const char *v = hreq_arg(r, name);
+	*d = PD_DATE_NONE;
+	if (!v) {
+		if (required)
+			return bad_arg(err, name, "the query parameter is required%s", "");
+		return 0;
+	}
+	if (pd_date_parse(v, strlen(v), d) != 0)
+		return bad_arg(err, name, "expected a date YYYY-MM-DD, got \"%.40s\"", v);
+	return 0;
+}
+
+static int int_arg(struct hreq *r, const char *name, long min, long max, long def, long *n,
+                   struct pd_error *err)
+{
+	const char *v = hreq_arg(r, name);
+	*n = def;
+	if (!v)
+		return def == LONG_MIN ? bad_arg(err, name, "the query parameter is required%s", "")
+		                       : 0;
+	char *end;
+	long x = strtol(v, &end, 10);
+	if (!*v || *end || x < min || x > max) {
+		char msg[96];
+		snprintf(msg, sizeof(msg),
+		         "expected a whole number from %ld to %ld, got \"%%.40s\"", min, max);
+		return bad_arg(err, name, msg, v);
+	}
+	*n = x;
+	return 0;
+}
+
+static int bool_arg(struct hreq *r, const char *name, bool *b, struct pd_error *err)
+{
+	const char *v = hreq_arg(r, name);
+	*b = false;
+	if (!v)
+		return 0;
+	if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+		*b = true;
+	else if (strcmp(v, "false") != 0 && strcmp(v, "0") != 0)
+		return bad_arg(err, name, "expected true or false, got \"%.40s\"", v);
+	return 0;
+}
+
+/* One of `words` (NULL-terminated), or NULL when absent. */
+static int word_arg(struct hreq *r, const char *name, const char *const *words, const char **w,
+                    struct pd_error *err)
+{
+	const char *v = hreq_arg(r, name);
+	*w = NULL;
+	if (!v)
+		return 0;
+	for (size_t i = 0; words[i]; i++)
+		if (strcmp(v, words[i]) == 0) {
+			*w = words[i];
+			return 0;
+		}
+	char msg[160] = "expected one of";
+	for (size_t i = 0; words[i]; i++) {
+		size_t n = strlen(msg);
+		snprintf(msg + n, sizeof(msg) - n, "%s %s", i ? "," : "", words[i]);
+	}
+	size_t n = strlen(msg);
+	snprintf(msg + n, sizeof(msg) - n, ", got \"%%.40s\"");
+	return bad_arg(err, name, msg, v);
+}
+
+static void workflow(struct hreq *r, struct pd_store *store, struct pd_workflow *wf)
+{
+	pd_workflow_init(wf, store, r->gen->pol);
+}
+
+static int finish_json(struct hreq *r, int status)
+{
+	if (out(r)->len == 0 || out(r)->data[out(r)->len - 1] != '\n')
+		pd_buf_putc(out(r), '\n');
+	hreq_json(r, status);
+	return 0;
+}
+
+/* ---- public ---- */
+
+static int h_health(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	int version, rc;
+	if ((rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_store_schema_version(store, &version, err)))
+		return pd_error_set(err, PD_EUNAVAILABLE, "the store does not answer: %s",
+		                    err->message);
+	pd_buf_printf(out(r), "{\"status\":\"ok\",\"store\":\"%s\"}", pd_store_backend_name(store));
+	return finish_json(r, 200);
+}
+
+static int h_metrics(struct hreq *r, struct pd_error *err)
+{
+	int rc = metrics_write(r->srv, out(r), err);
+	if (rc)
+		return rc;
+	r->resp->status = 200;
+	r->resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	return 0;
+}
+
+static int serve_doc(struct hreq *r, const char *doc, size_t len)
+{
+	pd_buf_append(out(r), doc, len);
+	hreq_json(r, 200);
+	return 0;
+}
+
+static int h_openapi(struct hreq *r, struct pd_error *err)
+{
+	return serve_doc(r, pd_http_openapi_json, pd_http_openapi_json_len);
+}
+
+static int h_case_schema(struct hreq *r, struct pd_error *err)
+{
+	return serve_doc(r, pd_http_case_schema_json, pd_http_case_schema_json_len);
+}
+
+static int h_result_schema(struct hreq *r, struct pd_error *err)
+{
+	return serve_doc(r, pd_http_result_schema_json, pd_http_result_schema_json_len);
+}
+
+static const char *const formats[] = {"json", "text", NULL};
+static const char *const langs[] = {"en", "zh", NULL};
+static const char *const views[] = {"full", NULL};
+
+/* POST /check: exactly what `permitdesk check` prints for the same case. */
+static int h_check(struct hreq *r, struct pd_error *err)
+{
+	const char *format, *lang, *view;
+	struct pd_result *res;
+	int rc;
+	if ((rc = word_arg(r, "format", formats, &format, err)) ||
+	    (rc = word_arg(r, "lang", langs, &lang, err)) ||
+	    (rc = word_arg(r, "view", views, &view, err)))
+		return rc;
+	struct pd_check_opts o = {
+	    .name = "request body", .today = PD_DATE_NONE, .date = PD_DATE_NONE};
+	if ((rc = pd_check(r->gen->pol, r->req->body, r->req->body_len, &o, &r->arena, NULL, &res,
+	                   err)))
+		return rc;
+	if ((unsigned)res->verdict < 4)
+		atomic_fetch_add(&r->srv->metrics.checks[res->verdict], 1);
+	if (format && strcmp(format, "text") == 0) {
+		if ((rc = pd_result_write_text(res, lang, out(r))))
+			return pd_error_set(err, rc == -PD_ENOMEM ? PD_ENOMEM : -rc,
+			                    "writing the result");
+		if (out(r)->len == 0 || out(r)->data[out(r)->len - 1] != '\n')
+			pd_buf_putc(out(r), '\n');
+		r->resp->status = 200;
+		r->resp->content_type = "text/plain; charset=utf-8";
+		return 0;
+	}
+	if ((rc = pd_result_write_json(res, r->pretty, out(r))))
+		return pd_error_set(err, -rc, "writing the result");
+	return finish_json(r, 200);
+}
+
+static int h_facts(struct hreq *r, struct pd_error *err)
+{
+	int rc = pd_facts_write_json(out(r), r->pretty);
+	if (rc)
+		return pd_error_set(err, -rc, "writing the facts");
+	return finish_json(r, 200);
+}
+
+static int h_calendar_add(struct hreq *r, struct pd_error *err)
+{
+	pd_date from;
+	long n;
+	bool provisional = false;
+	char a[11], b[11];
+	int rc;
+	if ((rc = date_arg(r, "date", true, &from, err)) ||
+	    (rc = int_arg(r, "n", 0, MAX_CALENDAR_DAYS, LONG_MIN, &n, err)))
+		return rc;
+	pd_date d = pd_calendar_add(pd_policy_calendar(r->gen->pol), from, (int)n, &provisional);
+	pd_date_format(from, a);
+	pd_date_format(d, b);
+	pd_buf_printf(out(r), "{\"from\":\"%s\",\"n\":%ld,\"date\":\"%s\",\"provisional\":%s}", a,
+	              n, b, provisional ? "true" : "false");
+	return finish_json(r, 200);
+}
+
+static int h_calendar_workday(struct hreq *r, struct pd_error *err)
+{
+	pd_date d;
+	bool provisional = false;
+	char a[11];
+	int rc;
+	if ((rc = date_arg(r, "date", true, &d, err)))
+		return rc;
+	bool yes = pd_calendar_is_workday(pd_policy_calendar(r->gen->pol), d, &provisional);
+	pd_date_format(d, a);
+	pd_buf_printf(out(r), "{\"date\":\"%s\",\"workday\":%s,\"provisional\":%s}", a,
+	              yes ? "true" : "false", provisional ? "true" : "false");
+	return finish_json(r, 200);
+}
+
+static int h_policy(struct hreq *r, struct pd_error *err)
+{
+	int rc = pd_policy_write_json(r->gen->pol, r->pretty, out(r));
+	if (rc)
+		return pd_error_set(err, -rc, "writing the policy");
+	return finish_json(r, 200);
+}
+
+static int pack_view(struct hreq *r, struct pd_error *err,
+                     int (*write)(const struct pd_pack *, bool, struct pd_buf *))
+{
+	const struct pd_pack *p = pd_policy_pack_find(r->gen->pol, r->params[0]);
+	if (!p) {
+		pd_error_clear(err);
+		return pd_error_set(err, PD_ENOTFOUND, "no pack '%.64s'", r->params[0]);
+	}
+	int rc = write(p, r->pretty, out(r));
+	if (rc)
+		return pd_error_set(err, -rc, "writing the pack");
+	return finish_json(r, 200);
+}
+
+static int h_pack_rules(struct hreq *r, struct pd_error *err)
+{
+	return pack_view(r, err, pd_pack_rules_write_json);
+}
+
+static int h_pack_conflicts(struct hreq *r, struct pd_error *err)
+{
+	return pack_view(r, err, pd_pack_conflicts_write_json);
+}
+
+static int h_pack_clauses(struct hreq *r, struct pd_error *err)
+{
+	return pack_view(r, err, pd_pack_clauses_write_json);
+}
+
+/* ---- sessions ---- */
+
+struct login {
+	const char *user;
+	const char *password;
+};
+
+static const struct pd_field login_fields[] = {
+    {"user", PD_FIELD_STRING, true, offsetof(struct login, user), PD_USER_NAME_MAX + 1, 0, 0},
+    {"password", PD_FIELD_STRING, true, offsetof(struct login, password), 1024, 0, 0},
+};
+
+static void session_cookie(struct hreq *r, const char *token, long max_age)
+{
+	hreq_add_header(r, "Set-Cookie",
+	                "pd_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%ld%s", token,
+	                max_age, r->srv->cfg.secure_cookie ? "; Secure" : "");
+}
+
+static int h_login(struct hreq *r, struct pd_error *err)
+{
+	struct login in = {0};
+	struct pd_store *store;
+	struct pd_session s;
+	char ukey[80], akey[80], expires[32];
+	int rc;
+
+	if ((rc = pd_json_read_object(r->req->body, r->req->body_len, "request body", 0, "",
+	                              login_fields, sizeof(login_fields) / sizeof(login_fields[0]),
+	                              &r->arena, &in, err)))
+		return rc;
+	const struct pd_http_config *cfg = &r->srv->cfg;
+	int64_t now = server_now_us() / 1000000;
+	snprintf(ukey, sizeof(ukey), "u:%.70s", in.user);
+	snprintf(akey, sizeof(akey), "a:%.70s", r->req->client ? r->req->client : "");
+	unsigned wait =
+	    limiter_wait(&r->srv->limiter, ukey, cfg->login_user_max, cfg->login_window_s, now);
+	unsigned wait_a =
+	    limiter_wait(&r->srv->limiter, akey, cfg->login_addr_max, cfg->login_window_s, now);
+	if (wait_a > wait)
+		wait = wait_a;
+	if (wait) {
+		hreq_add_header(r, "Retry-After", "%u", wait);
+		return pd_error_set(err, PD_ERATE,
+		                    "too many failed logins; try again in %u seconds", wait);
+	}
+	if ((rc = hreq_store(r, &store, err)))
+		return rc;
+	rc = pd_session_login(store, in.user, in.password, strlen(in.password), &s, err);
+	if (rc == -PD_EAUTH) {
+		limiter_fail(&r->srv->limiter, ukey, cfg->login_window_s, now);
+		limiter_fail(&r->srv->limiter, akey, cfg->login_window_s, now);
+	}
+	if (rc)
+		return rc;
+	limiter_clear(&r->srv->limiter, ukey);
+	iso_time(s.expires_at, expires);
+	struct pd_jw w;
+	pd_jw_init(&w, out(r), r->pretty);
+	pd_jw_object_begin(&w);
+	pd_jw_key(&w, "token");
+	pd_jw_string(&w, s.token);
+	pd_jw_key(&w, "user");
+	pd_jw_string(&w, s.actor.name);
+	pd_jw_key(&w, "role");
+	pd_jw_string(&w, pd_role_name(s.actor.role));
+	pd_jw_key(&w, "expires_at");
+	pd_jw_string(&w, expires);
+	pd_jw_object_end(&w);
+	session_cookie(r, s.token, (long)((s.expires_at - server_now_us()) / 1000000));
+	return finish_json(r, 201);
+}
+
+static int h_logout(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	int rc;
+	if ((rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_session_logout(store, r->token, r->token_len, err)))
+		return rc;
+	session_cookie(r, "", 0);
+	r->resp->status = 204;
+	return 0;
+}
+
+static int h_me(struct hreq *r, struct pd_error *err)
+{
+	char expires[32];
+	struct pd_jw w;
+	iso_time(r->session.expires_at, expires);
+	pd_jw_init(&w, out(r), r->pretty);
+	pd_jw_object_begin(&w);
+	pd_jw_key(&w, "user");
+	pd_jw_string(&w, r->session.actor.name);
+	pd_jw_key(&w, "role");
+	pd_jw_string(&w, pd_role_name(r->session.actor.role));
+	pd_jw_key(&w, "expires_at");
+	pd_jw_string(&w, expires);
+	pd_jw_key(&w, "capabilities");
+	pd_jw_array_begin(&w);
+	for (int c = 0; c < PD_CAP_COUNT; c++)
+		if (pd_role_can(r->session.actor.role, (enum pd_cap)c))
+			pd_jw_string(&w, pd_cap_name((enum pd_cap)c));
+	pd_jw_array_end(&w);
+	pd_jw_object_end(&w);
+	return finish_json(r, 200);
+}
+
+/* ---- cases ---- */
+
+static int case_view(struct hreq *r, struct pd_store *store, const char *ref, int status,
+                     struct pd_error *err)
+{
+	pd_buf_reset(out(r));
+	int rc = pd_workflow_case_view_json(store, &r->session.actor, ref, r->pretty, out(r), err);
+	return rc ? rc : finish_json(r, status);
+}
+
+static int h_case_create(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	struct pd_workflow wf;
+	struct pd_case_ref ref;
+	int rc;
+	if ((rc = hreq_store(r, &store, err)))
+		return rc;
+	workflow(r, store, &wf);
+	if ((rc = pd_workflow_create(&wf, &r->session.actor, "request body", r->req->body,
+	                             r->req->body_len, PD_DATE_NONE, NULL, &ref, err)))
+		return rc;
+	hreq_add_header(r, "Location", "/api/v1/cases/%s", ref.id);
+	return case_view(r, store, ref.id, 201, err);
+}
+
+static const char *const state_words[] = {
+#define PD_X_STATE(name, word) word,
+    PD_STATE_MAP(PD_X_STATE)
+#undef PD_X_STATE
+        NULL};
+
+static int h_case_list(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	struct pd_case_query q = {.as_of = PD_DATE_NONE, .visible_to = &r->session.actor};
+	long limit;
+	int rc;
+	if ((rc = word_arg(r, "state", state_words, &q.state, err)) ||
+	    (rc = bool_arg(r, "overdue", &q.overdue, err)) ||
+	    (rc = int_arg(r, "limit", 1, MAX_LIST, DEFAULT_LIST, &limit, err)))
+		return rc;
+	q.limit = (size_t)limit;
+	q.assignee = hreq_arg(r, "assignee");
+	q.pack = hreq_arg(r, "pack");
+	q.search = hreq_arg(r, "q");
+	q.after = hreq_arg(r, "after");
+	if ((rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_workflow_list_json(store, &q, r->pretty, out(r), err)))
+		return rc;
+	return finish_json(r, 200);
+}
+
+static int h_case_get(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	int rc = hreq_store(r, &store, err);
+	return rc ? rc : case_view(r, store, r->params[0], 200, err);
+}
+
+static int h_case_act(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	struct pd_workflow wf;
+	struct pd_act act = {.at = PD_DATE_NONE};
+	struct pd_act_result res;
+	struct pd_store_case c;
+	char id[PD_CASE_ID_LEN + 1];
+	int rc;
+
+	if ((rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_workflow_resolve(store, &r->session.actor, r->params[0], id, err)))
+		return rc;
+	if (pd_action_parse(r->params[1], &act.action) != 0) {
+		char known[256] = "";
+		for (int i = 0; i < PD_ACTION_COUNT; i++) {
+			size_t n = strlen(known);
+			snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "",
+			         pd_action_name((enum pd_action)i));
+		}
+		return pd_error_set(err, PD_EREQUEST, "unknown action '%.40s'; actions: %s",
+		                    r->params[1], known);
+	}
+	if (r->req->body_len) {
+		act.data = r->req->body;
+		act.data_len = r->req->body_len;
+	}
+	workflow(r, store, &wf);
+	if ((rc = pd_workflow_act(&wf, &r->session.actor, id, &act, &res, err)))
+		return rc;
+	unsigned allowed = 0;
+	if (pd_store_case_get(store, id, &r->arena, &c, NULL) == 0)
+		allowed = pd_workflow_allowed_actions(&r->session.actor, &c);
+	if ((rc = pd_act_result_write_json(act.action, &res, &allowed, r->pretty, out(r))))
+		return pd_error_set(err, PD_ENOMEM, "out of memory");
+	return finish_json(r, 200);
+}
+
+static int h_case_documents(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	struct pd_workflow wf;
+	struct pd_act_result res;
+	char id[PD_CASE_ID_LEN + 1];
+	int rc;
+	if ((rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_workflow_resolve(store, &r->session.actor, r->params[0], id, err)))
+		return rc;
+	workflow(r, store, &wf);
+#ifndef TEMP_NO_DOCUMENTS
+	if ((rc = pd_workflow_set_documents(&wf, &r->session.actor, id, r->req->body,
+	                                    r->req->body_len, PD_DATE_NONE, &res, err)))
+		return rc;
+#else
+	(void)res;
+	return pd_error_set(err, PD_EINTERNAL, "TEMP");
+#endif
+	return case_view(r, store, id, 200, err);
+}
+
+static int h_case_audit(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	char id[PD_CASE_ID_LEN + 1];
+	int rc;
+	if ((rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_workflow_resolve(store, &r->session.actor, r->params[0], id, err)) ||
+	    (rc = pd_workflow_audit_json(store, id, r->pretty, out(r), err)))
+		return rc;
+	return finish_json(r, 200);
+}
+
+static int h_case_notices(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	char id[PD_CASE_ID_LEN + 1];
+	int rc;
+	if ((rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_workflow_resolve(store, &r->session.actor, r->params[0], id, err)) ||
+	    (rc = pd_workflow_notices_json(store, id, r->pretty, out(r), err)))
+		return rc;
+	return finish_json(r, 200);
+}
+
+/* ---- users ---- */
+
+struct new_user {
+	const char *user, *role, *password;
+};
+
+static const struct pd_field new_user_fields[] = {
+    {"user", PD_FIELD_STRING, true, offsetof(struct new_user, user), PD_USER_NAME_MAX + 1, 0, 0},
+    {"role", PD_FIELD_WORD, true, offsetof(struct new_user, role), 32, 0, 0},
+    {"password", PD_FIELD_STRING, true, offsetof(struct new_user, password), 1024, 0, 0},
+};
+
+static const struct pd_field password_fields[] = {
+    {"password", PD_FIELD_STRING, true, offsetof(struct new_user, password), 1024, 0, 0},
+};
+
+static int user_view(struct hreq *r, struct pd_store *store, const char *name, int status,
+                     struct pd_error *err)
+{
+	pd_buf_reset(out(r));
+	int rc = pd_user_json(store, &r->session.actor, name, r->pretty, out(r), err);
+	return rc ? rc : finish_json(r, status);
+}
+
+static int h_users_list(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	int rc;
+	if ((rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_user_list_json(store, &r->session.actor, r->pretty, out(r), err)))
+		return rc;
+	return finish_json(r, 200);
+}
+
+static int h_user_create(struct hreq *r, struct pd_error *err)
+{
+	struct new_user in = {0};
+	struct pd_store *store;
+	enum pd_role role;
+	int rc;
+	if ((rc = pd_json_read_object(
+	         r->req->body, r->req->body_len, "request body", 0, "", new_user_fields,
+	         sizeof(new_user_fields) / sizeof(new_user_fields[0]), &r->arena, &in, err)))
+		return rc;
+	if (pd_role_parse(in.role, &role) != 0) {
+		pd_error_clear(err);
+		snprintf(err->path, sizeof(err->path), "role");
+		return pd_error_set(err, PD_EREQUEST,
+		                    "unknown role '%.40s'; roles: applicant, agent, officer, "
+		                    "reviewer, supervisor, admin",
+		                    in.role);
+	}
+	if ((rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_user_add(store, &r->session.actor, in.user, role, in.password,
+	                      strlen(in.password), PD_DATE_NONE, err)))
+		return rc;
+	hreq_add_header(r, "Location", "/api/v1/users/%s", in.user);
+	return user_view(r, store, in.user, 201, err);
+}
+
+static int h_user_get(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	int rc = hreq_store(r, &store, err);
+	return rc ? rc : user_view(r, store, r->params[0], 200, err);
+}
+
+static int set_disabled(struct hreq *r, bool disabled, struct pd_error *err)
+{
+	struct pd_store *store;
+	int rc;
+	if ((rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_user_set_disabled(store, &r->session.actor, r->params[0], disabled,
+	                               PD_DATE_NONE, err)))
+		return rc;
+	return user_view(r, store, r->params[0], 200, err);
+}
+
+static int h_user_disable(struct hreq *r, struct pd_error *err)
+{
+	return set_disabled(r, true, err);
+}
+
+static int h_user_enable(struct hreq *r, struct pd_error *err)
+{
+	return set_disabled(r, false, err);
+}
+
+static int h_user_password(struct hreq *r, struct pd_error *err)
+{
+	struct new_user in = {0};
+	struct pd_store *store;
+	int rc;
+	if ((rc = pd_json_read_object(r->req->body, r->req->body_len, "request body", 0, "",
+	                              password_fields, 1, &r->arena, &in, err)) ||
+	    (rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_user_set_password(store, &r->session.actor, r->params[0], in.password,
+	                               strlen(in.password), PD_DATE_NONE, err)))
+		return rc;
+	r->resp->status = 204;
+	return 0;
+}
+
+/* ---- the table ---- */
+
+#define API "/api/v1"
+#define NOCAP (-1)
+
+/* clang-format off */
+const struct route http_routes[] = {
+    /* method   pattern                                 handler           who           capability              body           a bad body is */
+    {"GET",    API "/health",                           h_health,         AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST},
+    {"GET",    "/metrics",                              h_metrics,        AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST},
+    {"GET",    API "/openapi.json",                     h_openapi,        AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST},
+    {"GET",    API "/case.schema.json",                 h_case_schema,    AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST},
+    {"GET",    API "/result.schema.json",               h_result_schema,  AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST},
+    {"POST",   API "/check",                            h_check,          AUTH_PUBLIC,  NOCAP,                  BODY_JSON,     INPUT_CASE},
+    {"GET",    API "/facts",                            h_facts,          AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST},
+    {"GET",    API "/calendar/add",                     h_calendar_add,   AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST},
+    {"GET",    API "/calendar/workday",                 h_calendar_workday, AUTH_PUBLIC, NOCAP,                 BODY_NONE,     INPUT_REQUEST},
+    {"GET",    API "/policy",                           h_policy,         AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST},
+    {"GET",    API "/policy/{pack}/rules",              h_pack_rules,     AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST},
+    {"GET",    API "/policy/{pack}/conflicts",          h_pack_conflicts, AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST},
+    {"GET",    API "/policy/{pack}/clauses",            h_pack_clauses,   AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST},
+
+    {"POST",   API "/sessions",                         h_login,          AUTH_PUBLIC,  NOCAP,                  BODY_JSON,     INPUT_REQUEST},
+    {"DELETE", API "/sessions",                         h_logout,         AUTH_SESSION, NOCAP,                  BODY_NONE,     INPUT_REQUEST},
+    {"GET",    API "/me",                               h_me,             AUTH_SESSION, NOCAP,                  BODY_NONE,     INPUT_REQUEST},
+
+    {"POST",   API "/cases",                            h_case_create,    AUTH_SESSION, PD_CAP_CASE_CREATE,     BODY_JSON,     INPUT_CASE},
+    {"GET",    API "/cases",                            h_case_list,      AUTH_SESSION, PD_CAP_CASE_READ,       BODY_NONE,     INPUT_REQUEST},
+    {"GET",    API "/cases/{ref}",                      h_case_get,       AUTH_SESSION, PD_CAP_CASE_READ,       BODY_NONE,     INPUT_REQUEST},
+    {"POST",   API "/cases/{ref}/actions/{action}",     h_case_act,       AUTH_SESSION, PD_CAP_CASE_READ,       BODY_OPTIONAL, INPUT_REQUEST},
+    {"POST",   API "/cases/{ref}/documents",            h_case_documents, AUTH_SESSION, PD_CAP_CASE_DOCUMENTS,  BODY_JSON,     INPUT_CASE},
+    {"GET",    API "/cases/{ref}/audit",                h_case_audit,     AUTH_SESSION, PD_CAP_AUDIT_READ,      BODY_NONE,     INPUT_REQUEST},
+    {"GET",    API "/cases/{ref}/notices",              h_case_notices,   AUTH_SESSION, PD_CAP_CASE_READ,       BODY_NONE,     INPUT_REQUEST},
+
+    {"GET",    API "/users",                            h_users_list,     AUTH_SESSION, PD_CAP_USERS,           BODY_NONE,     INPUT_REQUEST},
+    {"POST",   API "/users",                            h_user_create,    AUTH_SESSION, PD_CAP_USERS,           BODY_JSON,     INPUT_REQUEST},
+    {"GET",    API "/users/{name}",                     h_user_get,       AUTH_SESSION, NOCAP,                  BODY_NONE,     INPUT_REQUEST},
+    {"POST",   API "/users/{name}/disable",             h_user_disable,   AUTH_SESSION, PD_CAP_USERS,           BODY_NONE,     INPUT_REQUEST},
+    {"POST",   API "/users/{name}/enable",              h_user_enable,    AUTH_SESSION, PD_CAP_USERS,           BODY_NONE,     INPUT_REQUEST},
+    {"POST",   API "/users/{name}/password",            h_user_password,  AUTH_SESSION, NOCAP,                  BODY_JSON,     INPUT_REQUEST},
+};
+/* clang-format on */
+const size_t http_n_routes = sizeof(http_routes) / sizeof(http_routes[0]);
