@@ -10,6 +10,10 @@ libsqlite3-dev sqlite3 libpq-dev libsodium-dev libcmocka-dev"
 if [ "${1:-}" = fuzz ]; then
 	PACKAGES="$PACKAGES clang libclang-rt-dev"
 fi
+# The API tests (tests/api) run on node; Debian's unless a node is already on PATH.
+if ! command -v node >/dev/null 2>&1; then
+	PACKAGES="$PACKAGES nodejs npm"
+fi
 
 missing=""
 for p in $PACKAGES; do
@@ -28,4 +32,12 @@ if [ -n "$missing" ]; then
 	$SUDO apt-get install -y -qq --no-install-recommends $missing
 else
 	echo "install-deps: all packages present"
+fi
+
+# The API tests' modules, exactly as package-lock.json pins them, when missing
+# or older than the lock file.
+API="$(cd "$(dirname "$0")/.." && pwd)/tests/api"
+if [ ! -d "$API/node_modules" ] || [ "$API/package-lock.json" -nt "$API/node_modules" ]; then
+	echo "install-deps: npm ci in tests/api"
+	(cd "$API" && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
 fi
