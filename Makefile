@@ -1,10 +1,11 @@
 # A thin front over CMake. The two commands the README opens with:
-#   make run    build, then evaluate the bundled example case and print its checklist
+#   make run    build, then serve the API on 127.0.0.1:8080 over an SQLite database in var/
 #   make test   build (normal and sanitizer builds) and run every test
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
-CASE       ?= examples/zhejiang-q2-extension.json
+LISTEN     ?= 127.0.0.1:8080
+RUN_DB     ?= var/permitdesk.db
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 600
 FUZZERS      ?= mrz id expr case_decode policy_load
@@ -28,8 +29,11 @@ build: deps $(BUILD)/CMakeCache.txt
 build-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
+# The first start creates $(RUN_DB) with a user 'admin' and prints its
+# password once.  Ctrl-C stops the server after the requests in flight.
 run: build
-	$(BUILD)/permitdesk check --format text $(CASE)
+	@mkdir -p $(dir $(RUN_DB))
+	$(BUILD)/permitdesk serve --listen $(LISTEN) --db $(RUN_DB)
 
 test: build build-asan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
