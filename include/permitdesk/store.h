@@ -37,7 +37,7 @@
 
 /* The schema version this program writes.  A database whose schema is newer
  * is refused at open with -PD_EVERSION; an older one is migrated forward. */
-#define PD_STORE_SCHEMA_VERSION 1
+#define PD_STORE_SCHEMA_VERSION 2
 
 /* Length of a hash in hex (BLAKE2b-256) plus its NUL. */
 #define PD_STORE_HASH_HEX 65
@@ -82,12 +82,46 @@ struct pd_store_user {
 	const char *role;
 	const char *password_hash; /* crypto_pwhash_str() output */
 	int64_t created_at;        /* microseconds since 1970-01-01 UTC */
+	bool disabled;             /* may not log in or act (schema 2) */
 };
 /* -PD_ECONFLICT when the name is taken. */
 int pd_store_user_insert(struct pd_store *s, const struct pd_store_user *u, struct pd_error *err);
 /* -PD_ENOTFOUND when there is no such user. */
 int pd_store_user_get(struct pd_store *s, const char *name, struct pd_arena *arena,
                       struct pd_store_user *out, struct pd_error *err);
+/* Every user, in order of name.  A callback returning non-zero stops the walk
+ * and that value is returned. */
+typedef int (*pd_store_user_fn)(void *ctx, const struct pd_store_user *u);
+int pd_store_user_list(struct pd_store *s, pd_store_user_fn fn, void *ctx, struct pd_error *err);
+/* Writes u->disabled and u->password_hash of the user u->name (the role and
+ * created_at never change).  -PD_ENOTFOUND when there is no such user. */
+int pd_store_user_update(struct pd_store *s, const struct pd_store_user *u, struct pd_error *err);
+
+/* ---- sessions ---------------------------------------------------------- */
+
+/* A login.  The store keeps a hash of the token, never the token. */
+struct pd_store_session {
+	const char *token_hash; /* PD_STORE_HASH_HEX - 1 lowercase hex digits */
+	const char *user;
+	int64_t created_at;   /* microseconds since 1970-01-01 UTC */
+	int64_t last_used_at; /* idem */
+	int64_t expires_at;   /* idem: the absolute end */
+	bool revoked;
+};
+/* -PD_ECONFLICT when the hash exists. */
+int pd_store_session_insert(struct pd_store *s, const struct pd_store_session *ss,
+                            struct pd_error *err);
+/* -PD_ENOTFOUND when there is no session with this hash. */
+int pd_store_session_get(struct pd_store *s, const char *token_hash, struct pd_arena *arena,
+                         struct pd_store_session *out, struct pd_error *err);
+/* Moves last_used_at forward to `at` (never back) of a session not revoked;
+ * nothing happens, and it is not an error, when there is none. */
+int pd_store_session_touch(struct pd_store *s, const char *token_hash, int64_t at,
+                           struct pd_error *err);
+/* Revokes one session; an unknown hash is not an error. */
+int pd_store_session_revoke(struct pd_store *s, const char *token_hash, struct pd_error *err);
+/* Revokes every session of a user. */
+int pd_store_session_revoke_user(struct pd_store *s, const char *user, struct pd_error *err);
 
 /* ---- cases ------------------------------------------------------------- */
 
@@ -116,6 +150,10 @@ struct pd_store_case {
 	pd_date decided_on;
 	const char *collect_method;
 	int64_t revision; /* 1 on insert, +1 on every update */
+	/* Schema 2.  Read only: the store sets them, whatever the caller gives. */
+	int64_t seq;                 /* creation order: 1, 2, ... never reused or renumbered */
+	const char *applicant_name;  /* applicant.name of case_json, NULL when absent */
+	const char *passport_number; /* applicant.passport.number of case_json, idem */
 };
 /* -PD_ECONFLICT when the id or number exists. */
 int pd_store_case_insert(struct pd_store *s, const struct pd_store_case *c, struct pd_error *err);
@@ -135,13 +173,24 @@ struct pd_store_case_filter {
 	const char *created_by; /* NULL: anyone */
 	const char *assignee;   /* NULL: anyone */
 	size_t limit;           /* 0: no limit */
+	/* Schema 2. */
+	const char *pack;   /* NULL: any */
+	const char *search; /* NULL, or any of: the case number or its beginning, a part of
+	                       the applicant's name, the passport number (all ignoring the
+	                       case of ASCII letters) */
+	int64_t after;      /* only cases whose seq is greater: the seq of the last case of
+	                       the previous page; 0 from the start */
+	const char *number; /* NULL, or exactly this case number */
 };
-/* Cases in order of creation, without their texts (case_json and result_json
- * are NULL: read a case with pd_store_case_get for them).  A callback returning
- * non-zero stops the walk and that value is returned. */
+/* Cases in order of creation (seq), without their texts (case_json and
+ * result_json are NULL: read a case with pd_store_case_get for them).  A
+ * callback returning non-zero stops the walk and that value is returned. */
 typedef int (*pd_store_case_fn)(void *ctx, const struct pd_store_case *c);
 int pd_store_case_list(struct pd_store *s, const struct pd_store_case_filter *f,
                        pd_store_case_fn fn, void *ctx, struct pd_error *err);
+/* How many cases the filter matches (its limit and after ignored). */
+int pd_store_case_count(struct pd_store *s, const struct pd_store_case_filter *f, int64_t *out,
+                        struct pd_error *err);
 
 /* Next value (1, 2, ...) of the counter `name` for `year`: case and receipt numbers. */
 int pd_store_sequence_next(struct pd_store *s, const char *name, int year, int64_t *out,
@@ -252,7 +301,7 @@ int pd_store_audit_list(struct pd_store *s, const char *case_id, pd_store_audit_
  * table itself as `self`.  Operations must not be called outside what the
  * dispatch (store.c) allows: writes only inside a write transaction.
  */
-#define PD_STORE_BACKEND_VERSION 1
+#define PD_STORE_BACKEND_VERSION 2
 
 struct pd_store_backend {
 	int version;
@@ -307,6 +356,25 @@ struct pd_store_backend {
 	                    struct pd_error *err);
 	int (*audit_list)(struct pd_store_backend *self, const char *case_id, pd_store_audit_fn fn,
 	                  void *ctx, struct pd_error *err);
+
+	/* version 2 */
+	int (*user_list)(struct pd_store_backend *self, pd_store_user_fn fn, void *ctx,
+	                 struct pd_error *err);
+	int (*user_update)(struct pd_store_backend *self, const struct pd_store_user *u,
+	                   struct pd_error *err);
+	int (*session_insert)(struct pd_store_backend *self, const struct pd_store_session *ss,
+	                      struct pd_error *err);
+	int (*session_get)(struct pd_store_backend *self, const char *token_hash,
+	                   struct pd_arena *arena, struct pd_store_session *out,
+	                   struct pd_error *err);
+	int (*session_touch)(struct pd_store_backend *self, const char *token_hash, int64_t at,
+	                     struct pd_error *err);
+	int (*session_revoke)(struct pd_store_backend *self, const char *token_hash,
+	                      struct pd_error *err);
+	int (*session_revoke_user)(struct pd_store_backend *self, const char *user,
+	                           struct pd_error *err);
+	int (*case_count)(struct pd_store_backend *self, const struct pd_store_case_filter *f,
+	                  int64_t *out, struct pd_error *err);
 };
 
 /* Opens a back end's own location syntax; fills *out with its table. */

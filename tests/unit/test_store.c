@@ -72,7 +72,7 @@ static void commit(struct pd_store *s)
 
 static void add_user(struct pd_store *s, const char *name, const char *role)
 {
-	struct pd_store_user u = {name, role, "$argon2id$test", 1};
+	struct pd_store_user u = {name, role, "$argon2id$test", 1, false};
 	begin(s);
 	assert_int_equal(pd_store_user_insert(s, &u, NULL), 0);
 	commit(s);
@@ -192,7 +192,7 @@ static void test_backend_version_checked(void **state)
 static void test_write_needs_transaction(void **state)
 {
 	struct pd_store *s = open_new();
-	struct pd_store_user u = {"ann", "applicant", "h", 1};
+	struct pd_store_user u = {"ann", "applicant", "h", 1, false};
 	struct pd_error err = {0};
 	assert_int_equal(pd_store_user_insert(s, &u, &err), -PD_EINTERNAL);
 	assert_int_equal(pd_store_begin(s, PD_TXN_READ, NULL), 0);
@@ -210,7 +210,7 @@ static void test_rollback_leaves_nothing(void **state)
 {
 	struct pd_store *s = open_new();
 	struct pd_arena a;
-	struct pd_store_user u = {"ann", "applicant", "h", 1}, got;
+	struct pd_store_user u = {"ann", "applicant", "h", 1, false}, got;
 	pd_arena_init(&a, 0, 0);
 	begin(s);
 	assert_int_equal(pd_store_user_insert(s, &u, NULL), 0);
@@ -239,7 +239,7 @@ static void test_writer_waits_for_lock(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		struct pd_store *t = NULL;
-		struct pd_store_user u = {"first", "officer", "h", 1};
+		struct pd_store_user u = {"first", "officer", "h", 1, false};
 		struct timespec hold = {0, 300 * 1000 * 1000};
 		if (pd_store_open(path, 0, &t, NULL) || pd_store_begin(t, PD_TXN_WRITE, NULL) ||
 		    pd_store_user_insert(t, &u, NULL) || write(fds[1], "x", 1) != 1)
@@ -254,7 +254,7 @@ static void test_writer_waits_for_lock(void **state)
 	begin(s); /* waits for the child's commit */
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	struct pd_store_user u = {"second", "officer", "h", 2};
+	struct pd_store_user u = {"second", "officer", "h", 2, false};
 	assert_int_equal(pd_store_user_insert(s, &u, NULL), 0);
 	commit(s);
 	int status = 0;
@@ -277,7 +277,7 @@ static void test_users(void **state)
 {
 	struct pd_store *s = open_new();
 	struct pd_arena a;
-	struct pd_store_user u = {"ann", "applicant", "$argon2id$x", 1234567}, got;
+	struct pd_store_user u = {"ann", "applicant", "$argon2id$x", 1234567, false}, got;
 	struct pd_error err = {0};
 	pd_arena_init(&a, 0, 0);
 	begin(s);

@@ -259,7 +259,7 @@ static int setup(void **state)
 		return -1;
 	}
 	for (size_t i = 0; i < 3; i++) {
-		struct pd_store_user u = {users[i][0], users[i][1], "$argon2id$none", 0};
+		struct pd_store_user u = {users[i][0], users[i][1], "$argon2id$none", 0, false};
 		if (pd_store_user_insert(s, &u, &err))
 			return -1;
 	}

@@ -145,6 +145,40 @@ static const char *const migrations[] = {
 	"	hash TEXT NOT NULL\n"
 	");\n"
 	"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');\n",
+
+	/* 2: users that can be disabled, sessions, a stable creation order of
+	 * cases, and the applicant's name and passport number beside each case
+	 * for searching.  cases.seq copies the rowid, which VACUUM may renumber
+	 * (the table has no INTEGER PRIMARY KEY) while a cursor must not move. */
+	"ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0\n"
+	"	CHECK (disabled IN (0, 1));\n"
+	"CREATE TABLE sessions (\n"
+	"	token_hash TEXT PRIMARY KEY NOT NULL,\n"
+	"	user_name TEXT NOT NULL REFERENCES users(name),\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	last_used_at INTEGER NOT NULL,\n"
+	"	expires_at INTEGER NOT NULL,\n"
+	"	revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX sessions_user ON sessions(user_name);\n"
+	"ALTER TABLE cases ADD COLUMN seq INTEGER;\n"
+	"ALTER TABLE cases ADD COLUMN applicant_name TEXT;\n"
+	"ALTER TABLE cases ADD COLUMN passport_number TEXT;\n"
+	"UPDATE cases SET seq = rowid;\n"
+	"UPDATE cases SET\n"
+	"	applicant_name = (SELECT CASE WHEN json_valid(t.case_json) THEN\n"
+	"		CASE WHEN json_type(t.case_json, '$.applicant.name') = 'text'\n"
+	"		THEN json_extract(t.case_json, '$.applicant.name') END END\n"
+	"		FROM case_texts t WHERE t.case_id = cases.id),\n"
+	"	passport_number = (SELECT CASE WHEN json_valid(t.case_json) THEN\n"
+	"		CASE WHEN json_type(t.case_json, '$.applicant.passport.number') = 'text'\n"
+	"		THEN json_extract(t.case_json, '$.applicant.passport.number') END END\n"
+	"		FROM case_texts t WHERE t.case_id = cases.id);\n"
+	"CREATE UNIQUE INDEX cases_seq ON cases(seq);\n"
+	"CREATE INDEX cases_pack ON cases(pack, seq);\n"
+	"CREATE INDEX cases_assignee ON cases(assignee, seq);\n"
+	"CREATE INDEX cases_passport ON cases(passport_number COLLATE NOCASE);\n"
+	"CREATE INDEX cases_applicant ON cases(applicant_name COLLATE NOCASE);\n",
 };
 /* clang-format on */
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -152,30 +186,43 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 
 /* clang-format off */
 /* The columns of a case, in the order of the parameters ?1..?24 and of the
- * result columns 0..23; case_json and result_json (9 and 10) live in case_texts. */
+ * result columns 0..26; case_json and result_json (9 and 10) live in case_texts.
+ * seq, applicant_name and passport_number (24..26) are the store's own: the
+ * next number of the creation order, and two members of case_json (?9). */
 #define CASE_COLS_INSERT                                                                           \
 	"id, number, pack, pack_version, state, created_by, created_on, updated_on, verdict, "     \
 	"assignee, receipt_number, accepted_on, receipt_valid_until, decision_by, "                \
 	"processing_days, receipt_days, paused_days, supplement_from, supplement_since, "          \
-	"decided_on, collect_method, revision"
+	"decided_on, collect_method, revision, seq, applicant_name, passport_number"
+/* A string member of the case JSON ?9; NULL when absent, not a string, or
+ * the text is not JSON (the store does not judge the case). */
+#define CASE_TEXT_AT(path)                                                                         \
+	"CASE WHEN json_valid(?9) THEN CASE WHEN json_type(?9, '" path "') = 'text' "              \
+	"THEN json_extract(?9, '" path "') END END"
+#define CASE_NAME CASE_TEXT_AT("$.applicant.name")
+#define CASE_PASSPORT CASE_TEXT_AT("$.applicant.passport.number")
 #define CASE_SELECT                                                                                \
 	"SELECT c.id, c.number, c.pack, c.pack_version, c.state, c.created_by, c.created_on, "     \
 	"c.updated_on, t.case_json, t.result_json, c.verdict, c.assignee, c.receipt_number, "      \
 	"c.accepted_on, c.receipt_valid_until, c.decision_by, c.processing_days, "                \
 	"c.receipt_days, c.paused_days, c.supplement_from, c.supplement_since, c.decided_on, "     \
-	"c.collect_method, c.revision FROM cases c JOIN case_texts t ON t.case_id = c.id"
+	"c.collect_method, c.revision, c.seq, c.applicant_name, c.passport_number "               \
+	"FROM cases c JOIN case_texts t ON t.case_id = c.id"
 /* Lists leave the texts out (NULL): a list never needs them. */
 #define CASE_LIST_SELECT                                                                           \
 	"SELECT id, number, pack, pack_version, state, created_by, created_on, updated_on, NULL, " \
 	"NULL, verdict, assignee, receipt_number, accepted_on, receipt_valid_until, decision_by, " \
 	"processing_days, receipt_days, paused_days, supplement_from, supplement_since, "          \
-	"decided_on, collect_method, revision FROM cases"
+	"decided_on, collect_method, revision, seq, applicant_name, passport_number FROM cases"
+#define CASE_COUNT_SELECT "SELECT count(*) FROM cases"
 #define TASK_COLS                                                                                  \
 	"case_id, n, kind, created_on, created_by, due, outcome, completed_on, completed_by, note"
 #define NOTICE_COLS "case_id, n, issued_on, issued_by, materials_json, note, answered_on"
 #define DECISION_COLS                                                                              \
 	"case_id, n, action, decided_on, decided_by, verdict, pack, pack_version, case_json, "     \
 	"result_json, ground, note"
+#define USER_COLS "name, role, password_hash, created_at, disabled"
+#define SESSION_COLS "token_hash, user_name, created_at, last_used_at, expires_at, revoked"
 #define AUDIT_COLS                                                                                 \
 	"seq, case_id, action, actor, role, at, recorded_at, from_state, to_state, note, data, "   \
 	"prev_hash, hash"
@@ -186,12 +233,22 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 	X(BEGIN_WRITE, "BEGIN IMMEDIATE")                                                          \
 	X(COMMIT, "COMMIT")                                                                        \
 	X(ROLLBACK, "ROLLBACK")                                                                    \
-	X(USER_INSERT, "INSERT INTO users (name, role, password_hash, created_at) "                \
-		       "VALUES (?1, ?2, ?3, ?4)")                                                  \
-	X(USER_GET, "SELECT name, role, password_hash, created_at FROM users WHERE name = ?1")    \
+	X(USER_INSERT, "INSERT INTO users (name, role, password_hash, created_at, disabled) "      \
+		       "VALUES (?1, ?2, ?3, ?4, ?5)")                                              \
+	X(USER_GET, "SELECT " USER_COLS " FROM users WHERE name = ?1")                            \
+	X(USER_LIST, "SELECT " USER_COLS " FROM users ORDER BY name")                             \
+	X(USER_UPDATE, "UPDATE users SET disabled = ?5, password_hash = ?3 WHERE name = ?1")      \
+	X(SESSION_INSERT, "INSERT INTO sessions (" SESSION_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)") \
+	X(SESSION_GET, "SELECT " SESSION_COLS " FROM sessions WHERE token_hash = ?1")             \
+	X(SESSION_TOUCH, "UPDATE sessions SET last_used_at = ?2 "                                  \
+			 "WHERE token_hash = ?1 AND revoked = 0 AND last_used_at < ?2")            \
+	X(SESSION_REVOKE, "UPDATE sessions SET revoked = 1 WHERE token_hash = ?1")                 \
+	X(SESSION_REVOKE_USER, "UPDATE sessions SET revoked = 1 "                                  \
+			       "WHERE user_name = ?1 AND revoked = 0")                             \
 	X(CASE_INSERT, "INSERT INTO cases (" CASE_COLS_INSERT ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, " \
 		       "?7, ?8, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, " \
-		       "1)")                                                                       \
+		       "1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM cases), " CASE_NAME ", "         \
+		       CASE_PASSPORT ")")                                                          \
 	X(TEXTS_INSERT, "INSERT INTO case_texts (case_id, case_json, result_json) "                \
 			"VALUES (?1, ?9, ?10)")                                                    \
 	X(CASE_GET, CASE_SELECT " WHERE c.id = ?1")                                                \
@@ -201,6 +258,7 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 		       "receipt_valid_until = ?15, decision_by = ?16, processing_days = ?17, "     \
 		       "receipt_days = ?18, paused_days = ?19, supplement_from = ?20, "            \
 		       "supplement_since = ?21, decided_on = ?22, collect_method = ?23, "          \
+		       "applicant_name = " CASE_NAME ", passport_number = " CASE_PASSPORT ", "     \
 		       "revision = ?24 + 1 WHERE id = ?1 AND revision = ?24")                      \
 	/* written only when they changed: most transitions leave them alone */                    \
 	X(TEXTS_UPDATE, "UPDATE case_texts SET case_json = ?9, result_json = ?10 "                 \
@@ -532,15 +590,31 @@ static void sqlite_rollback(struct pd_store_backend *b)
 
 /* users */
 
+static void bind_user(sqlite3_stmt *st, const struct pd_store_user *u)
+{
+	bind_text(st, 1, u->name);
+	bind_text(st, 2, u->role);
+	bind_text(st, 3, u->password_hash);
+	sqlite3_bind_int64(st, 4, u->created_at);
+	sqlite3_bind_int(st, 5, u->disabled ? 1 : 0);
+}
+
+static void read_user(sqlite3_stmt *st, struct pd_arena *a, struct pd_store_user *out, bool *oom)
+{
+	memset(out, 0, sizeof(*out));
+	out->name = col_text(st, 0, a, oom);
+	out->role = col_text(st, 1, a, oom);
+	out->password_hash = col_text(st, 2, a, oom);
+	out->created_at = sqlite3_column_int64(st, 3);
+	out->disabled = sqlite3_column_int(st, 4) != 0;
+}
+
 static int sqlite_user_insert(struct pd_store_backend *b, const struct pd_store_user *u,
                               struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
 	sqlite3_stmt *st = s->st[ST_USER_INSERT];
-	bind_text(st, 1, u->name);
-	bind_text(st, 2, u->role);
-	bind_text(st, 3, u->password_hash);
-	sqlite3_bind_int64(st, 4, u->created_at);
+	bind_user(st, u);
 	int rc = run(s, st, "adding a user", err);
 	if (rc == -PD_ECONFLICT)
 		return pd_error_set(err, PD_ECONFLICT, "user '%s' exists", u->name);
@@ -564,14 +638,120 @@ static int sqlite_user_get(struct pd_store_backend *b, const char *name, struct 
 		return rc;
 	}
 	bool oom = false;
-	memset(out, 0, sizeof(*out));
-	out->name = col_text(st, 0, a, &oom);
-	out->role = col_text(st, 1, a, &oom);
-	out->password_hash = col_text(st, 2, a, &oom);
-	out->created_at = sqlite3_column_int64(st, 3);
+	read_user(st, a, out, &oom);
 	rc = oom ? nomem(s, err) : 0;
 	done(st);
 	return rc;
+}
+
+static int sqlite_user_list(struct pd_store_backend *b, pd_store_user_fn fn, void *ctx,
+                            struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_USER_LIST];
+	struct pd_arena a;
+	int rc = 0, step;
+	pd_arena_init(&a, 4096, 0);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		bool oom = false;
+		struct pd_store_user u;
+		pd_arena_reset(&a);
+		read_user(st, &a, &u, &oom);
+		if ((rc = oom ? nomem(s, err) : 0) || (rc = fn(ctx, &u)))
+			goto cleanup;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "listing users", err);
+cleanup:
+	done(st);
+	pd_arena_free(&a);
+	return rc;
+}
+
+static int sqlite_user_update(struct pd_store_backend *b, const struct pd_store_user *u,
+                              struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_USER_UPDATE];
+	bind_user(st, u);
+	int rc = run(s, st, "updating a user", err);
+	if (!rc && sqlite3_changes(s->db) != 1)
+		rc = pd_error_set(err, PD_ENOTFOUND, "no user '%s'", u->name);
+	return rc;
+}
+
+/* sessions */
+
+static int sqlite_session_insert(struct pd_store_backend *b, const struct pd_store_session *ss,
+                                 struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_SESSION_INSERT];
+	bind_text(st, 1, ss->token_hash);
+	bind_text(st, 2, ss->user);
+	sqlite3_bind_int64(st, 3, ss->created_at);
+	sqlite3_bind_int64(st, 4, ss->last_used_at);
+	sqlite3_bind_int64(st, 5, ss->expires_at);
+	sqlite3_bind_int(st, 6, ss->revoked ? 1 : 0);
+	return run(s, st, "adding a session", err);
+}
+
+static int sqlite_session_get(struct pd_store_backend *b, const char *token_hash,
+                              struct pd_arena *a, struct pd_store_session *out,
+                              struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_SESSION_GET];
+	bind_text(st, 1, token_hash);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		done(st);
+		return pd_error_set(err, PD_ENOTFOUND, "no such session");
+	}
+	if (rc != SQLITE_ROW) {
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "reading a session", err);
+		done(st);
+		return rc;
+	}
+	bool oom = false;
+	memset(out, 0, sizeof(*out));
+	out->token_hash = col_text(st, 0, a, &oom);
+	out->user = col_text(st, 1, a, &oom);
+	out->created_at = sqlite3_column_int64(st, 2);
+	out->last_used_at = sqlite3_column_int64(st, 3);
+	out->expires_at = sqlite3_column_int64(st, 4);
+	out->revoked = sqlite3_column_int(st, 5) != 0;
+	rc = oom ? nomem(s, err) : 0;
+	done(st);
+	return rc;
+}
+
+static int sqlite_session_touch(struct pd_store_backend *b, const char *token_hash, int64_t at,
+                                struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_SESSION_TOUCH];
+	bind_text(st, 1, token_hash);
+	sqlite3_bind_int64(st, 2, at);
+	return run(s, st, "recording a session's use", err);
+}
+
+static int sqlite_session_revoke(struct pd_store_backend *b, const char *token_hash,
+                                 struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_SESSION_REVOKE];
+	bind_text(st, 1, token_hash);
+	return run(s, st, "ending a session", err);
+}
+
+static int sqlite_session_revoke_user(struct pd_store_backend *b, const char *user,
+                                      struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_SESSION_REVOKE_USER];
+	bind_text(st, 1, user);
+	return run(s, st, "ending a user's sessions", err);
 }
 
 /* cases */
@@ -632,6 +812,9 @@ static int read_case(struct sqlite_store *s, sqlite3_stmt *st, struct pd_arena *
 	c->decided_on = col_date(st, 21);
 	c->collect_method = col_text(st, 22, a, &oom);
 	c->revision = sqlite3_column_int64(st, 23);
+	c->seq = sqlite3_column_int64(st, 24);
+	c->applicant_name = col_text(st, 25, a, &oom);
+	c->passport_number = col_text(st, 26, a, &oom);
 	return oom ? nomem(s, err) : 0;
 }
 
@@ -690,51 +873,147 @@ static int sqlite_case_update(struct pd_store_backend *b, const struct pd_store_
 	return run(s, st, "updating a case", err);
 }
 
+/*
+ * The WHERE clause of a case filter: the conditions of the members it sets,
+ * from the table below, each binding its values in the order written.
+ * case_list and case_count share it; they are prepared per call, since which
+ * conditions apply varies (and each shape can then use its own index).
+ */
+enum filter_cond {
+	FC_STATES,
+	FC_DUE,
+	FC_CREATED_BY,
+	FC_ASSIGNEE,
+	FC_PACK,
+	FC_NUMBER,
+	FC_SEARCH,
+	FC_AFTER,
+	FC_COUNT
+};
+static const char *const filter_sql[FC_COUNT] = {
+    [FC_STATES] = " AND state IN (SELECT value FROM json_each(?))",
+    [FC_DUE] = " AND decision_by IS NOT NULL AND decision_by < ?",
+    [FC_CREATED_BY] = " AND created_by = ?",
+    [FC_ASSIGNEE] = " AND assignee = ?",
+    [FC_PACK] = " AND pack = ?",
+    [FC_NUMBER] = " AND number = ?",
+    /* a case number or its beginning, a part of the name, or the passport
+     * number, ignoring the case of ASCII letters */
+    [FC_SEARCH] = " AND (lower(substr(number, 1, length(:search))) = lower(:search)"
+                  " OR instr(lower(applicant_name), lower(:search)) > 0"
+                  " OR passport_number = :search COLLATE NOCASE)",
+    [FC_AFTER] = " AND seq > ?",
+};
+
+static bool filter_has(const struct pd_store_case_filter *f, enum filter_cond k)
+{
+	switch (k) {
+	case FC_STATES:
+		return f->states != NULL;
+	case FC_DUE:
+		return f->due_before != PD_DATE_NONE;
+	case FC_CREATED_BY:
+		return f->created_by != NULL;
+	case FC_ASSIGNEE:
+		return f->assignee != NULL;
+	case FC_PACK:
+		return f->pack != NULL;
+	case FC_NUMBER:
+		return f->number != NULL;
+	case FC_SEARCH:
+		return f->search != NULL;
+	case FC_AFTER:
+		return f->after > 0;
+	case FC_COUNT:
+		break;
+	}
+	return false;
+}
+
+/* The states as a JSON array of strings for json_each(). */
+static void states_json(const struct pd_store_case_filter *f, struct pd_buf *out)
+{
+	pd_buf_puts(out, "[");
+	for (size_t i = 0; i < f->n_states; i++) {
+		pd_buf_puts(out, i ? ",\"" : "\"");
+		for (const char *p = f->states[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				pd_buf_puts(out, "\\");
+			if ((unsigned char)*p < 0x20)
+				pd_buf_printf(out, "\\u%04x", (unsigned)(unsigned char)*p);
+			else
+				pd_buf_printf(out, "%c", *p);
+		}
+		pd_buf_puts(out, "\"");
+	}
+	pd_buf_puts(out, "]");
+}
+
+/* Prepares `select` with the filter's conditions (and order and limit when
+ * `list`), its values bound. */
+static int prepare_filter(struct sqlite_store *s, const char *select,
+                          const struct pd_store_case_filter *f, bool list, sqlite3_stmt **out,
+                          const char *what, struct pd_error *err)
+{
+	struct pd_buf sql, states;
+	int rc = 0;
+	*out = NULL;
+	pd_buf_init(&sql, 1 << 16);
+	pd_buf_init(&states, 1 << 16);
+	pd_buf_puts(&sql, select);
+	pd_buf_puts(&sql, " WHERE 1");
+	for (int k = 0; k < FC_COUNT; k++)
+		if (filter_has(f, (enum filter_cond)k))
+			pd_buf_puts(&sql, filter_sql[k]);
+	if (list)
+		pd_buf_puts(&sql, " ORDER BY seq");
+	if (list && f->limit)
+		pd_buf_printf(&sql, " LIMIT %zu", f->limit);
+	if (f->states)
+		states_json(f, &states);
+	if (sql.failed || states.failed) {
+		rc = pd_error_set(err, PD_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	if (sqlite3_prepare_v2(s->db, sql.data, -1, out, NULL) != SQLITE_OK) {
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), what, err);
+		goto cleanup;
+	}
+	/* A named parameter (:search) takes the next number where it first
+	 * appears, so the values are bound in the order of the conditions. */
+	int i = 1;
+	if (f->states)
+		sqlite3_bind_text(*out, i++, states.data, -1, SQLITE_TRANSIENT);
+	if (f->due_before != PD_DATE_NONE)
+		bind_date(*out, i++, f->due_before);
+	if (f->created_by)
+		bind_text(*out, i++, f->created_by);
+	if (f->assignee)
+		bind_text(*out, i++, f->assignee);
+	if (f->pack)
+		bind_text(*out, i++, f->pack);
+	if (f->number)
+		bind_text(*out, i++, f->number);
+	if (f->search)
+		bind_text(*out, i++, f->search);
+	if (f->after > 0)
+		sqlite3_bind_int64(*out, i++, f->after);
+cleanup:
+	pd_buf_free(&sql);
+	pd_buf_free(&states);
+	return rc;
+}
+
 static int sqlite_case_list(struct pd_store_backend *b, const struct pd_store_case_filter *f,
                             pd_store_case_fn fn, void *ctx, struct pd_error *err)
 {
 	struct sqlite_store *s = self_of(b);
-	struct pd_buf sql;
 	struct pd_arena a;
 	sqlite3_stmt *st = NULL;
-	int rc = 0;
-	pd_buf_init(&sql, 1 << 16);
+	int rc, step;
 	pd_arena_init(&a, 16384, 0);
-
-	pd_buf_puts(&sql, CASE_LIST_SELECT " WHERE 1");
-	if (f->states) {
-		pd_buf_puts(&sql, " AND state IN (");
-		for (size_t i = 0; i < f->n_states; i++)
-			pd_buf_puts(&sql, i ? ", ?" : "?");
-		pd_buf_puts(&sql, ")");
-	}
-	if (f->due_before != PD_DATE_NONE)
-		pd_buf_puts(&sql, " AND decision_by IS NOT NULL AND decision_by < ?");
-	if (f->created_by)
-		pd_buf_puts(&sql, " AND created_by = ?");
-	if (f->assignee)
-		pd_buf_puts(&sql, " AND assignee = ?");
-	pd_buf_puts(&sql, " ORDER BY rowid");
-	if (f->limit)
-		pd_buf_printf(&sql, " LIMIT %zu", f->limit);
-	if (sql.failed) {
-		rc = pd_error_set(err, PD_ENOMEM, "out of memory");
+	if ((rc = prepare_filter(s, CASE_LIST_SELECT, f, true, &st, "listing cases", err)))
 		goto cleanup;
-	}
-	if (sqlite3_prepare_v2(s->db, sql.data, -1, &st, NULL) != SQLITE_OK) {
-		rc = db_fail(s, sqlite3_extended_errcode(s->db), "listing cases", err);
-		goto cleanup;
-	}
-	int i = 1;
-	for (size_t k = 0; f->states && k < f->n_states; k++)
-		bind_text(st, i++, f->states[k]);
-	if (f->due_before != PD_DATE_NONE)
-		bind_date(st, i++, f->due_before);
-	if (f->created_by)
-		bind_text(st, i++, f->created_by);
-	if (f->assignee)
-		bind_text(st, i++, f->assignee);
-	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct pd_store_case c;
 		pd_arena_reset(&a);
@@ -748,7 +1027,25 @@ static int sqlite_case_list(struct pd_store_backend *b, const struct pd_store_ca
 cleanup:
 	sqlite3_finalize(st);
 	pd_arena_free(&a);
-	pd_buf_free(&sql);
+	return rc;
+}
+
+static int sqlite_case_count(struct pd_store_backend *b, const struct pd_store_case_filter *f,
+                             int64_t *out, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	struct pd_store_case_filter all = *f; /* every page: no cursor (nor limit) */
+	sqlite3_stmt *st = NULL;
+	int rc;
+	*out = 0;
+	all.after = 0;
+	if ((rc = prepare_filter(s, CASE_COUNT_SELECT, &all, false, &st, "counting cases", err)))
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "counting cases", err);
+	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -1105,6 +1402,14 @@ static const struct pd_store_backend sqlite_backend = {
     .audit_head = sqlite_audit_head,
     .audit_append = sqlite_audit_append,
     .audit_list = sqlite_audit_list,
+    .user_list = sqlite_user_list,
+    .user_update = sqlite_user_update,
+    .session_insert = sqlite_session_insert,
+    .session_get = sqlite_session_get,
+    .session_touch = sqlite_session_touch,
+    .session_revoke = sqlite_session_revoke,
+    .session_revoke_user = sqlite_session_revoke_user,
+    .case_count = sqlite_case_count,
 };
 
 int pd_store_sqlite_open(const char *location, unsigned flags, struct pd_store_backend **out,

@@ -165,6 +165,46 @@ int pd_store_user_get(struct pd_store *s, const char *name, struct pd_arena *are
 	return s->b->user_get(s->b, name, arena, out, err);
 }
 
+int pd_store_user_list(struct pd_store *s, pd_store_user_fn fn, void *ctx, struct pd_error *err)
+{
+	return s->b->user_list(s->b, fn, ctx, err);
+}
+
+int pd_store_user_update(struct pd_store *s, const struct pd_store_user *u, struct pd_error *err)
+{
+	WRITE_OP("user update", s->b->user_update(s->b, u, err));
+}
+
+/* ---- sessions ---- */
+
+int pd_store_session_insert(struct pd_store *s, const struct pd_store_session *ss,
+                            struct pd_error *err)
+{
+	WRITE_OP("session insert", s->b->session_insert(s->b, ss, err));
+}
+
+int pd_store_session_get(struct pd_store *s, const char *token_hash, struct pd_arena *arena,
+                         struct pd_store_session *out, struct pd_error *err)
+{
+	return s->b->session_get(s->b, token_hash, arena, out, err);
+}
+
+int pd_store_session_touch(struct pd_store *s, const char *token_hash, int64_t at,
+                           struct pd_error *err)
+{
+	WRITE_OP("session touch", s->b->session_touch(s->b, token_hash, at, err));
+}
+
+int pd_store_session_revoke(struct pd_store *s, const char *token_hash, struct pd_error *err)
+{
+	WRITE_OP("session revoke", s->b->session_revoke(s->b, token_hash, err));
+}
+
+int pd_store_session_revoke_user(struct pd_store *s, const char *user, struct pd_error *err)
+{
+	WRITE_OP("session revoke", s->b->session_revoke_user(s->b, user, err));
+}
+
 /* ---- cases ---- */
 
 int pd_store_case_insert(struct pd_store *s, const struct pd_store_case *c, struct pd_error *err)
@@ -183,11 +223,18 @@ int pd_store_case_update(struct pd_store *s, const struct pd_store_case *c, stru
 	WRITE_OP("case update", s->b->case_update(s->b, c, err));
 }
 
+static const struct pd_store_case_filter all_cases = {.due_before = PD_DATE_NONE};
+
 int pd_store_case_list(struct pd_store *s, const struct pd_store_case_filter *f,
                        pd_store_case_fn fn, void *ctx, struct pd_error *err)
 {
-	static const struct pd_store_case_filter all = {.due_before = PD_DATE_NONE};
-	return s->b->case_list(s->b, f ? f : &all, fn, ctx, err);
+	return s->b->case_list(s->b, f ? f : &all_cases, fn, ctx, err);
+}
+
+int pd_store_case_count(struct pd_store *s, const struct pd_store_case_filter *f, int64_t *out,
+                        struct pd_error *err)
+{
+	return s->b->case_count(s->b, f ? f : &all_cases, out, err);
 }
 
 int pd_store_sequence_next(struct pd_store *s, const char *name, int year, int64_t *out,

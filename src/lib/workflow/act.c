@@ -588,29 +588,9 @@ static int check_at(pd_date at, struct pd_error *err)
 static int check_actor(const struct act_ctx *x, const struct pd_transition **row,
                        struct pd_error *err)
 {
-	const struct pd_actor *a = x->actor;
-	enum pd_action action = x->act->action;
-	const char *role = pd_role_name(a->role);
-	const char *verb = pd_action_name(action);
-
-	if (!(pd_action_roles(action) & PD_ROLE_BIT(a->role)))
-		return pd_error_set(err, PD_EFORBIDDEN, "%s %s may not %s", article(role), role,
-		                    verb);
-	if ((a->role == PD_ROLE_APPLICANT || a->role == PD_ROLE_AGENT) &&
-	    strcmp(x->c.created_by, a->name) != 0)
-		return pd_error_set(err, PD_EFORBIDDEN, "case %s was not filed by %s", x->c.number,
-		                    a->name);
-	*row = pd_transition_find(x->from, action);
-	if (!*row)
-		return pd_error_set(err, PD_ESTATE, "cannot %s case %s: it is %s", verb,
-		                    x->c.number, pd_state_name(x->from));
-	if (!((*row)->roles & PD_ROLE_BIT(a->role)))
-		return pd_error_set(err, PD_EFORBIDDEN, "%s %s may not %s a case that is %s",
-		                    article(role), role, verb, pd_state_name(x->from));
-	if (a->role == PD_ROLE_REVIEWER && x->from == PD_STATE_IN_REVIEW && x->c.assignee &&
-	    strcmp(x->c.assignee, a->name) != 0)
-		return pd_error_set(err, PD_EFORBIDDEN, "case %s is assigned to %s, not %s",
-		                    x->c.number, x->c.assignee, a->name);
+	int rc = wf_may_act(x->actor, &x->c, x->from, x->act->action, row, err);
+	if (rc)
+		return rc;
 	if (x->at < x->c.updated_on) {
 		char d[11], last[11];
 		pd_date_format(x->at, d);
@@ -717,8 +697,6 @@ int pd_workflow_create(const struct pd_workflow *wf, const struct pd_actor *acto
                        const char *case_json, size_t len, pd_date at, const char *note,
                        struct pd_case_ref *out, struct pd_error *err)
 {
-	const unsigned creators = PD_ROLE_BIT(PD_ROLE_APPLICANT) | PD_ROLE_BIT(PD_ROLE_AGENT) |
-	                          PD_ROLE_BIT(PD_ROLE_OFFICER) | PD_ROLE_BIT(PD_ROLE_SUPERVISOR);
 	struct pd_arena arena;
 	struct pd_buf data;
 	struct pd_jw w;
@@ -731,7 +709,7 @@ int pd_workflow_create(const struct pd_workflow *wf, const struct pd_actor *acto
 	memset(out, 0, sizeof(*out));
 	pd_arena_init(&arena, 16384, 0);
 	pd_buf_init(&data, DATA_OUT_MAX);
-	if (!(creators & PD_ROLE_BIT(actor->role))) {
+	if (!pd_role_can(actor->role, PD_CAP_CASE_CREATE)) {
 		const char *role = pd_role_name(actor->role);
 		rc = pd_error_set(err, PD_EFORBIDDEN, "%s %s may not create cases", article(role),
 		                  role);

@@ -8,10 +8,15 @@
  * document (003 6.3 5); reviewers verify by telephone, interview and on-site
  * check (002 III(III)) and decide; supervisors may do what officers and
  * reviewers do and assign the work.  Admins manage users, not cases.
+ *
+ * Also here: what each role may do beyond the transitions of a case (one
+ * table of capabilities), the one predicate "may this actor take this
+ * action on this case" that pd_workflow_act() (act.c) and
+ * pd_workflow_allowed_actions() both ask, and the latter itself.
  */
 #include <string.h>
 
-#include "permitdesk/workflow.h"
+#include "workflow_int.h"
 
 static const char *const role_names[PD_ROLE_COUNT] = {
 #define X(name, word) [PD_ROLE_##name] = word,
@@ -130,4 +135,107 @@ unsigned pd_action_roles(enum pd_action action)
 		if (table[i].action == action)
 			roles |= table[i].roles;
 	return roles;
+}
+
+/* ---- capabilities ---- */
+
+static const char *const cap_names[PD_CAP_COUNT] = {
+#define X(name, word) [PD_CAP_##name] = word,
+    PD_CAP_MAP(X)
+#undef X
+};
+
+#define ALL_ROLES ((1u << PD_ROLE_COUNT) - 1)
+
+/* capability: the roles that hold it.  Visibility of one case (applicants and
+ * agents see their own) is pd_workflow_may_read()'s, not this table's. */
+static const unsigned cap_roles[PD_CAP_COUNT] = {
+    [PD_CAP_CASE_CREATE] = FILERS | R(SUPERVISOR),
+    [PD_CAP_CASE_READ] = ALL_ROLES,
+    [PD_CAP_CASE_DOCUMENTS] = FILERS | R(SUPERVISOR),
+    [PD_CAP_AUDIT_READ] = COUNTER | DECIDERS | R(ADMIN),
+    [PD_CAP_USERS] = R(ADMIN),
+};
+
+const char *pd_cap_name(enum pd_cap cap)
+{
+	return (unsigned)cap < PD_CAP_COUNT ? cap_names[cap] : "?";
+}
+
+bool pd_role_can(enum pd_role role, enum pd_cap cap)
+{
+	if ((unsigned)role >= PD_ROLE_COUNT || (unsigned)cap >= PD_CAP_COUNT)
+		return false;
+	return (cap_roles[cap] & PD_ROLE_BIT(role)) != 0;
+}
+
+/* ---- who may act on a case ---- */
+
+static const char *article(const char *word)
+{
+	return strchr("aeiou", word[0]) ? "an" : "a";
+}
+
+int wf_may_act(const struct pd_actor *a, const struct pd_store_case *c, enum pd_state from,
+               enum pd_action action, const struct pd_transition **row, struct pd_error *err)
+{
+	const char *role = pd_role_name(a->role);
+	const char *verb = pd_action_name(action);
+	const struct pd_transition *t;
+
+	if (row)
+		*row = NULL;
+	if (!(pd_action_roles(action) & PD_ROLE_BIT(a->role)))
+		return pd_error_set(err, PD_EFORBIDDEN, "%s %s may not %s", article(role), role,
+		                    verb);
+	if ((a->role == PD_ROLE_APPLICANT || a->role == PD_ROLE_AGENT) &&
+	    (!c->created_by || strcmp(c->created_by, a->name) != 0))
+		return pd_error_set(err, PD_EFORBIDDEN, "case %s was not filed by %s", c->number,
+		                    a->name);
+	t = pd_transition_find(from, action);
+	if (!t)
+		return pd_error_set(err, PD_ESTATE, "cannot %s case %s: it is %s", verb, c->number,
+		                    pd_state_name(from));
+	if (!(t->roles & PD_ROLE_BIT(a->role)))
+		return pd_error_set(err, PD_EFORBIDDEN, "%s %s may not %s a case that is %s",
+		                    article(role), role, verb, pd_state_name(from));
+	if (a->role == PD_ROLE_REVIEWER && from == PD_STATE_IN_REVIEW && c->assignee &&
+	    strcmp(c->assignee, a->name) != 0)
+		return pd_error_set(err, PD_EFORBIDDEN, "case %s is assigned to %s, not %s",
+		                    c->number, c->assignee, a->name);
+	if (row)
+		*row = t;
+	return 0;
+}
+
+/*
+ * Beyond wf_may_act(), the preconditions that the case row alone decides:
+ * resubmit needs the state to return to; a reviewer assigns only themselves,
+ * so not a case already assigned to them.  Those that need other data are
+ * left to pd_workflow_act(): accept (the evaluation as of the acceptance date
+ * must not be incomplete), assign (the user assigned is a reviewer or
+ * supervisor, not the present assignee), complete_task (an open task),
+ * approve (no open task, and the evaluation neither ineligible nor
+ * incomplete), revoke (a completed task that found the ground), and the data
+ * of each action.
+ */
+unsigned pd_workflow_allowed_actions(const struct pd_actor *actor, const struct pd_store_case *c)
+{
+	enum pd_state from, back;
+	unsigned allowed = 0;
+
+	if (!actor || !c || pd_state_parse(c->state, &from) != 0)
+		return 0;
+	for (int i = 0; i < PD_ACTION_COUNT; i++) {
+		enum pd_action a = (enum pd_action)i;
+		if (wf_may_act(actor, c, from, a, NULL, NULL) != 0)
+			continue;
+		if (a == PD_ACTION_RESUBMIT && pd_state_parse(c->supplement_from, &back) != 0)
+			continue;
+		if (a == PD_ACTION_ASSIGN && actor->role == PD_ROLE_REVIEWER && c->assignee &&
+		    strcmp(c->assignee, actor->name) == 0)
+			continue;
+		allowed |= 1u << a;
+	}
+	return allowed;
 }

@@ -56,7 +56,7 @@ static void key_int(struct pd_jw *w, const char *k, long long v)
 }
 
 /* An instant as "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
-static void key_instant(struct pd_jw *w, const char *k, int64_t us)
+void wf_key_instant(struct pd_jw *w, const char *k, int64_t us)
 {
 	int64_t secs = us >= 0 ? us / 1000000 : (us - 999999) / 1000000;
 	int64_t frac = us - secs * 1000000;
@@ -139,7 +139,7 @@ static int write_entry(void *ctx, const struct pd_store_audit *e)
 	key_str(v->w, "actor", e->actor);
 	key_str(v->w, "role", e->role);
 	key_date(v->w, "at", e->at);
-	key_instant(v->w, "recorded_at", e->recorded_at);
+	wf_key_instant(v->w, "recorded_at", e->recorded_at);
 	key_str(v->w, "from", e->from_state);
 	key_str(v->w, "to", e->to_state);
 	key_str(v->w, "note", e->note);
@@ -149,8 +149,85 @@ static int write_entry(void *ctx, const struct pd_store_audit *e)
 	return 0;
 }
 
-int pd_workflow_case_json(struct pd_store *store, const char *case_id, bool pretty,
-                          struct pd_buf *out, struct pd_error *err)
+/* Is ref a case id (32 lowercase hex digits)?  Numbers have dashes. */
+static bool is_id(const char *ref)
+{
+	size_t n = strlen(ref);
+	if (n != PD_CASE_ID_LEN)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("0123456789abcdef", ref[i]))
+			return false;
+	return true;
+}
+
+static int copy_id(void *ctx, const struct pd_store_case *c)
+{
+	snprintf(ctx, PD_CASE_ID_LEN + 1, "%s", c->id);
+	return 0;
+}
+
+/* Reads the case named by ref (id or number) as viewer may see it (NULL: no
+ * check), inside the caller's transaction.  Missing and not visible are the
+ * same -PD_ENOTFOUND. */
+static int find_case(struct pd_store *store, const struct pd_actor *viewer, const char *ref,
+                     struct pd_arena *a, struct pd_store_case *c, struct pd_error *err)
+{
+	char id[PD_CASE_ID_LEN + 1] = "";
+	int rc;
+
+	if (!ref || !ref[0] || strlen(ref) >= PD_CASE_NUMBER_MAX)
+		return pd_error_set(err, PD_ENOTFOUND, "no case '%s'", ref ? ref : "");
+	if (is_id(ref)) {
+		snprintf(id, sizeof(id), "%s", ref);
+	} else {
+		struct pd_store_case_filter f = {
+		    .due_before = PD_DATE_NONE, .number = ref, .limit = 1};
+		if ((rc = pd_store_case_list(store, &f, copy_id, id, err)))
+			return rc;
+	}
+	rc = id[0] ? pd_store_case_get(store, id, a, c, err) : -PD_ENOTFOUND;
+	if (rc == -PD_ENOTFOUND || (rc == 0 && viewer && !pd_workflow_may_read(viewer, c)))
+		return pd_error_set(err, PD_ENOTFOUND, "no case '%s'", ref);
+	return rc;
+}
+
+int pd_workflow_resolve(struct pd_store *store, const struct pd_actor *viewer, const char *ref,
+                        char id[PD_CASE_ID_LEN + 1], struct pd_error *err)
+{
+	struct pd_arena a;
+	struct pd_store_case c;
+	bool own = !pd_store_in_txn(store);
+	int rc;
+
+	id[0] = '\0';
+	pd_arena_init(&a, 16384, 0);
+	if ((own && (rc = pd_store_begin(store, PD_TXN_READ, err))) ||
+	    (rc = find_case(store, viewer, ref, &a, &c, err)))
+		goto cleanup;
+	snprintf(id, PD_CASE_ID_LEN + 1, "%s", c.id);
+cleanup:
+	if (own)
+		pd_store_rollback(store);
+	pd_arena_free(&a);
+	return rc;
+}
+
+static void write_allowed(struct pd_jw *w, const struct pd_actor *viewer,
+                          const struct pd_store_case *c)
+{
+	unsigned allowed = pd_workflow_allowed_actions(viewer, c);
+	pd_jw_key(w, "allowed_actions");
+	pd_jw_array_begin(w);
+	for (int i = 0; i < PD_ACTION_COUNT; i++)
+		if (allowed & (1u << i))
+			pd_jw_string(w, pd_action_name((enum pd_action)i));
+	pd_jw_array_end(w);
+}
+
+/* Everything about one case; with "allowed_actions" when viewer is given. */
+static int case_json(struct pd_store *store, const struct pd_actor *viewer, const char *ref,
+                     bool pretty, struct pd_buf *out, struct pd_error *err)
 {
 	struct pd_arena a;
 	struct pd_store_case c;
@@ -159,8 +236,13 @@ int pd_workflow_case_json(struct pd_store *store, const char *case_id, bool pret
 	int rc;
 
 	pd_arena_init(&a, 16384, 0);
-	if ((rc = pd_store_begin(store, PD_TXN_READ, err)) ||
-	    (rc = pd_store_case_get(store, case_id, &a, &c, err)))
+	if ((rc = pd_store_begin(store, PD_TXN_READ, err)))
+		goto cleanup;
+	if (viewer)
+		rc = find_case(store, viewer, ref, &a, &c, err);
+	else
+		rc = pd_store_case_get(store, ref, &a, &c, err);
+	if (rc)
 		goto cleanup;
 	pd_jw_init(&w, out, pretty);
 	pd_jw_object_begin(&w);
@@ -168,6 +250,8 @@ int pd_workflow_case_json(struct pd_store *store, const char *case_id, bool pret
 	key_str(&w, "number", c.number);
 	key_str(&w, "state", c.state);
 	key_str(&w, "verdict", c.verdict);
+	if (viewer)
+		write_allowed(&w, viewer, &c);
 	pd_jw_key(&w, "policy");
 	pd_jw_object_begin(&w);
 	key_str(&w, "pack", c.pack);
@@ -248,6 +332,67 @@ cleanup:
 	return rc;
 }
 
+int pd_workflow_case_json(struct pd_store *store, const char *case_id, bool pretty,
+                          struct pd_buf *out, struct pd_error *err)
+{
+	return case_json(store, NULL, case_id, pretty, out, err);
+}
+
+int pd_workflow_case_view_json(struct pd_store *store, const struct pd_actor *viewer,
+                               const char *ref, bool pretty, struct pd_buf *out,
+                               struct pd_error *err)
+{
+	if (!viewer)
+		return pd_error_set(err, PD_EINTERNAL, "a case view needs a viewer");
+	return case_json(store, viewer, ref, pretty, out, err);
+}
+
+/* {"id", "number", key: [...]} of one case, the array from `list`. */
+static int case_part_json(struct pd_store *store, const char *case_id, const char *key,
+                          bool notices, bool pretty, struct pd_buf *out, struct pd_error *err)
+{
+	struct pd_arena a;
+	struct pd_store_case c;
+	struct pd_jw w;
+	struct view v = {&w, &a};
+	int rc;
+
+	pd_arena_init(&a, 16384, 0);
+	if ((rc = pd_store_begin(store, PD_TXN_READ, err)) ||
+	    (rc = pd_store_case_get(store, case_id, &a, &c, err)))
+		goto cleanup;
+	pd_jw_init(&w, out, pretty);
+	pd_jw_object_begin(&w);
+	key_str(&w, "id", c.id);
+	key_str(&w, "number", c.number);
+	pd_jw_key(&w, key);
+	pd_jw_array_begin(&w);
+	rc = notices ? pd_store_notice_list(store, c.id, write_notice, &v, err)
+	             : pd_store_audit_list(store, c.id, write_entry, &v, err);
+	if (rc)
+		goto cleanup;
+	pd_jw_array_end(&w);
+	pd_jw_object_end(&w);
+	if (out->failed)
+		rc = pd_error_set(err, PD_ENOMEM, "out of memory writing case %s", c.number);
+cleanup:
+	pd_store_rollback(store);
+	pd_arena_free(&a);
+	return rc;
+}
+
+int pd_workflow_audit_json(struct pd_store *store, const char *case_id, bool pretty,
+                           struct pd_buf *out, struct pd_error *err)
+{
+	return case_part_json(store, case_id, "entries", false, pretty, out, err);
+}
+
+int pd_workflow_notices_json(struct pd_store *store, const char *case_id, bool pretty,
+                             struct pd_buf *out, struct pd_error *err)
+{
+	return case_part_json(store, case_id, "notices", true, pretty, out, err);
+}
+
 /* ---- lists ---- */
 
 static const char *const running[] = {"accepted", "in_review"}; /* the deadline runs */
@@ -259,22 +404,54 @@ static bool is_overdue(const struct pd_store_case *c, pd_date as_of)
 	return strcmp(c->state, running[0]) == 0 || strcmp(c->state, running[1]) == 0;
 }
 
+int pd_workflow_counts(struct pd_store *store, pd_date as_of, int64_t by_state[PD_STATE_COUNT],
+                       int64_t *overdue, struct pd_error *err)
+{
+	const char *state;
+	struct pd_store_case_filter f = {
+	    .states = &state, .n_states = 1, .due_before = PD_DATE_NONE};
+	int rc;
+
+	if ((rc = pd_store_begin(store, PD_TXN_READ, err)))
+		return rc;
+	for (int i = 0; i < PD_STATE_COUNT; i++) {
+		state = pd_state_name((enum pd_state)i);
+		if ((rc = pd_store_case_count(store, &f, &by_state[i], err)))
+			goto cleanup;
+	}
+	f.states = running;
+	f.n_states = 2;
+	f.due_before = as_of == PD_DATE_NONE ? pd_today() : as_of;
+	rc = pd_store_case_count(store, &f, overdue, err);
+cleanup:
+	pd_store_rollback(store);
+	return rc;
+}
+
 struct list {
 	struct pd_jw *w;
 	pd_date as_of;
 	long long count;
+	size_t limit; /* 0: none */
+	int64_t last; /* seq of the last case written */
+	bool more;    /* a case beyond the limit exists */
 };
 
 static int write_row(void *ctx, const struct pd_store_case *c)
 {
 	struct list *l = ctx;
 	struct pd_jw *w = l->w;
+	if (l->limit && (size_t)l->count == l->limit) {
+		l->more = true;
+		return 0;
+	}
 	pd_jw_object_begin(w);
 	key_str(w, "id", c->id);
 	key_str(w, "number", c->number);
 	key_str(w, "state", c->state);
 	key_str(w, "verdict", c->verdict);
 	key_str(w, "pack", c->pack);
+	key_str(w, "applicant_name", c->applicant_name);
 	key_str(w, "created_by", c->created_by);
 	key_date(w, "created_on", c->created_on);
 	key_date(w, "updated_on", c->updated_on);
@@ -286,17 +463,45 @@ static int write_row(void *ctx, const struct pd_store_case *c)
 	pd_jw_bool(w, is_overdue(c, l->as_of));
 	pd_jw_object_end(w);
 	l->count++;
+	l->last = c->seq;
 	return 0;
+}
+
+/* A cursor is the creation sequence number of the last case of a page, in
+ * decimal; clients are told it is opaque. */
+static int parse_cursor(const char *s, int64_t *out, struct pd_error *err)
+{
+	int64_t v = 0;
+	size_t n = strlen(s);
+	if (n == 0 || n > 18)
+		goto bad;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			goto bad;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+bad:
+	return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "after",
+	                   "'%s' is not a cursor of a list of cases (give \"next\" as it came)", s);
 }
 
 int pd_workflow_list_json(struct pd_store *store, const struct pd_case_query *q, bool pretty,
                           struct pd_buf *out, struct pd_error *err)
 {
-	struct pd_store_case_filter f = {.due_before = PD_DATE_NONE, .limit = q->limit};
+	struct pd_store_case_filter f = {
+	    .due_before = PD_DATE_NONE,
+	    .limit = q->limit ? q->limit + 1 : 0, /* one more tells whether there is a next page */
+	    .pack = q->pack,
+	    .assignee = q->assignee,
+	    .search = q->search && q->search[0] ? q->search : NULL,
+	};
 	const char *states[2];
 	enum pd_state st;
 	struct pd_jw w;
-	struct list l = {.w = &w, .as_of = q->as_of == PD_DATE_NONE ? pd_today() : q->as_of};
+	struct list l = {
+	    .w = &w, .as_of = q->as_of == PD_DATE_NONE ? pd_today() : q->as_of, .limit = q->limit};
 	bool empty = false;
 	int rc;
 
@@ -313,6 +518,8 @@ int pd_workflow_list_json(struct pd_store *store, const struct pd_case_query *q,
 		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "state",
 		                   "unknown state '%s'; known: %s", q->state, known);
 	}
+	if (q->after && (rc = parse_cursor(q->after, &f.after, err)))
+		return rc;
 	if (q->overdue) {
 		f.due_before = l.as_of;
 		if (q->state) {
@@ -344,6 +551,14 @@ int pd_workflow_list_json(struct pd_store *store, const struct pd_case_query *q,
 		return rc;
 	pd_jw_array_end(&w);
 	key_int(&w, "count", l.count);
+	pd_jw_key(&w, "next");
+	if (l.more) {
+		char cursor[24];
+		snprintf(cursor, sizeof(cursor), "%lld", (long long)l.last);
+		pd_jw_string(&w, cursor);
+	} else {
+		pd_jw_null(&w);
+	}
 	pd_jw_object_end(&w);
 	if (out->failed)
 		return pd_error_set(err, PD_ENOMEM, "out of memory writing the list");

@@ -10,8 +10,16 @@
 #include "permitdesk/workflow.h"
 
 /* Microseconds since 1970-01-01 UTC, from the real clock (never the test clock:
- * the audit trail records when an entry was really written). */
+ * the audit trail records when an entry was really written), plus the offset
+ * that only the unit tests set with wf_clock_shift_us() to move time for
+ * sessions. */
 int64_t wf_now_us(void);
+/* Tests only: moves wf_now_us() by `us` more (negative: back). */
+void wf_clock_shift_us(int64_t us);
+
+/* Writes "key": "YYYY-MM-DDTHH:MM:SS.ffffffZ", an instant in microseconds. */
+struct pd_jw;
+void wf_key_instant(struct pd_jw *w, const char *key, int64_t us);
 
 /* sodium_init(), once; -PD_EINTERNAL when libsodium cannot start. */
 int wf_sodium(struct pd_error *err);
@@ -37,6 +45,18 @@ int wf_audit_append(struct pd_store *store, const struct wf_entry *entry, int64_
 
 /* Longest note, in bytes, given inside an action's data or a documents body. */
 #define WF_NOTE_MAX 4096
+
+/*
+ * May `actor` take `action` on case `c`, whose state is `from`, as far as roles,
+ * ownership and the transition table go?  The checks 1 to 4 of
+ * pd_workflow_act(), in that order: the role takes the action from some state;
+ * applicants and agents act on the cases they filed; the table has a row from
+ * `from` and it allows the role; a reviewer acts in review only on the cases
+ * assigned to them.  0 with *row set (row may be NULL), or -PD_EFORBIDDEN or
+ * -PD_ESTATE with the reason in err (which may be NULL).
+ */
+int wf_may_act(const struct pd_actor *actor, const struct pd_store_case *c, enum pd_state from,
+               enum pd_action action, const struct pd_transition **row, struct pd_error *err);
 
 /* The members an action's data may hold, read by wf_data_parse(). */
 struct wf_data {
