@@ -71,10 +71,20 @@ static const struct cli_command commands[] = {
      "replay evaluates the facts of each decision again with today's policy and compares\n"
      "Exit codes: 0 done, 64 usage, 65 not allowed from the case's state or for the\n"
      "user's role, or bad data (nothing is changed), 66 no such database or case."},
-    {"user", cmd_user, "user add --db FILE NAME --role ROLE  (password on standard input)",
-     "add a user: applicant, agent, officer, reviewer, supervisor or admin",
-     "Creates the database when it does not exist.  The password (at least 8 bytes)\n"
-     "is the first line of standard input and is stored as an argon2id hash."},
+    {"user", cmd_user,
+     "user add --db FILE NAME --role ROLE  (password on standard input)\n"
+     "       permitdesk user list --db FILE [--pretty]\n"
+     "       permitdesk user disable|enable --db FILE NAME\n"
+     "       permitdesk user password --db FILE NAME  (password on standard input)",
+     "users: add, list, disable, enable, set a password",
+     "add       a user: applicant, agent, officer, reviewer, supervisor or admin; creates\n"
+     "          the database when it does not exist\n"
+     "list      every user with role, disabled and created_at\n"
+     "disable   the user can no longer log in or act; their sessions end (enable: again)\n"
+     "password  a new password; the user's sessions end\n"
+     "A password (at least 8 bytes) is the first line of standard input and is stored\n"
+     "as an argon2id hash.  Changes are audited as made by \"operator\".\n"
+     "Exit codes: 0 done, 64 usage, 65 bad name, role or password, 66 no such user."},
     {"audit", cmd_audit, "audit verify --db FILE", "check the audit trail's hash chain",
      "Prints {\"ok\", \"entries\", \"head\", \"first_bad\"}.  Exit 0 when every entry is\n"
      "intact, 65 naming the first entry changed, inserted or deleted."},
