@@ -77,12 +77,11 @@ int auth_csrf_check(const struct hreq *r, struct pd_error *err)
 	const char *origin = hreq_header(r, "Origin");
 	const char *host = hreq_header(r, "Host");
 	if (origin && host) {
-		const char *rest = NULL;
-		if (strncmp(origin, "http://", 7) == 0)
-			rest = origin + 7;
-		else if (strncmp(origin, "https://", 8) == 0)
-			rest = origin + 8;
-		if (rest && strcasecmp(rest, host) == 0)
+		/* Our origin: our scheme (https only behind TLS, as --secure-cookie
+		 * says), our host and port. */
+		const char *scheme = r->srv->cfg.secure_cookie ? "https://" : "http://";
+		size_t sl = strlen(scheme);
+		if (strncasecmp(origin, scheme, sl) == 0 && strcasecmp(origin + sl, host) == 0)
 			return 0;
 	}
 	return pd_error_set(err, PD_EFORBIDDEN,

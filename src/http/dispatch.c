@@ -230,6 +230,36 @@ static void allow_header(struct hreq *r, const char *path)
 	hreq_add_header(r, "Allow", "%s", allow);
 }
 
+/* Every query parameter is one the route takes (a typo must not be ignored). */
+static int check_query(struct hreq *r, const struct route *rt, struct pd_error *err)
+{
+	const char *q = r->req->query;
+	while (q && *q) {
+		size_t len = strcspn(q, "&");
+		size_t klen = strcspn(q, "=&");
+		bool known = klen == 6 && memcmp(q, "pretty", 6) == 0;
+		for (const char *w = rt->query; w && *w && !known;) {
+			size_t wl = strcspn(w, " ");
+			known = wl == klen && memcmp(w, q, klen) == 0;
+			w += wl;
+			while (*w == ' ')
+				w++;
+		}
+		if (!known && len > 0) {
+			pd_error_clear(err);
+			snprintf(err->path, sizeof(err->path), "%.*s", (int)(klen < 64 ? klen : 64),
+			         q);
+			return pd_error_set(err, PD_EREQUEST,
+			                    "unknown query parameter; %s takes: %s", rt->pattern,
+			                    rt->query && rt->query[0] ? rt->query : "none");
+		}
+		q += len;
+		if (*q == '&')
+			q++;
+	}
+	return 0;
+}
+
 static int run(struct hreq *r, size_t *route_index, struct pd_error *err)
 {
 	const struct pd_http_request *req = r->req;
@@ -258,6 +288,7 @@ static int run(struct hreq *r, size_t *route_index, struct pd_error *err)
 	}
 	*route_index = chosen;
 	const struct route *rt = &http_routes[chosen];
+	int rc;
 	r->route = rt;
 
 	/* The body. */
@@ -272,11 +303,13 @@ static int run(struct hreq *r, size_t *route_index, struct pd_error *err)
 			return pd_error_set(err, PD_EUNSUPPORTED,
 			                    "the body must be application/json");
 	} else if (rt->body == BODY_JSON) {
-		return pd_error_set(err, PD_EREQUEST, "a JSON body is required");
+		return pd_error_set(err, PD_EINPUT, "a JSON body is required");
 	}
+	if ((rc = check_query(r, rt, err)))
+		return rc;
 
 	/* Who asks. */
-	int rc = auth_identify(r, err);
+	rc = auth_identify(r, err);
 	if (rt->auth == AUTH_SESSION) {
 		if (rc)
 			return rc;

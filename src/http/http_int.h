@@ -151,6 +151,8 @@ struct route {
 	int cap; /* enum pd_cap, or -1: none beyond the session */
 	enum route_body body;
 	enum route_input input;
+	const char *query; /* the query parameters it takes, space-separated
+	                      ("pretty" is taken everywhere); others are a 400 */
 };
 
 extern const struct route http_routes[];

@@ -6,14 +6,13 @@
  * (MHD_USE_EPOLL_INTERNAL_THREAD with a thread pool), and calls on_request()
  * several times per request: once when the headers are in, once per piece of
  * body, and once more when the body is complete.  The body is gathered here,
- * counted against the cap as it arrives (a Content-Length over the cap is
- * answered 413 before any of it is read; a body that grows past it is
- * dropped and answered 413 at its end) and against the request timeout (a
- * body still arriving after request_timeout_s closes the connection, so a
- * client that sends a byte a second cannot keep a request open for ever;
- * idle connections are closed after idle_timeout_s by libmicrohttpd).  The
- * complete request then goes through pd_http_handle() (dispatch.c), the
- * same path the tests drive without a socket.
+ * counted against the cap as it arrives (a body over the cap is read and
+ * dropped, then answered 413 at its end, so that a client still sending sees
+ * the answer; a declared length over DRAIN_MAX is answered 413 at once) and against the request
+ * timeout (a body still arriving after request_timeout_s closes the connection, so a client that
+ * sends a byte a second cannot keep a request open for ever; idle connections are closed after
+ * idle_timeout_s by libmicrohttpd).  The complete request then goes through pd_http_handle()
+ * (dispatch.c), the same path the tests drive without a socket.
  *
  * The policy in force is a reference-counted generation: each request takes
  * a reference for its whole life, a reload swaps the pointer under a mutex
@@ -39,6 +38,10 @@
 #include "http_int.h"
 
 #define MAX_REQUEST_HEADERS 64
+/* A declared body over the cap but under this is read and dropped before the
+ * 413 (so the client, still sending, receives it); a larger one is answered at
+ * once and the connection closed. */
+#define DRAIN_MAX ((unsigned long long)64 << 20)
 
 int64_t server_now_us(void)
 {
@@ -256,9 +259,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			char *end;
 			errno = 0;
 			unsigned long long n = strtoull(cl, &end, 10);
-			if (errno || *end || n > srv->cfg.body_max)
+			if (errno || *end || n > DRAIN_MAX)
 				/* Answer now; the body is never read. */
 				return respond(c, cr, method, srv->cfg.body_max + 1, NULL);
+			if (n > srv->cfg.body_max) {
+				/* Read and drop the body, then answer 413: a client still
+				 * sending when the connection closes would lose the answer. */
+				cr->too_big = true;
+				pd_buf_free(&cr->body);
+			}
 		}
 		return MHD_YES;
 	}

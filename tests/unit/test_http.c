@@ -177,9 +177,23 @@ static void test_body_checks(void **state)
 	header(&c, "Content-Type", "text/plain");
 	assert_int_equal(send_req(f, &c, "POST", "/api/v1/check", NULL, "{}", 0), 415);
 	done(&c);
+	/* No case is an invalid case; no login is an invalid request. */
 	header(&c, "Content-Type", "application/json; charset=utf-8");
 	assert_int_equal(send_req(f, &c, "POST", "/api/v1/check", NULL, NULL, 0), 400);
+	assert_non_null(strstr(body_of(&c), "\"code\":\"invalid_case\""));
+	done(&c);
+	assert_int_equal(send_req(f, &c, "POST", "/api/v1/sessions", NULL, NULL, 0), 400);
 	assert_non_null(strstr(body_of(&c), "\"code\":\"invalid_request\""));
+	done(&c);
+	/* A query parameter the route does not take is refused, by name. */
+	assert_int_equal(
+	    send_req(f, &c, "GET", "/api/v1/calendar/workday", "date=2026-10-10&dat=1", NULL, 0),
+	    400);
+	assert_non_null(strstr(body_of(&c), "\"path\":\"dat\""));
+	done(&c);
+	assert_int_equal(
+	    send_req(f, &c, "GET", "/api/v1/calendar/workday", "date=2026-10-10&pretty=1", NULL, 0),
+	    200);
 	done(&c);
 	header(&c, "Content-Type", "application/json");
 	assert_int_equal(send_req(f, &c, "GET", "/api/v1/health", NULL, "{}", 0), 400);
