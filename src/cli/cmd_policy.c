@@ -158,22 +158,12 @@ struct cite_ctx {
 	bool mark;
 };
 
-static bool clause_covers(const char *cited, const char *clause)
-{
-	size_t n = strlen(clause);
-	/* "6.2(7)" covers "6.2"; "II(VII)3" covers "II(VII)": a sub-clause follows a
-	 * dot, an opening parenthesis, or anything after a closing one. */
-	return n > 0 && strncmp(cited, clause, n) == 0 &&
-	       (cited[n] == '\0' || cited[n] == '(' || cited[n] == '.' || cited[n] == ' ' ||
-	        clause[n - 1] == ')');
-}
-
 static void on_cite(const char *source, const char *clause, void *ctx)
 {
 	struct cov *cv = ((struct cite_ctx *)ctx)->cv;
 	for (size_t i = 0; i < cv->n_clauses; i++)
 		if (strcmp(cv->clauses[i].source, source) == 0 &&
-		    clause_covers(clause, cv->clauses[i].clause))
+		    pd_clause_covers(clause, cv->clauses[i].clause))
 			cv->clause_hits[i]++;
 }
 
