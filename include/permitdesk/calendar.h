@@ -34,6 +34,16 @@ bool pd_calendar_is_workday(const struct pd_calendar *cal, pd_date day, bool *pr
  * counted lies in a year the calendar does not cover. */
 pd_date pd_calendar_add(const struct pd_calendar *cal, pd_date from, int n, bool *provisional);
 
+/* A deadline: the date `days` + `paused` working days after `from` (`from`
+ * not counted; paused < 0 counts as 0), or PD_DATE_NONE when days < 0 (no
+ * time is given), `from` is PD_DATE_NONE or cal is NULL.  The one place a
+ * decision date or a receipt's validity is counted: the engine counts from
+ * the case's date with nothing paused, the workflow from the acceptance date
+ * with the working days spent waiting for supplements.  *provisional as for
+ * pd_calendar_add(). */
+pd_date pd_calendar_deadline(const struct pd_calendar *cal, pd_date from, int32_t days,
+                             int32_t paused, bool *provisional);
+
 /* Working days strictly after `from` up to and including `to` (0 when to <= from). */
 int pd_calendar_count(const struct pd_calendar *cal, pd_date from, pd_date to, bool *provisional);
 

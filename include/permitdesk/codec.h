@@ -101,6 +101,20 @@ int pd_json_read_object(const char *json, size_t len, const char *name, int line
                         const char *prefix, const struct pd_field *fields, size_t n_fields,
                         struct pd_arena *arena, void *out, struct pd_error *err);
 
+/*
+ * Sets one member of the JSON object `json` (valid as pd_json_read_object()
+ * reads it) without touching the rest of the text: the value of `path`
+ * ("documents"; "dates.decision_by" for a member of a nested object) is
+ * replaced by `value`, a JSON text copied as given, or, when the object has
+ * no such member, the member is added after its last one.  The new text
+ * (NUL-terminated) is allocated from `arena`; *line and *column (may be
+ * NULL) get where the value begins in it.  An object on the way that is
+ * missing is -PD_ENOTFOUND.
+ */
+int pd_json_set_member(const char *json, size_t len, const char *path, const char *value,
+                       size_t value_len, struct pd_arena *arena, char **out, size_t *out_len,
+                       int *line, int *column, struct pd_error *err);
+
 /* ---- reference data for front ends ---- */
 
 /* {"facts": [{"path", "type", "derived", "values": [{"value", "en", "zh"}]?,

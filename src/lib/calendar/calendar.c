@@ -186,6 +186,14 @@ pd_date pd_calendar_add(const struct pd_calendar *cal, pd_date from, int n, bool
 	return (pd_date)d;
 }
 
+pd_date pd_calendar_deadline(const struct pd_calendar *cal, pd_date from, int32_t days,
+                             int32_t paused, bool *provisional)
+{
+	if (days < 0 || from == PD_DATE_NONE || !cal)
+		return PD_DATE_NONE;
+	return pd_calendar_add(cal, from, days + (paused > 0 ? paused : 0), provisional);
+}
+
 int pd_calendar_count(const struct pd_calendar *cal, pd_date from, pd_date to, bool *provisional)
 {
 	if (to <= from) {

@@ -1055,3 +1055,93 @@ int pd_json_read_object(const char *json, size_t len, const char *name, int line
 			return fail_at(&w, 0, fields[i].name, PD_EINPUT, "missing required field");
 	return 0;
 }
+
+/* ---- changing one member: pd_json_set_member() ---- */
+
+/* The value token of member `name` (len bytes) of object token obj, or -1. */
+static int member_value(const struct walk *w, int obj, const char *name, size_t len)
+{
+	int key = obj + 1;
+	for (int k = 0; k < w->t[obj].size; k++, key = skip(w, key + 1)) {
+		const char *s = tok_raw(w, key);
+		size_t klen = tok_len(w, key);
+		char buf[SHORT_MAX];
+		if (w->escapes && memchr(s, '\\', klen)) {
+			if (klen > sizeof(buf))
+				continue;
+			klen = pd_json_unescape(s, klen, buf);
+			s = buf;
+		}
+		if (klen == len && memcmp(s, name, len) == 0)
+			return key + 1;
+	}
+	return -1;
+}
+
+int pd_json_set_member(const char *json, size_t len, const char *path, const char *value,
+                       size_t value_len, struct pd_arena *arena, char **out, size_t *out_len,
+                       int *line, int *column, struct pd_error *err)
+{
+	struct walk w = {.src = {json, len, NULL, 0}, .arena = arena, .err = err};
+	int rc, obj = 0;
+
+	if (len > OBJECT_MAX_BYTES)
+		return pd_error_at(err, PD_ETOOBIG, NULL, 0, 0, path, "larger than %zu bytes",
+		                   OBJECT_MAX_BYTES);
+	if ((rc = tokenize(&w, OBJECT_MAX_DEPTH, err)))
+		return rc;
+	/* Down the names before the last dot, each an object. */
+	const char *name = path, *dot;
+	while ((dot = strchr(name, '.'))) {
+		obj = member_value(&w, obj, name, (size_t)(dot - name));
+		if (obj < 0 || w.t[obj].type != JSMN_OBJECT)
+			return pd_error_at(err, PD_ENOTFOUND, NULL, 0, 0, path,
+			                   "no object %.*s to set a member in", (int)(dot - path),
+			                   path);
+		name = dot + 1;
+	}
+	/* Replace the value, or add the member after the object's last one. */
+	int val = member_value(&w, obj, name, strlen(name));
+	size_t cut, resume;
+	const char *sep = "";
+	if (val >= 0) {
+		cut = tok_pos(&w, val);
+		resume = (size_t)w.t[val].end + (w.t[val].type == JSMN_STRING);
+	} else if (w.t[obj].size > 0) {
+		int last = obj + 1;
+		for (int k = 1; k < w.t[obj].size; k++)
+			last = skip(&w, last + 1);
+		val = last + 1;
+		cut = resume = (size_t)w.t[val].end + (w.t[val].type == JSMN_STRING);
+		sep = ",";
+	} else {
+		cut = resume = (size_t)w.t[obj].start + 1;
+	}
+	char *key = NULL;
+	if (sep[0] || cut == resume) {
+		struct pd_buf k;
+		pd_buf_init(&k, 0);
+		pd_buf_puts(&k, sep);
+		pd_json_escape(&k, name, strlen(name));
+		pd_buf_putc(&k, ':');
+		key = k.failed ? NULL : pd_arena_strndup(arena, k.data, k.len);
+		pd_buf_free(&k);
+		if (!key)
+			return pd_error_set(err, PD_ENOMEM, "out of memory");
+	}
+	size_t klen = key ? strlen(key) : 0, n = cut + klen + value_len + (len - resume);
+	char *s = pd_arena_alloc(arena, n + 1);
+	if (!s)
+		return pd_error_set(err, PD_ENOMEM, "out of memory");
+	memcpy(s, json, cut);
+	memcpy(s + cut, key ? key : "", klen);
+	memcpy(s + cut + klen, value, value_len);
+	memcpy(s + cut + klen + value_len, json + resume, len - resume);
+	s[n] = '\0';
+	if (line && column) {
+		pd_json_locate(s, cut + klen, line, column);
+	}
+	*out = s;
+	*out_len = n;
+	return 0;
+}

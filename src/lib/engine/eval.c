@@ -875,15 +875,16 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 	if (!r->materials)
 		return pd_error_set(err, PD_ENOMEM, "out of memory evaluating the case");
 
-	/* Dates in official working days. */
+	/* Dates in official working days, counted as the workflow counts them
+	 * (pd_calendar_deadline) from the case's date, nothing paused. */
 	const struct pd_calendar *cal = pd_policy_calendar(pol);
 	bool provisional = false;
 	if (r->dates.processing_days >= 0)
 		r->dates.decision_by =
-		    pd_calendar_add(cal, r->date, r->dates.processing_days, &provisional);
+		    pd_calendar_deadline(cal, r->date, r->dates.processing_days, 0, &provisional);
 	if (r->dates.receipt_days >= 0)
 		r->dates.receipt_valid_until =
-		    pd_calendar_add(cal, r->date, r->dates.receipt_days, &provisional);
+		    pd_calendar_deadline(cal, r->date, r->dates.receipt_days, 0, &provisional);
 	r->dates.provisional = provisional;
 	if (provisional) {
 		struct pd_finding *f = add_finding(&st);

@@ -106,30 +106,11 @@ struct act_ctx {
 	struct pd_act_result *out;
 };
 
-/* The date a case is evaluated as of: its acceptance date once accepted,
- * before that its own "date" (PD_DATE_NONE lets the case say). */
-static pd_date eval_date(const struct pd_store_case *c)
-{
-	return c->accepted_on;
-}
-
-/* Evaluates json (the case's own when NULL) and makes it the latest result. */
+/* Evaluates json (the case's own when NULL) and makes it the latest result (wf_assess). */
 static int assess(struct act_ctx *x, const char *name, const char *json, size_t len,
                   struct pd_assessment *as, struct pd_error *err)
 {
-	if (!json) {
-		json = x->c.case_json;
-		len = strlen(json);
-	}
-	int rc = x->wf->assess(x->wf->assess_ctx, name, json, len, x->at, eval_date(&x->c),
-	                       x->arena, as, err);
-	if (rc)
-		return rc;
-	x->c.result_json = as->result_json;
-	x->c.verdict = pd_verdict_name(as->verdict);
-	x->c.pack = as->pack;
-	x->c.pack_version = as->version;
-	return 0;
+	return wf_assess(x->wf, &x->c, name, json, len, x->at, x->arena, as, err);
 }
 
 static void key_str(struct act_ctx *x, const char *k, const char *v)
@@ -240,8 +221,7 @@ static int on_accept(struct act_ctx *x, struct pd_error *err)
 	bool provisional = false;
 	char name[PD_CASE_NUMBER_MAX];
 
-	/* Acceptance is as of today: the case is evaluated as made on the acceptance
-	 * date. */
+	/* Acceptance is as of today: the case is evaluated as made on the acceptance date. */
 	x->c.accepted_on = x->at;
 	if ((rc = assess(x, "case", NULL, 0, &as, err)))
 		return rc;
@@ -262,10 +242,7 @@ static int on_accept(struct act_ctx *x, struct pd_error *err)
 	x->c.processing_days = as.processing_days;
 	x->c.receipt_days = as.receipt_days;
 	x->c.paused_days = 0;
-	x->c.decision_by =
-	    pd_workflow_deadline(x->wf->calendar, x->at, as.processing_days, 0, &provisional);
-	x->c.receipt_valid_until =
-	    pd_workflow_deadline(x->wf->calendar, x->at, as.receipt_days, 0, &provisional);
+	wf_deadlines(x->wf, &x->c, &provisional);
 	key_str(x, "receipt", x->c.receipt_number);
 	key_date(x, "receipt_valid_until", x->c.receipt_valid_until);
 	key_date(x, "decision_by", x->c.decision_by);
@@ -317,6 +294,16 @@ static int on_resubmit(struct act_ctx *x, struct pd_error *err)
 		                    "case %s: no state to return to after the "
 		                    "supplement",
 		                    x->c.number);
+	/* Waiting after acceptance does not count toward the deadline.  The dates
+	 * move first, so that the evaluation below stores them (wf_assess). */
+	if (x->c.accepted_on != PD_DATE_NONE && x->c.supplement_since != PD_DATE_NONE) {
+		if ((rc = need_calendar(x, err)))
+			return rc;
+		paused =
+		    pd_calendar_count(x->wf->calendar, x->c.supplement_since, x->at, &provisional);
+		x->c.paused_days += paused;
+		wf_deadlines(x->wf, &x->c, &provisional);
+	}
 	if (x->d.case_json.json) {
 		if ((rc =
 		         assess(x, "data.case", x->d.case_json.json, x->d.case_json.len, &as, err)))
@@ -327,20 +314,6 @@ static int on_resubmit(struct act_ctx *x, struct pd_error *err)
 			return pd_error_set(err, PD_ENOMEM, "out of memory");
 	} else if ((rc = assess(x, "case", NULL, 0, &as, err))) {
 		return rc;
-	}
-	/* Waiting after acceptance does not count toward the deadline. */
-	if (x->c.accepted_on != PD_DATE_NONE && x->c.supplement_since != PD_DATE_NONE) {
-		if ((rc = need_calendar(x, err)))
-			return rc;
-		paused =
-		    pd_calendar_count(x->wf->calendar, x->c.supplement_since, x->at, &provisional);
-		x->c.paused_days += paused;
-		x->c.decision_by =
-		    pd_workflow_deadline(x->wf->calendar, x->c.accepted_on, x->c.processing_days,
-		                         x->c.paused_days, &provisional);
-		x->c.receipt_valid_until =
-		    pd_workflow_deadline(x->wf->calendar, x->c.accepted_on, x->c.receipt_days,
-		                         x->c.paused_days, &provisional);
 	}
 	if ((rc = pd_store_notice_list(x->wf->store, x->c.id, scan_notice, &ns, err)))
 		return rc;
@@ -465,8 +438,7 @@ static int on_complete_task(struct act_ctx *x, struct pd_error *err)
 	return 0;
 }
 
-/* approve, reject and revoke: evaluate once more and keep everything it was
- * based on. */
+/* approve, reject and revoke: evaluate once more and keep everything it was based on. */
 static int decide(struct act_ctx *x, const char *ground, struct pd_error *err)
 {
 	struct pd_assessment as;
@@ -488,7 +460,7 @@ static int decide(struct act_ctx *x, const char *ground, struct pd_error *err)
 	    .pack = as.pack,
 	    .pack_version = as.version,
 	    .case_json = x->c.case_json,
-	    .result_json = as.result_json,
+	    .result_json = x->c.result_json, /* with the case's deadlines (wf_assess) */
 	    .ground = ground,
 	    .note = x->note,
 	};
@@ -575,14 +547,34 @@ static int (*const handlers[PD_ACTION_COUNT])(struct act_ctx *, struct pd_error 
 
 /* ---- checks shared by every action ---- */
 
-static int check_at(pd_date at, struct pd_error *err)
+int wf_check_at(pd_date at, pd_date last, struct pd_error *err)
 {
-	if (at > pd_today()) {
-		char d[11];
-		pd_date_format(at, d);
+	char d[11], prev[11];
+	pd_date_format(at, d);
+	if (at > pd_today())
 		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "at", "%s is in the future", d);
+	if (last != PD_DATE_NONE && at < last) {
+		pd_date_format(last, prev);
+		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "at",
+		                   "%s is before the case's last action (%s)", d, prev);
 	}
 	return 0;
+}
+
+void wf_act_result(const struct pd_store_case *c, enum pd_state from, enum pd_state to,
+                   struct pd_act_result *out)
+{
+	snprintf(out->id, sizeof(out->id), "%s", c->id);
+	snprintf(out->number, sizeof(out->number), "%s", c->number);
+	snprintf(out->receipt_number, sizeof(out->receipt_number), "%s",
+	         c->receipt_number ? c->receipt_number : "");
+	out->from = from;
+	out->to = to;
+	out->receipt_valid_until = c->receipt_valid_until;
+	out->decision_by = c->decision_by;
+	for (int v = PD_VERDICT_ELIGIBLE; v <= PD_VERDICT_INELIGIBLE; v++)
+		if (strcmp(c->verdict, pd_verdict_name((enum pd_verdict)v)) == 0)
+			out->verdict = (enum pd_verdict)v;
 }
 
 static int check_actor(const struct act_ctx *x, const struct pd_transition **row,
@@ -591,14 +583,7 @@ static int check_actor(const struct act_ctx *x, const struct pd_transition **row
 	int rc = wf_may_act(x->actor, &x->c, x->from, x->act->action, row, err);
 	if (rc)
 		return rc;
-	if (x->at < x->c.updated_on) {
-		char d[11], last[11];
-		pd_date_format(x->at, d);
-		pd_date_format(x->c.updated_on, last);
-		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "at",
-		                   "%s is before the case's last action (%s)", d, last);
-	}
-	return 0;
+	return wf_check_at(x->at, x->c.updated_on, err);
 }
 
 int pd_workflow_act(const struct pd_workflow *wf, const struct pd_actor *actor, const char *case_id,
@@ -619,7 +604,7 @@ int pd_workflow_act(const struct pd_workflow *wf, const struct pd_actor *actor, 
 		goto cleanup;
 	}
 	x.at = act->at == PD_DATE_NONE ? pd_today() : act->at;
-	if ((rc = check_at(x.at, err)) ||
+	if ((rc = wf_check_at(x.at, PD_DATE_NONE, err)) ||
 	    (rc = wf_data_parse(act->action, act->data, act->data_len, &arena, &x.d, err)))
 		goto cleanup;
 	x.note = act->note ? act->note : x.d.note;
@@ -669,17 +654,7 @@ int pd_workflow_act(const struct pd_workflow *wf, const struct pd_actor *actor, 
 	    (rc = pd_store_commit(wf->store, err)))
 		goto cleanup;
 
-	snprintf(out->id, sizeof(out->id), "%s", x.c.id);
-	snprintf(out->number, sizeof(out->number), "%s", x.c.number);
-	snprintf(out->receipt_number, sizeof(out->receipt_number), "%s",
-	         x.c.receipt_number ? x.c.receipt_number : "");
-	out->from = x.from;
-	out->to = x.to;
-	out->receipt_valid_until = x.c.receipt_valid_until;
-	out->decision_by = x.c.decision_by;
-	for (int v = PD_VERDICT_ELIGIBLE; v <= PD_VERDICT_INELIGIBLE; v++)
-		if (strcmp(x.c.verdict, pd_verdict_name((enum pd_verdict)v)) == 0)
-			out->verdict = (enum pd_verdict)v;
+	wf_act_result(&x.c, x.from, x.to, out);
 cleanup:
 	pd_store_rollback(wf->store);
 	if (rc) {
@@ -717,7 +692,7 @@ int pd_workflow_create(const struct pd_workflow *wf, const struct pd_actor *acto
 	}
 	if (at == PD_DATE_NONE)
 		at = pd_today();
-	if ((rc = check_at(at, err)) || (rc = wf_sodium(err)))
+	if ((rc = wf_check_at(at, PD_DATE_NONE, err)) || (rc = wf_sodium(err)))
 		goto cleanup;
 	if (!case_json || memchr(case_json, '\0', len)) {
 		rc = pd_error_at(err, PD_EINPUT, name, 0, 0, NULL, "not a JSON text");

@@ -5,11 +5,22 @@
  * receipt days, the whole result as JSON and its materials list, which is the
  * one-time notice of what to supplement (003 6.3 2; format.md §2
  * "materials").
+ *
+ * wf_assess() is how every change of a case (act.c, documents.c) takes an
+ * assessment in: it evaluates as of the case's acceptance date once there
+ * is one, keeps the result as the case's latest, and writes the case's
+ * decision date and receipt validity into the stored result.  The engine
+ * counts those dates from the date it evaluates as of, which for an
+ * accepted case is the acceptance date, but it cannot know the working days
+ * the case spent waiting for supplements; the workflow does
+ * (deadline.c), so its dates are the ones both the case and its result
+ * show.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "permitdesk/codec.h"
-#include "permitdesk/workflow.h"
+#include "workflow_int.h"
 
 #define RESULT_MAX_BYTES ((size_t)8 << 20)
 
@@ -83,4 +94,52 @@ cleanup:
 nomem:
 	rc = pd_error_set(err, PD_ENOMEM, "out of memory writing the result");
 	goto cleanup;
+}
+
+/* Sets "dates.<member>" of the stored result to d. */
+static int carry_date(struct pd_store_case *c, const char *member, pd_date d,
+                      struct pd_arena *arena, struct pd_error *err)
+{
+	char value[16] = "null";
+	if (d != PD_DATE_NONE) {
+		char ymd[11];
+		pd_date_format(d, ymd);
+		snprintf(value, sizeof(value), "\"%s\"", ymd);
+	}
+	char *json;
+	size_t len;
+	int rc = pd_json_set_member(c->result_json, strlen(c->result_json), member, value,
+	                            strlen(value), arena, &json, &len, NULL, NULL, err);
+	if (rc == 0)
+		c->result_json = json;
+	return rc;
+}
+
+int wf_assess(const struct pd_workflow *wf, struct pd_store_case *c, const char *name,
+              const char *json, size_t len, pd_date at, struct pd_arena *arena,
+              struct pd_assessment *as, struct pd_error *err)
+{
+	if (!json) {
+		json = c->case_json;
+		len = strlen(json);
+	}
+	int rc = wf->assess(wf->assess_ctx, name, json, len, at, c->accepted_on, arena, as, err);
+	if (rc)
+		return rc;
+	c->result_json = as->result_json;
+	c->verdict = pd_verdict_name(as->verdict);
+	c->pack = as->pack;
+	c->pack_version = as->version;
+	/* Before the receipt is issued the case has no dates of its own. */
+	if (!c->receipt_number || !c->receipt_number[0])
+		return 0;
+	rc = carry_date(c, "dates.decision_by", c->decision_by, arena, err);
+	if (rc == 0)
+		rc = carry_date(c, "dates.receipt_valid_until", c->receipt_valid_until, arena, err);
+	/* A result without "dates" (an assessor of another kind) has nothing to carry. */
+	if (rc == -PD_ENOTFOUND) {
+		pd_error_clear(err);
+		rc = 0;
+	}
+	return rc;
 }

@@ -70,5 +70,5 @@ int wf_data_parse(enum pd_action action, const char *json, size_t len, struct pd
 		fields = accepted[action].fields;
 		n = accepted[action].n;
 	}
-	return pd_json_read_object(json, len, NULL, 0, "data", fields, n, arena, out, err);
+	return pd_json_read_object(json, len, "data", 0, "data", fields, n, arena, out, err);
 }

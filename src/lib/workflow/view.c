@@ -590,9 +590,11 @@ static int replay_decision(void *ctx, const struct pd_store_decision *d)
 {
 	struct replay *r = ctx;
 	struct pd_assessment as;
-	/* as the decision saw it: the facts as of the acceptance date */
-	int rc = r->wf->assess(r->wf->assess_ctx, "case", d->case_json, strlen(d->case_json),
-	                       d->decided_on, r->c->accepted_on, r->a, &as, r->err);
+	struct pd_store_case c = *r->c;
+	/* as the decision saw it: the facts as of the acceptance date, the result
+	 * with the case's deadlines (wf_assess), as the decision stored it */
+	int rc = wf_assess(r->wf, &c, "case", d->case_json, strlen(d->case_json), d->decided_on,
+	                   r->a, &as, r->err);
 	if (rc)
 		return rc;
 	const char *now = pd_verdict_name(as.verdict);
@@ -609,7 +611,7 @@ static int replay_decision(void *ctx, const struct pd_store_decision *d)
 	pd_jw_key(r->w, "same_verdict");
 	pd_jw_bool(r->w, same);
 	pd_jw_key(r->w, "same_result");
-	pd_jw_bool(r->w, strcmp(as.result_json, d->result_json) == 0);
+	pd_jw_bool(r->w, strcmp(c.result_json, d->result_json) == 0);
 	pd_jw_object_end(r->w);
 	return 0;
 }

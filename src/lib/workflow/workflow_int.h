@@ -43,9 +43,6 @@ struct wf_entry {
 int wf_audit_append(struct pd_store *store, const struct wf_entry *entry, int64_t *seq,
                     struct pd_error *err);
 
-/* Longest note, in bytes, given inside an action's data or a documents body. */
-#define WF_NOTE_MAX 4096
-
 /*
  * May `actor` take `action` on case `c`, whose state is `from`, as far as roles,
  * ownership and the transition table go?  The checks 1 to 4 of
@@ -57,6 +54,32 @@ int wf_audit_append(struct pd_store *store, const struct wf_entry *entry, int64_
  */
 int wf_may_act(const struct pd_actor *actor, const struct pd_store_case *c, enum pd_state from,
                enum pd_action action, const struct pd_transition **row, struct pd_error *err);
+
+/* `at`, when a change takes effect, is not in the future and not before
+ * `last`, the case's last action (PD_DATE_NONE: no case yet). */
+int wf_check_at(pd_date at, pd_date last, struct pd_error *err);
+
+/*
+ * Evaluates `json` (the case's own when NULL; `name` for errors) with the
+ * workflow's assessor as of the case's acceptance date once it has one,
+ * makes it the case's latest result (result_json, verdict, pack, version)
+ * and, once the receipt is issued, writes the case's decision_by and
+ * receipt_valid_until into the result's "dates" (assess.c).
+ */
+int wf_assess(const struct pd_workflow *wf, struct pd_store_case *c, const char *name,
+              const char *json, size_t len, pd_date at, struct pd_arena *arena,
+              struct pd_assessment *as, struct pd_error *err);
+
+/* Counts the case's decision_by and receipt_valid_until from accepted_on,
+ * its processing, receipt and paused days (deadline.c). */
+void wf_deadlines(const struct pd_workflow *wf, struct pd_store_case *c, bool *provisional);
+
+/* What a change did, from the case as written (act.c). */
+void wf_act_result(const struct pd_store_case *c, enum pd_state from, enum pd_state to,
+                   struct pd_act_result *out);
+
+/* Longest note, in bytes, given inside an action's data or a documents body. */
+#define WF_NOTE_MAX 4096
 
 /* The members an action's data may hold, read by wf_data_parse(). */
 struct wf_data {
