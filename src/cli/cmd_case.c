@@ -7,6 +7,7 @@
  *             ID ACTION
  *   case show --db FILE [--pretty] ID
  *   case list --db FILE [--state S] [--overdue] [--as-of DATE] [--as USER] [--pretty]
+ *             [--pack P] [--assignee USER] [--search TEXT] [--limit N] [--after CURSOR]
  *   case replay --db FILE [--policy DIR] [--pretty] ID
  *
  * The library checks every transition and role; this file only parses, calls
@@ -32,6 +33,7 @@ enum sub { SUB_NEW, SUB_ACT, SUB_SHOW, SUB_LIST, SUB_REPLAY, SUB_COUNT };
 
 struct case_opts {
 	const char *db, *as, *policy, *note, *data, *at, *state, *as_of;
+	const char *pack, *assignee, *search, *limit, *after;
 	bool overdue, pretty;
 	const char *args[2];
 	int n_args;
@@ -56,6 +58,11 @@ static const struct opt_row opts[] = {
     {"--state", F(state), false, IN(LIST)},
     {"--as-of", F(as_of), false, IN(LIST)},
     {"--overdue", F(overdue), true, IN(LIST)},
+    {"--pack", F(pack), false, IN(LIST)},
+    {"--assignee", F(assignee), false, IN(LIST)},
+    {"--search", F(search), false, IN(LIST)},
+    {"--limit", F(limit), false, IN(LIST)},
+    {"--after", F(after), false, IN(LIST)},
     {"--pretty", F(pretty), true, IN(NEW) | IN(ACT) | IN(SHOW) | IN(LIST) | IN(REPLAY)},
 };
 #undef F
@@ -353,10 +360,23 @@ static int run_list(const struct case_opts *o)
 	struct desk s;
 	struct pd_error err = {0};
 	struct pd_buf out;
-	struct pd_case_query q = {.state = o->state, .overdue = o->overdue};
+	struct pd_case_query q = {.state = o->state,
+	                          .overdue = o->overdue,
+	                          .pack = o->pack,
+	                          .assignee = o->assignee,
+	                          .search = o->search,
+	                          .after = o->after};
 	int code;
 	if ((code = parse_date("as-of", o->as_of, &q.as_of)))
 		return code;
+	for (const char *p = o->limit; p && *p; p++) {
+		if (*p < '0' || *p > '9' || q.limit > 1000000)
+			return cli_usage("case", "--limit needs a number of cases, got '%s'",
+			                 o->limit);
+		q.limit = q.limit * 10 + (size_t)(*p - '0');
+	}
+	if (o->limit && (!o->limit[0] || q.limit == 0))
+		return cli_usage("case", "--limit needs a number of cases, got '%s'", o->limit);
 	pd_buf_init(&out, 0);
 	if (open_desk(o, false, &s, &err)) {
 		code = cli_fail(&err);
