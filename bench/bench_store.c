@@ -31,6 +31,7 @@
 
 #include "permitdesk/calendar.h"
 #include "permitdesk/codec.h"
+#include "permitdesk/policy.h"
 #include "permitdesk/store.h"
 #include "permitdesk/workflow.h"
 
@@ -227,7 +228,7 @@ int main(int argc, char **argv)
 	long n = argc > 1 ? strtol(argv[1], NULL, 10) : 4500;
 	int writers = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 4;
 	long bytes = argc > 3 ? strtol(argv[3], NULL, 10) : 11000;
-	char dir[256] = "/tmp/pd-bench-store-XXXXXX", db[300], cal_path[512];
+	char dir[256] = "/tmp/pd-bench-store-XXXXXX", db[300];
 	struct pd_error err = {0};
 	bool own_dir = argc <= 4;
 
@@ -240,8 +241,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	snprintf(db, sizeof(db), "%s/bench.db", own_dir ? dir : argv[4]);
-	snprintf(cal_path, sizeof(cal_path), "%s/calendar/cn.yaml", PD_BENCH_POLICY_DIR);
-	if (pd_calendar_load(cal_path, &cal, &err)) {
+	if (pd_policy_calendar_load(PD_BENCH_POLICY_DIR, &cal, &err)) {
 		fprintf(stderr, "bench_store: %s\n", err.message);
 		return 1;
 	}

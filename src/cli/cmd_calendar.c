@@ -3,11 +3,11 @@
  * is-workday DATE`, the official working-day calendar (calendar.h) from the
  * command line (spec/interfaces.md).
  *
- * Only DIR/calendar/cn.yaml is loaded (DIR from --policy, else
- * pd_policy_default_dir()), not the policy packs: the calendar answers even
- * while a pack does not load.  An answer that counted a day of a year the
- * file does not cover is printed all the same, with a warning on standard
- * error that it is provisional.
+ * Only the calendar of the policy directory is loaded
+ * (pd_policy_calendar_load; DIR from --policy, else pd_policy_default_dir()),
+ * not the policy packs: the calendar answers even while a pack does not load.  An answer that
+ * counted a day of a year the file does not cover is printed all the same, with a warning on
+ * standard error that it is provisional.
  *
  * Exit codes (sysexits.h): 0 answered (is-workday: "yes" or "no" alike),
  * 64 usage, 65 a bad DATE or N, 66 the calendar file missing, 78 a calendar
@@ -145,7 +145,6 @@ int cmd_calendar(int argc, char **argv)
 	int npos = 0, rc;
 	struct pd_calendar *cal = NULL;
 	struct pd_error err = {0};
-	char path[4096];
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -185,9 +184,7 @@ int cmd_calendar(int argc, char **argv)
 
 	if (!dir)
 		dir = pd_policy_default_dir();
-	if ((size_t)snprintf(path, sizeof(path), "%s/calendar/cn.yaml", dir) >= sizeof(path))
-		return cli_usage("calendar", "--policy: directory name too long");
-	if (pd_calendar_load(path, &cal, &err) != 0)
+	if (pd_policy_calendar_load(dir, &cal, &err) != 0)
 		return cli_fail(&err);
 	rc = act->run(cal, pos + 1);
 	pd_calendar_free(cal);

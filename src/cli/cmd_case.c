@@ -1,10 +1,13 @@
 /*
- * cmd_case.c: `permitdesk case new|act|show|list|replay`, the case workflow
- * (workflow.h) for operators and scripts.  All output is JSON.
+ * cmd_case.c: `permitdesk case new|act|documents|show|list|replay`, the case
+ * workflow (workflow.h) for operators and scripts.  All output is JSON.
  *
  *   case new  --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT] CASE.json|-
  *   case act  --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT] [--data JSON|@FILE]
  *             ID ACTION
+ *             (the data of every action may hold "note"; --note wins over it)
+ *   case documents --db FILE --as USER [--policy DIR] [--at DATE] ID BODY.json|-
+ *             (BODY: {"documents": [...], "note"?: "..."}, the case's new documents)
  *   case show --db FILE [--pretty] ID
  *   case list --db FILE [--state S] [--overdue] [--as-of DATE] [--as USER] [--pretty]
  *             [--pack P] [--assignee USER] [--search TEXT] [--limit N] [--after CURSOR]
@@ -19,7 +22,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "permitdesk/calendar.h"
 #include "permitdesk/codec.h"
 #include "permitdesk/policy.h"
 #include "permitdesk/store.h"
@@ -28,7 +30,7 @@
 #define CASE_FILE_MAX ((size_t)PD_CASE_MAX_BYTES)
 #define DATA_FILE_MAX ((size_t)2 << 20)
 
-enum sub { SUB_NEW, SUB_ACT, SUB_SHOW, SUB_LIST, SUB_REPLAY, SUB_COUNT };
+enum sub { SUB_NEW, SUB_ACT, SUB_DOCUMENTS, SUB_SHOW, SUB_LIST, SUB_REPLAY, SUB_COUNT };
 #define IN(x) (1u << SUB_##x)
 
 struct case_opts {
@@ -49,10 +51,10 @@ struct opt_row {
 
 #define F(x) offsetof(struct case_opts, x)
 static const struct opt_row opts[] = {
-    {"--db", F(db), false, IN(NEW) | IN(ACT) | IN(SHOW) | IN(LIST) | IN(REPLAY)},
-    {"--as", F(as), false, IN(NEW) | IN(ACT) | IN(LIST)},
-    {"--policy", F(policy), false, IN(NEW) | IN(ACT) | IN(REPLAY)},
-    {"--at", F(at), false, IN(NEW) | IN(ACT)},
+    {"--db", F(db), false, IN(NEW) | IN(ACT) | IN(DOCUMENTS) | IN(SHOW) | IN(LIST) | IN(REPLAY)},
+    {"--as", F(as), false, IN(NEW) | IN(ACT) | IN(DOCUMENTS) | IN(LIST)},
+    {"--policy", F(policy), false, IN(NEW) | IN(ACT) | IN(DOCUMENTS) | IN(REPLAY)},
+    {"--at", F(at), false, IN(NEW) | IN(ACT) | IN(DOCUMENTS)},
     {"--note", F(note), false, IN(NEW) | IN(ACT)},
     {"--data", F(data), false, IN(ACT)},
     {"--state", F(state), false, IN(LIST)},
@@ -63,7 +65,8 @@ static const struct opt_row opts[] = {
     {"--search", F(search), false, IN(LIST)},
     {"--limit", F(limit), false, IN(LIST)},
     {"--after", F(after), false, IN(LIST)},
-    {"--pretty", F(pretty), true, IN(NEW) | IN(ACT) | IN(SHOW) | IN(LIST) | IN(REPLAY)},
+    {"--pretty", F(pretty), true,
+     IN(NEW) | IN(ACT) | IN(DOCUMENTS) | IN(SHOW) | IN(LIST) | IN(REPLAY)},
 };
 #undef F
 
@@ -75,8 +78,11 @@ struct sub_row {
 };
 
 static const struct sub_row subs[SUB_COUNT] = {
-    [SUB_NEW] = {"new", 1, "CASE.json", true}, [SUB_ACT] = {"act", 2, "ID ACTION", true},
-    [SUB_SHOW] = {"show", 1, "ID", false},     [SUB_LIST] = {"list", 0, "", false},
+    [SUB_NEW] = {"new", 1, "CASE.json", true},
+    [SUB_ACT] = {"act", 2, "ID ACTION", true},
+    [SUB_DOCUMENTS] = {"documents", 2, "ID BODY.json", true},
+    [SUB_SHOW] = {"show", 1, "ID", false},
+    [SUB_LIST] = {"list", 0, "", false},
     [SUB_REPLAY] = {"replay", 1, "ID", false},
 };
 
@@ -138,33 +144,18 @@ static int print_buf(struct pd_buf *b)
 
 /*
  * What a subcommand works with: the store, the actor (when --as), and for the
- * workflow the official calendar and the policy.  The policy is loaded only
- * when an action evaluates the case (accept, a supplement, a decision), so
- * submitting or issuing neither waits for nor depends on the packs.
+ * workflow the policy, whose official calendar counts the deadlines
+ * (pd_workflow_init): one calendar, loaded with the packs.
  */
 struct desk {
 	struct pd_store *store;
 	struct pd_actor actor;
-	const char *policy_dir;
 	struct pd_policy *pol;
-	struct pd_calendar *cal;
 	struct pd_workflow wf;
 };
 
-static int assess_lazily(void *ctx, const char *name, const char *json, size_t len, pd_date today,
-                         pd_date date, struct pd_arena *arena, struct pd_assessment *out,
-                         struct pd_error *err)
-{
-	struct desk *d = ctx;
-	int rc;
-	if (!d->pol && (rc = pd_policy_load(d->policy_dir, &d->pol, NULL, err)))
-		return rc;
-	return pd_workflow_assess_policy(d->pol, name, json, len, today, date, arena, out, err);
-}
-
 static int open_desk(const struct case_opts *o, bool workflow, struct desk *s, struct pd_error *err)
 {
-	char path[4096];
 	int rc;
 	memset(s, 0, sizeof(*s));
 	if ((rc = pd_store_open(o->db, 0, &s->store, err)))
@@ -174,13 +165,10 @@ static int open_desk(const struct case_opts *o, bool workflow, struct desk *s, s
 	s->wf.store = s->store;
 	if (!workflow)
 		return 0;
-	s->policy_dir = o->policy ? o->policy : pd_policy_default_dir();
-	snprintf(path, sizeof(path), "%s/calendar/cn.yaml", s->policy_dir);
-	if ((rc = pd_calendar_load(path, &s->cal, err)))
+	if ((rc = pd_policy_load(o->policy ? o->policy : pd_policy_default_dir(), &s->pol, NULL,
+	                         err)))
 		return rc;
-	s->wf.calendar = s->cal;
-	s->wf.assess = assess_lazily;
-	s->wf.assess_ctx = s;
+	pd_workflow_init(&s->wf, s->store, s->pol);
 	return 0;
 }
 
@@ -188,7 +176,6 @@ static void close_desk(struct desk *s)
 {
 	pd_store_close(s->store);
 	pd_policy_free(s->pol);
-	pd_calendar_free(s->cal);
 }
 
 static int run_new(const struct case_opts *o)
@@ -338,6 +325,54 @@ cleanup:
 	return code;
 }
 
+static int run_documents(const struct case_opts *o)
+{
+	struct desk s;
+	struct pd_error err = {0};
+	struct pd_buf body, out;
+	struct pd_jw w;
+	struct pd_act_result res;
+	pd_date at;
+	int rc, code;
+
+	if ((code = parse_date("at", o->at, &at)))
+		return code;
+	pd_buf_init(&body, DATA_FILE_MAX);
+	pd_buf_init(&out, 0);
+	if ((rc = pd_buf_read_file(&body, o->args[1], &err))) {
+		if (rc == -PD_ETOOBIG)
+			err.code = PD_EINPUT;
+		code = cli_fail(&err);
+		goto cleanup;
+	}
+	if ((rc = open_desk(o, true, &s, &err)) ||
+	    (rc = pd_workflow_set_documents(&s.wf, &s.actor, o->args[0], body.data, body.len, at,
+	                                    &res, &err))) {
+		code = cli_fail(&err);
+		close_desk(&s);
+		goto cleanup;
+	}
+	close_desk(&s);
+	pd_jw_init(&w, &out, o->pretty);
+	pd_jw_object_begin(&w);
+	pd_jw_key(&w, "id");
+	pd_jw_string(&w, res.id);
+	pd_jw_key(&w, "number");
+	pd_jw_string(&w, res.number);
+	pd_jw_key(&w, "state");
+	pd_jw_string(&w, pd_state_name(res.to));
+	pd_jw_key(&w, "verdict");
+	pd_jw_string(&w, pd_verdict_name(res.verdict));
+	pd_jw_key(&w, "audit_seq");
+	pd_jw_int(&w, res.audit_seq);
+	pd_jw_object_end(&w);
+	code = print_buf(&out);
+cleanup:
+	pd_buf_free(&body);
+	pd_buf_free(&out);
+	return code;
+}
+
 static int run_show(const struct case_opts *o)
 {
 	struct desk s;
@@ -412,18 +447,19 @@ static int run_replay(const struct case_opts *o)
 int cmd_case(int argc, char **argv)
 {
 	static int (*const run[SUB_COUNT])(const struct case_opts *) = {
-	    [SUB_NEW] = run_new,   [SUB_ACT] = run_act,       [SUB_SHOW] = run_show,
-	    [SUB_LIST] = run_list, [SUB_REPLAY] = run_replay,
+	    [SUB_NEW] = run_new,   [SUB_ACT] = run_act,   [SUB_DOCUMENTS] = run_documents,
+	    [SUB_SHOW] = run_show, [SUB_LIST] = run_list, [SUB_REPLAY] = run_replay,
 	};
 	struct case_opts o;
 	if (argc < 2)
-		return cli_usage("case", "missing what to do: new, act, show, list or replay");
+		return cli_usage("case",
+		                 "missing what to do: new, act, documents, show, list or replay");
 	for (int sub = 0; sub < SUB_COUNT; sub++) {
 		if (strcmp(argv[1], subs[sub].name) != 0)
 			continue;
 		int code = parse(argc, argv, (enum sub)sub, &o);
 		return code ? code : run[sub](&o);
 	}
-	return cli_usage("case", "unknown subcommand '%s': new, act, show, list or replay",
-	                 argv[1]);
+	return cli_usage(
+	    "case", "unknown subcommand '%s': new, act, documents, show, list or replay", argv[1]);
 }

@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "permitdesk/calendar.h"
+#include "permitdesk/policy.h"
 #include "permitdesk/store.h"
 #include "permitdesk/workflow.h"
 
@@ -980,13 +981,11 @@ static void test_audit_tamper(void **state)
 static int setup(void **state)
 {
 	struct pd_error err = {0};
-	char cal_path[512];
 	setenv("PERMITDESK_TODAY", "2026-11-20", 1);
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(db_path, sizeof(db_path), "%s/wf.db", dir);
-	snprintf(cal_path, sizeof(cal_path), "%s/calendar/cn.yaml", PD_TEST_POLICY_DIR);
-	if (pd_calendar_load(cal_path, &cal, &err) ||
+	if (pd_policy_calendar_load(PD_TEST_POLICY_DIR, &cal, &err) ||
 	    pd_store_open(db_path, PD_STORE_CREATE, &store, &err)) {
 		fprintf(stderr, "setup: %s\n", err.message);
 		return -1;
