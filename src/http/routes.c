@@ -17,7 +17,6 @@
 #include <time.h>
 
 #include "http_int.h"
-#define TEMP_NO_DOCUMENTS 1 /* TEMP until documents.c lands */
 
 #define MAX_LIST 500
 #define DEFAULT_LIST 50
@@ -506,14 +505,9 @@ static int h_case_documents(struct hreq *r, struct pd_error *err)
 	    (rc = pd_workflow_resolve(store, &r->session.actor, r->params[0], id, err)))
 		return rc;
 	workflow(r, store, &wf);
-#ifndef TEMP_NO_DOCUMENTS
 	if ((rc = pd_workflow_set_documents(&wf, &r->session.actor, id, r->req->body,
 	                                    r->req->body_len, PD_DATE_NONE, &res, err)))
 		return rc;
-#else
-	(void)res;
-	return pd_error_set(err, PD_EINTERNAL, "TEMP");
-#endif
 	return case_view(r, store, id, 200, err);
 }
 
