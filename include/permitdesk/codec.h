@@ -161,6 +161,31 @@ void pd_jw_date(struct pd_jw *w, pd_date d); /* "YYYY-MM-DD", or null for PD_DAT
 /* Appends s as a JSON string literal (with quotes) to b. */
 int pd_json_escape(struct pd_buf *b, const char *s, size_t len);
 
+/* ---- offices ---- */
+
+/* One office (policy.h) as an object: {"id", "name": {"en","zh"}, "address":
+ * {"en","zh"}|null, "telephone", "supervision"?, "hours": {"en","zh","days",
+ * "open","close"}|null, "website"?, "guidance"?: {"en","zh"}, "source"}; members
+ * the source does not give are null (or, those marked ?, left out).  The one
+ * definition of the shape: the policy loader renders each office with it once
+ * (pd_office_info.json), which results copy. */
+void pd_office_write_json(struct pd_jw *w, const struct pd_office_info *o);
+/* {"packs": [{"pack", "jurisdiction", "offices": [...]}]}: where to apply, for
+ * every pack (p NULL: GET /api/v1/offices) or one (GET /api/v1/offices?pack=;
+ * `permitdesk offices PACK`). */
+int pd_pack_offices_write_json(const struct pd_policy *pol, const struct pd_pack *p, bool pretty,
+                               struct pd_buf *out);
+/* One office for people: its name and source, then address, hours,
+ * telephones, website and guidance, each "Label / 标签: value" with the
+ * Chinese value under the English (lang "en", "zh": one language).  Lines
+ * start with `indent` (at most 60 bytes). */
+int pd_office_write_text(const struct pd_office_info *o, const char *lang, const char *indent,
+                         struct pd_buf *out);
+/* The same as a bilingual list for people (`permitdesk offices --format text`);
+ * lang "en", "zh", or NULL for both. */
+int pd_pack_offices_write_text(const struct pd_policy *pol, const struct pd_pack *p,
+                               const char *lang, struct pd_buf *out);
+
 /* ---- results ---- */
 
 /* The result as JSON (format.md §2), one line unless pretty. */

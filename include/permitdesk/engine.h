@@ -136,6 +136,10 @@ struct pd_result {
 
 	struct pd_notice *notices;
 	size_t n_notices;
+
+	/* Where to apply: the pack's offices (offices.yaml), borrowed from the policy. */
+	const struct pd_office_info *offices;
+	size_t n_offices;
 };
 
 /* Evaluates one case.  Input problems the decoder could not see (an unknown

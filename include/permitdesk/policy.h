@@ -104,6 +104,32 @@ struct pd_clause_info {
 };
 size_t pd_pack_clauses(const struct pd_pack *p, struct pd_clause_info *out, size_t max);
 
+/* Where to apply (offices.yaml): an office as its source describes it.  A pack
+ * with offices of its own shows only those; one without inherits its parent's.
+ * Members a source does not give are NULL (open, close: -1), never guessed. */
+struct pd_office_info {
+	const char *id;                        /* "tianjin-exit-entry-service-center" */
+	const char *name_en, *name_zh;         /* its name, as its source gives it */
+	const char *address_en, *address_zh;   /* counters included, as the source writes them */
+	const char *telephone;                 /* "12367" */
+	const char *supervision;               /* the supervision telephone */
+	const char *hours_en, *hours_zh;       /* "9:00-17:00 on weekdays, no break at noon" */
+	bool working_days_only;                /* open on official working days only */
+	int open, close;                       /* minutes after midnight; -1 when not given */
+	const char *website;                   /* "www.sz3e.com" */
+	const char *guidance_en, *guidance_zh; /* what the source says of applying there */
+	const char *source;                    /* "001 IV, 001 VI" */
+	const char *layer;                     /* pack that lists it */
+	const char *file;
+	int line;
+	const char *json; /* the office as one compact JSON object (pd_office_write_json),
+	                     escaped once when the pack was compiled */
+};
+/* The pack's offices, in the order offices.yaml lists them; borrowed from the policy. */
+const struct pd_office_info *pd_pack_offices(const struct pd_pack *p, size_t *count);
+/* The office with this id among the pack's, or NULL. */
+const struct pd_office_info *pd_pack_office_find(const struct pd_pack *p, const char *id);
+
 /* Splits a citation ("003 6.2(2), 6.2(6), Regs Art. 21(3)") into (source, clause) pairs,
  * calling fn for each; a range "6.1(1)-(3)" is given as its members.  `sources` are the
  * declared source ids.  Returns the number of pairs. */

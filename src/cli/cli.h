@@ -48,5 +48,6 @@ int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_facts(int argc, char **argv);
+int cmd_offices(int argc, char **argv);
 
 #endif

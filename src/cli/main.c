@@ -93,6 +93,14 @@ static const struct cli_command commands[] = {
      "Prints {\"facts\": [...]} as JSON (the same as GET /api/v1/facts): each fact's\n"
      "case path, type, whether it is derived (computed, never sent), the words an\n"
      "enumerated fact takes with English and Chinese labels, and its question."},
+    {"offices", cmd_offices,
+     "offices [--policy DIR] [--format json|text] [--lang en|zh] [--pretty] [PACK]",
+     "where to apply: each pack's offices with address, hours, telephone, source",
+     "Prints {\"packs\": [{\"pack\", \"jurisdiction\", \"offices\": [...]}]} (the same\n"
+     "as GET /api/v1/offices), for every pack or for PACK; --format text lists them\n"
+     "for people, in Chinese and English (--lang picks one).  Each office is as its\n"
+     "pack's offices.yaml describes it, with the clause that says so.\n"
+     "Exit codes: 0 printed, 64 usage, 66 no such pack, 78 policy error."},
     {"serve", cmd_serve,
      "serve [--listen ADDR:PORT] [--db FILE] [--policy DIR] [--threads N]\n"
      "       [--request-timeout S] [--idle-timeout S] [--secure-cookie] [--quiet]",

@@ -208,7 +208,7 @@ static const char EMPTY_JSON[] =
     "\"fee\":null,\"deposit\":null,"
     "\"dates\":{\"apply_by\":null,\"decision_by\":null,\"receipt_valid_until\":null,"
     "\"processing_days\":null,\"receipt_days\":null,\"sources\":{}},"
-    "\"representation\":null,\"notices\":[]}";
+    "\"representation\":null,\"notices\":[],\"offices\":[]}";
 
 /* Texts as the policy compiler leaves them: plain and pre-escaped. */
 static const struct pd_text T_PASSPORT = {"Valid \"passport\"", "有效护照",
@@ -233,6 +233,22 @@ static struct pd_finding g_findings[2];
 static struct pd_material g_materials[3];
 static int g_questions[2];
 static struct pd_notice g_notices[1];
+
+/* An office as the policy loader leaves it: its JSON rendered once. */
+static const struct pd_office_info G_OFFICE = {
+    .id = "hall",
+    .name_en = "Exit-entry hall",
+    .name_zh = "出入境大厅",
+    .address_en = "No. 1 Road",
+    .address_zh = "一号路",
+    .telephone = "12367",
+    .hours_en = "9:00-17:00 on weekdays",
+    .hours_zh = "工作日9:00-17:00",
+    .open = 540,
+    .close = 1020,
+    .source = "001 IV",
+    .json = "{\"id\":\"hall\",\"source\":\"001 IV\"}",
+};
 
 static void result_full(struct pd_result *r)
 {
@@ -331,6 +347,8 @@ static void result_full(struct pd_result *r)
 	};
 	r->notices = g_notices;
 	r->n_notices = 1;
+	r->offices = &G_OFFICE;
+	r->n_offices = 1;
 }
 
 static const char FULL_JSON[] =
@@ -372,7 +390,8 @@ static const char FULL_JSON[] =
     "\"en\":\"Agent only with diagnosis\",\"zh\":\"凭诊断证明可代办\",\"source\":\"002 I\"},"
     "\"notices\":[{\"id\":\"accommodation_registration_24h\","
     "\"en\":\"Register within 24 hours\",\"zh\":\"24小时内办理住宿登记\","
-    "\"source\":\"001 II.2\"}]}";
+    "\"source\":\"001 II.2\"}],"
+    "\"offices\":[{\"id\":\"hall\",\"source\":\"001 IV\"}]}";
 
 /* ---- names ---- */
 
@@ -998,6 +1017,15 @@ static void test_text_both(void **state)
 	assert_non_null(strstr(t, "\n  - Register within 24 hours [001 II.2]\n"
 	                          "    24小时内办理住宿登记\n"));
 	assert_line(t, "Notices / 注意事项");
+	/* The offices come last, each value's Chinese under its English. */
+	assert_non_null(strstr(t, "\nWhere to apply / 在哪里申请\n"
+	                          "  Exit-entry hall [001 IV]\n"
+	                          "    出入境大厅\n"
+	                          "    Address / 地址: No. 1 Road\n"
+	                          "                    一号路\n"
+	                          "    Hours / 办公时间: 9:00-17:00 on weekdays\n"
+	                          "                      工作日9:00-17:00\n"
+	                          "    Telephone / 电话: 12367\n"));
 	free(t);
 }
 

@@ -2,7 +2,8 @@
  * result_json.c: struct pd_result as JSON (format.md §2, "Result"), and
  * struct pd_error as the error object of interfaces.md.
  *
- * Keys come in the order of format.md so that results diff cleanly.  Keys
+ * Keys come in the order of format.md so that results diff cleanly; the
+ * last, "offices", copies each office as the policy loader rendered it.  Keys
  * shown there as optional are left out when empty: "replaces", "detail" and
  * "conditional" on findings and materials, "max_visa_validity_days" in
  * limits, "provisional" in dates (written only when true), the deposit's
@@ -374,6 +375,13 @@ static void put_result(struct pd_buf *b, const struct pd_result *r)
 		JW_LIT(b, ",\"source\":");
 		put_plain(b, n->origin.source);
 		jw_putc(b, '}');
+	}
+	/* Offices were rendered once when the pack was compiled (pd_office_write_json). */
+	JW_LIT(b, "],\"offices\":[");
+	for (size_t i = 0; i < r->n_offices; i++) {
+		if (i)
+			jw_putc(b, ',');
+		jw_put(b, r->offices[i].json, strlen(r->offices[i].json));
 	}
 	JW_LIT(b, "]}");
 }

@@ -6,8 +6,9 @@
  * or an applicant reads them: a head (jurisdiction, date, policy, verdict in
  * words and what it means), then the sections Materials / 所需材料,
  * Questions / 待确认事项, Limits / 最长期限, Fee / 费用, Deposit / 保证金,
- * Dates / 日期, Representation / 代办, Findings / 审查要点 and
- * Notices / 注意事项.  A section with nothing to show is left out.
+ * Dates / 日期, Representation / 代办, Findings / 审查要点,
+ * Notices / 注意事项 and Where to apply / 在哪里申请 (the pack's offices).
+ * A section with nothing to show is left out.
  *
  * One item per line, nothing wrapped.  With both languages a short line is an
  * "English / 中文" pair ("Apply by / 申请截止日: 2026-03-20"); an item with
@@ -628,6 +629,17 @@ static void write_notices(struct tw *t, const struct pd_result *r)
 	}
 }
 
+/* Where to apply: each office of the pack, as pd_office_write_text() lays it out. */
+static void write_offices(struct tw *t, const struct pd_result *r, const char *lang)
+{
+	if (r->n_offices == 0)
+		return;
+	heading(t, "Where to apply", "在哪里申请");
+	for (size_t i = 0; i < r->n_offices; i++)
+		if (pd_office_write_text(&r->offices[i], lang, "  ", t->b) != 0)
+			t->b->failed = true;
+}
+
 int pd_result_write_text(const struct pd_result *r, const char *lang, struct pd_buf *out)
 {
 	struct tw t = {.b = out, .lang = LANG_BOTH};
@@ -649,6 +661,7 @@ int pd_result_write_text(const struct pd_result *r, const char *lang, struct pd_
 	write_representation(&t, r);
 	write_findings(&t, r);
 	write_notices(&t, r);
+	write_offices(&t, r, lang);
 
 	if (out->failed) {
 		out->len = start;

@@ -4,13 +4,15 @@
  * A policy directory holds calendar/cn.yaml and one folder per pack.  A pack
  * folder holds pack.yaml (id, jurisdiction, title, extends, effective dates,
  * sources, drop) and any number of other .yaml files, read in name order,
- * each a list of rules or a mapping with `materials`, `rules` and
- * `conflicts`.  The language is described in docs/policy-language.md.
+ * each a list of rules or a mapping with `materials`, `rules`,
+ * `conflicts`, `clauses` and `offices`.  The language is described in
+ * docs/policy-language.md.
  *
  * Packs are compiled parents first.  A pack starts with its parent's rules
  * and materials; a rule with the id of an inherited one replaces it in place
  * (the result then names both layers), `drop` removes inherited rules, and
- * new rules follow.  Every problem is reported with file:line:column and the
+ * new rules follow.  A pack that lists offices has only those; one that lists
+ * none has its parent's.  Every problem is reported with file:line:column and the
  * loader goes on, so that `policy lint` shows all of them at once.
  */
 #include <dirent.h>
@@ -210,6 +212,18 @@ static bool source_ok(const char *s, size_t len)
 		    s[i] == '\\')
 			return false;
 	return true;
+}
+
+/* Does the citation start with a source id the pack declares (its own or inherited)? */
+static bool source_declared(const struct pd_pack *p, const char *s, size_t len)
+{
+	for (size_t i = 0; i < p->n_sources; i++) {
+		size_t n = strlen(p->sources[i]);
+		if (len >= n && memcmp(s, p->sources[i], n) == 0 &&
+		    (len == n || s[n] == ' ' || s[n] == ','))
+			return true;
+	}
+	return false;
 }
 
 static const char *json_literal(struct pd_policy_build *b, const char *s)
@@ -761,14 +775,7 @@ static void k_source(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 		          "no quotes)");
 		return;
 	}
-	const struct pd_pack *p = rc->b->pack;
-	bool declared = false;
-	for (size_t i = 0; i < p->n_sources && !declared; i++) {
-		size_t n = strlen(p->sources[i]);
-		declared = len >= n && memcmp(s, p->sources[i], n) == 0 &&
-		           (len == n || s[n] == ' ' || s[n] == ',');
-	}
-	if (!declared)
+	if (!source_declared(rc->b->pack, s, len))
 		report_at(rc->b, rc->f, v,
 		          "source \"%.*s\" does not start with a source the pack declares in "
 		          "pack.yaml",
@@ -1236,6 +1243,280 @@ static void load_clauses(struct pd_policy_build *b, const struct yfile *f, struc
 	}
 }
 
+/* ---- offices ---- */
+
+/*
+ * One office of offices.yaml:
+ *
+ *   - id: tianjin-exit-entry-service-center       lowercase letters, digits, _ -
+ *     name: {en, zh}                              required
+ *     address: {en, zh}                           counters included
+ *     telephone: "12367"
+ *     supervision: "24459652"                     the supervision telephone
+ *     hours: {days: working_days, open: "09:00", close: "17:00", en, zh}
+ *     website: www.sz3e.com
+ *     guidance: {en, zh}                          what the source says of applying there
+ *     source: "001 IV, 001 VI"                    required, a declared source
+ *     note: ...                                   for policy staff; ignored
+ *
+ * Only id, name and source are required: what a source does not say is left
+ * out, never made up.  The office is rendered as JSON here, once, so that
+ * every result that names it copies it.
+ */
+struct office_ctx {
+	struct pd_policy_build *b;
+	const struct yfile *f;
+	struct pd_office_info *o;
+};
+
+typedef void (*office_key_fn)(struct office_ctx *oc, struct fy_node *v);
+
+/* {en, zh}: both required, nothing else. */
+static void office_text(struct office_ctx *oc, struct fy_node *v, const char *what, const char **en,
+                        const char **zh)
+{
+	if (!fy_node_is_mapping(v)) {
+		report_at(oc->b, oc->f, v, "%s: expected a mapping with en and zh", what);
+		return;
+	}
+	void *it = NULL;
+	struct fy_node_pair *pair;
+	while ((pair = fy_node_mapping_iterate(v, &it))) {
+		struct fy_node *k = fy_node_pair_key(pair);
+		if (!scalar_is(k, "en") && !scalar_is(k, "zh"))
+			report_at(oc->b, oc->f, k, "unknown key in %s (known: en, zh)", what);
+	}
+	*en = text_of(oc->b, oc->f, v, "en");
+	*zh = text_of(oc->b, oc->f, v, "zh");
+	if ((*en && !**en) || (*zh && !**zh))
+		report_at(oc->b, oc->f, v, "%s: en and zh must not be empty", what);
+}
+
+/* Printable ASCII without spaces at either end: telephone numbers, a web address. */
+static const char *office_ascii(struct office_ctx *oc, struct fy_node *v, const char *what)
+{
+	size_t len;
+	const char *s = scalar(v, &len);
+	if (!s || !source_ok(s, len) || s[0] == ' ' || s[len - 1] == ' ') {
+		report_at(oc->b, oc->f, v, "%s: expected printable ASCII such as \"12367\"", what);
+		return NULL;
+	}
+	return dup_scalar(oc->b, v);
+}
+
+static void ok_id(struct office_ctx *oc, struct fy_node *v)
+{
+	size_t len;
+	const char *s = scalar(v, &len);
+	if (!s || !id_ok(s, len, false))
+		report_at(oc->b, oc->f, v, "office id must be lowercase letters, digits, _ -");
+	else
+		oc->o->id = dup_scalar(oc->b, v);
+}
+
+static void ok_name(struct office_ctx *oc, struct fy_node *v)
+{
+	office_text(oc, v, "name", &oc->o->name_en, &oc->o->name_zh);
+}
+
+static void ok_address(struct office_ctx *oc, struct fy_node *v)
+{
+	office_text(oc, v, "address", &oc->o->address_en, &oc->o->address_zh);
+}
+
+static void ok_telephone(struct office_ctx *oc, struct fy_node *v)
+{
+	oc->o->telephone = office_ascii(oc, v, "telephone");
+}
+
+static void ok_supervision(struct office_ctx *oc, struct fy_node *v)
+{
+	oc->o->supervision = office_ascii(oc, v, "supervision");
+}
+
+static void ok_website(struct office_ctx *oc, struct fy_node *v)
+{
+	oc->o->website = office_ascii(oc, v, "website");
+}
+
+static void ok_guidance(struct office_ctx *oc, struct fy_node *v)
+{
+	office_text(oc, v, "guidance", &oc->o->guidance_en, &oc->o->guidance_zh);
+}
+
+static void ok_source(struct office_ctx *oc, struct fy_node *v)
+{
+	size_t len;
+	const char *s = scalar(v, &len);
+	if (!s || !source_ok(s, len)) {
+		report_at(oc->b, oc->f, v,
+		          "source: expected a citation such as \"001 IV\" (printable ASCII, no "
+		          "quotes)");
+		return;
+	}
+	if (!source_declared(oc->b->pack, s, len))
+		report_at(oc->b, oc->f, v,
+		          "source \"%.*s\" does not start with a source the pack declares in "
+		          "pack.yaml",
+		          (int)len, s);
+	oc->o->source = dup_scalar(oc->b, v);
+}
+
+static void ok_note(struct office_ctx *oc, struct fy_node *v)
+{
+}
+
+/* "HH:MM" (24-hour) to minutes after midnight; -1 when it is not one. */
+static int parse_clock(struct fy_node *v)
+{
+	size_t len;
+	const char *s = scalar(v, &len);
+	if (!s || (len != 4 && len != 5))
+		return -1;
+	size_t colon = len - 3;
+	if (s[colon] != ':')
+		return -1;
+	int h = 0, m = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (i == colon)
+			continue;
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (i < colon)
+			h = h * 10 + (s[i] - '0');
+		else
+			m = m * 10 + (s[i] - '0');
+	}
+	return h < 24 && m < 60 ? h * 60 + m : -1;
+}
+
+static void ok_hours(struct office_ctx *oc, struct fy_node *v)
+{
+	struct pd_office_info *o = oc->o;
+	if (!fy_node_is_mapping(v)) {
+		report_at(oc->b, oc->f, v,
+		          "hours: expected a mapping with days, open, close, en and zh");
+		return;
+	}
+	void *it = NULL;
+	struct fy_node_pair *pair;
+	while ((pair = fy_node_mapping_iterate(v, &it))) {
+		struct fy_node *k = fy_node_pair_key(pair), *hv = fy_node_pair_value(pair);
+		if (scalar_is(k, "days")) {
+			if (scalar_is(hv, "working_days"))
+				o->working_days_only = true;
+			else
+				report_at(oc->b, oc->f, hv,
+				          "days: expected working_days (the official working days "
+				          "of the calendar)");
+		} else if (scalar_is(k, "open") || scalar_is(k, "close")) {
+			int t = parse_clock(hv);
+			if (t < 0)
+				report_at(oc->b, oc->f, hv,
+				          "expected a time of day such as \"09:00\"");
+			else if (scalar_is(k, "open"))
+				o->open = t;
+			else
+				o->close = t;
+		} else if (!scalar_is(k, "en") && !scalar_is(k, "zh")) {
+			report_at(oc->b, oc->f, k,
+			          "unknown key in hours (known: days, open, close, en, zh)");
+		}
+	}
+	o->hours_en = text_of(oc->b, oc->f, v, "en");
+	o->hours_zh = text_of(oc->b, oc->f, v, "zh");
+	if ((o->open < 0) != (o->close < 0))
+		report_at(oc->b, oc->f, v, "hours: give both open and close, or neither");
+	else if (o->open >= 0 && o->close <= o->open)
+		report_at(oc->b, oc->f, v, "hours: close must be after open");
+}
+
+static const struct {
+	const char *key;
+	office_key_fn fn;
+} office_keys[] = {
+    {"id", ok_id},
+    {"name", ok_name},
+    {"address", ok_address},
+    {"telephone", ok_telephone},
+    {"supervision", ok_supervision},
+    {"hours", ok_hours},
+    {"website", ok_website},
+    {"guidance", ok_guidance},
+    {"source", ok_source},
+    {"note", ok_note},
+};
+#define N_OFFICE_KEYS (sizeof(office_keys) / sizeof(office_keys[0]))
+
+static void report_office_key(struct pd_policy_build *b, const struct yfile *f, struct fy_node *k)
+{
+	char known[256] = "";
+	size_t n = 0;
+	for (size_t i = 0; i < N_OFFICE_KEYS && n < sizeof(known); i++)
+		n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "",
+		                      office_keys[i].key);
+	report_at(b, f, k, "unknown key in an office (known: %s)", known);
+}
+
+static void load_office(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n)
+{
+	struct pd_pack *p = b->pack;
+	if (!fy_node_is_mapping(n)) {
+		report_at(b, f, n, "an office is a mapping with id, name, source");
+		return;
+	}
+	int errors_before = b->n_errors;
+	struct pd_office_info o = {.open = -1, .close = -1, .layer = p->id, .file = f->path};
+	int col;
+	node_mark(n, &o.line, &col);
+	struct office_ctx oc = {b, f, &o};
+	void *it = NULL;
+	struct fy_node_pair *pair;
+	while ((pair = fy_node_mapping_iterate(n, &it))) {
+		struct fy_node *k = fy_node_pair_key(pair), *v = fy_node_pair_value(pair);
+		size_t i = 0;
+		while (i < N_OFFICE_KEYS && !scalar_is(k, office_keys[i].key))
+			i++;
+		if (i == N_OFFICE_KEYS)
+			report_office_key(b, f, k);
+		else if (!is_null_node(v))
+			office_keys[i].fn(&oc, v);
+	}
+	if (!o.id || !o.name_en || !o.name_zh || !o.source) {
+		report_at(b, f, n, "office%s%s: id, name (en and zh) and source are all required",
+		          o.id ? " " : "", o.id ? o.id : "");
+		return;
+	}
+	for (size_t i = 0; i < p->n_offices; i++)
+		if (strcmp(p->offices[i].id, o.id) == 0) {
+			report_at(b, f, n, "duplicate office id %s (first at %s:%d)", o.id,
+			          p->offices[i].file, p->offices[i].line);
+			return;
+		}
+	if (b->n_errors > errors_before)
+		return;
+	struct pd_buf buf;
+	pd_buf_init(&buf, 0);
+	struct pd_jw w;
+	pd_jw_init(&w, &buf, false);
+	pd_office_write_json(&w, &o);
+	if (!buf.failed && buf.data)
+		o.json = pd_arena_strndup(b->arena, buf.data, buf.len);
+	pd_buf_free(&buf);
+	if (!o.json) {
+		pd_build_report(b, PD_ENOMEM, f->path, o.line, col, "out of memory");
+		return;
+	}
+	struct pd_office_info *grown =
+	    pd_arena_alloc(b->arena, sizeof(*grown) * (p->n_offices + 1));
+	if (!grown)
+		return;
+	if (p->n_offices)
+		memcpy(grown, p->offices, sizeof(*grown) * p->n_offices);
+	grown[p->n_offices++] = o;
+	p->offices = grown;
+}
+
 /* ---- packs ---- */
 
 struct pack_src {
@@ -1609,12 +1890,25 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 					load_conflict(b, f, item);
 			} else if (scalar_is(k, "clauses")) {
 				load_clauses(b, f, v);
+			} else if (scalar_is(k, "offices")) {
+				if (!fy_node_is_sequence(v)) {
+					report_at(b, f, v, "offices: expected a list");
+					continue;
+				}
+				void *it2 = NULL;
+				struct fy_node *item;
+				while ((item = fy_node_sequence_iterate(v, &it2)))
+					load_office(b, f, item);
 			} else if (!scalar_is(k, "rules")) {
 				report_at(b, f, k,
 				          "unknown top-level key (known: materials, rules, "
-				          "conflicts, clauses)");
+				          "conflicts, clauses, offices)");
 			}
 		}
+	}
+	if (p->n_offices == 0 && parent) {
+		p->offices = parent->offices;
+		p->n_offices = parent->n_offices;
 	}
 
 	/* Rules: this pack's own. */

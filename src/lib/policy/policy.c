@@ -3,7 +3,8 @@
  * the compiled packs for front ends (lint, list, conflicts, coverage, the
  * JSON views of codec/policy_json.c): packs by position or id, rules with
  * their texts, conflicts, the clause index, and citations split into
- * (source, clause) pairs with the test of which index clause a citation falls under.
+ * (source, clause) pairs with the test of which index clause a citation falls under,
+ * and the offices where a pack's cases are made (offices.yaml).
  */
 #include <stdio.h>
 #include <string.h>
@@ -257,4 +258,18 @@ size_t pd_citation_each(const char *citation, const char *const *sources, size_t
 		s = end;
 	}
 	return count;
+}
+
+const struct pd_office_info *pd_pack_offices(const struct pd_pack *p, size_t *count)
+{
+	*count = p->n_offices;
+	return p->offices;
+}
+
+const struct pd_office_info *pd_pack_office_find(const struct pd_pack *p, const char *id)
+{
+	for (size_t i = 0; id && i < p->n_offices; i++)
+		if (strcmp(p->offices[i].id, id) == 0)
+			return &p->offices[i];
+	return NULL;
 }

@@ -243,6 +243,9 @@ struct pd_pack {
 	size_t n_clauses;
 	const char **sources; /* declared source prefixes ("003", "Law", "Regs") */
 	size_t n_sources;
+	/* offices.yaml: the pack's own, or its parent's when it lists none. */
+	struct pd_office_info *offices;
+	size_t n_offices;
 };
 
 struct pd_policy {
