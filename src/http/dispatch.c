@@ -329,8 +329,15 @@ static int run(struct hreq *r, size_t *route_index, struct pd_error *err)
 
 	r->pretty = false;
 	const char *pretty = hreq_arg(r, "pretty");
-	if (pretty && (strcmp(pretty, "1") == 0 || strcmp(pretty, "true") == 0))
-		r->pretty = true;
+	if (pretty) {
+		if (strcmp(pretty, "1") == 0 || strcmp(pretty, "true") == 0) {
+			r->pretty = true;
+		} else if (strcmp(pretty, "0") != 0 && strcmp(pretty, "false") != 0) {
+			pd_error_clear(err);
+			snprintf(err->path, sizeof(err->path), "pretty");
+			return pd_error_set(err, PD_EREQUEST, "expected 1, true, 0 or false");
+		}
+	}
 
 	r->gen = server_policy_acquire(r->srv);
 	rc = rt->handler(r, err);

@@ -72,6 +72,8 @@ void metrics_observe(struct metrics *m, size_t route, int status, int64_t durati
 
 /* ---- the server ------------------------------------------------------------ */
 
+struct conn_track;
+
 struct pd_http_server {
 	struct pd_http_config cfg;
 	char *db;
@@ -87,6 +89,13 @@ struct pd_http_server {
 	bool store_key_made;
 
 	atomic_long active; /* requests begun and not yet answered (socket only) */
+
+	/* Connections and where each is, for the reaper (server.c). */
+	pthread_mutex_t conns_lock;
+	struct conn_track *conns;
+	pthread_t reaper;
+	bool reaper_running;
+	atomic_bool stopping;
 	struct limiter limiter;
 	struct metrics metrics;
 	int64_t started_at_us;

@@ -8,11 +8,19 @@
  * body, and once more when the body is complete.  The body is gathered here,
  * counted against the cap as it arrives (a body over the cap is read and
  * dropped, then answered 413 at its end, so that a client still sending sees
- * the answer; a declared length over DRAIN_MAX is answered 413 at once) and against the request
- * timeout (a body still arriving after request_timeout_s closes the connection, so a client that
- * sends a byte a second cannot keep a request open for ever; idle connections are closed after
- * idle_timeout_s by libmicrohttpd).  The complete request then goes through pd_http_handle()
- * (dispatch.c), the same path the tests drive without a socket.
+ * the answer; a declared length over DRAIN_MAX is answered 413 at once).  The
+ * complete request then goes through pd_http_handle() (dispatch.c), the same
+ * path the tests drive without a socket.
+ *
+ * libmicrohttpd's own timeout counts from the last byte received, so a client
+ * that trickles a byte a second is never idle.  The reaper, a thread of this
+ * file, bounds each phase of a connection from its start instead: waiting for
+ * a request (idle_timeout_s since the connection opened or its last answer),
+ * and reading one (request_timeout_s from its request line until it is
+ * dispatched; a body piece arriving after that also closes the connection).
+ * A connection past its bound is shut down (shutdown(2), never close: the
+ * descriptor stays libmicrohttpd's), which libmicrohttpd sees as the client
+ * leaving.  A request being answered is never cut.
  *
  * The policy in force is a reference-counted generation: each request takes
  * a reference for its whole life, a reload swaps the pointer under a mutex
@@ -133,6 +141,111 @@ int server_store(struct pd_http_server *srv, struct pd_store **out, struct pd_er
 	return 0;
 }
 
+/* ---- connection phases and the reaper ---- */
+
+struct conn_track {
+	MHD_socket fd;
+	int64_t since_us;   /* monotonic: connection opened, or its last answer ended */
+	int64_t request_us; /* monotonic: the current request's line arrived */
+	bool in_request;    /* a request line has arrived and its answer has not ended */
+	bool dispatched;    /* the request is complete and being answered */
+	bool shut;
+	struct conn_track *prev, *next;
+};
+
+static struct conn_track *track_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	struct pd_http_server *srv = cls;
+	struct conn_track *t = *socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		t = ci ? calloc(1, sizeof(*t)) : NULL;
+		if (t) {
+			t->fd = ci->connect_fd;
+			t->since_us = mono_us();
+			pthread_mutex_lock(&srv->conns_lock);
+			t->next = srv->conns;
+			if (srv->conns)
+				srv->conns->prev = t;
+			srv->conns = t;
+			pthread_mutex_unlock(&srv->conns_lock);
+		}
+		*socket_context = t;
+		return;
+	}
+	if (!t)
+		return;
+	pthread_mutex_lock(&srv->conns_lock);
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		srv->conns = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	pthread_mutex_unlock(&srv->conns_lock);
+	free(t);
+	*socket_context = NULL;
+}
+
+enum phase { PHASE_REQUEST_LINE, PHASE_DISPATCHED, PHASE_ANSWERED };
+
+static void track_phase(struct pd_http_server *srv, struct MHD_Connection *c, enum phase phase)
+{
+	struct conn_track *t = track_of(c);
+	if (!t)
+		return;
+	pthread_mutex_lock(&srv->conns_lock);
+	int64_t now = mono_us();
+	switch (phase) {
+	case PHASE_REQUEST_LINE:
+		t->in_request = true;
+		t->dispatched = false;
+		t->request_us = now;
+		break;
+	case PHASE_DISPATCHED:
+		t->dispatched = true;
+		break;
+	case PHASE_ANSWERED:
+		t->in_request = false;
+		t->dispatched = false;
+		t->since_us = now;
+		break;
+	}
+	pthread_mutex_unlock(&srv->conns_lock);
+}
+
+static void *reaper(void *arg)
+{
+	struct pd_http_server *srv = arg;
+	int64_t idle = (int64_t)srv->cfg.idle_timeout_s * 1000000;
+	int64_t request = (int64_t)srv->cfg.request_timeout_s * 1000000;
+	while (!atomic_load(&srv->stopping)) {
+		struct timespec ts = {0, 200 * 1000000};
+		nanosleep(&ts, NULL);
+		int64_t now = mono_us();
+		pthread_mutex_lock(&srv->conns_lock);
+		for (struct conn_track *t = srv->conns; t; t = t->next) {
+			bool late = t->in_request ? !t->dispatched && now - t->request_us > request
+			                          : now - t->since_us > idle;
+			if (late && !t->shut) {
+				shutdown(t->fd, SHUT_RDWR);
+				t->shut = true;
+			}
+		}
+		pthread_mutex_unlock(&srv->conns_lock);
+	}
+	return NULL;
+}
+
 /* ---- libmicrohttpd glue ---- */
 
 struct conn_req {
@@ -151,8 +264,9 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 		return NULL;
 	cr->srv = srv;
 	cr->uri = strdup(uri ? uri : "/");
-	pd_buf_init(&cr->body, srv->cfg.body_max);
+	pd_buf_init(&cr->body, srv->cfg.body_max + 1); /* the cap counts a NUL */
 	cr->started_us = mono_us();
+	track_phase(srv, c, PHASE_REQUEST_LINE);
 	return cr;
 }
 
@@ -165,6 +279,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		return;
 	if (cr->started)
 		atomic_fetch_sub(&srv->active, 1);
+	track_phase(srv, c, PHASE_ANSWERED);
 	pd_buf_free(&cr->body);
 	free(cr->uri);
 	free(cr);
@@ -221,6 +336,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct conn_req *cr, co
 	    .client = client,
 	};
 	struct pd_http_response resp;
+	track_phase(srv, c, PHASE_DISPATCHED);
 	pd_http_response_init(&resp);
 	pd_http_handle(srv, &req, &resp);
 
@@ -369,6 +485,7 @@ int pd_http_start(const struct pd_http_config *cfg, struct pd_http_server **out,
 	pthread_mutex_init(&srv->gen_lock, NULL);
 	pthread_mutex_init(&srv->reload_lock, NULL);
 	pthread_mutex_init(&srv->limiter.lock, NULL);
+	pthread_mutex_init(&srv->conns_lock, NULL);
 	if (!srv->db || !srv->policy_dir || metrics_init(&srv->metrics, http_n_routes) ||
 	    pthread_key_create(&srv->store_key, close_store) != 0) {
 		rc = pd_error_set(err, PD_ENOMEM, "out of memory");
@@ -397,8 +514,8 @@ int pd_http_start(const struct pd_http_config *cfg, struct pd_http_server **out,
 		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->cfg.per_ip_max,
 		    MHD_OPTION_CONNECTION_TIMEOUT, srv->cfg.idle_timeout_s,
 		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_URI_LOG_CALLBACK,
-		    on_uri, srv, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-		    MHD_OPTION_END);
+		    on_uri, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_END);
 		if (!srv->daemon) {
 			rc = pd_error_set(err, PD_ECONFIG, "cannot listen on %s: %s", cfg->listen,
 			                  strerror(errno ? errno : EADDRINUSE));
@@ -407,6 +524,11 @@ int pd_http_start(const struct pd_http_config *cfg, struct pd_http_server **out,
 		const union MHD_DaemonInfo *di =
 		    MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 		srv->port = di ? di->port : 0;
+		if (pthread_create(&srv->reaper, NULL, reaper, srv) != 0) {
+			rc = pd_error_set(err, PD_ENOMEM, "cannot start a thread");
+			goto fail;
+		}
+		srv->reaper_running = true;
 	}
 	*out = srv;
 	return 0;
@@ -431,6 +553,9 @@ void pd_http_stop(struct pd_http_server *srv, unsigned grace_s)
 			struct timespec ts = {0, 10 * 1000000};
 			nanosleep(&ts, NULL);
 		}
+		atomic_store(&srv->stopping, true);
+		if (srv->reaper_running)
+			pthread_join(srv->reaper, NULL);
 		MHD_stop_daemon(srv->daemon);
 		if (fd != MHD_INVALID_SOCKET)
 			close(fd);
@@ -445,6 +570,7 @@ void pd_http_stop(struct pd_http_server *srv, unsigned grace_s)
 	pthread_mutex_destroy(&srv->gen_lock);
 	pthread_mutex_destroy(&srv->reload_lock);
 	pthread_mutex_destroy(&srv->limiter.lock);
+	pthread_mutex_destroy(&srv->conns_lock);
 	free(srv->db);
 	free(srv->policy_dir);
 	free(srv);

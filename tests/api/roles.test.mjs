@@ -63,7 +63,8 @@ const TABLE = [
   ['GET /api/v1/cases/{id}', [401, 200, 404, 200, 200, 200, 200], async () => ({ path: `/api/v1/cases/${await sharedCase()}` })],
   ['POST /api/v1/cases/{id}/actions/{action}', [401, 200, 404, 200, 403, 403, 403],
     async () => ({ path: `/api/v1/cases/${await draft()}/actions/submit` }), 'submit a draft'],
-  ['POST /api/v1/cases/{id}/actions/{action}', [401, 403, 403, 200, 403, 200, 403],
+  // The agent may not see the applicant's case at all: 404, as for any case it may not read.
+  ['POST /api/v1/cases/{id}/actions/{action}', [401, 403, 404, 200, 403, 200, 403],
     async () => ({ path: `/api/v1/cases/${await submitted()}/actions/accept` }), 'accept a submitted case'],
   ['POST /api/v1/cases/{id}/documents', [401, 200, 404, 200, 403, 200, 403],
     async () => ({ path: `/api/v1/cases/${await draft()}/documents`, json: { documents: docs } })],
