@@ -10,7 +10,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 600
 FUZZERS      ?= mrz id expr case_decode policy_load
 
-.PHONY: all deps build build-asan run test test-fast bench lint format clean fuzz
+.PHONY: all deps build build-asan run test test-fast bench bench-http lint format clean fuzz
 
 all: build
 
@@ -45,6 +45,13 @@ test-fast: build
 
 bench: build
 	sh bench/run.sh $(BUILD)
+	$(MAKE) bench-http
+
+# The HTTP API beside nginx serving the same bytes (docs/performance.md, "HTTP
+# API"): wrk and nginx from Debian, everything on 127.0.0.1, about 70 s.
+bench-http: build
+	@sh scripts/install-deps.sh bench
+	sh bench/http.sh $(BUILD)
 
 lint: build
 	$(BUILD)/permitdesk policy lint policy

@@ -10,6 +10,11 @@ libsqlite3-dev sqlite3 libpq-dev libsodium-dev libcmocka-dev"
 if [ "${1:-}" = fuzz ]; then
 	PACKAGES="$PACKAGES clang libclang-rt-dev"
 fi
+# `install-deps.sh bench` (make bench-http) adds wrk and nginx: bench/http.sh
+# measures the API against nginx serving the same bytes.
+if [ "${1:-}" = bench ]; then
+	PACKAGES="$PACKAGES wrk nginx-light curl"
+fi
 # The API tests (tests/api) run on node; Debian's unless a node is already on PATH.
 if ! command -v node >/dev/null 2>&1; then
 	PACKAGES="$PACKAGES nodejs npm"
