@@ -49,7 +49,8 @@
 	X(REQUEST, "invalid_request", 400, 64, "invalid request")                                  \
 	X(METHOD, "method_not_allowed", 405, 64, "method not allowed")                             \
 	X(TIMEOUT, "timeout", 408, 75, "request timed out")                                        \
-	X(UNAVAILABLE, "unavailable", 503, 75, "temporarily unavailable")
+	X(UNAVAILABLE, "unavailable", 503, 75, "temporarily unavailable")                          \
+	X(RETRY, "retry", 503, 75, "conflicting transactions; try again")
 
 /* clang-format off */
 enum pd_err {

@@ -26,6 +26,18 @@
  * (workflow.h) does.
  *
  * A store handle is used by one thread at a time; open one per thread.
+ *
+ * Several processes on one database (PostgreSQL).  There a write transaction
+ * does not lock the whole store at its start: it locks what it reads for
+ * writing, the case or user it reads (pd_store_case_get, pd_store_user_get),
+ * the counters it takes (pd_store_sequence_next, a case's creation order) and
+ * the audit head (pd_store_audit_head), each until it ends.  Lists read in a
+ * write transaction are not locked.  A transaction PostgreSQL had to abort
+ * (deadlock, serialization failure) or whose connection was lost before
+ * COMMIT fails with -PD_ERETRY: nothing was written and the caller may run it
+ * again from pd_store_begin() (the workflow does, workflow/txn.c).  A
+ * pd_store_commit() whose outcome is unknown (the connection was lost during
+ * COMMIT) is -PD_ESTORE and says so; it must not be run again blindly.
  */
 #ifndef PERMITDESK_STORE_H
 #define PERMITDESK_STORE_H
@@ -390,5 +402,16 @@ int pd_store_open_backend(struct pd_store_backend *backend, struct pd_store **ou
 /* The SQLite back end: location is a file name, optionally prefixed "sqlite:". */
 int pd_store_sqlite_open(const char *location, unsigned flags, struct pd_store_backend **out,
                          struct pd_error *err);
+
+/*
+ * The PostgreSQL back end: location is a libpq URL, "postgresql://..." or
+ * "postgres://..." (https://www.postgresql.org/docs/current/libpq-connect.html).
+ * The database must exist; PD_STORE_CREATE creates the tables in it, and
+ * without it a database without them is -PD_ENOTFOUND.  A URL libpq cannot
+ * read, a missing role, a wrong password are -PD_ECONFIG; a server that does
+ * not answer is -PD_EUNAVAILABLE.  -PD_ECONFIG in a build without libpq.
+ */
+int pd_store_pg_open(const char *location, unsigned flags, struct pd_store_backend **out,
+                     struct pd_error *err);
 
 #endif

@@ -5,8 +5,9 @@
  * The dispatch is where the rules every back end shares are enforced once:
  * the back end's table version is checked at open, writes happen only inside
  * a write transaction, and an open transaction is rolled back when the store
- * is closed.  A back end is chosen by the scheme of the location; a plain file
- * name means SQLite.
+ * is closed.  A back end is chosen by the scheme of the location
+ * ("postgresql:" or "postgres:" PostgreSQL, "sqlite:" SQLite); anything
+ * else is a file name, and means SQLite.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@ struct backend_row {
 
 /* Schemes in order; the last row (empty scheme) takes plain file names. */
 static const struct backend_row backends[] = {
+    {"postgresql:", pd_store_pg_open},
+    {"postgres:", pd_store_pg_open},
     {"sqlite:", pd_store_sqlite_open},
     {"", pd_store_sqlite_open},
 };
@@ -54,10 +57,6 @@ int pd_store_open(const char *location, unsigned flags, struct pd_store **out, s
 	*out = NULL;
 	if (!location || !location[0])
 		return pd_error_set(err, PD_EUSAGE, "no database given");
-	if (strncmp(location, "postgresql:", 11) == 0 || strncmp(location, "postgres:", 9) == 0)
-		return pd_error_set(err, PD_ECONFIG,
-		                    "%s: this build has no PostgreSQL store back end yet",
-		                    location);
 	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
 		size_t n = strlen(backends[i].scheme);
 		if (strncmp(location, backends[i].scheme, n) != 0)

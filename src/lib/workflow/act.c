@@ -586,7 +586,7 @@ static int check_actor(const struct act_ctx *x, const struct pd_transition **row
 	return wf_check_at(x->at, x->c.updated_on, err);
 }
 
-int pd_workflow_act(const struct pd_workflow *wf, const struct pd_actor *actor, const char *case_id,
+static int act_once(const struct pd_workflow *wf, const struct pd_actor *actor, const char *case_id,
                     const struct pd_act *act, struct pd_act_result *out, struct pd_error *err)
 {
 	struct pd_arena arena;
@@ -666,9 +666,19 @@ cleanup:
 	return rc;
 }
 
+int pd_workflow_act(const struct pd_workflow *wf, const struct pd_actor *actor, const char *case_id,
+                    const struct pd_act *act, struct pd_act_result *out, struct pd_error *err)
+{
+	int rc, attempt = 0;
+	do
+		rc = act_once(wf, actor, case_id, act, out, err);
+	while (wf_txn_again(rc, &attempt, err));
+	return rc;
+}
+
 /* ---- creating a case ---- */
 
-int pd_workflow_create(const struct pd_workflow *wf, const struct pd_actor *actor, const char *name,
+static int create_once(const struct pd_workflow *wf, const struct pd_actor *actor, const char *name,
                        const char *case_json, size_t len, pd_date at, const char *note,
                        struct pd_case_ref *out, struct pd_error *err)
 {
@@ -770,5 +780,16 @@ cleanup:
 		memset(out, 0, sizeof(*out));
 	pd_buf_free(&data);
 	pd_arena_free(&arena);
+	return rc;
+}
+
+int pd_workflow_create(const struct pd_workflow *wf, const struct pd_actor *actor, const char *name,
+                       const char *case_json, size_t len, pd_date at, const char *note,
+                       struct pd_case_ref *out, struct pd_error *err)
+{
+	int rc, attempt = 0;
+	do
+		rc = create_once(wf, actor, name, case_json, len, at, note, out, err);
+	while (wf_txn_again(rc, &attempt, err));
 	return rc;
 }

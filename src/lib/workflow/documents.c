@@ -76,7 +76,7 @@ static void to_body(struct pd_error *err, int line, int column, const struct pd_
 	snprintf(err->file, sizeof(err->file), "%s", BODY_NAME);
 }
 
-int pd_workflow_set_documents(const struct pd_workflow *wf, const struct pd_actor *actor,
+static int set_documents_once(const struct pd_workflow *wf, const struct pd_actor *actor,
                               const char *case_id, const char *documents_json, size_t len,
                               pd_date at, struct pd_act_result *out, struct pd_error *err)
 {
@@ -176,5 +176,16 @@ cleanup:
 		out->audit_seq = 0;
 	pd_buf_free(&data);
 	pd_arena_free(&arena);
+	return rc;
+}
+
+int pd_workflow_set_documents(const struct pd_workflow *wf, const struct pd_actor *actor,
+                              const char *case_id, const char *documents_json, size_t len,
+                              pd_date at, struct pd_act_result *out, struct pd_error *err)
+{
+	int rc, attempt = 0;
+	do
+		rc = set_documents_once(wf, actor, case_id, documents_json, len, at, out, err);
+	while (wf_txn_again(rc, &attempt, err));
 	return rc;
 }

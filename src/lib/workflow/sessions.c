@@ -77,8 +77,8 @@ static int ended(struct pd_error *err)
 	return pd_error_set(err, PD_EAUTH, "no such session, or it has ended: log in again");
 }
 
-int pd_session_login(struct pd_store *store, const char *user, const char *password,
-                     size_t password_len, struct pd_session *out, struct pd_error *err)
+static int login_once(struct pd_store *store, const char *user, const char *password,
+                      size_t password_len, struct pd_session *out, struct pd_error *err)
 {
 	unsigned char raw[TOKEN_BYTES];
 	char hex[PD_STORE_HASH_HEX];
@@ -115,8 +115,18 @@ int pd_session_login(struct pd_store *store, const char *user, const char *passw
 	return 0;
 }
 
-int pd_session_check(struct pd_store *store, const char *token, size_t len, struct pd_session *out,
-                     struct pd_error *err)
+int pd_session_login(struct pd_store *store, const char *user, const char *password,
+                     size_t password_len, struct pd_session *out, struct pd_error *err)
+{
+	int rc, attempt = 0;
+	do
+		rc = login_once(store, user, password, password_len, out, err);
+	while (wf_txn_again(rc, &attempt, err));
+	return rc;
+}
+
+static int check_once(struct pd_store *store, const char *token, size_t len, struct pd_session *out,
+                      struct pd_error *err)
 {
 	char hex[PD_STORE_HASH_HEX];
 	struct pd_arena a;
@@ -162,7 +172,17 @@ cleanup:
 	return rc;
 }
 
-int pd_session_logout(struct pd_store *store, const char *token, size_t len, struct pd_error *err)
+int pd_session_check(struct pd_store *store, const char *token, size_t len, struct pd_session *out,
+                     struct pd_error *err)
+{
+	int rc, attempt = 0;
+	do
+		rc = check_once(store, token, len, out, err);
+	while (wf_txn_again(rc, &attempt, err));
+	return rc;
+}
+
+static int logout_once(struct pd_store *store, const char *token, size_t len, struct pd_error *err)
 {
 	char hex[PD_STORE_HASH_HEX];
 	int rc;
@@ -174,5 +194,14 @@ int pd_session_logout(struct pd_store *store, const char *token, size_t len, str
 	if ((rc = pd_store_begin(store, PD_TXN_WRITE, err)) ||
 	    (rc = pd_store_session_revoke(store, hex, err)) || (rc = pd_store_commit(store, err)))
 		pd_store_rollback(store);
+	return rc;
+}
+
+int pd_session_logout(struct pd_store *store, const char *token, size_t len, struct pd_error *err)
+{
+	int rc, attempt = 0;
+	do
+		rc = logout_once(store, token, len, err);
+	while (wf_txn_again(rc, &attempt, err));
 	return rc;
 }

@@ -80,9 +80,9 @@ cleanup:
 	return rc;
 }
 
-int pd_user_add(struct pd_store *store, const struct pd_actor *by, const char *name,
-                enum pd_role role, const char *password, size_t password_len, pd_date at,
-                struct pd_error *err)
+static int user_add_once(struct pd_store *store, const struct pd_actor *by, const char *name,
+                         enum pd_role role, const char *password, size_t password_len, pd_date at,
+                         struct pd_error *err)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	struct pd_buf data;
@@ -145,6 +145,17 @@ cleanup:
 	pd_store_rollback(store);
 	sodium_memzero(hash, sizeof(hash));
 	pd_buf_free(&data);
+	return rc;
+}
+
+int pd_user_add(struct pd_store *store, const struct pd_actor *by, const char *name,
+                enum pd_role role, const char *password, size_t password_len, pd_date at,
+                struct pd_error *err)
+{
+	int rc, attempt = 0;
+	do
+		rc = user_add_once(store, by, name, role, password, password_len, at, err);
+	while (wf_txn_again(rc, &attempt, err));
 	return rc;
 }
 
@@ -292,8 +303,8 @@ static int user_data(const char *name, struct pd_buf *data, struct pd_error *err
 	return data->failed ? pd_error_set(err, PD_ENOMEM, "out of memory") : 0;
 }
 
-int pd_user_set_disabled(struct pd_store *store, const struct pd_actor *by, const char *name,
-                         bool disabled, pd_date at, struct pd_error *err)
+static int set_disabled_once(struct pd_store *store, const struct pd_actor *by, const char *name,
+                             bool disabled, pd_date at, struct pd_error *err)
 {
 	struct pd_arena a;
 	struct pd_store_user u;
@@ -336,9 +347,19 @@ cleanup:
 	return rc;
 }
 
-int pd_user_set_password(struct pd_store *store, const struct pd_actor *by, const char *name,
-                         const char *password, size_t password_len, pd_date at,
-                         struct pd_error *err)
+int pd_user_set_disabled(struct pd_store *store, const struct pd_actor *by, const char *name,
+                         bool disabled, pd_date at, struct pd_error *err)
+{
+	int rc, attempt = 0;
+	do
+		rc = set_disabled_once(store, by, name, disabled, at, err);
+	while (wf_txn_again(rc, &attempt, err));
+	return rc;
+}
+
+static int set_password_once(struct pd_store *store, const struct pd_actor *by, const char *name,
+                             const char *password, size_t password_len, pd_date at,
+                             struct pd_error *err)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	struct pd_arena a;
@@ -384,5 +405,16 @@ cleanup:
 	sodium_memzero(hash, sizeof(hash));
 	pd_buf_free(&data);
 	pd_arena_free(&a);
+	return rc;
+}
+
+int pd_user_set_password(struct pd_store *store, const struct pd_actor *by, const char *name,
+                         const char *password, size_t password_len, pd_date at,
+                         struct pd_error *err)
+{
+	int rc, attempt = 0;
+	do
+		rc = set_password_once(store, by, name, password, password_len, at, err);
+	while (wf_txn_again(rc, &attempt, err));
 	return rc;
 }

@@ -78,6 +78,17 @@ void wf_deadlines(const struct pd_workflow *wf, struct pd_store_case *c, bool *p
 void wf_act_result(const struct pd_store_case *c, enum pd_state from, enum pd_state to,
                    struct pd_act_result *out);
 
+/*
+ * Whether a write transaction that ended with `rc` should be run again from
+ * its start (txn.c): only when rc is -PD_ERETRY (the store aborted it and
+ * wrote nothing) and fewer than WF_TXN_ATTEMPTS attempts were made; it then
+ * waits a short random while first.  *attempt starts at 0.  When it gives
+ * up, the message in err says so.  Every writer of the workflow runs
+ *	do rc = x_once(...); while (wf_txn_again(rc, &attempt, err));
+ */
+#define WF_TXN_ATTEMPTS 5
+bool wf_txn_again(int rc, int *attempt, struct pd_error *err);
+
 /* Longest note, in bytes, given inside an action's data or a documents body. */
 #define WF_NOTE_MAX 4096
 
