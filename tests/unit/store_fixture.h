@@ -122,4 +122,67 @@ static inline int pdt_sql(const char *loc, const char *sql, char *out, size_t si
 #endif
 }
 
+/*
+ * A second connection to a store, behind its back: pdt_raw_each() calls fn
+ * with every value of every row `sql` returns (NULL for NULL), row by row.
+ * PDT_TABLES_SQL lists the store's tables by name.
+ */
+struct pdt_raw {
+	sqlite3 *lite;
+#ifdef PD_HAVE_PQ
+	PGconn *pg;
+#endif
+};
+typedef void (*pdt_value_fn)(void *ctx, const char *v, size_t len);
+#define PDT_TABLES_SQL                                                                             \
+	(pdt_is_pg() ? "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "      \
+	               "ORDER BY tablename COLLATE \"C\""                                          \
+	             : "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+
+static inline int pdt_raw_open(const char *loc, struct pdt_raw *raw)
+{
+	memset(raw, 0, sizeof(*raw));
+#ifdef PD_HAVE_PQ
+	if (pdt_is_pg()) {
+		raw->pg = PQconnectdb(loc);
+		return PQstatus(raw->pg) == CONNECTION_OK ? 0 : -1;
+	}
+#endif
+	return sqlite3_open_v2(loc, &raw->lite, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static inline void pdt_raw_close(struct pdt_raw *raw)
+{
+	sqlite3_close(raw->lite);
+#ifdef PD_HAVE_PQ
+	PQfinish(raw->pg);
+#endif
+}
+
+static inline int pdt_raw_each(struct pdt_raw *raw, const char *sql, pdt_value_fn fn, void *ctx)
+{
+#ifdef PD_HAVE_PQ
+	if (raw->pg) {
+		PGresult *r = PQexec(raw->pg, sql);
+		int rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : -1;
+		for (int i = 0; !rc && i < PQntuples(r); i++)
+			for (int j = 0; j < PQnfields(r); j++)
+				fn(ctx, PQgetisnull(r, i, j) ? NULL : PQgetvalue(r, i, j),
+				   (size_t)PQgetlength(r, i, j));
+		PQclear(r);
+		return rc;
+	}
+#endif
+	sqlite3_stmt *st = NULL;
+	int step;
+	if (sqlite3_prepare_v2(raw->lite, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		for (int j = 0; j < sqlite3_column_count(st); j++)
+			fn(ctx, (const char *)sqlite3_column_text(st, j),
+			   (size_t)sqlite3_column_bytes(st, j));
+	sqlite3_finalize(st);
+	return step == SQLITE_DONE ? 0 : -1;
+}
+
 #endif

@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "store_fixture.h"
 #include "permitdesk/workflow.h"
 
 static char dir[] = "/tmp/pd-test-allowed-XXXXXX";
@@ -302,11 +303,11 @@ static void test_create_asks_the_capability(void **state)
 
 static int setup(void **state)
 {
-	char file[300];
+	char file[512];
 	struct pd_error err = {0};
 	if (!mkdtemp(dir))
 		return -1;
-	snprintf(file, sizeof(file), "%s/office.db", dir);
+	pdt_location(file, sizeof(file), dir, "office.db");
 	if (pd_store_open(file, PD_STORE_CREATE, &store, &err))
 		return -1;
 	setup_people();

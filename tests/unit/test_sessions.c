@@ -20,6 +20,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "store_fixture.h"
 #include "permitdesk/codec.h"
 #include "permitdesk/workflow.h"
 #include "workflow/workflow_int.h"
@@ -28,7 +29,7 @@
 #define MINUTE ((int64_t)60 * 1000000)
 
 static char dir[] = "/tmp/pd-test-sessions-XXXXXX";
-static char file[300];
+static char file[512];
 static struct pd_store *store;
 static const struct pd_actor admin = {"adm", PD_ROLE_ADMIN};
 
@@ -100,21 +101,14 @@ static void test_token_and_what_is_stored(void **state)
 
 	/* the store has the hash of the token's bytes, and the token nowhere */
 	hash_hex(s.token, hex);
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_open(file, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-	                                    "SELECT count(*), sum(instr(token_hash, ?2)) FROM "
-	                                    "sessions WHERE token_hash = ?1",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
-	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, s.token, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 1);
-	assert_int_equal(sqlite3_column_int(st, 1), 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	char sql[300], row[200];
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM sessions WHERE token_hash = '%s'", hex);
+	assert_int_equal(pdt_sql(file, sql, row, sizeof(row)), 0);
+	assert_string_equal(row, "1");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM sessions WHERE token_hash LIKE '%%%s%%'",
+	         s.token); /* base64url: no quote in it */
+	assert_int_equal(pdt_sql(file, sql, row, sizeof(row)), 0);
+	assert_string_equal(row, "0");
 
 	/* two logins, two tokens */
 	struct pd_session t;
@@ -329,28 +323,20 @@ static void test_who_administers(void **state)
 	struct pd_audit_report r;
 	assert_int_equal(pd_audit_verify(store, &r, &err), 0);
 	assert_true(r.ok);
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_open(file, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-	                                    "SELECT actor, data FROM audit WHERE action = "
-	                                    "'user_disable' ORDER BY seq DESC LIMIT 1",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(st, 0), "operator");
-	assert_string_equal((const char *)sqlite3_column_text(st, 1), "{\"user\":\"hal\"}");
-	sqlite3_finalize(st);
-	assert_int_equal(sqlite3_prepare_v2(db,
-	                                    "SELECT count(*) FROM audit WHERE action = "
-	                                    "'user_password' AND (data LIKE '%horse%' OR data "
-	                                    "LIKE '%another%')",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	char row[200];
+	assert_int_equal(pdt_sql(file,
+	                         "SELECT actor, data FROM audit WHERE action = "
+	                         "'user_disable' ORDER BY seq DESC LIMIT 1",
+	                         row, sizeof(row)),
+	                 0);
+	assert_string_equal(row, "operator|{\"user\":\"hal\"}");
+	assert_int_equal(pdt_sql(file,
+	                         "SELECT count(*) FROM audit WHERE action = "
+	                         "'user_password' AND (data LIKE '%horse%' OR data "
+	                         "LIKE '%another%')",
+	                         row, sizeof(row)),
+	                 0);
+	assert_string_equal(row, "0");
 
 	/* disabling twice writes once */
 	int64_t before, after;
@@ -366,7 +352,7 @@ static int setup(void **state)
 	struct pd_error err = {0};
 	if (!mkdtemp(dir))
 		return -1;
-	snprintf(file, sizeof(file), "%s/office.db", dir);
+	pdt_location(file, sizeof(file), dir, "office.db");
 	if (pd_store_open(file, PD_STORE_CREATE, &store, &err))
 		return -1;
 	add("adm", PD_ROLE_ADMIN);

@@ -26,13 +26,15 @@
 #include "permitdesk/policy.h"
 #include "permitdesk/store.h"
 #include "permitdesk/workflow.h"
+#include "store_fixture.h"
 
 static char dir[] = "/tmp/pd-test-workflow-XXXXXX";
-static char db_path[300];
+static char db_path[512];
 static struct pd_store *store;
 static struct pd_calendar *cal;
 static struct pd_workflow wf;
-static sqlite3 *raw; /* a second connection that only reads, for digests */
+static struct pdt_raw second; /* a second connection, for digests and tampering */
+static sqlite3 *raw;          /* second.lite, on SQLite */
 
 static pd_date D(const char *s)
 {
@@ -135,34 +137,37 @@ static void act_ok(const char *id, const char *user, enum pd_action action, cons
 }
 
 /* Digest of every row of every table, in a fixed order. */
+struct table_names {
+	char name[32][64];
+	int n;
+};
+
+static void add_table(void *ctx, const char *v, size_t len)
+{
+	struct table_names *t = ctx;
+	assert_true(t->n < 32);
+	snprintf(t->name[t->n++], sizeof(t->name[0]), "%s", v);
+}
+
+static void hash_value(void *ctx, const char *v, size_t len)
+{
+	crypto_generichash_update(
+	    ctx, v ? (const unsigned char *)v : (const unsigned char *)"\1NULL", v ? len + 1 : 6);
+}
+
 static void digest(unsigned char out[32])
 {
 	crypto_generichash_state h;
-	sqlite3_stmt *tables = NULL;
+	struct table_names t = {.n = 0};
 	crypto_generichash_init(&h, NULL, 0, 32);
-	assert_int_equal(sqlite3_prepare_v2(raw,
-	                                    "SELECT name FROM sqlite_master WHERE type = 'table' "
-	                                    "ORDER BY name",
-	                                    -1, &tables, NULL),
-	                 SQLITE_OK);
-	while (sqlite3_step(tables) == SQLITE_ROW) {
+	assert_int_equal(pdt_raw_each(&second, PDT_TABLES_SQL, add_table, &t), 0);
+	for (int i = 0; i < t.n; i++) {
 		char sql[200];
-		sqlite3_stmt *rows = NULL;
-		const char *t = (const char *)sqlite3_column_text(tables, 0);
-		crypto_generichash_update(&h, (const unsigned char *)t, strlen(t) + 1);
-		snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\" ORDER BY 1, 2", t);
-		assert_int_equal(sqlite3_prepare_v2(raw, sql, -1, &rows, NULL), SQLITE_OK);
-		while (sqlite3_step(rows) == SQLITE_ROW) {
-			for (int i = 0; i < sqlite3_column_count(rows); i++) {
-				const unsigned char *v = sqlite3_column_text(rows, i);
-				crypto_generichash_update(
-				    &h, v ? v : (const unsigned char *)"\1NULL",
-				    v ? (size_t)sqlite3_column_bytes(rows, i) + 1 : 6);
-			}
-		}
-		sqlite3_finalize(rows);
+		crypto_generichash_update(&h, (const unsigned char *)t.name[i],
+		                          strlen(t.name[i]) + 1);
+		snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\" ORDER BY 1, 2", t.name[i]);
+		assert_int_equal(pdt_raw_each(&second, sql, hash_value, &h), 0);
 	}
-	sqlite3_finalize(tables);
 	crypto_generichash_final(&h, out, 32);
 }
 
@@ -904,9 +909,11 @@ static void restored(void)
 		fail_msg("not mended: %s", r.reason);
 }
 
-/* Runs last: it breaks the trail on purpose, then mends it. */
+/* Runs last: it breaks the trail on purpose, then mends it (SQLite's SQL). */
 static void test_audit_tamper(void **state)
 {
+	if (!raw)
+		skip();
 	int64_t head = audit_head();
 	char sql[300];
 	/* change one row */
@@ -984,7 +991,7 @@ static int setup(void **state)
 	setenv("PERMITDESK_TODAY", "2026-11-20", 1);
 	if (!mkdtemp(dir))
 		return -1;
-	snprintf(db_path, sizeof(db_path), "%s/wf.db", dir);
+	pdt_location(db_path, sizeof(db_path), dir, "wf.db");
 	if (pd_policy_calendar_load(PD_TEST_POLICY_DIR, &cal, &err) ||
 	    pd_store_open(db_path, PD_STORE_CREATE, &store, &err)) {
 		fprintf(stderr, "setup: %s\n", err.message);
@@ -1008,13 +1015,16 @@ static int setup(void **state)
 	}
 	if (pd_store_commit(store, &err))
 		return -1;
-	return sqlite3_open_v2(db_path, &raw, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK ? 0 : -1;
+	if (pdt_raw_open(db_path, &second))
+		return -1;
+	raw = second.lite;
+	return 0;
 }
 
 static int teardown(void **state)
 {
 	char cmd[300];
-	sqlite3_close(raw);
+	pdt_raw_close(&second);
 	pd_store_close(store);
 	pd_calendar_free(cal);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

@@ -18,13 +18,14 @@
 
 #include <cmocka.h>
 
+#include "store_fixture.h"
 #include "permitdesk/codec.h"
 #include "permitdesk/policy.h"
 #include "permitdesk/store.h"
 #include "permitdesk/workflow.h"
 
 static char dir[] = "/tmp/pd-test-documents-XXXXXX";
-static char db_path[300], policy_dir[300];
+static char db_path[512], policy_dir[300];
 static struct pd_store *store;
 static struct pd_policy *pol;
 static struct pd_workflow wf;
@@ -331,7 +332,7 @@ static int setup(void **state)
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(policy_dir, sizeof(policy_dir), "%s/policy", dir);
-	snprintf(db_path, sizeof(db_path), "%s/office.db", dir);
+	pdt_location(db_path, sizeof(db_path), dir, "office.db");
 	if (mkdir(policy_dir, 0700))
 		return -1;
 	snprintf(path, sizeof(path), "%s/tianjin", policy_dir);
