@@ -26,9 +26,12 @@
 #      the comparison is "same bytes out";
 #   4. a short warm-up of each, then ROUNDS rounds of
 #      `wrk -t2 -cCONNECTIONS -dSECONDS --latency`, nginx and server
-#      alternating, and a table of min and median over the rounds; the
-#      server's VmRSS is sampled in the middle of each of its runs and its
-#      VmHWM (reset after the idle reading) read at the end.
+#      alternating, and a table of the best round (highest req/s, lowest
+#      latency and CPU) and the median round for each; CPU is user + system
+#      time of the server (of nginx's master and workers) from /proc, divided
+#      by the requests wrk counted.  The server's VmRSS is sampled in the
+#      middle of each of its runs and its VmHWM (reset after the idle
+#      reading) read at the end.
 set -eu
 
 build=${1:-build}
@@ -189,16 +192,36 @@ done
 cmp -s "$tmp/static.json" "$tmp/www/result.json" ||
 	{ echo "http.sh: nginx does not serve the same bytes" >&2; exit 1; }
 
-# run_wrk NAME URL [SCRIPT FILE]: one run; its output into $tmp/wrk.NAME, one
-# line of "name req/s p50_ms p99_ms errors" appended to $tmp/rounds.
+# The CPU time (user + system, clock ticks) the processes PID... have used,
+# all their threads.  The pids of nginx: its master and its workers.
+ticks() {
+	for p in "$@"; do sed 's/.*) //' "/proc/$p/stat"; done | awk '{t += $12 + $13} END {print t}'
+}
+nginx_pids="$nginx_pid"
+for f in /proc/[0-9]*/stat; do
+	pp=$(sed 's/.*) //' "$f" 2>/dev/null | cut -d' ' -f2) || continue
+	if [ "$pp" = "$nginx_pid" ]; then
+		f=${f#/proc/}
+		nginx_pids="$nginx_pids ${f%/stat}"
+	fi
+done
+hz=$(getconf CLK_TCK)
+
+# run_wrk NAME URL "PIDS" [SCRIPT FILE]: one run; its output into
+# $tmp/wrk.NAME, one line of "name req/s p50_ms p99_ms cpu_us_per_request
+# errors" appended to $tmp/rounds, where the CPU is that of PIDS.
 run_wrk() {
-	if [ $# -gt 2 ]; then
-		wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$3" "$2" -- "$4" > "$tmp/wrk.$1" 2>&1 || true
+	# shellcheck disable=SC2086
+	t0=$(ticks $3)
+	if [ $# -gt 3 ]; then
+		wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$4" "$2" -- "$5" > "$tmp/wrk.$1" 2>&1 || true
 	else
 		wrk -t2 -c"$conns" -d"${secs}s" --latency "$2" > "$tmp/wrk.$1" 2>&1 || true
 	fi
+	# shellcheck disable=SC2086
+	t1=$(ticks $3)
 	name=$1
-	awk -v name="$name" '
+	awk -v name="$name" -v ticks=$((t1 - t0)) -v hz="$hz" '
 		function ms(v) {
 			if (v ~ /us$/) return v / 1000
 			if (v ~ /ms$/) return v + 0
@@ -209,8 +232,13 @@ run_wrk() {
 		/^ *50%/ {p50 = ms($2)}
 		/^ *99%/ {p99 = ms($2)}
 		/^Requests\/sec:/ {rps = $2}
+		/ requests in / {n = $1}
 		/Non-2xx|Socket errors/ {bad = bad $0 ";"}
-		END {if (rps == "") bad = "no result"; printf "%s %.0f %.3f %.3f %s\n", name, rps, p50, p99, bad == "" ? "-" : bad}
+		END {
+			if (rps == "" || n == 0) bad = "no result"
+			printf "%s %.0f %.3f %.3f %.1f %s\n", name, rps, p50, p99, n ? ticks * 1e6 / hz / n : 0,
+				bad == "" ? "-" : bad
+		}
 	' "$tmp/wrk.$name" >> "$tmp/rounds"
 	grep -E '^ *(Latency |50%|99%)|requests in|Non-2xx|Socket errors|^Requests/sec' \
 		"$tmp/wrk.$name" | sed 's/^ */      /'
@@ -224,11 +252,11 @@ wrk -t2 -c"$conns" -d2s -s "$post_lua" "$url_check" -- "$here/$case_file" > /dev
 r=1
 while [ $r -le "$rounds" ]; do
 	echo "== round $r: nginx, GET $url_static"
-	run_wrk nginx "$url_static"
+	run_wrk nginx "$url_static" "$nginx_pids"
 	echo "== round $r: permitdesk, POST $url_check"
 	(sleep $((secs / 2)) && rss "$server_pid" VmRSS >> "$tmp/load_rss") &
 	sampler=$!
-	run_wrk permitdesk "$url_check" "$post_lua" "$here/$case_file"
+	run_wrk permitdesk "$url_check" "$server_pid" "$post_lua" "$here/$case_file"
 	wait "$sampler" || true
 	r=$((r + 1))
 done
@@ -252,14 +280,15 @@ awk '
 	}
 	function lo(a, n,   i, m) {m = a[1]; for (i = 2; i <= n; i++) if (a[i] < m) m = a[i]; return m}
 	function hi(a, n,   i, m) {m = a[1]; for (i = 2; i <= n; i++) if (a[i] > m) m = a[i]; return m}
-	$1 == "nginx" {n++; nr[n] = $2; n50[n] = $3; n99[n] = $4}
-	$1 == "permitdesk" {p++; pr[p] = $2; p50[p] = $3; p99[p] = $4; ratio[p] = $2 / nr[p]}
+	$1 == "nginx" {n++; nr[n] = $2; n50[n] = $3; n99[n] = $4; nc[n] = $5}
+	$1 == "permitdesk" {p++; pr[p] = $2; p50[p] = $3; p99[p] = $4; pc[p] = $5; ratio[p] = $2 / nr[p]}
 	END {
-		printf "   %-40s %18s %18s %18s\n", "", "req/s min / med", "p50 ms min / med", "p99 ms min / med"
-		printf "   %-40s %8.0f / %7.0f %8.2f / %7.2f %8.2f / %7.2f\n", "nginx, GET of the static file",
-			lo(nr, n), median(nr, n), lo(n50, n), median(n50, n), lo(n99, n), median(n99, n)
-		printf "   %-40s %8.0f / %7.0f %8.2f / %7.2f %8.2f / %7.2f\n", "permitdesk, POST /api/v1/check",
-			lo(pr, p), median(pr, p), lo(p50, p), median(p50, p), lo(p99, p), median(p99, p)
+		printf "   %-32s %17s %17s %17s %17s\n", "", "req/s best / med", "p50 ms best/med",
+			"p99 ms best/med", "CPU us/req b/med"
+		printf "   %-32s %8.0f / %6.0f %8.2f / %6.2f %8.2f / %6.2f %8.1f / %6.1f\n", "nginx, GET of the static file",
+			hi(nr, n), median(nr, n), lo(n50, n), median(n50, n), lo(n99, n), median(n99, n), lo(nc, n), median(nc, n)
+		printf "   %-32s %8.0f / %6.0f %8.2f / %6.2f %8.2f / %6.2f %8.1f / %6.1f\n", "permitdesk, POST /api/v1/check",
+			hi(pr, p), median(pr, p), lo(p50, p), median(p50, p), lo(p99, p), median(p99, p), lo(pc, p), median(pc, p)
 		printf "   req/s ratio permitdesk / nginx: %.0f %% (median of the rounds; each round %.0f - %.0f %%)\n",
 			100 * median(pr, p) / median(nr, n), 100 * lo(ratio, p), 100 * hi(ratio, p)
 	}
