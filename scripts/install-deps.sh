@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libfyaml-dev libjsmn-dev libmicrohttpd-dev
-libsqlite3-dev sqlite3 libpq-dev libsodium-dev libcmocka-dev"
+libsqlite3-dev sqlite3 libpq-dev libsodium-dev libcmocka-dev postgresql"
 # `install-deps.sh fuzz` (make fuzz) adds clang and its libFuzzer runtime.
 if [ "${1:-}" = fuzz ]; then
 	PACKAGES="$PACKAGES clang libclang-rt-dev"

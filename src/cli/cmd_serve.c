@@ -98,18 +98,16 @@ static int parse(int argc, char **argv, struct serve_opts *o)
 	return 0;
 }
 
-/* Is `db` a file that does not exist yet?  (A URL is never created here.) */
-static bool is_new_file(const char *db)
+static int any_user(void *ctx, const struct pd_store_user *u)
 {
-	struct stat st;
-	if (strstr(db, "://"))
-		return false;
-	if (strncmp(db, "sqlite:", 7) == 0)
-		db += 7;
-	return stat(db, &st) != 0 && errno == ENOENT;
+	(void)ctx;
+	(void)u;
+	return 1;
 }
 
-/* Creates the database with its first admin, printing the password once. */
+/* Creates the database (or its tables) when missing, and when it has no user
+ * at all, its first admin, printing the password once.  Servers starting
+ * together on one PostgreSQL: one adds the admin, the others find it taken. */
 static int bootstrap(const char *db, struct pd_error *err)
 {
 	struct pd_store *store = NULL;
@@ -123,6 +121,7 @@ static int bootstrap(const char *db, struct pd_error *err)
 	sodium_bin2base64(password, sizeof(password), raw, sizeof(raw),
 	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	if ((rc = pd_store_open(db, PD_STORE_CREATE, &store, err)) == 0 &&
+	    (rc = pd_store_user_list(store, any_user, NULL, err)) == 0 &&
 	    (rc = pd_user_add(store, NULL, "admin", PD_ROLE_ADMIN, password, strlen(password),
 	                      PD_DATE_NONE, err)) == 0)
 		fprintf(stderr,
@@ -131,7 +130,7 @@ static int bootstrap(const char *db, struct pd_error *err)
 		        db, password);
 	pd_store_close(store);
 	sodium_memzero(password, sizeof(password));
-	return rc;
+	return rc == 1 || rc == -PD_ECONFLICT ? 0 : rc;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -154,7 +153,7 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (is_new_file(o.db) && (rc = bootstrap(o.db, &err)))
+	if ((rc = bootstrap(o.db, &err)))
 		return cli_fail(&err);
 
 	struct pd_http_config cfg = {
