@@ -222,31 +222,11 @@ cleanup:
 	return code;
 }
 
-/* What the number an action made or closed is called in the output. */
-static const char *item_name(enum pd_action a)
-{
-	switch (a) {
-	case PD_ACTION_REQUEST_SUPPLEMENT:
-	case PD_ACTION_RESUBMIT:
-		return "notice";
-	case PD_ACTION_ADD_TASK:
-	case PD_ACTION_COMPLETE_TASK:
-		return "task";
-	case PD_ACTION_APPROVE:
-	case PD_ACTION_REJECT:
-	case PD_ACTION_REVOKE:
-		return "decision";
-	default:
-		return NULL;
-	}
-}
-
 static int run_act(const struct case_opts *o)
 {
 	struct desk s;
 	struct pd_error err = {0};
 	struct pd_buf data, out;
-	struct pd_jw w;
 	struct pd_act act = {0};
 	struct pd_act_result res;
 	int rc, code = EXIT_OK;
@@ -288,36 +268,7 @@ static int run_act(const struct case_opts *o)
 		goto cleanup;
 	}
 	close_desk(&s);
-	pd_jw_init(&w, &out, o->pretty);
-	pd_jw_object_begin(&w);
-	pd_jw_key(&w, "id");
-	pd_jw_string(&w, res.id);
-	pd_jw_key(&w, "number");
-	pd_jw_string(&w, res.number);
-	pd_jw_key(&w, "action");
-	pd_jw_string(&w, pd_action_name(act.action));
-	pd_jw_key(&w, "from");
-	pd_jw_string(&w, pd_state_name(res.from));
-	pd_jw_key(&w, "state");
-	pd_jw_string(&w, pd_state_name(res.to));
-	pd_jw_key(&w, "verdict");
-	pd_jw_string(&w, pd_verdict_name(res.verdict));
-	pd_jw_key(&w, "audit_seq");
-	pd_jw_int(&w, res.audit_seq);
-	if (item_name(act.action) && res.item) {
-		pd_jw_key(&w, item_name(act.action));
-		pd_jw_int(&w, res.item);
-	}
-	pd_jw_key(&w, "receipt");
-	if (res.receipt_number[0])
-		pd_jw_string(&w, res.receipt_number);
-	else
-		pd_jw_null(&w);
-	pd_jw_key(&w, "receipt_valid_until");
-	pd_jw_date(&w, res.receipt_valid_until);
-	pd_jw_key(&w, "decision_by");
-	pd_jw_date(&w, res.decision_by);
-	pd_jw_object_end(&w);
+	pd_act_result_write_json(act.action, &res, NULL, o->pretty, &out);
 	code = print_buf(&out);
 cleanup:
 	pd_buf_free(&data);

@@ -288,6 +288,22 @@ static int h_pack_clauses(struct hreq *r, struct pd_error *err)
 	return pack_view(r, err, pd_pack_clauses_write_json);
 }
 
+/* GET /offices[?pack=]: where to apply, for every pack or one. */
+static int h_offices(struct hreq *r, struct pd_error *err)
+{
+	const char *id = hreq_arg(r, "pack");
+	const struct pd_pack *p = NULL;
+	if (id && !(p = pd_policy_pack_find(r->gen->pol, id))) {
+		pd_error_clear(err);
+		snprintf(err->path, sizeof(err->path), "pack");
+		return pd_error_set(err, PD_ENOTFOUND, "no pack '%.64s'", id);
+	}
+	int rc = pd_pack_offices_write_json(r->gen->pol, p, r->pretty, out(r));
+	if (rc)
+		return pd_error_set(err, -rc, "writing the offices");
+	return finish_json(r, 200);
+}
+
 /* ---- sessions ---- */
 
 struct login {
@@ -659,6 +675,7 @@ const struct route http_routes[] = {
     {"GET",    API "/policy/{pack}/rules",              h_pack_rules,     AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, NULL},
     {"GET",    API "/policy/{pack}/conflicts",          h_pack_conflicts, AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, NULL},
     {"GET",    API "/policy/{pack}/clauses",            h_pack_clauses,   AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, NULL},
+    {"GET",    API "/offices",                          h_offices,        AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, "pack"},
 
     {"POST",   API "/sessions",                         h_login,          AUTH_PUBLIC,  NOCAP,                  BODY_JSON,     INPUT_REQUEST, NULL},
     {"DELETE", API "/sessions",                         h_logout,         AUTH_SESSION, NOCAP,                  BODY_NONE,     INPUT_REQUEST, NULL},

@@ -106,6 +106,24 @@ test('GET /api/v1/policy/{pack}/rules|conflicts|clauses for every pack', async (
   assert.ok(nat.body.conflicts.some((c) => c.id === 'kinship-scope'), 'national conflicts include kinship-scope');
 });
 
+test('GET /api/v1/offices: every pack, one pack, the same offices a result carries', async () => {
+  const all = await get('/api/v1/offices');
+  assert.equal(all.status, 200);
+  const packs = (await get('/api/v1/policy')).body.packs.map((p) => p.id).sort();
+  assert.deepEqual(all.body.packs.map((p) => p.pack).sort(), packs);
+  const sz = await get('/api/v1/offices?pack=shenzhen');
+  assert.equal(sz.status, 200);
+  assert.equal(sz.body.packs.length, 1);
+  assert.ok(sz.body.packs[0].offices.length >= 1);
+  for (const o of sz.body.packs[0].offices) assert.ok(o.source, `${o.id} cites its source`);
+  // A Zhejiang result names the offices the Zhejiang pack lists.
+  const result = JSON.parse((await pd(['check', EXAMPLE])).stdout);
+  const zj = (await get('/api/v1/offices?pack=zhejiang')).body.packs[0].offices;
+  assert.deepEqual(result.offices, zj);
+  assert.equal((await get('/api/v1/offices?pack=atlantis')).status, 404);
+  assert.equal((await get('/api/v1/offices?city=shenzhen')).status, 400);
+});
+
 test('policy views of an unknown pack are 404 not_found', async () => {
   for (const v of ['rules', 'conflicts', 'clauses']) {
     for (const p of ['hangzhou', 'NATIONAL', '..', 'national%2F..']) {

@@ -55,6 +55,7 @@ const TABLE = [
   ['GET /api/v1/policy/{pack}/rules', all(200), async () => ({ path: '/api/v1/policy/tianjin/rules' })],
   ['GET /api/v1/policy/{pack}/conflicts', all(200), async () => ({ path: '/api/v1/policy/tianjin/conflicts' })],
   ['GET /api/v1/policy/{pack}/clauses', all(200), async () => ({ path: '/api/v1/policy/tianjin/clauses' })],
+  ['GET /api/v1/offices', all(200)],
   ['POST /api/v1/sessions', all(201), async (user) => ({ json: { user: user || 'ann', password: password(user || 'ann') }, anonymous: true })],
   ['DELETE /api/v1/sessions', [401, 204, 204, 204, 204, 204, 204]],
   ['GET /api/v1/me', [401, 200, 200, 200, 200, 200, 200]],
