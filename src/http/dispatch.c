@@ -133,13 +133,22 @@ const char *hreq_arg(struct hreq *r, const char *name)
 }
 
 /* Does path match pattern?  {name} matches one non-empty segment, decoded
- * into r->param_buf. */
+ * into r->param_buf; {*name} at the end matches the rest of a path outside
+ * /api/ (the web desk's files), undecoded. */
 static bool match(const char *pattern, const char *path, struct hreq *r)
 {
 	size_t used = 0;
 	int np = 0;
 	const char *p = pattern, *s = path;
 	while (*p && *s) {
+		if (p[0] == '{' && p[1] == '*') {
+			size_t rest = strlen(s);
+			if (strncmp(path, "/api/", 5) == 0 || rest + 1 > sizeof(r->param_buf))
+				return false;
+			memcpy(r->param_buf, s, rest + 1);
+			r->params[np] = r->param_buf;
+			return true;
+		}
 		if (*p == '{') {
 			const char *close = strchr(p, '}');
 			const char *slash = strchr(s, '/');
@@ -234,6 +243,8 @@ static void allow_header(struct hreq *r, const char *path)
 static int check_query(struct hreq *r, const struct route *rt, struct pd_error *err)
 {
 	const char *q = r->req->query;
+	if (rt->query && strcmp(rt->query, "*") == 0)
+		return 0; /* pages read their own parameters in the browser */
 	while (q && *q) {
 		size_t len = strcspn(q, "&");
 		size_t klen = strcspn(q, "=&");

@@ -654,6 +654,91 @@ static int h_user_password(struct hreq *r, struct pd_error *err)
 	return 0;
 }
 
+/* ---- the web desk: web/, embedded at build time ---- */
+
+struct pd_web_file {
+	const char *path;
+	const char *data;
+	size_t len;
+};
+extern const struct pd_web_file pd_web_files[];
+extern const size_t pd_web_n_files;
+
+static const struct {
+	const char *ext, *type;
+} content_types[] = {
+    {".html", "text/html; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"},
+    {".json", "application/json; charset=utf-8"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".ico", "image/x-icon"},
+    {".txt", "text/plain; charset=utf-8"},
+    {".webmanifest", "application/manifest+json"},
+    {".woff2", "font/woff2"},
+};
+
+static const struct pd_web_file *web_file(const char *path)
+{
+	for (size_t i = 0; i < pd_web_n_files; i++)
+		if (strcmp(pd_web_files[i].path, path) == 0)
+			return &pd_web_files[i];
+	return NULL;
+}
+
+/*
+ * GET /{*file}: a file of the web desk.  "/" is /index.html, and a path
+ * without an extension is its .html page (/officer is /officer.html).  Pages
+ * get a strict Content-Security-Policy: scripts, styles and everything else
+ * from this server only, no inline script, no framing.  Files are
+ * revalidated (no-cache) against an ETag of their bytes.
+ */
+static int h_static(struct hreq *r, struct pd_error *err)
+{
+	char path[256];
+	const char *want = r->params[0] ? r->params[0] : ""; /* the path after its first '/' */
+	snprintf(path, sizeof(path), "/%s", want[0] ? want : "index.html");
+	const struct pd_web_file *f = web_file(path);
+	const char *slash = strrchr(path, '/');
+	if (!f && slash && !strchr(slash, '.') && strlen(path) + 6 < sizeof(path)) {
+		strcat(path, ".html");
+		f = web_file(path);
+	}
+	if (!f)
+		return pd_error_set(err, PD_ENOTFOUND, "no page /%.200s", want);
+	const char *type = "application/octet-stream";
+	const char *dot = strrchr(path, '.');
+	for (size_t i = 0; dot && i < sizeof(content_types) / sizeof(content_types[0]); i++)
+		if (strcmp(dot, content_types[i].ext) == 0)
+			type = content_types[i].type;
+	uint64_t h = 14695981039346656037ull; /* FNV-1a 64 of the bytes */
+	for (size_t i = 0; i < f->len; i++)
+		h = (h ^ (uint8_t)f->data[i]) * 1099511628211ull;
+	char etag[24];
+	snprintf(etag, sizeof(etag), "\"%016llx\"", (unsigned long long)h);
+	hreq_add_header(r, "ETag", "%s", etag);
+	hreq_add_header(r, "Cache-Control", "no-cache");
+	if (strcmp(type, "text/html; charset=utf-8") == 0) {
+		hreq_add_header(r, "Content-Security-Policy",
+		                "default-src 'self'; script-src 'self'; style-src 'self'; "
+		                "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+		                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+		hreq_add_header(r, "X-Frame-Options", "DENY");
+		hreq_add_header(r, "Referrer-Policy", "no-referrer");
+	}
+	r->resp->content_type = type;
+	const char *inm = hreq_header(r, "If-None-Match");
+	if (inm && strcmp(inm, etag) == 0) {
+		r->resp->status = 304;
+		return 0;
+	}
+	pd_buf_append(out(r), f->data, f->len);
+	r->resp->status = 200;
+	return 0;
+}
+
 /* ---- the table ---- */
 
 #define API "/api/v1"
@@ -695,6 +780,9 @@ const struct route http_routes[] = {
     {"POST",   API "/users/{name}/disable",             h_user_disable,   AUTH_SESSION, PD_CAP_USERS,           BODY_NONE,     INPUT_REQUEST, NULL},
     {"POST",   API "/users/{name}/enable",              h_user_enable,    AUTH_SESSION, PD_CAP_USERS,           BODY_NONE,     INPUT_REQUEST, NULL},
     {"POST",   API "/users/{name}/password",            h_user_password,  AUTH_SESSION, NOCAP,                  BODY_JSON,     INPUT_REQUEST, NULL},
+
+    /* Last: every other path outside /api/ is a file of the web desk. */
+    {"GET",    "/{*file}",                              h_static,         AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, "*"},
 };
 /* clang-format on */
 const size_t http_n_routes = sizeof(http_routes) / sizeof(http_routes[0]);

@@ -340,8 +340,16 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct conn_req *cr, co
 	pd_http_response_init(&resp);
 	pd_http_handle(srv, &req, &resp);
 
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-	    resp.body.len, resp.body.data ? resp.body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
+	/* The body is handed over, not copied: libmicrohttpd frees it. */
+	struct MHD_Response *r;
+	if (resp.body.data) {
+		r = MHD_create_response_from_buffer_with_free_callback(resp.body.len,
+		                                                       resp.body.data, free);
+		if (r)
+			resp.body.data = NULL;
+	} else {
+		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	}
 	enum MHD_Result ok = MHD_NO;
 	if (r) {
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp.content_type);
@@ -515,7 +523,7 @@ int pd_http_start(const struct pd_http_config *cfg, struct pd_http_server **out,
 		    MHD_OPTION_CONNECTION_TIMEOUT, srv->cfg.idle_timeout_s,
 		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_URI_LOG_CALLBACK,
 		    on_uri, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_END);
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_END);
 		if (!srv->daemon) {
 			rc = pd_error_set(err, PD_ECONFIG, "cannot listen on %s: %s", cfg->listen,
 			                  strerror(errno ? errno : EADDRINUSE));
