@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "permitdesk/codec.h"
 #include "permitdesk/engine.h"
+#include "permitdesk/paper.h"
 #include "permitdesk/policy.h"
 
 struct check_opts {
@@ -44,8 +45,9 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 		if (strcmp(a, "--policy") == 0) {
 			o->policy_dir = val;
 		} else if (strcmp(a, "--format") == 0) {
-			if (strcmp(val, "json") != 0 && strcmp(val, "text") != 0)
-				return cli_usage("check", "--format is json or text, not '%s'",
+			if (strcmp(val, "json") != 0 && strcmp(val, "text") != 0 &&
+			    strcmp(val, "pdf") != 0)
+				return cli_usage("check", "--format is json, text or pdf, not '%s'",
 				                 val);
 			o->format = val;
 		} else if (strcmp(a, "--lang") == 0) {
@@ -72,6 +74,8 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 	}
 	if (!o->input)
 		return cli_usage("check", "missing the case file (or - for standard input)");
+	if (o->batch && strcmp(o->format, "pdf") == 0)
+		return cli_usage("check", "--format pdf prints one case, not a batch");
 	if (!o->policy_dir)
 		o->policy_dir = pd_policy_default_dir();
 	return 0;
@@ -88,7 +92,7 @@ static int load_policy(const char *dir, struct pd_policy **pol)
 
 /* Checks one case (pd_check); writes the result or fills err. */
 static int check_one(const struct pd_policy *pol, const char *json, size_t len, const char *name,
-                     int line_base, pd_date today, struct pd_arena *arena, bool text,
+                     int line_base, pd_date today, struct pd_arena *arena, const char *format,
                      const char *lang, bool pretty, struct pd_buf *out, struct pd_error *err)
 {
 	const struct pd_check_opts opts = {
@@ -97,7 +101,12 @@ static int check_one(const struct pd_policy *pol, const char *json, size_t len, 
 	int rc = pd_check(pol, json, len, &opts, arena, NULL, &r, err);
 	if (rc)
 		return rc;
-	if (text)
+	if (strcmp(format, "pdf") == 0) { /* the pre-check checklist (paper.h) */
+		rc = pd_paper_result_pdf(r, out, err);
+		pd_paper_cleanup(); /* one case, then the process ends */
+		return rc;
+	}
+	if (strcmp(format, "text") == 0)
 		return pd_result_write_text(r, lang, out);
 	return pd_result_write_json(r, pretty, out);
 }
@@ -125,13 +134,13 @@ static int run_single(const struct check_opts *o)
 	if (exit_code)
 		goto cleanup;
 	const char *name = strcmp(o->input, "-") == 0 ? "-" : o->input;
-	rc = check_one(pol, in.data, in.len, name, 0, pd_today(), &arena,
-	               strcmp(o->format, "text") == 0, o->lang, o->pretty, &out, &err);
+	rc = check_one(pol, in.data, in.len, name, 0, pd_today(), &arena, o->format, o->lang,
+	               o->pretty, &out, &err);
 	if (rc) {
 		exit_code = cli_fail(&err);
 		goto cleanup;
 	}
-	if (out.len && out.data[out.len - 1] != '\n')
+	if (out.len && out.data[out.len - 1] != '\n' && strcmp(o->format, "pdf") != 0)
 		pd_buf_putc(&out, '\n');
 	fwrite(out.data, 1, out.len, stdout);
 	if (fflush(stdout) != 0)
@@ -170,7 +179,6 @@ static void *work(void *arg)
 {
 	struct worker *w = arg;
 	struct pd_error err;
-	bool text = strcmp(w->o->format, "text") == 0;
 	const char *name = strcmp(w->o->input, "-") == 0 ? "-" : w->o->input;
 	for (size_t i = w->first; i < w->first + w->count; i++) {
 		const struct line_ref *l = &w->lines[i];
@@ -178,7 +186,7 @@ static void *work(void *arg)
 		pd_arena_reset(&w->arena);
 		size_t before = w->out.len;
 		int rc = check_one(w->pol, w->data + l->off, l->len, name, l->number - 1, w->today,
-		                   &w->arena, text, w->o->lang, false, &w->out, &err);
+		                   &w->arena, w->o->format, w->o->lang, false, &w->out, &err);
 		if (rc) {
 			w->out.len = before;
 			if (w->out.data)

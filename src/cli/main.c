@@ -12,11 +12,12 @@ static int cmd_help(int argc, char **argv);
 
 static const struct cli_command commands[] = {
     {"check", cmd_check,
-     "check [--policy DIR] [--format json|text] [--lang en|zh] [--pretty] FILE|-\n"
+     "check [--policy DIR] [--format json|text|pdf] [--lang en|zh] [--pretty] FILE|-\n"
      "       permitdesk check --batch [--jobs N] [--policy DIR] FILE.jsonl|-",
      "evaluate a case: verdict, materials, limits, fee, dates, with sources",
      "Reads one case (format.md §1) and prints its result (§2) as JSON, or with\n"
-     "--format text a checklist in Chinese and English (--lang picks one).\n"
+     "--format text a checklist in Chinese and English (--lang picks one), with\n"
+     "--format pdf the same checklist as an A4 PDF on standard output.\n"
      "--batch reads one case per line and writes one result per line, same order;\n"
      "a bad line yields {\"error\":{...}} on its line and the exit code 65.\n"
      "Exit codes: 0 evaluated (whatever the verdict), 64 usage, 65 bad case,\n"
@@ -101,6 +102,17 @@ static const struct cli_command commands[] = {
      "for people, in Chinese and English (--lang picks one).  Each office is as its\n"
      "pack's offices.yaml describes it, with the clause that says so.\n"
      "Exit codes: 0 printed, 64 usage, 66 no such pack, 78 policy error."},
+    {"print", cmd_print, "print receipt|notice|decision --db FILE [--base-url URL] CASE",
+     "a case's paper as an A4 PDF: receipt, one-time notice, decision notice",
+     "Writes the PDF to standard output.  receipt: the acceptance receipt with a QR\n"
+     "code of URL/progress?receipt=R (--base-url, or PERMITDESK_BASE_URL); notice: the\n"
+     "one-time notice of every material, what to bring back, by when and where;\n"
+     "decision: the decision with its ground, the rules not met and their citations.\n"
+     "Each paper is in English and Chinese, with the fonts embedded.  CASE is the\n"
+     "case's id or number.\n"
+     "Exit codes: 0 printed, 64 usage, 65 no such paper yet (no receipt before the\n"
+     "case is accepted, no decision notice before a decision), 66 no such database\n"
+     "or case."},
     {"serve", cmd_serve,
      "serve [--listen ADDR:PORT] [--db FILE] [--policy DIR] [--threads N]\n"
      "       [--request-timeout S] [--idle-timeout S] [--secure-cookie] [--quiet]",

@@ -1145,3 +1145,101 @@ int pd_json_set_member(const char *json, size_t len, const char *path, const cha
 	*out_len = n;
 	return 0;
 }
+
+/* ---- a whole text as a tree: pd_json_parse() ---- */
+
+/* Node of token i and its descendants; *next gets the token after them.
+ * Depth is bounded by the validation (PD_JSON_DOM_MAX_DEPTH). */
+static struct pd_json_node *dom_node(const struct walk *w, int i, int *next)
+{
+	struct pd_json_node *n = pd_arena_zalloc(w->arena, sizeof(*n));
+	if (!n)
+		return NULL;
+	const jsmntok_t *t = &w->t[i];
+	const char *raw = tok_raw(w, i);
+	size_t len = tok_len(w, i);
+	switch (t->type) {
+	case JSMN_OBJECT:
+	case JSMN_ARRAY: {
+		n->kind = t->type == JSMN_OBJECT ? PD_JSON_OBJECT : PD_JSON_ARRAY;
+		const struct pd_json_node **tail = &n->child;
+		int k = i + 1;
+		for (int c = 0; c < t->size; c++) {
+			const char *key = NULL;
+			if (t->type == JSMN_OBJECT) {
+				char *kb = pd_arena_alloc(w->arena, tok_len(w, k) + 1);
+				if (!kb)
+					return NULL;
+				size_t kl = pd_json_unescape(tok_raw(w, k), tok_len(w, k), kb);
+				kb[kl] = '\0';
+				key = kb;
+				k++;
+			}
+			struct pd_json_node *child = dom_node(w, k, &k);
+			if (!child)
+				return NULL;
+			child->key = key;
+			*tail = child;
+			tail = &child->next;
+			n->count++;
+		}
+		*next = k;
+		return n;
+	}
+	case JSMN_STRING: {
+		char *s = pd_arena_alloc(w->arena, len + 1);
+		if (!s)
+			return NULL;
+		n->len = pd_json_unescape(raw, len, s);
+		s[n->len] = '\0';
+		n->kind = PD_JSON_STRING;
+		n->str = s;
+		break;
+	}
+	default: /* a primitive: null, true, false or a number, kept as written */
+		n->kind = raw[0] == 'n'                    ? PD_JSON_NULL
+		          : raw[0] == 't' || raw[0] == 'f' ? PD_JSON_BOOL
+		                                           : PD_JSON_NUMBER;
+		n->str = pd_arena_strndup(w->arena, raw, len);
+		n->len = len;
+		if (!n->str)
+			return NULL;
+		break;
+	}
+	*next = i + 1;
+	return n;
+}
+
+int pd_json_parse(const char *json, size_t len, const char *name, struct pd_arena *arena,
+                  const struct pd_json_node **out, struct pd_error *err)
+{
+	struct walk w = {.src = {json, len, name, 0}, .arena = arena, .err = err};
+	int rc;
+	if (len > OBJECT_MAX_BYTES)
+		return pd_error_at(err, PD_ETOOBIG, name, 1, 0, NULL, "larger than %zu bytes",
+		                   OBJECT_MAX_BYTES);
+	if ((rc = tokenize(&w, PD_JSON_DOM_MAX_DEPTH, err)))
+		return rc;
+	int next = 0;
+	const struct pd_json_node *root = dom_node(&w, 0, &next);
+	if (!root)
+		return pd_error_at(err, PD_ENOMEM, name, 0, 0, NULL, "out of memory reading JSON");
+	*out = root;
+	return 0;
+}
+
+const struct pd_json_node *pd_json_member(const struct pd_json_node *obj, const char *key)
+{
+	if (!obj || obj->kind != PD_JSON_OBJECT)
+		return NULL;
+	for (const struct pd_json_node *c = obj->child; c; c = c->next)
+		if (strcmp(c->key, key) == 0)
+			return c;
+	return NULL;
+}
+
+const char *pd_json_member_str(const struct pd_json_node *obj, const char *key)
+{
+	const struct pd_json_node *n = pd_json_member(obj, key);
+	return n && n->kind == PD_JSON_STRING ? n->str : NULL;
+}

@@ -105,4 +105,42 @@ enum pd_json_int {
 enum pd_json_int pd_json_int32(const char *s, size_t len, int32_t *out);
 enum pd_json_int pd_json_int64(const char *s, size_t len, int64_t *out);
 
+/*
+ * A whole JSON text as a tree, for reading back what the library wrote (a
+ * stored result, a case view): pd_json_parse() validates it as every reader
+ * does (RFC 8259, at most PD_JSON_DOM_MAX_DEPTH levels, strings of at most
+ * PD_CASE_MAX_STRING bytes) and builds the nodes from jsmn's tokens in the
+ * one file that includes jsmn (case_decode.c).  Everything is allocated from
+ * the arena.  Strings are decoded and NUL-terminated; numbers, true, false
+ * and null are kept as written in `str`.  Children of an object carry their
+ * member name in `key`.
+ */
+#define PD_JSON_DOM_MAX_DEPTH 32
+
+enum pd_json_kind {
+	PD_JSON_NULL,
+	PD_JSON_BOOL,
+	PD_JSON_NUMBER,
+	PD_JSON_STRING,
+	PD_JSON_ARRAY,
+	PD_JSON_OBJECT,
+};
+
+struct pd_json_node {
+	enum pd_json_kind kind;
+	const char *key; /* member name within an object, else NULL */
+	const char *str; /* string (decoded), number, true, false, null */
+	size_t len;
+	size_t count;                     /* array, object: children */
+	const struct pd_json_node *child; /* first child */
+	const struct pd_json_node *next;  /* next sibling */
+};
+
+int pd_json_parse(const char *json, size_t len, const char *name, struct pd_arena *arena,
+                  const struct pd_json_node **out, struct pd_error *err);
+/* Member `key` of an object (NULL when obj is not an object or has none). */
+const struct pd_json_node *pd_json_member(const struct pd_json_node *obj, const char *key);
+/* Member `key` when it is a string, else NULL. */
+const char *pd_json_member_str(const struct pd_json_node *obj, const char *key);
+
 #endif

@@ -1,0 +1,122 @@
+/*
+ * bench_paper.c: acceptance receipts rendered per second on one core.
+ *
+ * A Tianjin reunion case (tests/cases/tianjin/reunion-issuance-nonlocal-
+ * apostille.json, with the real packs) is filed, submitted and accepted in a
+ * fresh SQLite store; its case view (pd_workflow_case_json) is read once, and
+ * then the receipt is laid out N times from that view (pd_paper_case_pdf:
+ * reading the view, the layout, the QR code, the embedded font subset and the
+ * whole PDF written into memory), in one thread.  The first receipt is not
+ * timed: it warms fontconfig's and pango's caches, as a server's first
+ * request does.  The target is 200 receipts a second.
+ *
+ *   bench_paper [N] [CASE.json]
+ *
+ * Defaults: N = 400, the case above (found from the build's source tree).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "permitdesk/paper.h"
+#include "permitdesk/policy.h"
+#include "permitdesk/store.h"
+#include "permitdesk/workflow.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int fail(const char *what, const struct pd_error *err)
+{
+	char msg[1200];
+	pd_error_format(err, msg, sizeof(msg));
+	fprintf(stderr, "bench_paper: %s: %s\n", what, msg);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 400;
+	const char *case_path =
+	    argc > 2 ? argv[2]
+	             : PD_BENCH_POLICY_DIR
+	        "/../tests/cases/tianjin/reunion-issuance-nonlocal-apostille.json";
+	if (n < 1)
+		n = 1;
+	struct pd_error err;
+	pd_error_clear(&err);
+	struct pd_policy *pol = NULL;
+	struct pd_store *store = NULL;
+	struct pd_buf json, view, pdf;
+	pd_buf_init(&json, 0);
+	pd_buf_init(&view, 0);
+	pd_buf_init(&pdf, 0);
+	char db[] = "/tmp/pd-bench-paper.XXXXXX";
+	int fd = mkstemp(db);
+	if (fd < 0) {
+		perror("bench_paper: mkstemp");
+		return 1;
+	}
+	close(fd);
+	unlink(db);
+	int rc = 1;
+	if (pd_policy_load(PD_BENCH_POLICY_DIR, &pol, NULL, &err) ||
+	    pd_buf_read_file(&json, case_path, &err) ||
+	    pd_store_open(db, PD_STORE_CREATE, &store, &err) ||
+	    pd_user_add(store, NULL, "olga", PD_ROLE_OFFICER, "bench password", 14, PD_DATE_NONE,
+	                &err)) {
+		fail("setting up", &err);
+		goto cleanup;
+	}
+	struct pd_workflow wf;
+	pd_workflow_init(&wf, store, pol);
+	struct pd_actor olga;
+	struct pd_case_ref ref;
+	pd_date day = pd_date_from_ymd(2026, 5, 11);
+	struct pd_act_result res;
+	struct pd_act submit = {.action = PD_ACTION_SUBMIT, .at = day};
+	struct pd_act accept = {.action = PD_ACTION_ACCEPT, .at = day};
+	if (pd_workflow_actor(store, "olga", &olga, &err) ||
+	    pd_workflow_create(&wf, &olga, "case.json", json.data, json.len, day, NULL, &ref,
+	                       &err) ||
+	    pd_workflow_act(&wf, &olga, ref.id, &submit, &res, &err) ||
+	    pd_workflow_act(&wf, &olga, ref.id, &accept, &res, &err) ||
+	    pd_workflow_case_json(store, ref.id, false, &view, &err)) {
+		fail("filing the case", &err);
+		goto cleanup;
+	}
+	struct pd_paper_opts opts = {.base_url = "https://desk.example.cn"};
+	if (pd_paper_case_pdf(PD_PAPER_RECEIPT, view.data, view.len, &opts, &pdf, &err)) {
+		fail("the first receipt", &err);
+		goto cleanup;
+	}
+	size_t bytes = pdf.len;
+	double t0 = now();
+	for (int i = 0; i < n; i++) {
+		pdf.len = 0;
+		if (pd_paper_case_pdf(PD_PAPER_RECEIPT, view.data, view.len, &opts, &pdf, &err)) {
+			fail("a receipt", &err);
+			goto cleanup;
+		}
+	}
+	double s = now() - t0;
+	printf("paper: %d receipts in %.3f s: %.0f receipts/s on one core, %.2f ms each, %zu bytes "
+	       "each\n",
+	       n, s, n / s, 1000 * s / n, bytes);
+	rc = 0;
+cleanup:
+	pd_buf_free(&json);
+	pd_buf_free(&view);
+	pd_buf_free(&pdf);
+	pd_store_close(store);
+	pd_policy_free(pol);
+	pd_paper_cleanup();
+	unlink(db);
+	return rc;
+}
