@@ -472,9 +472,13 @@ static int nomem(struct pg_store *s, struct pd_error *err)
 static void one_line(const char *msg, char *out, size_t size)
 {
 	snprintf(out, size, "%s", msg && msg[0] ? msg : "unknown error");
-	for (char *p = out; *p; p++)
-		if (*p == '\n')
-			*p = (p[1] ? ' ' : '\0');
+	char *w = out;
+	for (const char *p = out; *p; p++) {
+		if (*p == '\t' || (*p == '\n' && !p[1]))
+			continue;
+		*w++ = *p == '\n' ? ' ' : *p;
+	}
+	*w = '\0';
 }
 
 /*
@@ -1148,7 +1152,12 @@ static const char *const filter_sql[FC_COUNT] = {
      * number, ignoring the case of ASCII letters */
     [FC_SEARCH] = " AND (" ALOWER("left(number, length($%1$d::text))") " = " ALOWER("$%1$d::text") " OR strpos(" ALOWER(
         "applicant_name") ", " ALOWER("$%1$d::text") ") > 0 OR " ALOWER("passport_number") " ="
-                                                                                           " " ALOWER("$%1$d::text") ")",
+                                                                                           " " ALOWER(
+                                                                                               "$%"
+                                                                                               "1$"
+                                                                                               "d::"
+                                                                                               "tex"
+                                                                                               "t") ")",
     [FC_AFTER] = " AND seq > $%d",
 };
 
