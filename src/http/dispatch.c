@@ -201,6 +201,9 @@ static void write_error(struct hreq *r, struct pd_error *err)
 	pd_error_write_json(err, &r->resp->body);
 	pd_buf_putc(&r->resp->body, '\n');
 	hreq_json(r, pd_error_http_status(code));
+	/* The store away or busy (503): a client may try again shortly. */
+	if (r->resp->status == 503 && !pd_http_response_header(r->resp, "Retry-After"))
+		hreq_add_header(r, "Retry-After", "1");
 }
 
 static void log_line(struct hreq *r, size_t route, int64_t us)
