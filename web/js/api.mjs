@@ -1,0 +1,67 @@
+// api.mjs: the one way the pages talk to permitdesk serve (docs/api.md).
+//
+// api(method, path, body) sends JSON to /api/v1/PATH with the session cookie
+// (same origin) and resolves the parsed answer; any answer that is not 2xx
+// rejects with an ApiError that carries the JSON error's code, message and
+// path.  errorBox(err) shows one in plain words.
+import { t } from './i18n.mjs';
+import { el } from './dom.mjs';
+
+export class ApiError extends Error {
+	constructor(status, error) {
+		super(error?.message || `HTTP ${status}`);
+		this.status = status;
+		this.code = error?.code || 'internal';
+		this.path = error?.path ?? null;
+		this.line = error?.line ?? null;
+		this.column = error?.column ?? null;
+	}
+}
+
+export async function api(method, path, body) {
+	const init = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
+	if (body !== undefined) {
+		init.headers['content-type'] = 'application/json';
+		init.body = typeof body === 'string' ? body : JSON.stringify(body);
+	}
+	let res;
+	try {
+		res = await fetch(`/api/v1${path}`, init);
+	} catch (e) {
+		throw new ApiError(0, { code: 'unavailable', message: e.message });
+	}
+	if (res.status === 204) return null;
+	const text = await res.text();
+	let json = null;
+	try { json = JSON.parse(text); } catch { /* not JSON */ }
+	if (!res.ok) throw new ApiError(res.status, json?.error || { code: 'internal', message: text.slice(0, 200) });
+	return json;
+}
+
+// Every page of a list, following `next` (docs/api.md, GET /cases).
+export async function allPages(path) {
+	const out = [];
+	let after = null;
+	const sep = path.includes('?') ? '&' : '?';
+	for (let i = 0; i < 1000; i++) {
+		const page = await api('GET', `${path}${sep}limit=500${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+		out.push(...page.cases);
+		if (!page.next) break;
+		after = page.next;
+	}
+	return out;
+}
+
+// An error summary (role=alert) for an ApiError or any other error.
+export function errorBox(err) {
+	const code = err instanceof ApiError ? err.code : 'internal';
+	const plain = t(`error.${code}`) === `error.${code}` ? t('error.internal') : t(`error.${code}`);
+	const box = el('div', { class: 'error-summary', role: 'alert', tabindex: '-1' },
+		el('h2', {}, plain),
+		el('p', {}, err.message));
+	if (err instanceof ApiError && err.path) {
+		box.append(el('p', {}, `${t('error.where')} `, el('code', {}, err.path),
+			err.line ? ` (${t('error.line', { line: err.line, column: err.column })})` : ''));
+	}
+	return box;
+}
