@@ -41,6 +41,8 @@ struct pd_http_config {
 	unsigned login_addr_max;    /* failed logins per client address in a window; 0: 20 */
 	unsigned login_window_s;    /* 0: 900 */
 	bool secure_cookie;         /* mark the session cookie Secure (behind TLS) */
+	const char *public_url;     /* the address people reach the desk at (QR codes on
+	                               receipts); NULL: the request's Host */
 	FILE *log;                  /* one line per request; NULL: none */
 };
 

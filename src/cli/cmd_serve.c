@@ -33,7 +33,7 @@
 #define GRACE_SECONDS 30
 
 struct serve_opts {
-	const char *listen, *db, *policy;
+	const char *listen, *db, *policy, *public_url;
 	long threads, request_timeout, idle_timeout;
 	bool secure_cookie, quiet;
 };
@@ -50,6 +50,7 @@ static const struct opt_row options[] = {
     {"--listen", F(listen), O_STR, 0, 0},
     {"--db", F(db), O_STR, 0, 0},
     {"--policy", F(policy), O_STR, 0, 0},
+    {"--public-url", F(public_url), O_STR, 0, 0},
     {"--threads", F(threads), O_NUM, 1, 64},
     {"--request-timeout", F(request_timeout), O_NUM, 1, 3600},
     {"--idle-timeout", F(idle_timeout), O_NUM, 1, 3600},
@@ -164,6 +165,7 @@ int cmd_serve(int argc, char **argv)
 	    .request_timeout_s = (unsigned)o.request_timeout,
 	    .idle_timeout_s = (unsigned)o.idle_timeout,
 	    .secure_cookie = o.secure_cookie,
+	    .public_url = o.public_url,
 	    .log = o.quiet ? NULL : stderr,
 	};
 	if ((rc = pd_http_start(&cfg, &srv, &err)))

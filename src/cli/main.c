@@ -56,7 +56,11 @@ static const struct cli_command commands[] = {
      "       permitdesk case act --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT]\n"
      "                           [--data JSON|@FILE] ID ACTION\n"
      "       permitdesk case show --db FILE [--pretty] ID\n"
+     "       permitdesk case documents --db FILE --as USER [--policy DIR] [--at DATE] ID\n"
+     "                                 BODY.json|-\n"
      "       permitdesk case list --db FILE [--state S] [--overdue] [--as-of DATE] [--as USER]\n"
+     "                            [--pack P] [--assignee U] [--search TEXT] [--limit N]\n"
+     "                            [--after CURSOR]\n"
      "       permitdesk case replay --db FILE [--policy DIR] ID",
      "the case workflow: file, accept, review, decide, issue; JSON out",
      "new    stores a case (state draft) with its evaluation; prints {id, number, state}\n"
@@ -65,10 +69,15 @@ static const struct cli_command commands[] = {
      "       action needs, e.g. {\"kind\":\"interview\"} for add_task, {\"task\":1,\n"
      "       \"outcome\":\"missed\"} for complete_task, {\"ground\":\"missed_interview\"}\n"
      "       for revoke, {\"method\":\"post\"} for collect, {\"to\":USER} for assign,\n"
-     "       {\"case\":{...}} for resubmit.  --at DATE: when it took effect (default today).\n"
+     "       {\"case\":{...}} for resubmit; any action's data may hold a \"note\" (--note\n"
+     "       wins).  --at DATE: when it took effect (default today).\n"
+     "documents  replaces what the applicant brought: BODY is {\"documents\":[...],\n"
+     "       \"note\"?}; the case is evaluated again and the change audited\n"
      "show   everything about a case: facts, latest result, receipt, deadlines, notices,\n"
      "       tasks, decisions and history\n"
-     "list   cases, by state, or --overdue: decision date passed as of --as-of (today)\n"
+     "list   cases, by state, or --overdue: decision date passed as of --as-of (today);\n"
+     "       --search matches a case number, an applicant's name or a passport number;\n"
+     "       --limit and --after page through them (\"next\" is the cursor of the next page)\n"
      "replay evaluates the facts of each decision again with today's policy and compares\n"
      "Exit codes: 0 done, 64 usage, 65 not allowed from the case's state or for the\n"
      "user's role, or bad data (nothing is changed), 66 no such database or case."},
@@ -115,7 +124,8 @@ static const struct cli_command commands[] = {
      "or case."},
     {"serve", cmd_serve,
      "serve [--listen ADDR:PORT] [--db FILE] [--policy DIR] [--threads N]\n"
-     "       [--request-timeout S] [--idle-timeout S] [--secure-cookie] [--quiet]",
+     "       [--request-timeout S] [--idle-timeout S] [--public-url URL] [--secure-cookie]\n"
+     "       [--quiet]",
      "run the HTTP API (docs/api.md)",
      "Serves the API on --listen (default 127.0.0.1:8080; port 0 picks a free one) and\n"
      "prints \"listening on http://ADDR:PORT\" when it answers; one line per request\n"
@@ -124,7 +134,8 @@ static const struct cli_command commands[] = {
      "password is printed once.  --threads: worker threads (default: one per core).\n"
      "--request-timeout: seconds a request body may take to arrive (30);\n"
      "--idle-timeout: seconds an idle connection is kept (30).  --secure-cookie marks\n"
-     "the session cookie Secure (behind TLS).\n"
+     "the session cookie Secure (behind TLS).  --public-url: the address people reach\n"
+     "the desk at, for the QR code on receipts (default: the request's Host).\n"
      "SIGHUP reloads the policy (a broken pack is refused; the old one keeps serving);\n"
      "SIGTERM or SIGINT stops after the requests in flight.\n"
      "Exit codes: 0 stopped, 64 usage, 78 policy or configuration error (address in\n"

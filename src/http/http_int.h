@@ -78,6 +78,7 @@ struct pd_http_server {
 	struct pd_http_config cfg;
 	char *db;
 	char *policy_dir;
+	char *public_url;
 	struct MHD_Daemon *daemon;
 	unsigned port;
 

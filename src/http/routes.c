@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "http_int.h"
+#include "permitdesk/paper.h"
 
 #define MAX_LIST 500
 #define DEFAULT_LIST 50
@@ -174,7 +175,7 @@ static int h_result_schema(struct hreq *r, struct pd_error *err)
 	return serve_doc(r, pd_http_result_schema_json, pd_http_result_schema_json_len);
 }
 
-static const char *const formats[] = {"json", "text", NULL};
+static const char *const formats[] = {"json", "text", "pdf", NULL};
 static const char *const langs[] = {"en", "zh", NULL};
 static const char *const views[] = {"full", NULL};
 
@@ -195,6 +196,13 @@ static int h_check(struct hreq *r, struct pd_error *err)
 		return rc;
 	if ((unsigned)res->verdict < 4)
 		atomic_fetch_add(&r->srv->metrics.checks[res->verdict], 1);
+	if (format && strcmp(format, "pdf") == 0) { /* the pre-check checklist (paper.h) */
+		if ((rc = pd_paper_result_pdf(res, out(r), err)))
+			return rc;
+		r->resp->status = 200;
+		r->resp->content_type = "application/pdf";
+		return 0;
+	}
 	if (format && strcmp(format, "text") == 0) {
 		if ((rc = pd_result_write_text(res, lang, out(r))))
 			return pd_error_set(err, rc == -PD_ENOMEM ? PD_ENOMEM : -rc,
@@ -551,6 +559,55 @@ static int h_case_notices(struct hreq *r, struct pd_error *err)
 	return finish_json(r, 200);
 }
 
+/* GET /cases/{ref}/receipt.pdf, notice.pdf, decision.pdf: the papers of a
+ * case its viewer may read.  The receipt's QR code opens the public progress
+ * page at the server's public address (--public-url, else this request's
+ * Host). */
+static int case_paper(struct hreq *r, enum pd_paper paper, struct pd_error *err)
+{
+	struct pd_store *store;
+	struct pd_buf view;
+	char id[PD_CASE_ID_LEN + 1], base[320];
+	int rc;
+	if ((rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_workflow_resolve(store, &r->session.actor, r->params[0], id, err)))
+		return rc;
+	if (r->srv->cfg.public_url)
+		snprintf(base, sizeof(base), "%s", r->srv->cfg.public_url);
+	else
+		snprintf(base, sizeof(base), "%s%s",
+		         r->srv->cfg.secure_cookie ? "https://" : "http://",
+		         hreq_header(r, "Host") ? hreq_header(r, "Host") : "localhost");
+	struct pd_paper_opts opts = {.base_url = base};
+	pd_buf_init(&view, 0);
+	rc = pd_workflow_case_json(store, id, false, &view, err);
+	if (rc == 0)
+		rc = pd_paper_case_pdf(paper, view.data, view.len, &opts, out(r), err);
+	pd_buf_free(&view);
+	if (rc)
+		return rc;
+	r->resp->status = 200;
+	r->resp->content_type = "application/pdf";
+	hreq_add_header(r, "Content-Disposition", "inline; filename=\"%s-%s.pdf\"", id,
+	                pd_paper_name(paper));
+	return 0;
+}
+
+static int h_case_receipt(struct hreq *r, struct pd_error *err)
+{
+	return case_paper(r, PD_PAPER_RECEIPT, err);
+}
+
+static int h_case_notice_pdf(struct hreq *r, struct pd_error *err)
+{
+	return case_paper(r, PD_PAPER_NOTICE, err);
+}
+
+static int h_case_decision_pdf(struct hreq *r, struct pd_error *err)
+{
+	return case_paper(r, PD_PAPER_DECISION, err);
+}
+
 /* ---- users ---- */
 
 struct new_user {
@@ -773,6 +830,9 @@ const struct route http_routes[] = {
     {"POST",   API "/cases/{ref}/documents",            h_case_documents, AUTH_SESSION, PD_CAP_CASE_DOCUMENTS,  BODY_JSON,     INPUT_CASE, NULL},
     {"GET",    API "/cases/{ref}/audit",                h_case_audit,     AUTH_SESSION, PD_CAP_AUDIT_READ,      BODY_NONE,     INPUT_REQUEST, NULL},
     {"GET",    API "/cases/{ref}/notices",              h_case_notices,   AUTH_SESSION, PD_CAP_CASE_READ,       BODY_NONE,     INPUT_REQUEST, NULL},
+    {"GET",    API "/cases/{ref}/receipt.pdf",          h_case_receipt,   AUTH_SESSION, PD_CAP_CASE_READ,       BODY_NONE,     INPUT_REQUEST, NULL},
+    {"GET",    API "/cases/{ref}/notice.pdf",           h_case_notice_pdf, AUTH_SESSION, PD_CAP_CASE_READ,      BODY_NONE,     INPUT_REQUEST, NULL},
+    {"GET",    API "/cases/{ref}/decision.pdf",         h_case_decision_pdf, AUTH_SESSION, PD_CAP_CASE_READ,    BODY_NONE,     INPUT_REQUEST, NULL},
 
     {"GET",    API "/users",                            h_users_list,     AUTH_SESSION, PD_CAP_USERS,           BODY_NONE,     INPUT_REQUEST, NULL},
     {"POST",   API "/users",                            h_user_create,    AUTH_SESSION, PD_CAP_USERS,           BODY_JSON,     INPUT_REQUEST, NULL},

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "http_int.h"
+#include "permitdesk/paper.h"
 
 #define MAX_REQUEST_HEADERS 64
 /* A declared body over the cap but under this is read and dropped before the
@@ -488,13 +489,16 @@ int pd_http_start(const struct pd_http_config *cfg, struct pd_http_server **out,
 	srv->cfg = *cfg;
 	defaults(&srv->cfg);
 	srv->db = strdup(cfg->db ? cfg->db : "permitdesk.db");
+	srv->public_url = cfg->public_url ? strdup(cfg->public_url) : NULL;
+	srv->cfg.public_url = srv->public_url;
 	srv->policy_dir = strdup(cfg->policy_dir ? cfg->policy_dir : pd_policy_default_dir());
 	srv->started_at_us = server_now_us();
 	pthread_mutex_init(&srv->gen_lock, NULL);
 	pthread_mutex_init(&srv->reload_lock, NULL);
 	pthread_mutex_init(&srv->limiter.lock, NULL);
 	pthread_mutex_init(&srv->conns_lock, NULL);
-	if (!srv->db || !srv->policy_dir || metrics_init(&srv->metrics, http_n_routes) ||
+	if (!srv->db || !srv->policy_dir || (cfg->public_url && !srv->public_url) ||
+	    metrics_init(&srv->metrics, http_n_routes) ||
 	    pthread_key_create(&srv->store_key, close_store) != 0) {
 		rc = pd_error_set(err, PD_ENOMEM, "out of memory");
 		goto fail;
@@ -575,11 +579,14 @@ void pd_http_stop(struct pd_http_server *srv, unsigned grace_s)
 	}
 	server_policy_release(srv->gen);
 	metrics_free(&srv->metrics);
+	/* Every thread that made papers has stopped: drop the font caches. */
+	pd_paper_cleanup();
 	pthread_mutex_destroy(&srv->gen_lock);
 	pthread_mutex_destroy(&srv->reload_lock);
 	pthread_mutex_destroy(&srv->limiter.lock);
 	pthread_mutex_destroy(&srv->conns_lock);
 	free(srv->db);
 	free(srv->policy_dir);
+	free(srv->public_url);
 	free(srv);
 }

@@ -35,6 +35,15 @@ async function submitted() {
 }
 let shared;
 const sharedCase = async () => (shared ??= await submitted());
+// A case accepted by the officer: it has a receipt, and no notice or decision yet.
+let acceptedShared;
+const acceptedCase = async () => (acceptedShared ??= await (async () => {
+  const id = await submitted();
+  const officer = await login(server, ROLE_USER.officer);
+  const res = check(await api(server, 'POST', `/api/v1/cases/${id}/actions/accept`, { token: officer }));
+  assert.equal(res.status, 200, res.text);
+  return id;
+})());
 
 const all = (s) => WHO.map(() => s);
 const ONLY_ADMIN = (s) => [401, 403, 403, 403, 403, 403, s];
@@ -71,6 +80,11 @@ const TABLE = [
     async () => ({ path: `/api/v1/cases/${await draft()}/documents`, json: { documents: docs } })],
   ['GET /api/v1/cases/{id}/audit', [401, 403, 403, 200, 200, 200, 200], async () => ({ path: `/api/v1/cases/${await sharedCase()}/audit` })],
   ['GET /api/v1/cases/{id}/notices', [401, 200, 404, 200, 200, 200, 200], async () => ({ path: `/api/v1/cases/${await sharedCase()}/notices` })],
+  // Papers: for whoever may read the case; 409 while the case has no such paper
+  // (a one-time notice can always be printed: it is the case's current list).
+  ['GET /api/v1/cases/{id}/receipt.pdf', [401, 200, 404, 200, 200, 200, 200], async () => ({ path: `/api/v1/cases/${await acceptedCase()}/receipt.pdf` })],
+  ['GET /api/v1/cases/{id}/notice.pdf', [401, 200, 404, 200, 200, 200, 200], async () => ({ path: `/api/v1/cases/${await acceptedCase()}/notice.pdf` })],
+  ['GET /api/v1/cases/{id}/decision.pdf', [401, 409, 404, 409, 409, 409, 409], async () => ({ path: `/api/v1/cases/${await acceptedCase()}/decision.pdf` })],
   ['GET /api/v1/users', ONLY_ADMIN(200)],
   ['POST /api/v1/users', ONLY_ADMIN(201), async () => ({ json: { user: `new${++n}`, role: 'applicant', password: 'a-password' } })],
   ['GET /api/v1/users/{name}', [401, 200, 403, 403, 403, 403, 200], async () => ({ path: '/api/v1/users/ann' })],

@@ -365,6 +365,65 @@ static void test_roles_asked_of_library(void **state)
 	pd_buf_free(&in);
 }
 
+/* The papers of a case: a receipt once accepted, for whoever may read it. */
+static void test_case_papers(void **state)
+{
+	struct fixture *f = *state;
+	struct call c = {0};
+	struct pd_buf in;
+	struct pd_error err;
+	char ann_tok[PD_SESSION_TOKEN_LEN + 1], ann[96], olga[96], path[160];
+	pd_buf_init(&in, 0);
+	assert_int_equal(
+	    pd_buf_read_file(&in, PD_TEST_DATA_DIR "/../examples/zhejiang-q2-extension.json", &err),
+	    0);
+	assert_int_equal(login(f, "ann", "applicant-pass", ann_tok), 201);
+	snprintf(ann, sizeof(ann), "Bearer %s", ann_tok);
+	snprintf(olga, sizeof(olga), "Bearer %s", f->token);
+	header(&c, "Authorization", ann);
+	header(&c, "Content-Type", "application/json");
+	assert_int_equal(send_req(f, &c, "POST", "/api/v1/cases", NULL, in.data, in.len), 201);
+	char loc[128];
+	snprintf(loc, sizeof(loc), "%s", pd_http_response_header(&c.resp, "Location"));
+	done(&c);
+	/* Before acceptance there is no receipt. */
+	snprintf(path, sizeof(path), "%s/receipt.pdf", loc);
+	header(&c, "Authorization", ann);
+	assert_int_equal(send_req(f, &c, "GET", path, NULL, NULL, 0), 409);
+	done(&c);
+	snprintf(path, sizeof(path), "%s/actions/submit", loc);
+	header(&c, "Authorization", ann);
+	assert_int_equal(send_req(f, &c, "POST", path, NULL, NULL, 0), 200);
+	done(&c);
+	snprintf(path, sizeof(path), "%s/actions/accept", loc);
+	header(&c, "Authorization", olga);
+	assert_int_equal(send_req(f, &c, "POST", path, NULL, NULL, 0), 200);
+	done(&c);
+	snprintf(path, sizeof(path), "%s/receipt.pdf", loc);
+	header(&c, "Authorization", ann);
+	header(&c, "Host", "desk.example");
+	assert_int_equal(send_req(f, &c, "GET", path, NULL, NULL, 0), 200);
+	assert_string_equal(c.resp.content_type, "application/pdf");
+	assert_true(c.resp.body.len > 1000);
+	assert_memory_equal(c.resp.body.data, "%PDF-", 5);
+	done(&c);
+	snprintf(path, sizeof(path), "%s/decision.pdf", loc);
+	header(&c, "Authorization", olga);
+	assert_int_equal(send_req(f, &c, "GET", path, NULL, NULL, 0), 409);
+	done(&c);
+	/* Not logged in: 401; the pre-check checklist is public. */
+	snprintf(path, sizeof(path), "%s/notice.pdf", loc);
+	assert_int_equal(send_req(f, &c, "GET", path, NULL, NULL, 0), 401);
+	done(&c);
+	header(&c, "Content-Type", "application/json");
+	assert_int_equal(send_req(f, &c, "POST", "/api/v1/check", "format=pdf", in.data, in.len),
+	                 200);
+	assert_string_equal(c.resp.content_type, "application/pdf");
+	assert_memory_equal(c.resp.body.data, "%PDF-", 5);
+	done(&c);
+	pd_buf_free(&in);
+}
+
 static void test_reload_refuses_broken_pack(void **state)
 {
 	struct fixture *f = *state;
@@ -406,6 +465,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sessions_and_cookies, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_login_limits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_roles_asked_of_library, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_case_papers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reload_refuses_broken_pack, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
