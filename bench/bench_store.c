@@ -87,7 +87,7 @@ static int writer(const char *db, long n)
 		fprintf(stderr, "bench_store: %s\n", err.message);
 		exit(1);
 	}
-	struct pd_workflow wf = {s, cal, assess, NULL};
+	struct pd_workflow wf = {s, cal, assess, NULL, NULL};
 	const char *json = "{\"jurisdiction\":\"tianjin\"}";
 	pd_date day = pd_date_from_ymd(2026, 9, 28);
 	long done = 0;

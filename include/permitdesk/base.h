@@ -39,8 +39,8 @@
 	X(INTERNAL, "internal", 500, 70, "internal error")                                         \
 	X(TOOBIG, "too_large", 413, 65, "input too large")                                         \
 	X(STATE, "invalid_transition", 409, 65, "not allowed in the current state")                \
-	X(FORBIDDEN, "forbidden", 403, 65, "not allowed for this role")                            \
-	X(AUTH, "unauthorized", 401, 65, "authentication required")                                \
+	X(FORBIDDEN, "forbidden", 403, 77, "not allowed for this role")                            \
+	X(AUTH, "unauthorized", 401, 77, "authentication required")                                \
 	X(CONFLICT, "conflict", 409, 65, "conflicting change")                                     \
 	X(STORE, "store_error", 503, 70, "storage error")                                          \
 	X(VERSION, "version_mismatch", 500, 78, "incompatible version")                            \

@@ -57,7 +57,11 @@
 struct pd_store;
 
 enum pd_store_flags {
-	PD_STORE_CREATE = 1u << 0, /* create the database when it does not exist */
+	PD_STORE_CREATE = 1u << 0,   /* create the database when it does not exist */
+	PD_STORE_READONLY = 1u << 1, /* read only: no migration, write transactions refused
+	                                (SQLite SQLITE_OPEN_READONLY, and immutable when the file
+	                                and its folder cannot be written; PostgreSQL
+	                                default_transaction_read_only) */
 };
 
 /*
@@ -65,12 +69,29 @@ enum pd_store_flags {
  * -PD_ENOTFOUND unless PD_STORE_CREATE is given; a database written by a newer
  * program is -PD_EVERSION; a file that is not a permitdesk database is
  * -PD_ESTORE.  The caller frees *out with pd_store_close().
+ *
+ * A new SQLite file is created readable and writable by its owner only (0600;
+ * SQLite gives its -wal and -shm files the same mode).  A file or folder that
+ * cannot be written is -PD_EIO at open unless PD_STORE_READONLY is given.
+ *
+ * The audit key.  The store also says where the audit trail's key file is
+ * (workflow.h, "Audit"): PERMITDESK_AUDIT_KEY when set, else for SQLite the
+ * database file's name with ".key" appended; for PostgreSQL there is no
+ * default (pd_store_audit_key_path() is NULL until set).  The file is kept
+ * outside the database on purpose: whoever can write the database alone
+ * cannot forge the trail.
  */
 int pd_store_open(const char *location, unsigned flags, struct pd_store **out,
                   struct pd_error *err);
 void pd_store_close(struct pd_store *s); /* accepts NULL; rolls back an open transaction */
 
 const char *pd_store_backend_name(const struct pd_store *s); /* "sqlite" */
+/* Was the store opened with PD_STORE_READONLY? */
+bool pd_store_readonly(const struct pd_store *s);
+/* The audit key file's path (see pd_store_open), NULL when none is known. */
+const char *pd_store_audit_key_path(const struct pd_store *s);
+/* Sets it (a command's --audit-key); NULL or "" goes back to none. */
+int pd_store_set_audit_key_path(struct pd_store *s, const char *path, struct pd_error *err);
 /* Schema version of the open database (after migration). */
 int pd_store_schema_version(struct pd_store *s, int *version, struct pd_error *err);
 /* Checks the store's own consistency (SQLite: integrity_check, foreign_key_check). */
@@ -166,6 +187,9 @@ struct pd_store_case {
 	int64_t seq;                 /* creation order: 1, 2, ... never reused or renumbered */
 	const char *applicant_name;  /* applicant.name of case_json, NULL when absent */
 	const char *passport_number; /* applicant.passport.number of case_json, idem */
+	/* Read only, from the audit trail: the actor of the case's "accept" entry,
+	 * NULL before acceptance (the separation of duties, workflow.h). */
+	const char *accepted_by;
 };
 /* -PD_ECONFLICT when the id or number exists. */
 int pd_store_case_insert(struct pd_store *s, const struct pd_store_case *c, struct pd_error *err);
@@ -302,6 +326,10 @@ int pd_store_audit_append(struct pd_store *s, const struct pd_store_audit *e, st
 typedef int (*pd_store_audit_fn)(void *ctx, const struct pd_store_audit *e);
 int pd_store_audit_list(struct pd_store *s, const char *case_id, pd_store_audit_fn fn, void *ctx,
                         struct pd_error *err);
+/* Entries about no case (case_id NULL) whose action is `action`, in sequence
+ * order: the settings (config_set), read without walking the whole trail. */
+int pd_store_audit_list_action(struct pd_store *s, const char *action, pd_store_audit_fn fn,
+                               void *ctx, struct pd_error *err);
 
 /* ---- back ends --------------------------------------------------------- */
 
@@ -313,7 +341,7 @@ int pd_store_audit_list(struct pd_store *s, const char *case_id, pd_store_audit_
  * table itself as `self`.  Operations must not be called outside what the
  * dispatch (store.c) allows: writes only inside a write transaction.
  */
-#define PD_STORE_BACKEND_VERSION 2
+#define PD_STORE_BACKEND_VERSION 3
 
 struct pd_store_backend {
 	int version;
@@ -387,6 +415,10 @@ struct pd_store_backend {
 	                           struct pd_error *err);
 	int (*case_count)(struct pd_store_backend *self, const struct pd_store_case_filter *f,
 	                  int64_t *out, struct pd_error *err);
+
+	/* version 3 */
+	int (*audit_list_action)(struct pd_store_backend *self, const char *action,
+	                         pd_store_audit_fn fn, void *ctx, struct pd_error *err);
 };
 
 /* Opens a back end's own location syntax; fills *out with its table. */

@@ -197,6 +197,9 @@ struct pd_workflow {
 	const struct pd_calendar *calendar; /* counts deadlines */
 	pd_assess_fn assess;
 	void *assess_ctx;
+	/* Why a creation or a documents change dated before today is (the command
+	 * line's --reason); NULL: none.  An action gives its own (pd_act.reason). */
+	const char *reason;
 };
 /* A workflow that evaluates with `pol` and counts with its calendar. */
 void pd_workflow_init(struct pd_workflow *wf, struct pd_store *store, const struct pd_policy *pol);
@@ -243,6 +246,7 @@ struct pd_act {
 	const char *data; /* may be NULL */
 	size_t data_len;
 	pd_date at;
+	const char *reason; /* why `at` is before today; else data's "reason"; may be NULL */
 };
 
 struct pd_act_result {
@@ -297,11 +301,11 @@ int pd_workflow_set_documents(const struct pd_workflow *wf, const struct pd_acto
 /* ---- what each role may do beyond a case's transitions ------------------- */
 
 #define PD_CAP_MAP(X)                                                                              \
-	X(CASE_CREATE, "case_create")   /* file a new case */                                     \
-	X(CASE_READ, "case_read")       /* read and list the cases visible to it */               \
-	X(CASE_DOCUMENTS, "case_documents") /* add or correct documents of a visible case */      \
-	X(AUDIT_READ, "audit_read")     /* read a case's audit trail */                           \
-	X(USERS, "users")               /* create, list, disable, reset users */
+	X(CASE_CREATE, "case_create")       /* file a new case */                                  \
+	X(CASE_READ, "case_read")           /* read and list the cases visible to it */            \
+	X(CASE_DOCUMENTS, "case_documents") /* add or correct documents of a visible case */       \
+	X(AUDIT_READ, "audit_read")         /* read a case's audit trail */                        \
+	X(USERS, "users")                   /* create, list, disable, reset users */
 
 /* clang-format off */
 enum pd_cap {
@@ -400,11 +404,10 @@ int pd_session_login(struct pd_store *store, const char *user, const char *passw
                      size_t password_len, struct pd_session *out, struct pd_error *err);
 /* The session of a token: -PD_EAUTH when unknown, expired, revoked or of a
  * disabled user.  Records its use (at most once a minute, so reads stay reads). */
-int pd_session_check(struct pd_store *store, const char *token, size_t len,
-                     struct pd_session *out, struct pd_error *err);
+int pd_session_check(struct pd_store *store, const char *token, size_t len, struct pd_session *out,
+                     struct pd_error *err);
 /* Ends the session of a token (logout); an unknown token is not an error. */
-int pd_session_logout(struct pd_store *store, const char *token, size_t len,
-                      struct pd_error *err);
+int pd_session_logout(struct pd_store *store, const char *token, size_t len, struct pd_error *err);
 /* Logins since the process started, for metrics: opened, and refused for a
  * wrong user name or password (a disabled user's alike).  Successful logins
  * are also kept in the store, one session row each. */
@@ -416,8 +419,8 @@ void pd_session_login_counts(int64_t *ok, int64_t *refused);
 int pd_user_list_json(struct pd_store *store, const struct pd_actor *by, bool pretty,
                       struct pd_buf *out, struct pd_error *err);
 /* {"user", "role", "disabled", "created_at"} of one user (admins, or the user). */
-int pd_user_json(struct pd_store *store, const struct pd_actor *by, const char *name,
-                 bool pretty, struct pd_buf *out, struct pd_error *err);
+int pd_user_json(struct pd_store *store, const struct pd_actor *by, const char *name, bool pretty,
+                 struct pd_buf *out, struct pd_error *err);
 /* Disables (or enables again) a user: admins only, never themselves; ends the
  * user's sessions; audited. */
 int pd_user_set_disabled(struct pd_store *store, const struct pd_actor *by, const char *name,

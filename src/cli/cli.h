@@ -18,6 +18,9 @@ enum {
 	EXIT_DATAERR = 65,
 	EXIT_NOINPUT = 66,
 	EXIT_SOFTWARE = 70,
+	EXIT_IOERR = 74,
+	EXIT_TEMPFAIL = 75,
+	EXIT_NOPERM = 77,
 	EXIT_CONFIG = 78,
 };
 
@@ -37,6 +40,18 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 int cli_help(const char *name, FILE *out);
 /* True when argv[i] is --help or -h. */
 bool cli_is_help(const char *arg);
+
+/* auth.c: who acts.  The longest password line read, with its line ending. */
+#define CLI_PASSWORD_MAX 1100
+struct pd_store;
+struct pd_actor;
+/* Reads the first line of `in` without its line ending; -1 when longer than size. */
+int cli_read_line(FILE *in, char *buf, size_t size, size_t *len);
+/* Proves that the caller is `as`: a session token (token, else PERMITDESK_TOKEN)
+ * or the user's password (at the terminal without echo, else the first line of
+ * standard input).  *out is the user as stored; -PD_EAUTH when not proven. */
+int cli_prove(struct pd_store *store, const char *as, const char *token, struct pd_actor *out,
+              struct pd_error *err);
 
 /* Subcommands. */
 int cmd_check(int argc, char **argv);

@@ -33,8 +33,8 @@ static int run_verify(int argc, char **argv)
 	if (!db)
 		return cli_usage("audit", "audit verify needs --db FILE");
 	pd_buf_init(&out, 0);
-	if (pd_store_open(db, 0, &store, &err) || pd_audit_verify(store, &r, &err) ||
-	    pd_audit_report_json(&r, &out)) {
+	if (pd_store_open(db, PD_STORE_READONLY, &store, &err) ||
+	    pd_audit_verify(store, &r, &err) || pd_audit_report_json(&r, &out)) {
 		code = cli_fail(&err);
 		goto cleanup;
 	}

@@ -2,21 +2,35 @@
  * cmd_case.c: `permitdesk case new|act|documents|show|list|replay`, the case
  * workflow (workflow.h) for operators and scripts.  All output is JSON.
  *
- *   case new  --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT] CASE.json|-
- *   case act  --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT] [--data JSON|@FILE]
- *             ID ACTION
+ *   case new  --db FILE --as USER [--token T] [--policy DIR] [--at DATE --reason TEXT]
+ *             [--note TEXT] CASE.json|-
+ *   case act  --db FILE --as USER [--token T] [--policy DIR] [--at DATE --reason TEXT]
+ *             [--note TEXT] [--data JSON|@FILE] ID ACTION
  *             (the data of every action may hold "note"; --note wins over it)
- *   case documents --db FILE --as USER [--policy DIR] [--at DATE] ID BODY.json|-
+ *   case documents --db FILE --as USER [--token T] [--policy DIR] [--at DATE --reason TEXT]
+ *             ID BODY.json|-
  *             (BODY: {"documents": [...], "note"?: "..."}, the case's new documents)
- *   case show --db FILE [--pretty] ID
- *   case list --db FILE [--state S] [--overdue] [--as-of DATE] [--as USER] [--pretty]
- *             [--pack P] [--assignee USER] [--search TEXT] [--limit N] [--after CURSOR]
+ *   case show --db FILE [--as USER [--token T]] [--pretty] ID
+ *   case list --db FILE [--state S] [--overdue] [--as-of DATE] [--as USER [--token T]]
+ *             [--pretty] [--pack P] [--assignee USER] [--search TEXT] [--limit N]
+ *             [--after CURSOR]
  *   case replay --db FILE [--policy DIR] [--pretty] ID
  *
+ * --as USER is proven (auth.c): --token, PERMITDESK_TOKEN, or the user's
+ * password, the first line of standard input (at a terminal, asked without
+ * echo); when the input file is "-", the rest of standard input is the input.
+ * show and list with --as see what the user may see through the API (an
+ * applicant their own cases; a case they may not see is "no case", as a
+ * missing one); without --as they are the operator's, whoever can read the
+ * database file.  show, list and replay open the database read-only.
+ *
  * The library checks every transition and role; this file only parses, calls
- * and prints.  Exit codes (sysexits.h): 0 done, 64 usage, 65 an action not
- * allowed (state or role) or bad data, 66 the database, case or input file
- * missing, 78 a policy or database of another version, 70 internal errors.
+ * and prints.  Exit codes (sysexits.h): 0 done, 64 usage, 65 an action the
+ * case's state does not allow, or bad data, 66 the database, case or input
+ * file missing, 74 an I/O error (a read-only database asked to write), 75 the
+ * database busy, 77 not proven, or refused for the role, ownership or the
+ * separation of duties, 78 a policy or database of another version, 70
+ * internal errors.
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,7 +48,7 @@ enum sub { SUB_NEW, SUB_ACT, SUB_DOCUMENTS, SUB_SHOW, SUB_LIST, SUB_REPLAY, SUB_
 #define IN(x) (1u << SUB_##x)
 
 struct case_opts {
-	const char *db, *as, *policy, *note, *data, *at, *state, *as_of;
+	const char *db, *as, *token, *policy, *note, *data, *at, *reason, *state, *as_of;
 	const char *pack, *assignee, *search, *limit, *after;
 	bool overdue, pretty;
 	const char *args[2];
@@ -52,9 +66,11 @@ struct opt_row {
 #define F(x) offsetof(struct case_opts, x)
 static const struct opt_row opts[] = {
     {"--db", F(db), false, IN(NEW) | IN(ACT) | IN(DOCUMENTS) | IN(SHOW) | IN(LIST) | IN(REPLAY)},
-    {"--as", F(as), false, IN(NEW) | IN(ACT) | IN(DOCUMENTS) | IN(LIST)},
+    {"--as", F(as), false, IN(NEW) | IN(ACT) | IN(DOCUMENTS) | IN(SHOW) | IN(LIST)},
+    {"--token", F(token), false, IN(NEW) | IN(ACT) | IN(DOCUMENTS) | IN(SHOW) | IN(LIST)},
     {"--policy", F(policy), false, IN(NEW) | IN(ACT) | IN(DOCUMENTS) | IN(REPLAY)},
     {"--at", F(at), false, IN(NEW) | IN(ACT) | IN(DOCUMENTS)},
+    {"--reason", F(reason), false, IN(NEW) | IN(ACT) | IN(DOCUMENTS)},
     {"--note", F(note), false, IN(NEW) | IN(ACT)},
     {"--data", F(data), false, IN(ACT)},
     {"--state", F(state), false, IN(LIST)},
@@ -119,6 +135,8 @@ static int parse(int argc, char **argv, enum sub sub, struct case_opts *o)
 		return cli_usage("case", "case %s needs --db FILE", subs[sub].name);
 	if (subs[sub].needs_as && !o->as)
 		return cli_usage("case", "case %s needs --as USER", subs[sub].name);
+	if (o->token && !o->as)
+		return cli_usage("case", "--token proves --as USER: give both");
 	return 0;
 }
 
@@ -139,7 +157,7 @@ static int print_buf(struct pd_buf *b)
 {
 	fwrite(b->data, 1, b->len, stdout);
 	fputc('\n', stdout);
-	return fflush(stdout) == 0 ? EXIT_OK : EXIT_SOFTWARE;
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_IOERR;
 }
 
 /*
@@ -154,13 +172,14 @@ struct desk {
 	struct pd_workflow wf;
 };
 
-static int open_desk(const struct case_opts *o, bool workflow, struct desk *s, struct pd_error *err)
+static int open_desk(const struct case_opts *o, bool workflow, bool readonly, struct desk *s,
+                     struct pd_error *err)
 {
 	int rc;
 	memset(s, 0, sizeof(*s));
-	if ((rc = pd_store_open(o->db, 0, &s->store, err)))
+	if ((rc = pd_store_open(o->db, readonly ? PD_STORE_READONLY : 0, &s->store, err)))
 		return rc;
-	if (o->as && (rc = pd_workflow_actor(s->store, o->as, &s->actor, err)))
+	if (o->as && (rc = cli_prove(s->store, o->as, o->token, &s->actor, err)))
 		return rc;
 	s->wf.store = s->store;
 	if (!workflow)
@@ -192,14 +211,21 @@ static int run_new(const struct case_opts *o)
 	pd_buf_init(&out, 0);
 	if ((code = parse_date("at", o->at, &at)))
 		return code;
+	/* the proof first: it is the first line of standard input */
+	if ((rc = open_desk(o, true, false, &s, &err))) {
+		code = cli_fail(&err);
+		close_desk(&s);
+		goto cleanup;
+	}
 	if ((rc = pd_buf_read_file(&in, o->args[0], &err))) {
 		if (rc == -PD_ETOOBIG)
 			err.code = PD_EINPUT;
 		code = cli_fail(&err);
+		close_desk(&s);
 		goto cleanup;
 	}
-	if ((rc = open_desk(o, true, &s, &err)) ||
-	    (rc = pd_workflow_create(&s.wf, &s.actor, o->args[0], in.data, in.len, at, o->note,
+	s.wf.reason = o->reason;
+	if ((rc = pd_workflow_create(&s.wf, &s.actor, o->args[0], in.data, in.len, at, o->note,
 	                             &ref, &err))) {
 		code = cli_fail(&err);
 		close_desk(&s);
@@ -261,7 +287,8 @@ static int run_act(const struct case_opts *o)
 		act.data = o->data;
 		act.data_len = strlen(o->data);
 	}
-	if ((rc = open_desk(o, true, &s, &err)) ||
+	act.reason = o->reason;
+	if ((rc = open_desk(o, true, false, &s, &err)) ||
 	    (rc = pd_workflow_act(&s.wf, &s.actor, o->args[0], &act, &res, &err))) {
 		code = cli_fail(&err);
 		close_desk(&s);
@@ -290,14 +317,20 @@ static int run_documents(const struct case_opts *o)
 		return code;
 	pd_buf_init(&body, DATA_FILE_MAX);
 	pd_buf_init(&out, 0);
+	if ((rc = open_desk(o, true, false, &s, &err))) {
+		code = cli_fail(&err);
+		close_desk(&s);
+		goto cleanup;
+	}
 	if ((rc = pd_buf_read_file(&body, o->args[1], &err))) {
 		if (rc == -PD_ETOOBIG)
 			err.code = PD_EINPUT;
 		code = cli_fail(&err);
+		close_desk(&s);
 		goto cleanup;
 	}
-	if ((rc = open_desk(o, true, &s, &err)) ||
-	    (rc = pd_workflow_set_documents(&s.wf, &s.actor, o->args[0], body.data, body.len, at,
+	s.wf.reason = o->reason;
+	if ((rc = pd_workflow_set_documents(&s.wf, &s.actor, o->args[0], body.data, body.len, at,
 	                                    &res, &err))) {
 		code = cli_fail(&err);
 		close_desk(&s);
@@ -331,8 +364,10 @@ static int run_show(const struct case_opts *o)
 	struct pd_buf out;
 	int code;
 	pd_buf_init(&out, 0);
-	if (open_desk(o, false, &s, &err) ||
-	    pd_workflow_case_json(s.store, o->args[0], o->pretty, &out, &err))
+	if (open_desk(o, false, true, &s, &err) ||
+	    (o->as
+	         ? pd_workflow_case_view_json(s.store, &s.actor, o->args[0], o->pretty, &out, &err)
+	         : pd_workflow_case_json(s.store, o->args[0], o->pretty, &out, &err)))
 		code = cli_fail(&err);
 	else
 		code = print_buf(&out);
@@ -364,7 +399,7 @@ static int run_list(const struct case_opts *o)
 	if (o->limit && (!o->limit[0] || q.limit == 0))
 		return cli_usage("case", "--limit needs a number of cases, got '%s'", o->limit);
 	pd_buf_init(&out, 0);
-	if (open_desk(o, false, &s, &err)) {
+	if (open_desk(o, false, true, &s, &err)) {
 		code = cli_fail(&err);
 	} else {
 		q.visible_to = o->as ? &s.actor : NULL;
@@ -385,7 +420,7 @@ static int run_replay(const struct case_opts *o)
 	struct pd_buf out;
 	int code;
 	pd_buf_init(&out, 0);
-	if (open_desk(o, true, &s, &err) ||
+	if (open_desk(o, true, true, &s, &err) ||
 	    pd_workflow_replay_json(&s.wf, o->args[0], o->pretty, &out, &err))
 		code = cli_fail(&err);
 	else

@@ -3,9 +3,12 @@
  * [--base-url URL] CASE`: one of a case's papers (paper.h) as an A4 PDF on
  * standard output.  CASE is the case's id or number.
  *
- * The command line acts as the operator of the database, who may read every
- * case (pd_workflow_resolve without a viewer); the HTTP server resolves the
- * case for the user who asks, with the same functions.  The receipt's QR code
+ * Without --as the command line acts as the operator of the database, who may
+ * read every case (pd_workflow_resolve without a viewer); with --as USER
+ * (proven as every --as is, auth.c: the password on standard input or
+ * --token) it prints only a case that USER may see, as the HTTP server
+ * resolves the case for the user who asks, with the same functions.  The
+ * database is opened read-only.  The receipt's QR code
  * opens <base URL>/progress?receipt=R: --base-url, else PERMITDESK_BASE_URL.
  *
  * Exit codes (sysexits.h): 0 printed, 64 usage, 65 the case has no such
@@ -24,7 +27,7 @@
 #include "permitdesk/workflow.h"
 
 struct print_opts {
-	const char *db, *base_url, *paper, *ref;
+	const char *db, *base_url, *paper, *ref, *as, *token;
 };
 
 static const struct {
@@ -33,6 +36,8 @@ static const struct {
 } opts[] = {
     {"--db", offsetof(struct print_opts, db)},
     {"--base-url", offsetof(struct print_opts, base_url)},
+    {"--as", offsetof(struct print_opts, as)},
+    {"--token", offsetof(struct print_opts, token)},
 };
 
 static int parse(int argc, char **argv, struct print_opts *o)
@@ -88,8 +93,10 @@ int cmd_print(int argc, char **argv)
 	pd_buf_init(&pdf, 0);
 	char id[PD_CASE_ID_LEN + 1];
 	struct pd_paper_opts popts = {.base_url = o.base_url};
-	if ((rc = pd_store_open(o.db, 0, &store, &err)) ||
-	    (rc = pd_workflow_resolve(store, NULL, o.ref, id, &err)) ||
+	struct pd_actor actor;
+	if ((rc = pd_store_open(o.db, PD_STORE_READONLY, &store, &err)) ||
+	    (o.as && (rc = cli_prove(store, o.as, o.token, &actor, &err))) ||
+	    (rc = pd_workflow_resolve(store, o.as ? &actor : NULL, o.ref, id, &err)) ||
 	    (rc = pd_workflow_case_json(store, id, false, &view, &err)) ||
 	    (rc = pd_paper_case_pdf(paper, view.data, view.len, &popts, &pdf, &err)))
 		goto cleanup;

@@ -1,22 +1,31 @@
 /*
  * cmd_user.c: `permitdesk user add|list|disable|enable|password`: the users of
- * the store (workflow.h), administered by the operator, whoever holds the
- * database file (the audit trail records the changes as made by "operator").
+ * the store (workflow.h).
  *
- *   user add --db FILE NAME --role ROLE   adds a user, creating the database
+ *   user add --db FILE NAME --role ROLE [--as ADMIN [--token T]]
+ *                                         adds a user, creating the database
  *                                         when it does not exist yet, which is
  *                                         how a new office starts
  *   user list --db FILE [--pretty]        {"users": [{user, role, disabled,
  *                                         created_at}]}
- *   user disable --db FILE NAME           the user can no longer log in or act;
- *   user enable --db FILE NAME            their sessions end
- *   user password --db FILE NAME          a new password; their sessions end
+ *   user disable --db FILE NAME --as ADMIN  the user can no longer log in or act;
+ *   user enable --db FILE NAME --as ADMIN   their sessions end
+ *   user password --db FILE NAME --as USER  a new password (an admin's, or one's
+ *                                         own); their sessions end
  *
- * Passwords are the first line of standard input, so they never show in a
- * process list or a shell history.  add, disable, enable and password print
+ * Who may.  Until the store has an admin, the operator (whoever can write the
+ * database file) adds and administers users without --as: that is how an
+ * office starts, its first admin among them.  Once an admin exists, every
+ * change needs --as with its proof (auth.c): an admin's, or for a password
+ * one's own; the audit trail records who.  `user list` is a read: the
+ * operator's.
+ *
+ * Passwords are lines of standard input, so they never show in a process list
+ * or a shell history: first the proof of --as (unless --token), then the new
+ * user's or the new password.  add, disable, enable and password print
  * {"user": NAME, ...}.  Exit codes: 0 done, 64 usage, 65 a bad name, role or
- * password, or a name that exists, 66 no such database or user, 78 a database
- * of a newer version.
+ * password, or a name that exists, 66 no such database or user, 77 not
+ * proven or not an admin, 78 a database of a newer version.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -34,26 +43,14 @@
 /* Reads the first line of standard input into buf, without its line ending. */
 static int read_password(char *buf, size_t size, size_t *len)
 {
-	if (!fgets(buf, (int)size, stdin)) {
-		buf[0] = '\0';
-		*len = 0;
-		return 0;
-	}
-	size_t n = strlen(buf);
-	if (n && buf[n - 1] != '\n' && !feof(stdin))
-		return -1; /* longer than the buffer */
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
-	buf[n] = '\0';
-	*len = n;
-	return 0;
+	return cli_read_line(stdin, buf, size, len);
 }
 
 enum sub { SUB_ADD, SUB_LIST, SUB_DISABLE, SUB_ENABLE, SUB_PASSWORD, SUB_COUNT };
 #define IN(x) (1u << SUB_##x)
 
 struct user_opts {
-	const char *db, *role, *name;
+	const char *db, *role, *name, *as, *token;
 	bool pretty;
 };
 
@@ -69,6 +66,8 @@ struct opt_row {
 static const struct opt_row opts[] = {
     {"--db", F(db), false, IN(ADD) | IN(LIST) | IN(DISABLE) | IN(ENABLE) | IN(PASSWORD)},
     {"--role", F(role), false, IN(ADD)},
+    {"--as", F(as), false, IN(ADD) | IN(DISABLE) | IN(ENABLE) | IN(PASSWORD)},
+    {"--token", F(token), false, IN(ADD) | IN(DISABLE) | IN(ENABLE) | IN(PASSWORD)},
     {"--pretty", F(pretty), true, IN(LIST)},
 };
 #undef F
@@ -143,6 +142,37 @@ static int read_password_or_fail(char *buf, size_t size, size_t *len)
 	return cli_fail(&err);
 }
 
+static int find_admin(void *ctx, const struct pd_store_user *u)
+{
+	(void)ctx;
+	return !u->disabled && strcmp(u->role, "admin") == 0;
+}
+
+/*
+ * Who makes a change to users: the user of --as, proven; without --as the
+ * operator (*by NULL), which only a store without an admin allows.
+ */
+static int who(struct pd_store *store, const struct user_opts *o, struct pd_actor *actor,
+               const struct pd_actor **by, struct pd_error *err)
+{
+	*by = NULL;
+	if (o->as) {
+		int rc = cli_prove(store, o->as, o->token, actor, err);
+		if (rc == 0)
+			*by = actor;
+		return rc;
+	}
+	int rc = pd_store_user_list(store, find_admin, NULL, err);
+	if (rc < 0)
+		return rc;
+	if (rc > 0)
+		return pd_error_set(
+		    err, PD_EAUTH,
+		    "this store has an admin: changes to users need --as ADMIN with "
+		    "its password on standard input (or --token)");
+	return 0;
+}
+
 static int run_add(const struct user_opts *o)
 {
 	char password[PASSWORD_LINE_MAX];
@@ -159,13 +189,20 @@ static int run_add(const struct user_opts *o)
 		                 "unknown role '%s': applicant, agent, officer, reviewer, "
 		                 "supervisor or admin",
 		                 o->role);
-	if ((code = read_password_or_fail(password, sizeof(password), &len)))
-		return code;
+	struct pd_actor actor;
+	const struct pd_actor *by = NULL;
 	if (pd_store_open(o->db, PD_STORE_CREATE, &store, &err) ||
-	    pd_user_add(store, NULL, o->name, role, password, len, PD_DATE_NONE, &err))
+	    who(store, o, &actor, &by, &err)) {
+		code = cli_fail(&err);
+		goto cleanup;
+	}
+	if ((code = read_password_or_fail(password, sizeof(password), &len)))
+		goto cleanup;
+	if (pd_user_add(store, by, o->name, role, password, len, PD_DATE_NONE, &err))
 		code = cli_fail(&err);
 	else
 		print_user(o->name, "role", pd_role_name(role), false, false);
+cleanup:
 	sodium_memzero(password, sizeof(password));
 	pd_store_close(store);
 	return code;
@@ -179,7 +216,7 @@ static int run_list(const struct user_opts *o)
 	int code = EXIT_OK;
 
 	pd_buf_init(&out, 0);
-	if (pd_store_open(o->db, 0, &store, &err) ||
+	if (pd_store_open(o->db, PD_STORE_READONLY, &store, &err) ||
 	    pd_user_list_json(store, NULL, o->pretty, &out, &err))
 		code = cli_fail(&err);
 	else
@@ -195,8 +232,10 @@ static int set_disabled(const struct user_opts *o, bool disabled)
 	struct pd_error err = {0};
 	int code = EXIT_OK;
 
-	if (pd_store_open(o->db, 0, &store, &err) ||
-	    pd_user_set_disabled(store, NULL, o->name, disabled, PD_DATE_NONE, &err))
+	struct pd_actor actor;
+	const struct pd_actor *by = NULL;
+	if (pd_store_open(o->db, 0, &store, &err) || who(store, o, &actor, &by, &err) ||
+	    pd_user_set_disabled(store, by, o->name, disabled, PD_DATE_NONE, &err))
 		code = cli_fail(&err);
 	else
 		print_user(o->name, "disabled", NULL, true, disabled);
@@ -222,13 +261,19 @@ static int run_password(const struct user_opts *o)
 	struct pd_error err = {0};
 	int code;
 
+	struct pd_actor actor;
+	const struct pd_actor *by = NULL;
+	if (pd_store_open(o->db, 0, &store, &err) || who(store, o, &actor, &by, &err)) {
+		code = cli_fail(&err);
+		goto cleanup;
+	}
 	if ((code = read_password_or_fail(password, sizeof(password), &len)))
-		return code;
-	if (pd_store_open(o->db, 0, &store, &err) ||
-	    pd_user_set_password(store, NULL, o->name, password, len, PD_DATE_NONE, &err))
+		goto cleanup;
+	if (pd_user_set_password(store, by, o->name, password, len, PD_DATE_NONE, &err))
 		code = cli_fail(&err);
 	else
 		print_user(o->name, "password", "changed", false, false);
+cleanup:
 	sodium_memzero(password, sizeof(password));
 	pd_store_close(store);
 	return code;

@@ -27,12 +27,18 @@ fail() {
 	failures=$((failures + 1))
 }
 
-# pd EXPECTED_EXIT ARGS...: runs permitdesk, keeps stdout in $out.
+# pd EXPECTED_EXIT ARGS...: runs permitdesk, keeps stdout in $out.  Standard
+# input is $TMP/stdin when `pw USER` filled it (once), else the script's.
 pd() {
 	want=$1
 	shift
-	out=$("$PERMITDESK" "$@" 2>"$TMP/stderr")
+	if [ -s "$TMP/stdin" ]; then
+		out=$("$PERMITDESK" "$@" <"$TMP/stdin" 2>"$TMP/stderr")
+	else
+		out=$("$PERMITDESK" "$@" 2>"$TMP/stderr")
+	fi
 	rc=$?
+	: >"$TMP/stdin"
 	if [ "$rc" != "$want" ]; then
 		fail "permitdesk $* exited $rc, expected $want; stdout: $out"
 		sed 's/^/    /' "$TMP/stderr"
@@ -54,6 +60,17 @@ dump() {
 	sqlite3 "$DB" .dump
 }
 
+# pw USER: the next pd proves --as USER with USER's password on standard input.
+pw() {
+	printf 'secret-%s\n' "$1" >"$TMP/stdin"
+}
+
+# on DATE: the clock of the next commands (an action dated today is not back-dated).
+on() {
+	PERMITDESK_TODAY=$1
+	export PERMITDESK_TODAY
+}
+
 # documents EXIT USER ID BODY [OPTIONS...]: the body from a file
 documents() {
 	want=$1
@@ -61,6 +78,7 @@ documents() {
 	id=$3
 	printf '%s\n' "$4" >"$TMP/body.json"
 	shift 4
+	pw "$user"
 	pd "$want" case documents --db "$DB" --policy "$TMP/policy" --as "$user" "$@" "$id" \
 		"$TMP/body.json"
 }
@@ -79,9 +97,13 @@ for u in ann:applicant bob:agent olga:officer rita:reviewer sam:supervisor; do
 done
 
 printf '%s\n' '{"jurisdiction": "tianjin",' '  "applicant": {"good_record": true}}' >"$TMP/case.json"
+on 2026-09-25
+pw ann
 pd 0 case new --db "$DB" --policy "$TMP/policy" --as ann --at 2026-09-25 "$TMP/case.json"
 ID=$(printf '%s\n' "$out" | sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
+pw ann
 pd 0 case act --db "$DB" --policy "$TMP/policy" --as ann --at 2026-09-25 "$ID" submit
+on 2026-09-28
 has '"verdict":"incomplete"'
 
 # a bad body: located in the body, nothing changed
@@ -94,13 +116,14 @@ refused 65 olga "$ID" '{"documents": [{"type": "unicorn"}]}' --at 2026-09-28
 stderr_has ":1:16: documents[0].type: unknown material \"unicorn\" for the tianjin policy"
 refused 65 olga "$ID" '{"documents": [], "notes": "x"}' --at 2026-09-28
 stderr_has "notes: unknown field; expected one of documents, note"
-refused 65 rita "$ID" '{"documents": []}' --at 2026-09-28
+refused 77 rita "$ID" '{"documents": []}' --at 2026-09-28
 stderr_has "a reviewer may not change the documents of a case"
-refused 65 bob "$ID" '{"documents": []}' --at 2026-09-28
+refused 77 bob "$ID" '{"documents": []}' --at 2026-09-28
 stderr_has "was not filed by bob"
-refused 65 olga "$ID" '{"documents": []}' --at 2026-09-24
+refused 65 olga "$ID" '{"documents": []}' --at 2026-09-24 --reason "paper file"
 stderr_has "before the case's last action"
 pd 64 case documents --db "$DB" --as olga "$ID"
+pw olga
 pd 66 case documents --db "$DB" --policy "$TMP/policy" --as olga "$ID" "$TMP/missing.json"
 
 # the photo brought at the counter
@@ -114,17 +137,23 @@ has '"action":"documents","actor":"olga","role":"officer","at":"2026-09-28"'
 has '"from":"submitted","to":"submitted","note":"brought at the counter","data":{"documents":1}'
 
 # the note inside an action's data
+pw olga
 pd 0 case act --db "$DB" --policy "$TMP/policy" --as olga --at 2026-09-28 "$ID" accept
+pw sam
 pd 0 case act --db "$DB" --policy "$TMP/policy" --as sam --at 2026-09-28 \
 	--data '{"to": "rita", "note": "urgent"}' "$ID" assign
 pd 0 case show --db "$DB" "$ID"
 has '"to":"in_review","note":"urgent"'
+pw sam
 pd 65 case act --db "$DB" --policy "$TMP/policy" --as sam --at 2026-09-28 \
 	--data '{"note": 7}' "$ID" issue
 stderr_has "data:1:10: data.note: expected a non-empty string, got 7"
 
 # decided: no more changes
+on 2026-09-29
+pw rita
 pd 0 case act --db "$DB" --policy "$TMP/policy" --as rita --at 2026-09-29 "$ID" approve
+on 2026-09-30
 refused 65 olga "$ID" '{"documents": []}' --at 2026-09-30
 stderr_has "it is approved"
 pd 0 audit verify --db "$DB"

@@ -38,11 +38,14 @@ for u in olga:officer ann:applicant; do
 done
 printf '%s\n' '{"jurisdiction":"tianjin","applicant":{"good_record":true},"documents":[{"type":"photo"}]}' \
 	>"$TMP/case.json"
-pd case new --db "$GOOD" --policy "$TMP/policy" --as ann --at 2026-09-28 "$TMP/case.json"
+export PERMITDESK_TODAY=2026-09-28
+printf 'a-good-password\n' >"$TMP/pw"
+pd case new --db "$GOOD" --policy "$TMP/policy" --as ann --at 2026-09-28 "$TMP/case.json" <"$TMP/pw"
 ID=$(printf '%s\n' "$out" | sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
 [ -n "$ID" ] || fail "case new: $out $(cat "$TMP/stderr")"
 for step in "ann submit" "olga accept" "olga request_supplement" "ann resubmit"; do
-	pd case act --db "$GOOD" --policy "$TMP/policy" --as ${step% *} --at 2026-09-28 "$ID" ${step#* }
+	pd case act --db "$GOOD" --policy "$TMP/policy" --as ${step% *} --at 2026-09-28 "$ID" ${step#* } \
+		<"$TMP/pw"
 	[ "$rc" = 0 ] || fail "$step: $(cat "$TMP/stderr")"
 done
 pd audit verify --db "$GOOD"

@@ -28,12 +28,18 @@ fail() {
 	failures=$((failures + 1))
 }
 
-# pd EXPECTED_EXIT ARGS...: runs permitdesk, keeps stdout in $out.
+# pd EXPECTED_EXIT ARGS...: runs permitdesk, keeps stdout in $out.  Standard
+# input is $TMP/stdin when `pw USER` filled it (once), else the script's.
 pd() {
 	want=$1
 	shift
-	out=$("$PERMITDESK" "$@" 2>"$TMP/stderr")
+	if [ -s "$TMP/stdin" ]; then
+		out=$("$PERMITDESK" "$@" <"$TMP/stdin" 2>"$TMP/stderr")
+	else
+		out=$("$PERMITDESK" "$@" 2>"$TMP/stderr")
+	fi
 	rc=$?
+	: >"$TMP/stdin"
 	if [ "$rc" != "$want" ]; then
 		fail "permitdesk $* exited $rc, expected $want; stdout: $out"
 		sed 's/^/    /' "$TMP/stderr"
@@ -58,6 +64,17 @@ stderr_has() {
 	grep -qF -- "$1" "$TMP/stderr" || fail "stderr lacks '$1': $(cat "$TMP/stderr")"
 }
 
+# pw USER: the next pd proves --as USER with USER's password on standard input.
+pw() {
+	printf 'secret-%s\n' "$1" >"$TMP/stdin"
+}
+
+# on DATE: the clock of the next commands (an action dated today is not back-dated).
+on() {
+	PERMITDESK_TODAY=$1
+	export PERMITDESK_TODAY
+}
+
 # The whole content of the database, row by row.
 dump() {
 	sqlite3 "$DB" .dump
@@ -69,6 +86,7 @@ act() {
 	id=$2
 	action=$3
 	shift 3
+	pw "$user"
 	pd 0 case act --db "$DB" --policy "$TMP/policy" --as "$user" "$@" "$id" "$action"
 }
 
@@ -80,6 +98,7 @@ refused() {
 	action=$4
 	shift 4
 	dump >"$TMP/before.sql"
+	pw "$user"
 	pd "$want" case act --db "$DB" --policy "$TMP/policy" --as "$user" "$@" "$id" "$action"
 	dump >"$TMP/after.sql"
 	cmp -s "$TMP/before.sql" "$TMP/after.sql" || fail "refused $action by $user changed the database"
@@ -122,34 +141,44 @@ EOF
 cat >"$TMP/supplemented.json" <<'EOF'
 {"case": {"jurisdiction": "tianjin", "applicant": {"good_record": true}, "documents": [{"type": "photo"}]}}
 EOF
+on 2026-09-25
+pw ann
 pd 0 case new --db "$DB" --policy "$TMP/policy" --as ann --at 2026-09-25 "$TMP/case.json"
 has '"number":"tianjin-2026-000001","state":"draft"'
 ID=$(json_field id)
 [ ${#ID} = 32 ] || fail "case id '$ID' is not 32 hex digits"
-pd 65 case new --db "$DB" --policy "$TMP/policy" --as nobody "$TMP/case.json"
+pw nobody
+pd 77 case new --db "$DB" --policy "$TMP/policy" --as nobody "$TMP/case.json"
+stderr_has "wrong user name or password"
+pw ann
 pd 66 case new --db "$DB" --policy "$TMP/policy" --as ann "$TMP/missing.json"
 
 refused 65 olga "$ID" accept --at 2026-09-25 # still a draft
 stderr_has "cannot accept case tianjin-2026-000001: it is draft"
-refused 65 bob "$ID" submit --at 2026-09-25 # not bob's case
+refused 77 bob "$ID" submit --at 2026-09-25 # not bob's case
 stderr_has "was not filed by bob"
 act ann "$ID" submit --at 2026-09-25
 has '"from":"draft","state":"submitted"'
 # the photo is missing: no acceptance, the one-time notice instead
+on 2026-09-28
 refused 65 olga "$ID" accept --at 2026-09-28
 stderr_has "one-time notice"
+on 2026-09-25
 act olga "$ID" request_supplement --at 2026-09-25 --note "bring a photo"
 has '"state":"awaiting_supplement"'
 has '"notice":1'
+on 2026-09-28
 act ann "$ID" resubmit --at 2026-09-28 --data "@$TMP/supplemented.json"
 has '"state":"submitted","verdict":"eligible"'
 # accepted on 2026-09-28 in Tianjin: due 2026-10-10
-refused 65 ann "$ID" accept --at 2026-09-28
+refused 77 ann "$ID" accept --at 2026-09-28
 stderr_has "an applicant may not accept"
 act olga "$ID" accept --at 2026-09-28
 has '"receipt":"tianjin-2026-R000001","receipt_valid_until":"2026-10-23","decision_by":"2026-10-10"'
 # a supplement asked on working day 2, answered 6 working days later: due 6 working days later
+on 2026-09-30
 act olga "$ID" request_supplement --at 2026-09-30
+on 2026-10-14
 act ann "$ID" resubmit --at 2026-10-14
 has '"state":"accepted"'
 has '"decision_by":"2026-10-19"'
@@ -164,26 +193,32 @@ act sam "$ID" assign --at 2026-10-14 --data '{"to":"rita"}'
 has '"state":"in_review"'
 refused 65 rita "$ID" add_task --at 2026-10-14 --data '{"kind":"seance"}'
 stderr_has "data.kind: expected one of interview, telephone, on_site_check"
-refused 65 rita "$ID" add_task --at 2026-10-13 --data '{"kind":"interview"}'
+refused 65 rita "$ID" add_task --at 2026-10-13 --reason "paper file" --data '{"kind":"interview"}'
 stderr_has "at: 2026-10-13 is before the case's last action (2026-10-14)"
 act rita "$ID" add_task --at 2026-10-14 --data '{"kind":"telephone","due":"2026-10-15"}'
 has '"task":1'
+on 2026-10-15
 refused 65 rita "$ID" approve --at 2026-10-15
 stderr_has "task 1 (telephone) is still open"
 act olga "$ID" complete_task --at 2026-10-15 --data '{"task":1,"outcome":"passed"}'
 refused 65 rita "$ID" revoke --at 2026-10-15 --data '{"ground":"unreachable_telephone"}'
-refused 65 olga "$ID" approve --at 2026-10-15
+refused 77 olga "$ID" approve --at 2026-10-15
 stderr_has "an officer may not approve"
+on 2026-10-16
 act rita "$ID" approve --at 2026-10-16 --note "all in order"
 has '"state":"approved","verdict":"eligible"'
 has '"decision":1'
+on 2026-10-19
 act olga "$ID" issue --at 2026-10-19
 refused 65 olga "$ID" collect --at 2026-10-19 --data '{"method":"drone"}'
+on 2026-10-20
 act olga "$ID" collect --at 2026-10-20 --data '{"method":"in_person"}'
 has '"state":"collected"'
 refused 65 sam "$ID" approve --at 2026-10-20
 pd 64 case act --db "$DB" --as sam "$ID" frobnicate
+pw sam
 pd 66 case act --db "$DB" --policy "$TMP/policy" --as sam 00000000000000000000000000000000 issue
+on 2026-11-20
 
 # ---- what the store kept ----
 pd 0 case show --db "$DB" "$ID"

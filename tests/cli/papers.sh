@@ -39,11 +39,23 @@ fail() {
 	failures=$((failures + 1))
 }
 
-# pd EXPECTED_EXIT ARGS...: runs permitdesk, stdout to $TMP/out.
+# pd EXPECTED_EXIT ARGS...: runs permitdesk, stdout to $TMP/out; --as USER is
+# proven with USER's password on standard input.
 pd() {
 	want=$1
 	shift
-	"$PERMITDESK" "$@" >"$TMP/out" 2>"$TMP/stderr"
+	as= prev=
+	for a in "$@"; do
+		[ "$prev" = --as ] && as=$a
+		prev=$a
+	done
+	case $as in
+	olga) pw='officer password' ;;
+	sam) pw='supervisor password' ;;
+	rita) pw='reviewer password' ;;
+	*) pw= ;;
+	esac
+	printf '%s\n' "$pw" | "$PERMITDESK" "$@" >"$TMP/out" 2>"$TMP/stderr"
 	rc=$?
 	if [ "$rc" != "$want" ]; then
 		fail "permitdesk $* exited $rc, expected $want: $(head -c 300 "$TMP/stderr")"
@@ -98,7 +110,7 @@ pd 65 print receipt --db "$DB" --base-url "$BASE" "$LONG_ID"
 grep -qF "has no receipt: it is draft" "$TMP/stderr" || fail "receipt before acceptance: $(cat "$TMP/stderr")"
 
 pd 0 case act --db "$DB" --as olga "$LONG_ID" submit
-pd 0 case act --db "$DB" --as olga "$LONG_ID" accept
+pd 0 case act --db "$DB" --as sam "$LONG_ID" accept # not the officer who filed it
 RECEIPT=$(json_field receipt)
 VALID=$(json_field receipt_valid_until)
 DECISION_BY=$(json_field decision_by)
@@ -139,7 +151,7 @@ pd 0 case new --db "$DB" --as olga "$TMP/zh.json"
 ZH_ID=$(json_field id)
 ZH_NUMBER=$(json_field number)
 pd 0 case act --db "$DB" --as olga "$ZH_ID" submit
-pd 65 case act --db "$DB" --as olga "$ZH_ID" accept
+pd 65 case act --db "$DB" --as sam "$ZH_ID" accept
 pd 0 case act --db "$DB" --as olga "$ZH_ID" request_supplement
 
 pd 0 print notice --db "$DB" "$ZH_NUMBER"
@@ -180,7 +192,7 @@ export PERMITDESK_TODAY=2026-11-20
 pd 0 case new --db "$DB" --as olga "$TMP/late.json"
 LATE_ID=$(json_field id)
 pd 0 case act --db "$DB" --as olga "$LATE_ID" submit
-pd 0 case act --db "$DB" --as olga "$LATE_ID" accept
+pd 0 case act --db "$DB" --as sam "$LATE_ID" accept
 pd 0 case act --db "$DB" --as sam --data '{"to":"rita"}' "$LATE_ID" assign
 pd 0 case act --db "$DB" --as rita "$LATE_ID" reject
 pd 0 print decision --db "$DB" "$LATE_ID"

@@ -40,6 +40,13 @@ has() {
 	esac
 }
 
+lacks_user() {
+	case "$out" in
+	*"\"user\":\"$1\""*) fail "output has user '$1': $out" ;;
+	*) ;;
+	esac
+}
+
 stderr_has() {
 	grep -qF -- "$1" "$TMP/stderr" || fail "stderr lacks '$1': $(cat "$TMP/stderr")"
 }
@@ -53,11 +60,26 @@ entries() {
 # ---- add and list ----
 stdin="first password"
 pd 0 user add --db "$DB" ada --role admin
-pd 0 user add --db "$DB" eve --role reviewer
-pd 0 user add --db "$DB" ann --role applicant
+# once the store has an admin, changes to users need an admin's proof:
+# its password first, then the new user's
+pd 77 user add --db "$DB" eve --role reviewer
+stderr_has "this store has an admin: changes to users need --as ADMIN"
+stdin="wrong password
+first password"
+pd 77 user add --db "$DB" eve --role reviewer --as ada
+stderr_has "wrong user name or password"
+stdin="first password
+first password"
+pd 0 user add --db "$DB" eve --role reviewer --as ada
+pd 0 user add --db "$DB" ann --role applicant --as ada
+# an applicant proven is still not an admin
+pd 77 user add --db "$DB" zoe --role officer --as ann
+stderr_has "only an admin may add users, not applicant 'ann'"
+stdin="first password"
 pd 0 user list --db "$DB"
 has '"users":[{"user":"ada","role":"admin","disabled":false,"created_at":"'
 has '{"user":"eve","role":"reviewer","disabled":false,'
+lacks_user zoe
 pd 0 user list --db "$DB" --pretty
 has '    {
       "user": "ada",'
@@ -65,37 +87,43 @@ has '    {
 # ---- disable and enable ----
 pd 0 case list --db "$DB" --as eve
 before=$(entries)
-pd 0 user disable --db "$DB" eve
+pd 77 user disable --db "$DB" eve
+pd 77 user disable --db "$DB" eve --as ann
+stderr_has "only an admin may disable users"
+pd 0 user disable --db "$DB" eve --as ada
 has '{"user":"eve","disabled":true}'
-pd 65 case list --db "$DB" --as eve
-stderr_has "user 'eve' is disabled"
+pd 77 case list --db "$DB" --as eve
+stderr_has "wrong user name or password"
 pd 0 user list --db "$DB"
 has '{"user":"eve","role":"reviewer","disabled":true,'
 # disabling again changes nothing and records nothing
-pd 0 user disable --db "$DB" eve
+pd 0 user disable --db "$DB" eve --as ada
 after=$(entries)
 [ "$after" = $((before + 1)) ] || fail "disable: $before entries before, $after after"
-pd 0 user enable --db "$DB" eve
+pd 0 user enable --db "$DB" eve --as ada
 has '{"user":"eve","disabled":false}'
 pd 0 case list --db "$DB" --as eve
 [ "$(entries)" = $((before + 2)) ] || fail "enable was not recorded once"
 
-# ---- a new password ----
-stdin="second password"
-pd 0 user password --db "$DB" ann
+# ---- a new password: one's own, proven with the old one ----
+stdin="first password
+second password"
+pd 0 user password --db "$DB" ann --as ann
 has '{"user":"ann","password":"changed"}'
 [ "$(entries)" = $((before + 3)) ] || fail "password change was not recorded once"
 pd 0 audit verify --db "$DB"
 grep -q "second password" "$DB" "$DB-wal" 2>/dev/null && fail "the password is in the database"
-stdin="short"
-pd 65 user password --db "$DB" ann
+stdin="second password
+short"
+pd 65 user password --db "$DB" ann --as ann
 stderr_has "password must be 8 to 1024 bytes long"
 
 # ---- refusals ----
-stdin="third password"
-pd 66 user password --db "$DB" nobody
+stdin="first password
+third password"
+pd 66 user password --db "$DB" nobody --as ada
 stderr_has "no user 'nobody'"
-pd 66 user disable --db "$DB" nobody
+pd 66 user disable --db "$DB" nobody --as ada
 pd 66 user list --db "$TMP/missing.db"
 [ -e "$TMP/missing.db" ] && fail "user list created a database"
 pd 64 user disable --db "$DB"

@@ -164,7 +164,7 @@ static void test_allowed_actions_match_act(void **state)
 {
 	static struct trial trials[PD_ROLE_COUNT * PD_STATE_COUNT * PD_ACTION_COUNT * 6];
 	static struct pd_actor actors[PD_ROLE_COUNT];
-	struct pd_workflow wf = {store, NULL, stand_in, NULL};
+	struct pd_workflow wf = {store, NULL, stand_in, NULL, NULL};
 	struct pd_error err = {0};
 	size_t n = 0, said_yes = 0;
 
@@ -194,7 +194,8 @@ static void test_allowed_actions_match_act(void **state)
 		struct pd_store_case c;
 		struct pd_act_result res;
 		const char *data = data_for(t);
-		struct pd_act act = {t->action, NULL, data, data ? strlen(data) : 0, PD_DATE_NONE};
+		struct pd_act act = {t->action,    NULL, data, data ? strlen(data) : 0,
+		                     PD_DATE_NONE, NULL};
 
 		pd_arena_init(&arena, 4096, 0);
 		must(pd_store_case_get(store, t->id, &arena, &c, &err), &err, "get");
@@ -285,7 +286,7 @@ static void test_capabilities(void **state)
 
 static void test_create_asks_the_capability(void **state)
 {
-	struct pd_workflow wf = {store, NULL, stand_in, NULL};
+	struct pd_workflow wf = {store, NULL, stand_in, NULL, NULL};
 	for (int r = 0; r < PD_ROLE_COUNT; r++) {
 		struct pd_actor a;
 		struct pd_case_ref ref;

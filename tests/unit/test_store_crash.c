@@ -100,7 +100,7 @@ static void writer(int fd)
 		fprintf(stderr, "writer: %s\n", err.message);
 		_exit(2);
 	}
-	struct pd_workflow wf = {store, cal, assess, NULL};
+	struct pd_workflow wf = {store, cal, assess, NULL, NULL};
 	const char *json = "{\"jurisdiction\":\"tianjin\"}";
 	pd_date day = pd_date_from_ymd(2026, 9, 28);
 	for (;;) {

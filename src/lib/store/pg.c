@@ -228,18 +228,23 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 	"decided_on, collect_method, revision, seq, applicant_name, passport_number"
 #define CASE_NAME "permitdesk_json_text($9, '{applicant,name}')"
 #define CASE_PASSPORT "permitdesk_json_text($9, '{applicant,passport,number}')"
+/* The actor of a case's "accept" entry: who accepted it, as the trail says. */
+#define ACCEPTED_BY(id)                                                                            \
+	"(SELECT a.actor FROM audit a WHERE a.case_id = " id " AND a.action = 'accept' "           \
+	"ORDER BY a.seq DESC LIMIT 1) "
 #define CASE_SELECT                                                                                \
 	"SELECT c.id, c.number, c.pack, c.pack_version, c.state, c.created_by, c.created_on, "     \
 	"c.updated_on, t.case_json, t.result_json, c.verdict, c.assignee, c.receipt_number, "      \
 	"c.accepted_on, c.receipt_valid_until, c.decision_by, c.processing_days, "                \
 	"c.receipt_days, c.paused_days, c.supplement_from, c.supplement_since, c.decided_on, "     \
-	"c.collect_method, c.revision, c.seq, c.applicant_name, c.passport_number "               \
-	"FROM cases c JOIN case_texts t ON t.case_id = c.id WHERE c.id = $1"
+	"c.collect_method, c.revision, c.seq, c.applicant_name, c.passport_number, "              \
+	ACCEPTED_BY("c.id") "FROM cases c JOIN case_texts t ON t.case_id = c.id WHERE c.id = $1"
 #define CASE_LIST_SELECT                                                                           \
 	"SELECT id, number, pack, pack_version, state, created_by, created_on, updated_on, NULL, " \
 	"NULL, verdict, assignee, receipt_number, accepted_on, receipt_valid_until, decision_by, " \
 	"processing_days, receipt_days, paused_days, supplement_from, supplement_since, "          \
-	"decided_on, collect_method, revision, seq, applicant_name, passport_number FROM cases"
+	"decided_on, collect_method, revision, seq, applicant_name, passport_number, "             \
+	ACCEPTED_BY("cases.id") "FROM cases"
 #define CASE_COUNT_SELECT "SELECT count(*) FROM cases"
 #define TASK_COLS                                                                                  \
 	"case_id, n, kind, created_on, created_by, due, outcome, completed_on, completed_by, note"
@@ -330,7 +335,9 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 			"$8, $9, $10, $11, $12, $13)")                                             \
 	X(AUDIT_HEAD_SET, "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1 AND seq = $3")   \
 	X(AUDIT_LIST_ALL, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq")                         \
-	X(AUDIT_LIST_CASE, "SELECT " AUDIT_COLS " FROM audit WHERE case_id = $1 ORDER BY seq")
+	X(AUDIT_LIST_CASE, "SELECT " AUDIT_COLS " FROM audit WHERE case_id = $1 ORDER BY seq")     \
+	X(AUDIT_LIST_ACTION, "SELECT " AUDIT_COLS " FROM audit WHERE case_id IS NULL "             \
+			     "AND action = $1 ORDER BY seq")
 
 enum stmt_id {
 #define X_ENUM(name, sql) ST_##name,
@@ -1054,6 +1061,7 @@ static int read_case(struct pg_store *s, PGresult *r, int row, struct pd_arena *
 	c->seq = col_int(r, row, 24);
 	c->applicant_name = col_text(r, row, 25, a, &oom);
 	c->passport_number = col_text(r, row, 26, a, &oom);
+	c->accepted_by = col_text(r, row, 27, a, &oom);
 	return oom ? nomem(s, err) : 0;
 }
 
@@ -1560,19 +1568,15 @@ static int pg_audit_append(struct pd_store_backend *b, const struct pd_store_aud
 	return run(s, ST_AUDIT_INSERT, &q, NULL, "appending to the audit trail", err);
 }
 
-static int pg_audit_list(struct pd_store_backend *b, const char *case_id, pd_store_audit_fn fn,
-                         void *ctx, struct pd_error *err)
+/* Runs statement id (with p) and gives each entry it yields to fn. */
+static int audit_walk(struct pg_store *s, enum stmt_id id, const struct params *p,
+                      pd_store_audit_fn fn, void *ctx, struct pd_error *err)
 {
-	struct pg_store *s = self_of(b);
-	struct params p = {0};
 	struct pd_arena a;
 	PGresult *r = NULL;
 	int rc;
 	pd_arena_init(&a, 4096, 0);
-	if (case_id)
-		p_text(&p, 1, case_id);
-	if ((rc = exec(s, case_id ? ST_AUDIT_LIST_CASE : ST_AUDIT_LIST_ALL, &p, &r,
-	               "reading the audit trail", err)))
+	if ((rc = exec(s, id, p, &r, "reading the audit trail", err)))
 		goto cleanup;
 	for (int i = 0; i < PQntuples(r); i++) {
 		bool oom = false;
@@ -1599,6 +1603,24 @@ cleanup:
 	PQclear(r);
 	pd_arena_free(&a);
 	return rc;
+}
+
+static int pg_audit_list(struct pd_store_backend *b, const char *case_id, pd_store_audit_fn fn,
+                         void *ctx, struct pd_error *err)
+{
+	struct params p = {0};
+	if (case_id)
+		p_text(&p, 1, case_id);
+	return audit_walk(self_of(b), case_id ? ST_AUDIT_LIST_CASE : ST_AUDIT_LIST_ALL, &p, fn, ctx,
+	                  err);
+}
+
+static int pg_audit_list_action(struct pd_store_backend *b, const char *action,
+                                pd_store_audit_fn fn, void *ctx, struct pd_error *err)
+{
+	struct params p = {0};
+	p_text(&p, 1, action);
+	return audit_walk(self_of(b), ST_AUDIT_LIST_ACTION, &p, fn, ctx, err);
 }
 
 static const struct pd_store_backend pg_backend = {
@@ -1636,6 +1658,7 @@ static const struct pd_store_backend pg_backend = {
     .session_revoke = pg_session_revoke,
     .session_revoke_user = pg_session_revoke_user,
     .case_count = pg_case_count,
+    .audit_list_action = pg_audit_list_action,
 };
 
 int pd_store_pg_open(const char *location, unsigned flags, struct pd_store_backend **out,
@@ -1673,6 +1696,8 @@ int pd_store_pg_open(const char *location, unsigned flags, struct pd_store_backe
 		goto fail;
 	}
 	if ((rc = exec_sql(s, "SET client_min_messages = warning", "settings", err)) ||
+	    ((flags & PD_STORE_READONLY) &&
+	     (rc = exec_sql(s, "SET default_transaction_read_only = on", "settings", err))) ||
 	    (rc = migrate(s, flags, err)) || (rc = prepare_all(s, err)))
 		goto fail;
 	*out = &s->base;

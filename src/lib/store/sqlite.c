@@ -19,6 +19,7 @@
  * ordered as dates when compared as text); instants as INTEGER microseconds.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,9 +187,10 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 
 /* clang-format off */
 /* The columns of a case, in the order of the parameters ?1..?24 and of the
- * result columns 0..26; case_json and result_json (9 and 10) live in case_texts.
+ * result columns 0..27; case_json and result_json (9 and 10) live in case_texts.
  * seq, applicant_name and passport_number (24..26) are the store's own: the
- * next number of the creation order, and two members of case_json (?9). */
+ * next number of the creation order, and two members of case_json (?9);
+ * accepted_by (27) is read from the audit trail. */
 #define CASE_COLS_INSERT                                                                           \
 	"id, number, pack, pack_version, state, created_by, created_on, updated_on, verdict, "     \
 	"assignee, receipt_number, accepted_on, receipt_valid_until, decision_by, "                \
@@ -201,19 +203,24 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 	"THEN json_extract(?9, '" path "') END END"
 #define CASE_NAME CASE_TEXT_AT("$.applicant.name")
 #define CASE_PASSPORT CASE_TEXT_AT("$.applicant.passport.number")
+/* The actor of a case's "accept" entry: who accepted it, as the trail says. */
+#define ACCEPTED_BY(id)                                                                            \
+	"(SELECT a.actor FROM audit a WHERE a.case_id = " id " AND a.action = 'accept' "           \
+	"ORDER BY a.seq DESC LIMIT 1) "
 #define CASE_SELECT                                                                                \
 	"SELECT c.id, c.number, c.pack, c.pack_version, c.state, c.created_by, c.created_on, "     \
 	"c.updated_on, t.case_json, t.result_json, c.verdict, c.assignee, c.receipt_number, "      \
 	"c.accepted_on, c.receipt_valid_until, c.decision_by, c.processing_days, "                \
 	"c.receipt_days, c.paused_days, c.supplement_from, c.supplement_since, c.decided_on, "     \
-	"c.collect_method, c.revision, c.seq, c.applicant_name, c.passport_number "               \
-	"FROM cases c JOIN case_texts t ON t.case_id = c.id"
+	"c.collect_method, c.revision, c.seq, c.applicant_name, c.passport_number, "              \
+	ACCEPTED_BY("c.id") "FROM cases c JOIN case_texts t ON t.case_id = c.id"
 /* Lists leave the texts out (NULL): a list never needs them. */
 #define CASE_LIST_SELECT                                                                           \
 	"SELECT id, number, pack, pack_version, state, created_by, created_on, updated_on, NULL, " \
 	"NULL, verdict, assignee, receipt_number, accepted_on, receipt_valid_until, decision_by, " \
 	"processing_days, receipt_days, paused_days, supplement_from, supplement_since, "          \
-	"decided_on, collect_method, revision, seq, applicant_name, passport_number FROM cases"
+	"decided_on, collect_method, revision, seq, applicant_name, passport_number, "             \
+	ACCEPTED_BY("cases.id") "FROM cases"
 #define CASE_COUNT_SELECT "SELECT count(*) FROM cases"
 #define TASK_COLS                                                                                  \
 	"case_id, n, kind, created_on, created_by, due, outcome, completed_on, completed_by, note"
@@ -285,7 +292,9 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 			"?8, ?9, ?10, ?11, ?12, ?13)")                                             \
 	X(AUDIT_HEAD_SET, "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1 AND seq = ?3")   \
 	X(AUDIT_LIST_ALL, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq")                         \
-	X(AUDIT_LIST_CASE, "SELECT " AUDIT_COLS " FROM audit WHERE case_id = ?1 ORDER BY seq")
+	X(AUDIT_LIST_CASE, "SELECT " AUDIT_COLS " FROM audit WHERE case_id = ?1 ORDER BY seq")     \
+	X(AUDIT_LIST_ACTION, "SELECT " AUDIT_COLS " FROM audit WHERE case_id IS NULL "             \
+			     "AND action = ?1 ORDER BY seq")
 
 /* clang-format on */
 
@@ -329,8 +338,11 @@ static int db_fail(struct sqlite_store *s, int src, const char *what, struct pd_
 		code = PD_ECONFLICT;
 	else if (primary == SQLITE_NOMEM)
 		code = PD_ENOMEM;
-	else if (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN)
+	else if (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN ||
+	         primary == SQLITE_READONLY)
 		code = PD_EIO;
+	else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+		code = PD_EUNAVAILABLE; /* the lock was held past the busy timeout: try again */
 	return pd_error_set(err, code, "%s: %s: %s", s->path, what,
 	                    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
 }
@@ -815,6 +827,7 @@ static int read_case(struct sqlite_store *s, sqlite3_stmt *st, struct pd_arena *
 	c->seq = sqlite3_column_int64(st, 24);
 	c->applicant_name = col_text(st, 25, a, &oom);
 	c->passport_number = col_text(st, 26, a, &oom);
+	c->accepted_by = col_text(st, 27, a, &oom);
 	return oom ? nomem(s, err) : 0;
 }
 
@@ -1334,16 +1347,13 @@ static int sqlite_audit_append(struct pd_store_backend *b, const struct pd_store
 	return run(s, st, "appending to the audit trail", err);
 }
 
-static int sqlite_audit_list(struct pd_store_backend *b, const char *case_id, pd_store_audit_fn fn,
-                             void *ctx, struct pd_error *err)
+/* Walks the entries statement st yields (its parameters bound). */
+static int audit_walk(struct sqlite_store *s, sqlite3_stmt *st, pd_store_audit_fn fn, void *ctx,
+                      struct pd_error *err)
 {
-	struct sqlite_store *s = self_of(b);
-	sqlite3_stmt *st = s->st[case_id ? ST_AUDIT_LIST_CASE : ST_AUDIT_LIST_ALL];
 	struct pd_arena a;
 	int rc = 0, step;
 	pd_arena_init(&a, 4096, 0);
-	if (case_id)
-		bind_text(st, 1, case_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		bool oom = false;
 		pd_arena_reset(&a);
@@ -1373,6 +1383,25 @@ cleanup:
 	done(st);
 	pd_arena_free(&a);
 	return rc;
+}
+
+static int sqlite_audit_list(struct pd_store_backend *b, const char *case_id, pd_store_audit_fn fn,
+                             void *ctx, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[case_id ? ST_AUDIT_LIST_CASE : ST_AUDIT_LIST_ALL];
+	if (case_id)
+		bind_text(st, 1, case_id);
+	return audit_walk(s, st, fn, ctx, err);
+}
+
+static int sqlite_audit_list_action(struct pd_store_backend *b, const char *action,
+                                    pd_store_audit_fn fn, void *ctx, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_AUDIT_LIST_ACTION];
+	bind_text(st, 1, action);
+	return audit_walk(s, st, fn, ctx, err);
 }
 
 static const struct pd_store_backend sqlite_backend = {
@@ -1410,7 +1439,80 @@ static const struct pd_store_backend sqlite_backend = {
     .session_revoke = sqlite_session_revoke,
     .session_revoke_user = sqlite_session_revoke_user,
     .case_count = sqlite_case_count,
+    .audit_list_action = sqlite_audit_list_action,
 };
+
+/* A file to be written: the file itself and its folder (where SQLite keeps
+ * the -wal and -shm files) must be writable, else -PD_EIO saying which. */
+static int writable(const char *path, struct pd_error *err)
+{
+	/* A mode without any write bit says "read-only" even to root, who may
+	 * write anything: it is obeyed. */
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat sb;
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+	if (access(path, W_OK) != 0 || (stat(path, &sb) == 0 && !(sb.st_mode & 0222)))
+		return pd_error_at(err, PD_EIO, path, 0, 0, NULL,
+		                   "the database file is read-only: nothing written");
+	if (access(dir, W_OK) != 0 || (stat(dir, &sb) == 0 && !(sb.st_mode & 0222)))
+		return pd_error_at(err, PD_EIO, path, 0, 0, NULL,
+		                   "the database's folder is read-only (SQLite keeps its -wal and "
+		                   "-shm files there): nothing written");
+	return 0;
+}
+
+/* Opens path read-only as an immutable file (a URI with immutable=1). */
+static int open_immutable(struct sqlite_store *s, const char *path, int oflags,
+                          struct pd_error *err)
+{
+	struct pd_buf uri;
+	pd_buf_init(&uri, 0);
+	pd_buf_puts(&uri, "file:");
+	for (const char *p = path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			pd_buf_printf(&uri, "%%%02X", (unsigned char)*p);
+		else
+			pd_buf_putc(&uri, *p);
+	}
+	pd_buf_puts(&uri, "?immutable=1");
+	int rc = 0;
+	if (uri.failed) {
+		rc = pd_error_set(err, PD_ENOMEM, "out of memory");
+	} else {
+		int src = sqlite3_open_v2(uri.data, &s->db, oflags | SQLITE_OPEN_URI, NULL);
+		if (src != SQLITE_OK)
+			rc = db_fail(s, src, "cannot open", err);
+		else
+			sqlite3_extended_result_codes(s->db, 1);
+	}
+	pd_buf_free(&uri);
+	return rc;
+}
+
+/* Read-only: the schema must be the one this program reads, since nothing
+ * may migrate it. */
+static int check_version(struct sqlite_store *s, struct pd_error *err)
+{
+	int version = 0, app = 0, rc;
+	if ((rc = pragma_int(s, "PRAGMA user_version", &version, err)) ||
+	    (rc = pragma_int(s, "PRAGMA application_id", &app, err)))
+		return rc;
+	if (app != APPLICATION_ID)
+		return pd_error_set(err, PD_ESTORE, "%s: not a permitdesk database", s->path);
+	if (version > PD_STORE_SCHEMA_VERSION)
+		return pd_error_set(err, PD_EVERSION,
+		                    "%s: database schema version %d is newer than this program "
+		                    "supports (%d); use a newer permitdesk",
+		                    s->path, version, PD_STORE_SCHEMA_VERSION);
+	if (version < PD_STORE_SCHEMA_VERSION)
+		return pd_error_set(
+		    err, PD_EVERSION,
+		    "%s: database schema version %d must be migrated to %d, which a "
+		    "read-only command cannot do: run a command that writes once",
+		    s->path, version, PD_STORE_SCHEMA_VERSION);
+	return 0;
+}
 
 int pd_store_sqlite_open(const char *location, unsigned flags, struct pd_store_backend **out,
                          struct pd_error *err)
@@ -1420,10 +1522,26 @@ int pd_store_sqlite_open(const char *location, unsigned flags, struct pd_store_b
 	if (!path[0])
 		return pd_error_set(err, PD_EUSAGE, "no database file given");
 	struct stat sb;
-	if (!(flags & PD_STORE_CREATE) && stat(path, &sb) != 0) {
-		int code = errno == ENOENT || errno == ENOTDIR ? PD_ENOTFOUND : PD_EIO;
-		return pd_error_at(err, code, path, 0, 0, NULL, "no such database: %s",
-		                   strerror(errno));
+	bool readonly = (flags & PD_STORE_READONLY) != 0;
+	if (stat(path, &sb) != 0) {
+		if (!(flags & PD_STORE_CREATE) || readonly) {
+			int code = errno == ENOENT || errno == ENOTDIR ? PD_ENOTFOUND : PD_EIO;
+			return pd_error_at(err, code, path, 0, 0, NULL, "no such database: %s",
+			                   strerror(errno));
+		}
+		/* A new file is its owner's alone; SQLite gives -wal and -shm its mode. */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			return pd_error_at(err, PD_EIO, path, 0, 0, NULL, "cannot create: %s",
+			                   strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	} else if (S_ISDIR(sb.st_mode)) {
+		return pd_error_at(err, PD_EIO, path, 0, 0, NULL, "is a directory, not a database");
+	} else if (!readonly) {
+		int rc = writable(path, err);
+		if (rc)
+			return rc;
 	}
 
 	struct sqlite_store *s = calloc(1, sizeof(*s));
@@ -1435,8 +1553,9 @@ int pd_store_sqlite_open(const char *location, unsigned flags, struct pd_store_b
 	s->base = sqlite_backend;
 	s->jitter = (uint32_t)getpid() * 2654435761u;
 
-	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-	if (flags & PD_STORE_CREATE)
+	int oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE |
+	             (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+	if ((flags & PD_STORE_CREATE) && !readonly)
 		oflags |= SQLITE_OPEN_CREATE;
 	int src = sqlite3_open_v2(path, &s->db, oflags, NULL);
 	if (src != SQLITE_OK) {
@@ -1447,8 +1566,22 @@ int pd_store_sqlite_open(const char *location, unsigned flags, struct pd_store_b
 	sqlite3_busy_handler(s->db, busy_wait, s);
 
 	int app = 0;
+	if (readonly && pragma_int(s, "PRAGMA application_id", &app, NULL) != 0) {
+		/* A WAL database needs its -shm file; in a folder that cannot be
+		 * written it cannot be made, and nobody can be writing: read the
+		 * file as immutable (https://sqlite.org/uri.html#uriimmutable). */
+		sqlite3_close(s->db);
+		s->db = NULL;
+		if ((rc = open_immutable(s, path, oflags, err)))
+			goto fail;
+	}
 	if ((rc = pragma_int(s, "PRAGMA application_id", &app, err)))
 		goto fail;
+	if (readonly) {
+		if ((rc = check_version(s, err)))
+			goto fail;
+		goto prepare;
+	}
 	/* WAL before anything writes; synchronous and foreign keys are per connection. */
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK ||
@@ -1463,6 +1596,7 @@ int pd_store_sqlite_open(const char *location, unsigned flags, struct pd_store_b
 	                   err)) ||
 	    (rc = migrate(s, err)))
 		goto fail;
+prepare:
 	for (int i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
 		                       NULL) != SQLITE_OK) {

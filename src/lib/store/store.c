@@ -9,6 +9,7 @@
  * ("postgresql:" or "postgres:" PostgreSQL, "sqlite:" SQLite); anything
  * else is a file name, and means SQLite.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,9 @@
 struct pd_store {
 	struct pd_store_backend *b;
 	int txn; /* -1 none, else enum pd_txn */
+	bool readonly;
+	char *location;       /* as given to pd_store_open, for messages */
+	char *audit_key_path; /* NULL when none */
 };
 
 struct backend_row {
@@ -66,8 +70,31 @@ int pd_store_open(const char *location, unsigned flags, struct pd_store **out, s
 		if (rc)
 			return rc;
 		rc = pd_store_open_backend(b, out, err);
-		if (rc)
+		if (rc) {
 			b->close(b);
+			return rc;
+		}
+		(*out)->readonly = (flags & PD_STORE_READONLY) != 0;
+		(*out)->location = strdup(location);
+		const char *key = getenv("PERMITDESK_AUDIT_KEY");
+		if (key && key[0]) {
+			rc = pd_store_set_audit_key_path(*out, key, err);
+		} else if (strcmp(b->name, "sqlite") == 0) {
+			const char *file =
+			    location + (strncmp(location, "sqlite:", 7) == 0 ? 7 : 0);
+			size_t len = strlen(file) + sizeof(".key");
+			char *path = malloc(len);
+			if (path)
+				snprintf(path, len, "%s.key", file);
+			rc = pd_store_set_audit_key_path(*out, path, err);
+			free(path);
+		}
+		if (!rc && !(*out)->location)
+			rc = pd_error_set(err, PD_ENOMEM, "out of memory");
+		if (rc) {
+			pd_store_close(*out);
+			*out = NULL;
+		}
 		return rc;
 	}
 	return pd_error_set(err, PD_ECONFIG, "%s: no store back end for this location", location);
@@ -80,12 +107,34 @@ void pd_store_close(struct pd_store *s)
 	if (s->txn >= 0)
 		s->b->rollback(s->b);
 	s->b->close(s->b);
+	free(s->location);
+	free(s->audit_key_path);
 	free(s);
 }
 
 const char *pd_store_backend_name(const struct pd_store *s)
 {
 	return s->b->name;
+}
+
+bool pd_store_readonly(const struct pd_store *s)
+{
+	return s->readonly;
+}
+
+const char *pd_store_audit_key_path(const struct pd_store *s)
+{
+	return s->audit_key_path;
+}
+
+int pd_store_set_audit_key_path(struct pd_store *s, const char *path, struct pd_error *err)
+{
+	char *copy = NULL;
+	if (path && path[0] && !(copy = strdup(path)))
+		return pd_error_set(err, PD_ENOMEM, "out of memory");
+	free(s->audit_key_path);
+	s->audit_key_path = copy;
+	return 0;
 }
 
 int pd_store_schema_version(struct pd_store *s, int *version, struct pd_error *err)
@@ -104,6 +153,10 @@ int pd_store_begin(struct pd_store *s, enum pd_txn kind, struct pd_error *err)
 {
 	if (s->txn >= 0)
 		return pd_error_set(err, PD_EINTERNAL, "store: transaction already open");
+	if (kind == PD_TXN_WRITE && s->readonly)
+		return pd_error_set(err, PD_EIO,
+		                    "%s: the database is open read-only: nothing written",
+		                    s->location ? s->location : "store");
 	int rc = s->b->begin(s->b, kind, err);
 	if (rc == 0)
 		s->txn = (int)kind;
@@ -308,4 +361,10 @@ int pd_store_audit_list(struct pd_store *s, const char *case_id, pd_store_audit_
                         struct pd_error *err)
 {
 	return s->b->audit_list(s->b, case_id, fn, ctx, err);
+}
+
+int pd_store_audit_list_action(struct pd_store *s, const char *action, pd_store_audit_fn fn,
+                               void *ctx, struct pd_error *err)
+{
+	return s->b->audit_list_action(s->b, action, fn, ctx, err);
 }

@@ -31,6 +31,7 @@ void pd_workflow_init(struct pd_workflow *wf, struct pd_store *store, const stru
 	wf->calendar = pol ? pd_policy_calendar(pol) : NULL;
 	wf->assess = pd_workflow_assess_policy;
 	wf->assess_ctx = (void *)pol;
+	wf->reason = NULL;
 }
 
 bool pd_workflow_may_read(const struct pd_actor *actor, const struct pd_store_case *c)

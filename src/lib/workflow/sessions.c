@@ -159,7 +159,8 @@ static int check_once(struct pd_store *store, const char *token, size_t len, str
 	pd_store_rollback(store);
 	out->created_at = ss.created_at;
 	out->expires_at = ss.expires_at;
-	if (now - ss.last_used_at >= TOUCH_EVERY_US &&
+	/* a store opened read-only (a command that only reads) records no use */
+	if (now - ss.last_used_at >= TOUCH_EVERY_US && !pd_store_readonly(store) &&
 	    ((rc = pd_store_begin(store, PD_TXN_WRITE, err)) ||
 	     (rc = pd_store_session_touch(store, hex, now, err)) ||
 	     (rc = pd_store_commit(store, err))))
