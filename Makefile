@@ -10,7 +10,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 600
 FUZZERS      ?= mrz id expr case_decode policy_load
 
-.PHONY: all deps build build-asan run test test-fast bench bench-http lint format clean fuzz
+.PHONY: all deps build build-asan run test test-fast bench bench-http bench-store lint format clean fuzz
 
 all: build
 
@@ -46,12 +46,21 @@ test-fast: build
 bench: build
 	sh bench/run.sh $(BUILD)
 	$(MAKE) bench-http
+	$(MAKE) bench-store
 
 # The HTTP API beside nginx serving the same bytes (docs/performance.md, "HTTP
 # API"): wrk and nginx from Debian, everything on 127.0.0.1, about 70 s.
 bench-http: build
 	@sh scripts/install-deps.sh bench
 	sh bench/http.sh $(BUILD)
+
+# Durable transitions/s on 1, 2, 4 servers over one PostgreSQL beside one on
+# SQLite, and the check route on 1, 2, 4 servers (docs/performance.md, "The
+# store: SQLite and PostgreSQL"): a PostgreSQL of its own through
+# tests/pg/with-postgres.sh, everything on 127.0.0.1, about 5 minutes.
+bench-store: build
+	@sh scripts/install-deps.sh bench
+	sh bench/store.sh $(BUILD)
 
 lint: build
 	$(BUILD)/permitdesk policy lint policy

@@ -44,6 +44,8 @@ policy=$here/policy
 post_lua=$here/bench/http_post.lua
 permitdesk=$build/permitdesk
 first200=$build/bench/http_first200
+# stop, ticks, wrk_result, machine
+. "$here/bench/lib.sh"
 
 # nginx is in /usr/sbin, which a user's PATH may not have.
 nginx=$(PATH="$PATH:/usr/sbin:/sbin" command -v nginx || true)
@@ -60,17 +62,6 @@ done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pd-http-bench.XXXXXX")
 server_pid=""
 nginx_pid=""
-stop() { # pid: SIGTERM, then wait for it (at most 10 s), then SIGKILL
-	[ -n "$1" ] || return 0
-	kill -TERM "$1" 2>/dev/null || return 0
-	i=0
-	while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -KILL "$1" 2>/dev/null || true
-	wait "$1" 2>/dev/null || true
-}
 cleanup() {
 	stop "$server_pid"
 	stop "$nginx_pid"
@@ -110,8 +101,7 @@ start_server() { # label: sets server_pid, port; prints the start times
 	printf '   %-34s listening line %6.1f ms, first 200 %6.1f ms\n' "$1:" "$t_listen" "$t_200"
 }
 
-echo "== machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)," \
-	"load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== machine: $(machine)"
 echo "   $("$nginx" -v 2>&1), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
 
 echo "== start: exec -> first 200 of GET /api/v1/health"
@@ -192,11 +182,7 @@ done
 cmp -s "$tmp/static.json" "$tmp/www/result.json" ||
 	{ echo "http.sh: nginx does not serve the same bytes" >&2; exit 1; }
 
-# The CPU time (user + system, clock ticks) the processes PID... have used,
-# all their threads.  The pids of nginx: its master and its workers.
-ticks() {
-	for p in "$@"; do sed 's/.*) //' "/proc/$p/stat"; done | awk '{t += $12 + $13} END {print t}'
-}
+# The pids of nginx: its master and its workers.
 nginx_pids="$nginx_pid"
 for f in /proc/[0-9]*/stat; do
 	pp=$(sed 's/.*) //' "$f" 2>/dev/null | cut -d' ' -f2) || continue
@@ -205,7 +191,6 @@ for f in /proc/[0-9]*/stat; do
 		nginx_pids="$nginx_pids ${f%/stat}"
 	fi
 done
-hz=$(getconf CLK_TCK)
 
 # run_wrk NAME URL "PIDS" [SCRIPT FILE]: one run; its output into
 # $tmp/wrk.NAME, one line of "name req/s p50_ms p99_ms cpu_us_per_request
@@ -220,28 +205,9 @@ run_wrk() {
 	fi
 	# shellcheck disable=SC2086
 	t1=$(ticks $3)
-	name=$1
-	awk -v name="$name" -v ticks=$((t1 - t0)) -v hz="$hz" '
-		function ms(v) {
-			if (v ~ /us$/) return v / 1000
-			if (v ~ /ms$/) return v + 0
-			if (v ~ /m$/) return v * 60000
-			if (v ~ /s$/) return v * 1000
-			return v
-		}
-		/^ *50%/ {p50 = ms($2)}
-		/^ *99%/ {p99 = ms($2)}
-		/^Requests\/sec:/ {rps = $2}
-		/ requests in / {n = $1}
-		/Non-2xx|Socket errors/ {bad = bad $0 ";"}
-		END {
-			if (rps == "" || n == 0) bad = "no result"
-			printf "%s %.0f %.3f %.3f %.1f %s\n", name, rps, p50, p99, n ? ticks * 1e6 / hz / n : 0,
-				bad == "" ? "-" : bad
-		}
-	' "$tmp/wrk.$name" >> "$tmp/rounds"
+	wrk_result "$1" $((t1 - t0)) "$tmp/wrk.$1" >> "$tmp/rounds"
 	grep -E '^ *(Latency |50%|99%)|requests in|Non-2xx|Socket errors|^Requests/sec' \
-		"$tmp/wrk.$name" | sed 's/^ */      /'
+		"$tmp/wrk.$1" | sed 's/^ */      /'
 }
 
 echo "== warm-up (2 s each, not counted)"

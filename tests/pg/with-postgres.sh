@@ -5,7 +5,9 @@
 # The cluster is made with initdb in a new temporary folder, listens on a Unix
 # socket in that folder only (listen_addresses = ''), trusts local
 # connections as the role "postgres", and runs without fsync (a test does not
-# survive a power cut anyway).  COMMAND sees
+# survive a power cut anyway).  PD_PG_DURABLE=1 runs it durable instead, as in
+# production (fsync, full_page_writes, synchronous_commit on), for benchmarks
+# of commits (bench/store.sh).  COMMAND sees
 #	PERMITDESK_TEST_PG=postgresql:///postgres?host=FOLDER&user=postgres
 # and PD_PG_BIN, the folder of PostgreSQL's programs (psql, createdb).  The
 # server is stopped and the folder deleted when COMMAND ends, however it ends.
@@ -60,8 +62,10 @@ $as "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 \
 	cat "$dir/initdb.log" >&2
 	exit 1
 }
+sync="-c fsync=off -c full_page_writes=off"
+[ "${PD_PG_DURABLE:-0}" = 1 ] && sync="-c fsync=on -c full_page_writes=on -c synchronous_commit=on"
 $as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -s \
-	-o "-c listen_addresses='' -k $dir -c fsync=off -c full_page_writes=off -c max_connections=200" \
+	-o "-c listen_addresses='' -k $dir $sync -c max_connections=200" \
 	start || {
 	cat "$dir/server.log" >&2
 	exit 1
