@@ -37,6 +37,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "permitdesk/base.h"
 #include "permitdesk/calendar.h"
@@ -430,6 +431,31 @@ int pd_user_set_disabled(struct pd_store *store, const struct pd_actor *by, cons
 int pd_user_set_password(struct pd_store *store, const struct pd_actor *by, const char *name,
                          const char *password, size_t password_len, pd_date at,
                          struct pd_error *err);
+
+/* ---- settings -------------------------------------------------------------- */
+
+/*
+ * What a deployment decides, with safe defaults (settings.c holds the one
+ * table of names, defaults, ranges and help).  An admin changes one with
+ * pd_setting_set() (`permitdesk config set`); each change is an audit entry
+ * "config_set" {"setting", "value"}, and the latest one is in force.
+ */
+struct pd_settings {
+	bool separation_of_duties; /* "separation_of_duties": on */
+	unsigned backdate_roles;   /* "backdate_roles": PD_ROLE_BIT()s; officer,supervisor */
+	int backdate_days;         /* "backdate_days": 7 */
+};
+void pd_settings_defaults(struct pd_settings *s);
+/* The settings in force (inside the caller's transaction when one is open). */
+int pd_settings_read(struct pd_store *store, struct pd_settings *s, struct pd_error *err);
+/* Sets one: admins only (-PD_EFORBIDDEN); an unknown name or a bad value is
+ * -PD_EINPUT naming the setting and what it takes; audited. */
+int pd_setting_set(struct pd_store *store, const struct pd_actor *by, const char *name,
+                   const char *value, struct pd_error *err);
+/* {"settings": [{"setting", "value", "default", "help"}]} */
+int pd_settings_json(struct pd_store *store, bool pretty, struct pd_buf *out, struct pd_error *err);
+/* One line per setting: name, default, help (for `permitdesk help config`). */
+void pd_settings_help(FILE *out);
 
 /* ---- deadlines ------------------------------------------------------------ */
 

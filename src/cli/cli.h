@@ -65,5 +65,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_facts(int argc, char **argv);
 int cmd_offices(int argc, char **argv);
 int cmd_print(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 #endif

@@ -52,13 +52,16 @@ static const struct cli_command commands[] = {
      "Exit codes: 0 checked (valid or not), 64 usage, 65 not even the shape of a\n"
      "zone or a number (the verdict is printed all the same)."},
     {"case", cmd_case,
-     "case new --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT] CASE.json|-\n"
-     "       permitdesk case act --db FILE --as USER [--policy DIR] [--at DATE] [--note TEXT]\n"
-     "                           [--data JSON|@FILE] ID ACTION\n"
-     "       permitdesk case show --db FILE [--pretty] ID\n"
-     "       permitdesk case documents --db FILE --as USER [--policy DIR] [--at DATE] ID\n"
-     "                                 BODY.json|-\n"
-     "       permitdesk case list --db FILE [--state S] [--overdue] [--as-of DATE] [--as USER]\n"
+     "case new --db FILE --as USER [--token T] [--policy DIR] [--at DATE --reason TEXT]\n"
+     "                           [--note TEXT] CASE.json|-\n"
+     "       permitdesk case act --db FILE --as USER [--token T] [--policy DIR]\n"
+     "                           [--at DATE --reason TEXT] [--note TEXT] [--data JSON|@FILE]\n"
+     "                           ID ACTION\n"
+     "       permitdesk case show --db FILE [--as USER [--token T]] [--pretty] ID\n"
+     "       permitdesk case documents --db FILE --as USER [--token T] [--policy DIR]\n"
+     "                                 [--at DATE --reason TEXT] ID BODY.json|-\n"
+     "       permitdesk case list --db FILE [--state S] [--overdue] [--as-of DATE]\n"
+     "                            [--as USER [--token T]]\n"
      "                            [--pack P] [--assignee U] [--search TEXT] [--limit N]\n"
      "                            [--after CURSOR]\n"
      "       permitdesk case replay --db FILE [--policy DIR] ID",
@@ -70,7 +73,13 @@ static const struct cli_command commands[] = {
      "       \"outcome\":\"missed\"} for complete_task, {\"ground\":\"missed_interview\"}\n"
      "       for revoke, {\"method\":\"post\"} for collect, {\"to\":USER} for assign,\n"
      "       {\"case\":{...}} for resubmit; any action's data may hold a \"note\" (--note\n"
-     "       wins).  --at DATE: when it took effect (default today).\n"
+     "       wins).  --at DATE: when it took effect (default today); a date before today\n"
+     "       needs --reason (or data \"reason\") and a role the setting backdate_roles\n"
+     "       allows, within backdate_days (permitdesk config list).  A supervisor sets the\n"
+     "       separation of duties aside with data {\"override\": REASON}, audited.\n"
+     "--as USER is proven: the user's password is the first line of standard input\n"
+     "(asked without echo at a terminal; with \"-\" as input the rest is the input),\n"
+     "or --token TOKEN (or PERMITDESK_TOKEN), a session of POST /api/v1/sessions.\n"
      "documents  replaces what the applicant brought: BODY is {\"documents\":[...],\n"
      "       \"note\"?}; the case is evaluated again and the change audited\n"
      "show   everything about a case: facts, latest result, receipt, deadlines, notices,\n"
@@ -79,22 +88,30 @@ static const struct cli_command commands[] = {
      "       --search matches a case number, an applicant's name or a passport number;\n"
      "       --limit and --after page through them (\"next\" is the cursor of the next page)\n"
      "replay evaluates the facts of each decision again with today's policy and compares\n"
-     "Exit codes: 0 done, 64 usage, 65 not allowed from the case's state or for the\n"
-     "user's role, or bad data (nothing is changed), 66 no such database or case."},
+     "show and list with --as see what USER may see (an applicant their own cases);\n"
+     "without --as they are the operator's (whoever can read the database file).\n"
+     "Exit codes: 0 done, 64 usage, 65 not allowed from the case's state, or bad data\n"
+     "(nothing is changed), 66 no such database or case, 74 the database cannot be\n"
+     "written, 75 busy (try again), 77 not proven, or refused for the role, the\n"
+     "ownership or the separation of duties."},
     {"user", cmd_user,
-     "user add --db FILE NAME --role ROLE  (password on standard input)\n"
+     "user add --db FILE NAME --role ROLE [--as ADMIN [--token T]]\n"
      "       permitdesk user list --db FILE [--pretty]\n"
-     "       permitdesk user disable|enable --db FILE NAME\n"
-     "       permitdesk user password --db FILE NAME  (password on standard input)",
+     "       permitdesk user disable|enable --db FILE NAME --as ADMIN [--token T]\n"
+     "       permitdesk user password --db FILE NAME --as USER [--token T]",
      "users: add, list, disable, enable, set a password",
      "add       a user: applicant, agent, officer, reviewer, supervisor or admin; creates\n"
      "          the database when it does not exist\n"
      "list      every user with role, disabled and created_at\n"
      "disable   the user can no longer log in or act; their sessions end (enable: again)\n"
      "password  a new password; the user's sessions end\n"
-     "A password (at least 8 bytes) is the first line of standard input and is stored\n"
-     "as an argon2id hash.  Changes are audited as made by \"operator\".\n"
-     "Exit codes: 0 done, 64 usage, 65 bad name, role or password, 66 no such user."},
+     "Until the store has an admin, the operator (whoever can write the database file)\n"
+     "adds and administers users without --as, the first admin among them; then every\n"
+     "change needs --as: an admin's, or one's own for a password.  Standard input holds\n"
+     "the proof of --as (its password, unless --token) on its first line, then the new\n"
+     "password (at least 8 bytes, stored as an argon2id hash).  Changes are audited.\n"
+     "Exit codes: 0 done, 64 usage, 65 bad name, role or password, 66 no such user,\n"
+     "77 not proven or not an admin."},
     {"audit", cmd_audit, "audit verify --db FILE", "check the audit trail's hash chain",
      "Prints {\"ok\", \"entries\", \"head\", \"first_bad\"}.  Exit 0 when every entry is\n"
      "intact, 65 naming the first entry changed, inserted or deleted."},
@@ -111,17 +128,29 @@ static const struct cli_command commands[] = {
      "for people, in Chinese and English (--lang picks one).  Each office is as its\n"
      "pack's offices.yaml describes it, with the clause that says so.\n"
      "Exit codes: 0 printed, 64 usage, 66 no such pack, 78 policy error."},
-    {"print", cmd_print, "print receipt|notice|decision --db FILE [--base-url URL] CASE",
+    {"print", cmd_print,
+     "print receipt|notice|decision --db FILE [--base-url URL] [--as USER [--token T]] CASE",
      "a case's paper as an A4 PDF: receipt, one-time notice, decision notice",
      "Writes the PDF to standard output.  receipt: the acceptance receipt with a QR\n"
      "code of URL/progress?receipt=R (--base-url, or PERMITDESK_BASE_URL); notice: the\n"
      "one-time notice of every material, what to bring back, by when and where;\n"
      "decision: the decision with its ground, the rules not met and their citations.\n"
      "Each paper is in English and Chinese, with the fonts embedded.  CASE is the\n"
-     "case's id or number.\n"
+     "case's id or number; with --as (proven as for `case`) only a case USER may see.\n"
      "Exit codes: 0 printed, 64 usage, 65 no such paper yet (no receipt before the\n"
      "case is accepted, no decision notice before a decision), 66 no such database\n"
      "or case."},
+    {"config", cmd_config,
+     "config list --db FILE [--pretty]\n"
+     "       permitdesk config set --db FILE --as ADMIN [--token T] NAME VALUE",
+     "the deployment's settings: separation of duties, back-dating",
+     "list  every setting with its value, default and help (as JSON)\n"
+     "set   an admin changes one (proven as --as always is); audited as config_set\n"
+     "Settings: separation_of_duties (on|off, default on), backdate_roles (roles\n"
+     "separated by commas, or none; default officer,supervisor), backdate_days (0 to\n"
+     "3650, default 7).  `config list` prints what each one does.\n"
+     "Exit codes: 0 done, 64 usage, 65 no such setting or a bad value, 66 no such\n"
+     "database, 77 not proven or not an admin."},
     {"serve", cmd_serve,
      "serve [--listen ADDR:PORT] [--db FILE] [--policy DIR] [--threads N]\n"
      "       [--request-timeout S] [--idle-timeout S] [--public-url URL] [--secure-cookie]\n"

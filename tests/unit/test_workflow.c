@@ -97,6 +97,9 @@ static struct pd_actor as(const char *user)
 	return a;
 }
 
+/* The reason every back-dated change here gives. */
+#define PAPER "entered from the paper file"
+
 static struct pd_case_ref create_as(const char *user, const char *json, const char *at)
 {
 	struct pd_actor a = as(user);
@@ -119,6 +122,7 @@ static int try_act(const char *id, const char *user, enum pd_action action, cons
 	    .data_len = data ? strlen(data) : 0,
 	    .at = at ? D(at) : D("2026-09-28"),
 	    .note = "note",
+	    .reason = PAPER,
 	};
 	struct pd_act_result dummy;
 	return pd_workflow_act(&wf, &a, id, &act, res ? res : &dummy, err);
@@ -680,7 +684,8 @@ static void test_at_rules(void **state)
 	                    "2026-09-09 is before the case's last action (2026-09-10)");
 	assert_int_equal(try_act(c.id, "ann", PD_ACTION_SUBMIT, NULL, "2026-12-01", NULL, &err),
 	                 -PD_EINPUT);
-	assert_string_equal(err.message, "2026-12-01 is in the future");
+	assert_string_equal(err.message, "2026-12-01 is in the future (today is 2026-11-20): a "
+	                                 "change cannot be dated after today");
 	struct pd_actor ann = as("ann");
 	struct pd_case_ref ref;
 	assert_int_equal(pd_workflow_create(&wf, &ann, "c.json", CASE_OK, strlen(CASE_OK),
@@ -706,7 +711,7 @@ static void test_data_checked(void **state)
 		const char *data, *path, *msg;
 	} rows[] = {
 	    {PD_ACTION_ADD_TASK, "{\"kind\":\"interview\",\"when\":1}", "data.when",
-	     "unknown field; expected one of kind, due, note"},
+	     "unknown field; expected one of kind, due, note, reason"},
 	    {PD_ACTION_ADD_TASK, "{\"kind\":3}", "data.kind",
 	     "expected a word (no spaces or escapes), got 3"},
 	    {PD_ACTION_ADD_TASK, "{\"kind\":\"interview\",\"kind\":\"interview\"}", "data.kind",
@@ -726,7 +731,8 @@ static void test_data_checked(void **state)
 	     "expected an integer from 1 to 2147483647, got \"1\""},
 	    {PD_ACTION_COMPLETE_TASK, "{\"outcome\":\"passed\"}", "data.task",
 	     "complete_task needs data.task"},
-	    {PD_ACTION_APPROVE, "{\"ok\":true}", "data.ok", "unknown field; expected one of note"},
+	    {PD_ACTION_APPROVE, "{\"ok\":true}", "data.ok",
+	     "unknown field; expected one of note, reason, override"},
 	    {PD_ACTION_ADD_TASK, "{\"kind\":\"inter\\u0076iew\"}", "data.kind",
 	     "expected a word (no spaces or escapes), got \"inter\\u0076iew\""},
 	    {PD_ACTION_ADD_TASK, "{\"kind\":\"interview\",\"note\":\"\"}", "data.note",
@@ -851,7 +857,8 @@ static void test_show_history(void **state)
 	}
 	assert_non_null(strstr(out.data,
 	                       "\"from\":\"issued\",\"to\":\"collected\",\"note\":\"note\","
-	                       "\"data\":{\"method\":\"post\"}"));
+	                       "\"data\":{\"backdated\":{\"reason\":\"" PAPER "\",\"days\":53},"
+	                       "\"method\":\"post\"}"));
 	assert_non_null(strstr(out.data, "\"collect_method\":\"post\""));
 	assert_non_null(strstr(out.data, "\"recorded_at\":\"20"));
 	pd_buf_free(&out);
@@ -980,7 +987,8 @@ static void test_audit_tamper(void **state)
 	restored();
 	/* a case whose state was changed behind the trail's back */
 	raw_exec("UPDATE cases SET state = 'approved' WHERE rowid = 1");
-	expect_bad(1, "is 'approved' but its last audit entry (1) leaves it 'draft'");
+	/* its creation is entry 3: the fixture's two settings are 1 and 2 */
+	expect_bad(3, "is 'approved' but its last audit entry (3) leaves it 'draft'");
 	raw_exec("UPDATE cases SET state = 'draft' WHERE rowid = 1");
 	restored();
 }
@@ -1017,6 +1025,17 @@ static int setup(void **state)
 	}
 	if (pd_store_commit(store, &err))
 		return -1;
+	/* The changes here are dated weeks before the test's today, as paper
+	 * records entered late: every role may, with a reason (the rules of
+	 * back-dating have tests of their own, test_trust.c). */
+	struct pd_actor adam = {"adam", PD_ROLE_ADMIN};
+	if (pd_setting_set(store, &adam, "backdate_roles",
+	                   "applicant,agent,officer,reviewer,supervisor,admin", &err) ||
+	    pd_setting_set(store, &adam, "backdate_days", "3650", &err)) {
+		fprintf(stderr, "setup: %s\n", err.message);
+		return -1;
+	}
+	wf.reason = PAPER;
 	if (pdt_raw_open(db_path, &second))
 		return -1;
 	raw = second.lite;

@@ -550,16 +550,66 @@ static int (*const handlers[PD_ACTION_COUNT])(struct act_ctx *, struct pd_error 
 
 int wf_check_at(pd_date at, pd_date last, struct pd_error *err)
 {
-	char d[11], prev[11];
+	char d[11], prev[11], today[11];
 	pd_date_format(at, d);
+	pd_date_format(pd_today(), today);
 	if (at > pd_today())
-		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "at", "%s is in the future", d);
+		return pd_error_at(
+		    err, PD_EINPUT, NULL, 0, 0, "at",
+		    "%s is in the future (today is %s): a change cannot be dated after "
+		    "today",
+		    d, today);
 	if (last != PD_DATE_NONE && at < last) {
 		pd_date_format(last, prev);
 		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "at",
 		                   "%s is before the case's last action (%s)", d, prev);
 	}
 	return 0;
+}
+
+int wf_check_backdate(const struct pd_settings *s, const struct pd_actor *actor, pd_date at,
+                      const char *reason, int *days, struct pd_error *err)
+{
+	char d[11];
+	int back = (int)(pd_today() - at);
+	*days = 0;
+	if (back <= 0)
+		return 0;
+	pd_date_format(at, d);
+	if (!reason || !reason[0])
+		return pd_error_at(
+		    err, PD_EINPUT, NULL, 0, 0, "at",
+		    "%s is %d day%s before today: a back-dated change needs a reason "
+		    "(--reason, or data.reason)",
+		    d, back, back == 1 ? "" : "s");
+	if (!(s->backdate_roles & PD_ROLE_BIT(actor->role))) {
+		const char *role = pd_role_name(actor->role);
+		return pd_error_at(err, PD_EFORBIDDEN, NULL, 0, 0, "at",
+		                   "back-dating: %s %s may not date a change before today (setting "
+		                   "backdate_roles)",
+		                   article(role), role);
+	}
+	if (back > s->backdate_days)
+		return pd_error_at(
+		    err, PD_EFORBIDDEN, NULL, 0, 0, "at",
+		    "back-dating: %s is %d days before today, more than the %d allowed "
+		    "(setting backdate_days)",
+		    d, back, s->backdate_days);
+	*days = back;
+	return 0;
+}
+
+void wf_key_backdated(struct pd_jw *w, const char *reason, int days)
+{
+	if (days <= 0)
+		return;
+	pd_jw_key(w, "backdated");
+	pd_jw_object_begin(w);
+	pd_jw_key(w, "reason");
+	pd_jw_string(w, reason);
+	pd_jw_key(w, "days");
+	pd_jw_int(w, days);
+	pd_jw_object_end(w);
 }
 
 void wf_act_result(const struct pd_store_case *c, enum pd_state from, enum pd_state to,
@@ -578,13 +628,36 @@ void wf_act_result(const struct pd_store_case *c, enum pd_state from, enum pd_st
 			out->verdict = (enum pd_verdict)v;
 }
 
-static int check_actor(const struct act_ctx *x, const struct pd_transition **row,
-                       struct pd_error *err)
+/* Role, ownership and table (wf_may_act), the separation of duties, then the
+ * date: not in the future, not before the last action, and back-dated only
+ * by whom the settings allow, with a reason.  What was set aside or
+ * back-dated goes into the audit entry's data. */
+static int check_actor(struct act_ctx *x, const struct pd_transition **row, struct pd_error *err)
 {
+	struct pd_settings s;
+	const char *overridden = NULL;
+	const char *reason = x->act->reason ? x->act->reason : x->d.reason;
+	int days = 0;
 	int rc = wf_may_act(x->actor, &x->c, x->from, x->act->action, row, err);
-	if (rc)
+	if (rc || (rc = pd_settings_read(x->wf->store, &s, err)) ||
+	    (rc = wf_separation(&s, x->actor, &x->c, x->act->action, x->d.override, &overridden,
+	                        err)) ||
+	    (rc = wf_check_at(x->at, x->c.updated_on, err)) ||
+	    (rc = wf_check_backdate(&s, x->actor, x->at, reason, &days, err)))
 		return rc;
-	return wf_check_at(x->at, x->c.updated_on, err);
+	wf_key_backdated(&x->w, reason, days);
+	if (overridden) {
+		pd_jw_key(&x->w, "override");
+		pd_jw_object_begin(&x->w);
+		pd_jw_key(&x->w, "rule");
+		pd_jw_string(&x->w, "separation of duties");
+		pd_jw_key(&x->w, "which");
+		pd_jw_string(&x->w, overridden);
+		pd_jw_key(&x->w, "reason");
+		pd_jw_string(&x->w, x->d.override);
+		pd_jw_object_end(&x->w);
+	}
+	return 0;
 }
 
 static int act_once(const struct pd_workflow *wf, const struct pd_actor *actor, const char *case_id,
@@ -619,14 +692,14 @@ static int act_once(const struct pd_workflow *wf, const struct pd_actor *actor, 
 		                  x.c.state);
 		goto cleanup;
 	}
+	pd_jw_init(&x.w, &data, false);
+	pd_jw_object_begin(&x.w);
 	if ((rc = check_actor(&x, &row, err)) || !row) {
 		if (!rc)
 			rc = pd_error_set(err, PD_EINTERNAL, "no transition");
 		goto cleanup;
 	}
 	x.to = row->to;
-	pd_jw_init(&x.w, &data, false);
-	pd_jw_object_begin(&x.w);
 	if ((rc = handlers[act->action](&x, err)))
 		goto cleanup;
 	pd_jw_object_end(&x.w);
@@ -690,7 +763,7 @@ static int create_once(const struct pd_workflow *wf, const struct pd_actor *acto
 	unsigned char raw[PD_CASE_ID_LEN / 2];
 	char id[PD_CASE_ID_LEN + 1];
 	int64_t seq;
-	int y, m, d, rc;
+	int y, m, d, rc, backdated = 0;
 
 	memset(out, 0, sizeof(*out));
 	pd_arena_init(&arena, 16384, 0);
@@ -705,6 +778,12 @@ static int create_once(const struct pd_workflow *wf, const struct pd_actor *acto
 		at = pd_today();
 	if ((rc = wf_check_at(at, PD_DATE_NONE, err)) || (rc = wf_sodium(err)))
 		goto cleanup;
+	if (at < pd_today()) {
+		struct pd_settings s;
+		if ((rc = pd_settings_read(wf->store, &s, err)) ||
+		    (rc = wf_check_backdate(&s, actor, at, wf->reason, &backdated, err)))
+			goto cleanup;
+	}
 	if (!case_json || memchr(case_json, '\0', len)) {
 		rc = pd_error_at(err, PD_EINPUT, name, 0, 0, NULL, "not a JSON text");
 		goto cleanup;
@@ -755,6 +834,7 @@ static int create_once(const struct pd_workflow *wf, const struct pd_actor *acto
 	pd_jw_string(&w, c.pack);
 	pd_jw_key(&w, "pack_version");
 	pd_jw_string(&w, c.pack_version);
+	wf_key_backdated(&w, wf->reason, backdated);
 	pd_jw_object_end(&w);
 	if (data.failed) {
 		rc = pd_error_set(err, PD_ENOMEM, "out of memory");

@@ -90,7 +90,8 @@ static int set_documents_once(const struct pd_workflow *wf, const struct pd_acto
 	enum pd_state state;
 	char *json;
 	size_t json_len;
-	int line = 0, column = 0, rc;
+	struct pd_settings s;
+	int line = 0, column = 0, backdated = 0, rc;
 
 	memset(out, 0, sizeof(*out));
 	out->receipt_valid_until = out->decision_by = PD_DATE_NONE;
@@ -130,7 +131,9 @@ static int set_documents_once(const struct pd_workflow *wf, const struct pd_acto
 		                 c.number, c.state);
 		goto cleanup;
 	}
-	if ((rc = wf_check_at(at, c.updated_on, err)))
+	if ((rc = wf_check_at(at, c.updated_on, err)) ||
+	    (rc = pd_settings_read(wf->store, &s, err)) ||
+	    (rc = wf_check_backdate(&s, actor, at, wf->reason, &backdated, err)))
 		goto cleanup;
 
 	/* The new case: the stored one with the body's array as its documents. */
@@ -150,6 +153,7 @@ static int set_documents_once(const struct pd_workflow *wf, const struct pd_acto
 	pd_jw_object_begin(&w);
 	pd_jw_key(&w, "documents");
 	pd_jw_int(&w, (long long)decoded.n_documents);
+	wf_key_backdated(&w, wf->reason, backdated);
 	pd_jw_object_end(&w);
 	if (data.failed) {
 		rc = pd_error_set(err, PD_ENOMEM, "out of memory");

@@ -209,7 +209,8 @@ int wf_may_act(const struct pd_actor *a, const struct pd_store_case *c, enum pd_
 }
 
 /*
- * Beyond wf_may_act(), the preconditions that the case row alone decides:
+ * Beyond wf_may_act() and the separation of duties (without an override,
+ * which needs data), the preconditions that the case row alone decides:
  * resubmit needs the state to return to; a reviewer assigns only themselves,
  * so not a case already assigned to them.  Those that need other data are
  * left to pd_workflow_act(): accept (the evaluation as of the acceptance date
@@ -219,7 +220,70 @@ int wf_may_act(const struct pd_actor *a, const struct pd_store_case *c, enum pd_
  * incomplete), revoke (a completed task that found the ground), and the data
  * of each action.
  */
+/* ---- separation of duties ---- */
+
+static bool same(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+int wf_separation(const struct pd_settings *s, const struct pd_actor *actor,
+                  const struct pd_store_case *c, enum pd_action action, const char *override,
+                  const char **overridden, struct pd_error *err)
+{
+	const char *did = NULL, *rule = NULL;
+	if (overridden)
+		*overridden = NULL;
+	if (!s->separation_of_duties)
+		return 0;
+	switch (action) {
+	case PD_ACTION_ACCEPT:
+		if (same(c->created_by, actor->name)) {
+			did = "filed";
+			rule = "the filer may not accept";
+		}
+		break;
+	case PD_ACTION_APPROVE:
+	case PD_ACTION_REJECT:
+	case PD_ACTION_REVOKE:
+		if (same(c->accepted_by, actor->name)) {
+			did = "accepted";
+			rule = "the accepter may not decide";
+		} else if (same(c->created_by, actor->name)) {
+			did = "filed";
+			rule = "the filer may not decide";
+		}
+		break;
+	default:
+		break;
+	}
+	if (!did)
+		return 0;
+	if (override && actor->role == PD_ROLE_SUPERVISOR) {
+		if (overridden)
+			*overridden = rule;
+		return 0;
+	}
+	if (override)
+		return pd_error_set(
+		    err, PD_EFORBIDDEN,
+		    "separation of duties: %s %s this case and may not %s it; only a "
+		    "supervisor may override the rule",
+		    actor->name, did, pd_action_name(action));
+	return pd_error_set(err, PD_EFORBIDDEN,
+	                    "separation of duties: %s %s this case and may not %s it", actor->name,
+	                    did, pd_action_name(action));
+}
+
 unsigned pd_workflow_allowed_actions(const struct pd_actor *actor, const struct pd_store_case *c)
+{
+	struct pd_settings s;
+	pd_settings_defaults(&s);
+	return wf_allowed_actions(actor, c, &s);
+}
+
+unsigned wf_allowed_actions(const struct pd_actor *actor, const struct pd_store_case *c,
+                            const struct pd_settings *s)
 {
 	enum pd_state from, back;
 	unsigned allowed = 0;
@@ -228,7 +292,8 @@ unsigned pd_workflow_allowed_actions(const struct pd_actor *actor, const struct 
 		return 0;
 	for (int i = 0; i < PD_ACTION_COUNT; i++) {
 		enum pd_action a = (enum pd_action)i;
-		if (wf_may_act(actor, c, from, a, NULL, NULL) != 0)
+		if (wf_may_act(actor, c, from, a, NULL, NULL) != 0 ||
+		    wf_separation(s, actor, c, a, NULL, NULL, NULL) != 0)
 			continue;
 		if (a == PD_ACTION_RESUBMIT && pd_state_parse(c->supplement_from, &back) != 0)
 			continue;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "codec/json_read.h"
 #include "permitdesk/codec.h"
 #include "workflow_int.h"
 
@@ -214,15 +215,35 @@ cleanup:
 }
 
 static void write_allowed(struct pd_jw *w, const struct pd_actor *viewer,
-                          const struct pd_store_case *c)
+                          const struct pd_store_case *c, const struct pd_settings *s)
 {
-	unsigned allowed = pd_workflow_allowed_actions(viewer, c);
+	unsigned allowed = wf_allowed_actions(viewer, c, s);
 	pd_jw_key(w, "allowed_actions");
 	pd_jw_array_begin(w);
 	for (int i = 0; i < PD_ACTION_COUNT; i++)
 		if (allowed & (1u << i))
 			pd_jw_string(w, pd_action_name((enum pd_action)i));
 	pd_jw_array_end(w);
+}
+
+/* The reason of a back-dated acceptance: "backdated": {"reason"} in the data
+ * of the case's "accept" entry, which counts the deadlines. */
+struct accept_scan {
+	struct pd_arena *a;
+	const char *reason;
+};
+
+static int scan_accept(void *ctx, const struct pd_store_audit *e)
+{
+	struct accept_scan *s = ctx;
+	const struct pd_json_node *root = NULL;
+	if (strcmp(e->action, "accept") != 0 || !e->data ||
+	    pd_json_parse(e->data, strlen(e->data), "data", s->a, &root, NULL) != 0)
+		return 0;
+	const char *reason = pd_json_member_str(pd_json_member(root, "backdated"), "reason");
+	if (reason)
+		s->reason = reason;
+	return 0;
 }
 
 /* Everything about one case; with "allowed_actions" when viewer is given. */
@@ -250,8 +271,12 @@ static int case_json(struct pd_store *store, const struct pd_actor *viewer, cons
 	key_str(&w, "number", c.number);
 	key_str(&w, "state", c.state);
 	key_str(&w, "verdict", c.verdict);
-	if (viewer)
-		write_allowed(&w, viewer, &c);
+	if (viewer) {
+		struct pd_settings settings;
+		if ((rc = pd_settings_read(store, &settings, err)))
+			goto cleanup;
+		write_allowed(&w, viewer, &c, &settings);
+	}
 	pd_jw_key(&w, "policy");
 	pd_jw_object_begin(&w);
 	key_str(&w, "pack", c.pack);
@@ -286,6 +311,20 @@ static int case_json(struct pd_store *store, const struct pd_actor *viewer, cons
 	else
 		pd_jw_null(&w);
 	key_int(&w, "paused_days", c.paused_days);
+	if (c.accepted_on != PD_DATE_NONE) {
+		struct accept_scan acc = {.a = &a};
+		char on[11];
+		if ((rc = pd_store_audit_list(store, c.id, scan_accept, &acc, err)))
+			goto cleanup;
+		pd_date_format(c.accepted_on, on);
+		key_date(&w, "counted_from", c.accepted_on);
+		pd_jw_key(&w, "counted_from_text");
+		pd_jw_string(&w, acc.reason ? pd_arena_printf(&a,
+		                                              "counted from %s (back-dated, "
+		                                              "reason: %s)",
+		                                              on, acc.reason)
+		                            : pd_arena_printf(&a, "counted from %s", on));
+	}
 	pd_jw_object_end(&w);
 	pd_jw_key(&w, "supplement");
 	if (c.supplement_from) {

@@ -60,6 +60,33 @@ int wf_may_act(const struct pd_actor *actor, const struct pd_store_case *c, enum
 int wf_check_at(pd_date at, pd_date last, struct pd_error *err);
 
 /*
+ * Honest dates: a change dated before today (`at` < pd_today()) needs a
+ * reason (-PD_EINPUT), a role among the settings' backdate_roles and at most
+ * backdate_days days (-PD_EFORBIDDEN), each refusal naming the rule.  0 when
+ * allowed; *days gets how many days before today (0 when not back-dated).
+ */
+int wf_check_backdate(const struct pd_settings *s, const struct pd_actor *actor, pd_date at,
+                      const char *reason, int *days, struct pd_error *err);
+/* Writes "backdated": {"reason", "days"} into an audit entry's data when days > 0. */
+void wf_key_backdated(struct pd_jw *w, const char *reason, int days);
+
+/*
+ * Separation of duties (settings.separation_of_duties): whoever filed a case
+ * may not accept it; whoever filed or accepted it may not approve, reject or
+ * revoke it.  A supervisor may override with a reason (`override`, data's
+ * "override"): then 0 and *overridden names the rule overridden.  Otherwise
+ * -PD_EFORBIDDEN "separation of duties: olga accepted this case and may not
+ * approve it".  override NULL and overridden NULL: no override considered.
+ */
+int wf_separation(const struct pd_settings *s, const struct pd_actor *actor,
+                  const struct pd_store_case *c, enum pd_action action, const char *override,
+                  const char **overridden, struct pd_error *err);
+
+/* pd_workflow_allowed_actions() under the given settings. */
+unsigned wf_allowed_actions(const struct pd_actor *actor, const struct pd_store_case *c,
+                            const struct pd_settings *s);
+
+/*
  * Evaluates `json` (the case's own when NULL; `name` for errors) with the
  * workflow's assessor as of the case's acceptance date once it has one,
  * makes it the case's latest result (result_json, verdict, pack, version)
@@ -103,6 +130,9 @@ struct wf_data {
 	const char *method;           /* collect */
 	struct pd_json_raw case_json; /* resubmit: the supplemented case, .json NULL when absent */
 	const char *note;             /* any action: used when pd_act.note is NULL */
+	const char *reason;           /* any action: why it is dated before today */
+	const char *override;         /* accept, approve, reject, revoke: why a supervisor
+	                                 overrides the separation of duties */
 };
 /* Parses `json` (a JSON object, or NULL for none) for `action` with
  * pd_json_read_object().  Strings are copied to the arena; case_json points
