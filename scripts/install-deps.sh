@@ -6,7 +6,8 @@ set -eu
 
 PACKAGES="build-essential cmake pkg-config libfyaml-dev libjsmn-dev libmicrohttpd-dev
 libsqlite3-dev sqlite3 libpq-dev libsodium-dev libcmocka-dev postgresql
-libcairo2-dev libpango1.0-dev libqrencode-dev fonts-noto-cjk poppler-utils zbar-tools"
+libcairo2-dev libpango1.0-dev libqrencode-dev fonts-noto-cjk poppler-utils zbar-tools
+chromium"
 # `install-deps.sh fuzz` (make fuzz) adds clang and its libFuzzer runtime.
 if [ "${1:-}" = fuzz ]; then
 	PACKAGES="$PACKAGES clang libclang-rt-dev"
@@ -46,4 +47,12 @@ API="$(cd "$(dirname "$0")/.." && pwd)/tests/api"
 if [ ! -d "$API/node_modules" ] || [ "$API/package-lock.json" -nt "$API/node_modules" ]; then
 	echo "install-deps: npm ci in tests/api"
 	(cd "$API" && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
+fi
+
+# The web desk's tests (tests/web): playwright-core and axe-core, driving
+# Debian's chromium above (never a browser of their own).
+WEB="$(cd "$(dirname "$0")/.." && pwd)/tests/web"
+if [ ! -d "$WEB/node_modules" ] || [ "$WEB/package-lock.json" -nt "$WEB/node_modules" ]; then
+	echo "install-deps: npm ci in tests/web"
+	(cd "$WEB" && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
 fi

@@ -1,6 +1,6 @@
 // The officer console (/officer) and the supervisor view (/supervisor) in
 // Chromium: login, a pre-check file opened as a case, the whole workflow
-// from draft to collected with an officer and a reviewer (each step taken
+// from draft to collected with an officer, a supervisor and a reviewer (each step
 // with the buttons the page shows, which must be exactly the case's
 // allowed_actions for that user), a supplement and its resubmission,
 // documents corrected at the counter, search, an applicant who cannot see
@@ -8,9 +8,8 @@
 // logout; axe-core and a clean console on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import {
-	startServer, api, login, password, PD_SRC, ELIGIBLE, EXAMPLE, launch, newPage, assertClean, axe, shot,
+	startServer, api, login, password, ELIGIBLE, EXAMPLE, launch, newPage, assertClean, axe, shot,
 } from './helpers.mjs';
 
 let server;
@@ -105,8 +104,15 @@ test('officer and reviewer: filing to collection, supplement, documents, search,
 
 	cv = await act(olga, id, 'olga', 'submit', { note: 'filed at the counter' });
 	assert.equal(cv.state, 'submitted');
-	cv = await act(olga, id, 'olga', 'accept');
+	// Separation of duties: whoever filed may not accept; a supervisor does.
+	assert.ok(!cv.allowed_actions.includes('accept'), 'the filer is not offered accept');
+	const sam = await newPage(browser, server);
+	await logIn(sam, 'sam', `/officer?case=${id}`);
+	assert.equal(await sam.evaluate(() => document.body.dataset.view), 'case');
+	cv = await act(sam, id, 'sam', 'accept');
 	assert.equal(cv.state, 'accepted');
+	await olga.reload();
+	await olga.waitForSelector('body[data-view=case]');
 	assert.ok(cv.receipt?.number);
 	assert.match(await olga.textContent('[data-list=deadlines]'), new RegExp(cv.receipt.number));
 	assert.ok(cv.deadlines.decision_by && (await olga.textContent('[data-list=deadlines]')).includes(cv.deadlines.decision_by));
@@ -197,8 +203,8 @@ test('officer and reviewer: filing to collection, supplement, documents, search,
 	olga.expectHttpError(/\/api\/v1\/me$/);
 	await olga.click('[data-action=logout]');
 	await olga.waitForSelector('form[data-view=login]');
-	for (const p of [olga, rita, ann]) await assertClean(p, 'officer');
-	for (const p of [olga, rita, ann]) await p.context().close();
+	for (const p of [olga, sam, rita, ann]) await assertClean(p, 'officer');
+	for (const p of [olga, sam, rita, ann]) await p.context().close();
 });
 
 test('supervisor: overdue cases and each reviewer\'s load', async () => {
@@ -208,8 +214,8 @@ test('supervisor: overdue cases and each reviewer\'s load', async () => {
 		c.date = '2026-10-09';
 		const r = await api(server, 'POST', '/api/v1/cases', { token: tokens.olga, json: c });
 		assert.equal(r.status, 201, r.text);
-		for (const a of ['submit', 'accept']) {
-			const x = await api(server, 'POST', `/api/v1/cases/${r.body.id}/actions/${a}`, { token: tokens.olga });
+		for (const [a, who] of [['submit', 'olga'], ['accept', 'sam']]) {
+			const x = await api(server, 'POST', `/api/v1/cases/${r.body.id}/actions/${a}`, { token: tokens[who] });
 			assert.equal(x.status, 200, x.text);
 		}
 		return r.body.id;
