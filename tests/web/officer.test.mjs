@@ -224,11 +224,22 @@ test('supervisor: overdue cases and each reviewer\'s load', async () => {
 	const b = await make();
 	const x = await api(server, 'POST', `/api/v1/cases/${b}/actions/assign`, { token: tokens.rita });
 	assert.equal(x.status, 200, x.text);
-	const overdue = (await api(server, 'GET', '/api/v1/cases?overdue=true', { token: tokens.sam })).body.cases;
-	const inReview = (await api(server, 'GET', '/api/v1/cases?state=in_review', { token: tokens.sam })).body.cases;
+	// Months later (a second server on the same database, with a later today),
+	// both are past their decision date.
+	const late = await startServer({ dir: server.dir, env: { PERMITDESK_TODAY: '2027-03-01' } });
+	const overdue = (await api(late, 'GET', '/api/v1/cases?overdue=true', { token: tokens.sam })).body.cases;
+	const inReview = (await api(late, 'GET', '/api/v1/cases?state=in_review', { token: tokens.sam })).body.cases;
+	assert.ok(overdue.length >= 2, `overdue cases: ${overdue.length}`);
 
-	const sam = await newPage(browser, server);
-	await logIn(sam, 'sam', '/supervisor');
+	const sam = await newPage(browser, late);
+	sam.expectHttpError(/\/api\/v1\/me$/);
+	await sam.goto(`${late.url}/supervisor`);
+	await sam.waitForSelector('form[data-view=login]');
+	const s0 = await step(sam);
+	await sam.fill('#login-user', 'sam');
+	await sam.fill('#login-password', password('sam'));
+	await sam.click('form[data-view=login] button[type=submit]');
+	await waitStep(sam, s0);
 	await sam.waitForSelector('body[data-view=supervisor]');
 	const rows = await sam.$$eval('table[data-list=overdue] tbody tr', (r) => r.map((x) => x.dataset.case));
 	assert.deepEqual(rows.sort(), overdue.map((c) => c.number).sort());
@@ -240,4 +251,5 @@ test('supervisor: overdue cases and each reviewer\'s load', async () => {
 	await axe(sam, 'supervisor');
 	await assertClean(sam, 'supervisor');
 	await sam.context().close();
+	assert.equal(await late.stop(), 0);
 });
