@@ -27,8 +27,12 @@
  * after acceptance do not count: on resubmission both dates move by them.
  *
  * Audit.  Every entry carries the BLAKE2b-256 hash of its contents and of the
- * previous entry's hash, so a changed, inserted or deleted entry breaks the
- * chain; pd_audit_verify() walks it and names the first bad entry.
+ * previous entry's hash, keyed with the audit key kept outside the database
+ * (store.h, pd_store_audit_key_path; entries written before the key existed
+ * stay unkeyed), so a changed, inserted or deleted entry breaks the chain and
+ * the database alone cannot mend it; pd_audit_verify() walks it and names
+ * the first bad entry and, for a case's row, the column.  Signed checkpoints
+ * of the head (pd_audit_checkpoint_json) prove the trail was not rewritten.
  *
  * Users.  Passwords are hashed with argon2id (libsodium crypto_pwhash_str).
  */
@@ -472,6 +476,7 @@ void pd_audit_hash(const struct pd_store_audit *e, char out[PD_STORE_HASH_HEX]);
 struct pd_audit_report {
 	bool ok;
 	int64_t entries;              /* entries read */
+	int64_t head_seq;             /* the last entry's number */
 	int64_t first_bad;            /* sequence number of the first bad entry; 0 when ok */
 	char reason[256];             /* why it is bad */
 	char head[PD_STORE_HASH_HEX]; /* hash of the last entry: record it elsewhere */
@@ -480,6 +485,16 @@ struct pd_audit_report {
  * against its last entry.  Returns 0 when it could check (report->ok says the
  * outcome), negative when the store failed. */
 int pd_audit_verify(struct pd_store *store, struct pd_audit_report *report, struct pd_error *err);
+/* pd_audit_verify(), and the trail must extend the checkpoint given (the
+ * JSON of pd_audit_checkpoint_json()): its signature good, made with this
+ * trail's audit key, and its entry in the chain with the hash it signed. */
+int pd_audit_verify_checkpoint(struct pd_store *store, const char *checkpoint_json, size_t len,
+                               struct pd_audit_report *report, struct pd_error *err);
+/* {"checkpoint", "head_seq", "head", "made_at", "made_at_us", "public_key",
+ *  "signature"}: the chain head signed with the audit key (Ed25519), after
+ * verifying the trail; a trail without a key gets one.  Keep it elsewhere. */
+int pd_audit_checkpoint_json(struct pd_store *store, bool pretty, struct pd_buf *out,
+                             struct pd_error *err);
 /* {"ok": bool, "entries": n, "head": "...", "first_bad": {"seq": n, "reason": "..."}|null} */
 int pd_audit_report_json(const struct pd_audit_report *r, struct pd_buf *out);
 

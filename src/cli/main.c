@@ -112,9 +112,21 @@ static const struct cli_command commands[] = {
      "password (at least 8 bytes, stored as an argon2id hash).  Changes are audited.\n"
      "Exit codes: 0 done, 64 usage, 65 bad name, role or password, 66 no such user,\n"
      "77 not proven or not an admin."},
-    {"audit", cmd_audit, "audit verify --db FILE", "check the audit trail's hash chain",
-     "Prints {\"ok\", \"entries\", \"head\", \"first_bad\"}.  Exit 0 when every entry is\n"
-     "intact, 65 naming the first entry changed, inserted or deleted."},
+    {"audit", cmd_audit,
+     "audit verify --db FILE [--checkpoint CP.json] [--audit-key PATH]\n"
+     "       permitdesk audit checkpoint --db FILE [--audit-key PATH] [--pretty]",
+     "check the audit trail's keyed hash chain; sign its head",
+     "verify      prints {\"ok\", \"entries\", \"head\", \"first_bad\"}: every entry's keyed\n"
+     "            hash and link, the recorded head, and each case's columns the trail\n"
+     "            records; with --checkpoint, the trail must extend that checkpoint\n"
+     "checkpoint  prints the chain head signed (Ed25519) with the audit key: keep it\n"
+     "            outside the database (a register, another machine)\n"
+     "The audit key is a file outside the database, made on first write with mode\n"
+     "0600: --audit-key, else PERMITDESK_AUDIT_KEY, else FILE.key beside an SQLite\n"
+     "file (PostgreSQL needs one given).  Back it up with the database.\n"
+     "Exit codes: 0 intact, 65 naming the first entry or column changed, inserted or\n"
+     "deleted, or a checkpoint the trail does not extend, 66 no such database or\n"
+     "file, 78 an audit key that cannot be used."},
     {"facts", cmd_facts, "facts [--pretty]",
      "every fact a case may hold: type, allowed words with labels, question text",
      "Prints {\"facts\": [...]} as JSON (the same as GET /api/v1/facts): each fact's\n"

@@ -238,8 +238,9 @@ test('POST /cases/{id}/documents: replaces the documents, re-evaluates, audits; 
   const done = (await file('ann')).body.id;
   await act('ann', done, 'submit');
   await act('sam', done, 'accept');
-  await act('sam', done, 'assign');
-  await act('sam', done, 'reject');
+  // separation of duties: whoever accepted a case does not decide it
+  await act('sam', done, 'assign', { to: 'rita' });
+  await act('rita', done, 'reject');
   await refused(409, 'invalid_transition', 'POST', `/api/v1/cases/${done}/documents`, { token: T.sam, json: { documents: docs } });
 });
 

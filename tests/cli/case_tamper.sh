@@ -57,8 +57,9 @@ esac
 
 # tampered "SQL" SEQ TEXT: after SQL, verify exits 65 and names entry SEQ, with TEXT.
 tampered() {
-	rm -f "$DB" "$DB-wal" "$DB-shm"
+	rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.key"
 	cp "$GOOD" "$DB"
+	cp -p "$GOOD.key" "$DB.key" # the audit key, kept beside the file
 	sqlite3 "$DB" "$1" || fail "sqlite3: $1"
 	pd audit verify --db "$DB"
 	[ "$rc" = 65 ] || fail "after '$1': exit $rc, expected 65"

@@ -15,6 +15,8 @@
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PERMITDESK, PD_SRC, TODAY, api, login, addUser, read, ELIGIBLE } from '../api/helpers.mjs';
 
@@ -27,6 +29,8 @@ const CASES = Number(process.env.PD_SCALE_CASES || 60);
 const psql = (url, sql) => execFileSync(join(BIN, 'psql'), ['-X', '-qtA', '-v', 'ON_ERROR_STOP=1', url, '-c', sql], { encoding: 'utf8' }).trim();
 psql(BASE, 'CREATE DATABASE scale');
 const DB = BASE.replace('/postgres?', '/scale?');
+// PostgreSQL has no default audit key path: the servers share one key file.
+process.env.PERMITDESK_AUDIT_KEY ??= join(mkdtempSync(join(tmpdir(), 'pd-scale-')), 'audit.key');
 
 for (const [name, role] of Object.entries({ ann: 'applicant', olga: 'officer', ada: 'admin' })) addUser(DB, name, role);
 

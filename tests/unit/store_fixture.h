@@ -46,6 +46,13 @@ static inline void pdt_location(char *out, size_t size, const char *dir, const c
 		return;
 	}
 #ifdef PD_HAVE_PQ
+	/* PostgreSQL has no default audit key path: one key file for the whole
+	 * suite (every trail here starts at entry 1, so one key fits them all) */
+	if (!getenv("PERMITDESK_AUDIT_KEY")) {
+		char key[600];
+		snprintf(key, sizeof(key), "%s/pg-audit.key", dir);
+		setenv("PERMITDESK_AUDIT_KEY", key, 1);
+	}
 	static int counter;
 	char schema[64], sql[128];
 	snprintf(schema, sizeof(schema), "t%ld_%d", (long)getpid(), ++counter);

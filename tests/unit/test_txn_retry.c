@@ -43,6 +43,9 @@ static struct pd_store *open_refusing(void)
 	real_commit = b->commit;
 	b->commit = refusing_commit;
 	assert_int_equal(pd_store_open_backend(b, &s, NULL), 0);
+	/* a back end opened apart has no audit key path of its own */
+	snprintf(path, sizeof(path), "%s/retry.db.key", dir);
+	assert_int_equal(pd_store_set_audit_key_path(s, path, NULL), 0);
 	return s;
 }
 

@@ -1,5 +1,5 @@
 /*
- * audit.c: the audit trail as a hash chain.
+ * audit.c: the audit trail as a hash chain, keyed, with signed checkpoints.
  *
  * Every entry's hash is BLAKE2b-256 (RFC 7693; libsodium crypto_generichash)
  * over a domain tag, each field of the entry and the previous entry's hash.
@@ -8,23 +8,37 @@
  * entries encode alike.  Numbers are written in decimal and dates as
  * YYYY-MM-DD, exactly as a reader of the table sees them.
  *
- * The chain makes any change evident: a changed entry no longer matches its
- * hash; a deleted one leaves a gap and breaks the link of the next; an
- * inserted one does not link, or, appended at the end, does not match the
- * head the store keeps beside the trail.  Someone able to rewrite the whole
- * tail and the head alike is not detected by the chain alone: keep the head
- * hash that `audit verify` prints somewhere else as well.
+ * Two schemes.  v1 ("permitdesk audit entry v1") is unkeyed: whoever can
+ * write the database can recompute every hash after a change and move the
+ * head.  v2 ("permitdesk audit entry v2") keys the hash with a key kept
+ * outside the database (audit_key.c): without the key file nobody can make
+ * an entry that verifies.  The key file says from which entry on the trail
+ * is keyed; entries before it were written before the key existed and keep
+ * verifying as v1 (a trail is never rewritten to migrate it).
+ *
+ * Checkpoints.  pd_audit_checkpoint_json() signs the chain head (entry number
+ * and hash) with the Ed25519 key derived from the same secret; kept
+ * elsewhere, a checkpoint proves later that the trail still extends it,
+ * even against someone who had the key and rewrote the trail after.
+ *
+ * Verification also compares each case's columns that the trail records
+ * (state, creator, dates, receipt, deadlines, assignee, decision, collection)
+ * with what its entries say, and names the column that differs.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <sodium.h>
 
+#include "codec/json_read.h"
 #include "permitdesk/codec.h"
 #include "workflow_int.h"
 
 #define AUDIT_DOMAIN "permitdesk audit entry v1"
+#define AUDIT_DOMAIN_KEYED "permitdesk audit entry v2"
+#define CHECKPOINT_DOMAIN "permitdesk audit checkpoint v1"
 
 const struct pd_actor wf_operator = {"operator", PD_ROLE_ADMIN};
 
@@ -87,12 +101,14 @@ static void put_date(crypto_generichash_state *st, pd_date d)
 	put_field(st, buf, 10, false);
 }
 
-void pd_audit_hash(const struct pd_store_audit *e, char out[PD_STORE_HASH_HEX])
+/* v1 when key is NULL, else v2 keyed with it. */
+static void entry_hash(const struct pd_store_audit *e, const unsigned char *key,
+                       char out[PD_STORE_HASH_HEX])
 {
 	crypto_generichash_state st;
 	unsigned char h[32];
-	crypto_generichash_init(&st, NULL, 0, sizeof(h));
-	put_str(&st, AUDIT_DOMAIN);
+	crypto_generichash_init(&st, key, key ? 32 : 0, sizeof(h));
+	put_str(&st, key ? AUDIT_DOMAIN_KEYED : AUDIT_DOMAIN);
 	put_int(&st, e->seq);
 	put_str(&st, e->case_id);
 	put_str(&st, e->action);
@@ -107,6 +123,18 @@ void pd_audit_hash(const struct pd_store_audit *e, char out[PD_STORE_HASH_HEX])
 	put_str(&st, e->prev_hash);
 	crypto_generichash_final(&st, h, sizeof(h));
 	sodium_bin2hex(out, PD_STORE_HASH_HEX, h, sizeof(h));
+}
+
+void pd_audit_hash(const struct pd_store_audit *e, char out[PD_STORE_HASH_HEX])
+{
+	entry_hash(e, NULL, out);
+}
+
+/* The hash entry e must carry under key k (v1 before k->from or without k). */
+static void hash_under(const struct pd_store_audit *e, const struct wf_key *k,
+                       char out[PD_STORE_HASH_HEX])
+{
+	entry_hash(e, k->have && e->seq >= k->from ? k->mac : NULL, out);
 }
 
 int wf_audit_append(struct pd_store *store, const struct wf_entry *entry, int64_t *seq,
@@ -129,7 +157,11 @@ int wf_audit_append(struct pd_store *store, const struct wf_entry *entry, int64_
 	if (rc)
 		return rc;
 	e.seq = head + 1;
-	pd_audit_hash(&e, e.hash);
+	struct wf_key k;
+	if ((rc = wf_audit_key(store, true, e.seq, &k, err)))
+		return rc;
+	hash_under(&e, &k, e.hash);
+	wf_key_wipe(&k);
 	if ((rc = pd_store_audit_append(store, &e, err)))
 		return rc;
 	if (seq)
@@ -141,10 +173,12 @@ int wf_audit_append(struct pd_store *store, const struct wf_entry *entry, int64_
 
 struct walk {
 	struct pd_audit_report *r;
+	const struct wf_key *key;
 	int64_t expect;               /* next sequence number */
 	char prev[PD_STORE_HASH_HEX]; /* hash of the entry before */
-	char last_state[64];          /* to_state of the last entry of a case */
-	bool found;
+	int64_t want_seq;             /* a checkpoint's entry, 0 none */
+	char want_hash[PD_STORE_HASH_HEX];
+	bool want_found;
 };
 
 static int bad(struct pd_audit_report *r, int64_t seq, const char *fmt, ...)
@@ -174,70 +208,213 @@ static int check_entry(void *ctx, const struct pd_store_audit *e)
 		return bad(w->r, e->seq, "entry %lld is out of sequence", (long long)e->seq);
 	if (strcmp(e->prev_hash, w->prev) != 0)
 		return bad(w->r, e->seq,
-		           "entry %lld does not follow entry %lld (previous hash differs)",
-		           (long long)e->seq, (long long)e->seq - 1);
-	pd_audit_hash(e, h);
-	if (strcmp(h, e->hash) != 0)
-		return bad(w->r, e->seq,
-		           "entry %lld was changed (its hash does not match its contents)",
-		           (long long)e->seq);
+		           "entry %lld does not follow entry %lld (previous hash differs: its "
+		           "prev_hash column, or entry %lld, was changed)",
+		           (long long)e->seq, (long long)e->seq - 1, (long long)e->seq - 1);
+	hash_under(e, w->key, h);
+	if (strcmp(h, e->hash) != 0) {
+		bool keyed = w->key->have && e->seq >= w->key->from;
+		char other[PD_STORE_HASH_HEX];
+		/* an entry that matches the other scheme was rewritten by someone
+		 * without the key (or the key file is not this trail's) */
+		entry_hash(e, keyed ? NULL : (w->key->have ? w->key->mac : NULL), other);
+		if (keyed && strcmp(other, e->hash) == 0)
+			return bad(
+			    w->r, e->seq,
+			    "entry %lld was changed (its hash does not match its contents): it "
+			    "was rehashed without the audit key",
+			    (long long)e->seq);
+		return bad(
+		    w->r, e->seq, "entry %lld was changed (its hash does not match its contents%s)",
+		    (long long)e->seq,
+		    keyed ? ", or the audit key file is not the one it was written with"
+		    : w->key->have
+		        ? ""
+		        : "; or it was written with an audit key and the key file is missing");
+	}
+	if (w->want_seq == e->seq) {
+		w->want_found = true;
+		if (strcmp(w->want_hash, e->hash) != 0)
+			return bad(
+			    w->r, e->seq,
+			    "entry %lld is not the one the checkpoint signed (its hash differs): "
+			    "the trail was rewritten after the checkpoint",
+			    (long long)e->seq);
+	}
 	memcpy(w->prev, e->hash, sizeof(w->prev));
 	w->expect++;
 	return 0;
 }
 
-static int last_of_case(void *ctx, const struct pd_store_audit *e)
+/* What a case's entries say about the columns of its row they record. */
+struct case_facts {
+	struct pd_arena *a;
+	bool found;
+	int64_t last_seq;
+	const char *last_state; /* to_state of the last entry */
+	pd_date last_at;
+	const char *created_by;
+	pd_date created_on;
+	const char *accepted_by;
+	pd_date accepted_on;
+	const char *receipt;
+	const char *decision_by; /* latest from accept or resubmit data */
+	const char *assignee;
+	pd_date decided_on;
+	const char *collect_method;
+	int64_t seq_of[8]; /* entry that said each of the above, by index below */
+};
+enum { F_CREATED, F_ACCEPTED, F_RECEIPT, F_DECISION_BY, F_ASSIGNEE, F_DECIDED, F_COLLECT };
+
+static const char *copy(struct pd_arena *a, const char *s)
 {
-	struct walk *w = ctx;
-	snprintf(w->last_state, sizeof(w->last_state), "%s", e->to_state ? e->to_state : "");
-	w->expect = e->seq;
-	w->found = true;
+	return s ? pd_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+static int gather(void *ctx, const struct pd_store_audit *e)
+{
+	struct case_facts *f = ctx;
+	const struct pd_json_node *data = NULL;
+	f->found = true;
+	f->last_seq = e->seq;
+	f->last_state = copy(f->a, e->to_state);
+	f->last_at = e->at;
+	if (e->data)
+		pd_json_parse(e->data, strlen(e->data), "data", f->a, &data, NULL);
+	if (strcmp(e->action, "create") == 0) {
+		f->created_by = copy(f->a, e->actor);
+		f->created_on = e->at;
+		f->seq_of[F_CREATED] = e->seq;
+	} else if (strcmp(e->action, "accept") == 0) {
+		f->accepted_by = copy(f->a, e->actor);
+		f->accepted_on = e->at;
+		f->receipt = pd_json_member_str(data, "receipt");
+		f->seq_of[F_ACCEPTED] = f->seq_of[F_RECEIPT] = e->seq;
+	} else if (strcmp(e->action, "assign") == 0) {
+		f->assignee = pd_json_member_str(data, "to");
+		f->seq_of[F_ASSIGNEE] = e->seq;
+	} else if (strcmp(e->action, "approve") == 0 || strcmp(e->action, "reject") == 0 ||
+	           strcmp(e->action, "revoke") == 0) {
+		f->decided_on = e->at;
+		f->seq_of[F_DECIDED] = e->seq;
+	} else if (strcmp(e->action, "collect") == 0) {
+		f->collect_method = pd_json_member_str(data, "method");
+		f->seq_of[F_COLLECT] = e->seq;
+	}
+	const char *by = pd_json_member_str(data, "decision_by");
+	if (by) {
+		f->decision_by = by;
+		f->seq_of[F_DECISION_BY] = e->seq;
+	}
 	return 0;
 }
 
 struct case_walk {
 	struct pd_store *store;
-	struct walk *w;
+	struct pd_audit_report *r;
 	struct pd_error *err;
 };
+
+static bool differ(const char *a, const char *b)
+{
+	return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
+}
+
+static bool date_differs(pd_date col, const char *text)
+{
+	char d[11];
+	if (!text)
+		return col != PD_DATE_NONE;
+	if (col == PD_DATE_NONE)
+		return true;
+	pd_date_format(col, d);
+	return strcmp(d, text) != 0;
+}
+
+/* "case N: its COLUMN is 'x' but audit entry S says 'y'" */
+static int column_bad(struct pd_audit_report *r, const char *number, const char *column,
+                      const char *is, int64_t seq, const char *says)
+{
+	return bad(r, seq, "case %s: its %s column is '%s' but audit entry %lld says '%s'", number,
+	           column, is ? is : "null", (long long)seq, says ? says : "null");
+}
 
 static int check_case(void *ctx, const struct pd_store_case *c)
 {
 	struct case_walk *cw = ctx;
-	struct walk *w = cw->w;
-	w->found = false;
-	int rc = pd_store_audit_list(cw->store, c->id, last_of_case, w, cw->err);
+	struct pd_arena a;
+	struct case_facts f = {.a = &a};
+	char d1[11], d2[11];
+	int rc;
+
+	pd_arena_init(&a, 4096, 0);
+	rc = pd_store_audit_list(cw->store, c->id, gather, &f, cw->err);
 	if (rc)
-		return rc;
-	if (!w->found)
-		return bad(w->r, 0, "case %s has no audit entry", c->number);
-	if (strcmp(w->last_state, c->state) != 0)
-		return bad(w->r, w->expect,
-		           "case %s is '%s' but its last audit entry (%lld) leaves it '%s'",
-		           c->number, c->state, (long long)w->expect, w->last_state);
-	return 0;
+		goto cleanup;
+	if (!f.found) {
+		rc = bad(cw->r, 0, "case %s has no audit entry", c->number);
+		goto cleanup;
+	}
+#define DATE_TEXT(d, buf) ((d) == PD_DATE_NONE ? NULL : (pd_date_format((d), (buf)), (buf)))
+	if (differ(c->state, f.last_state))
+		rc =
+		    bad(cw->r, f.last_seq,
+		        "case %s is '%s' but its last audit entry (%lld) leaves it '%s'", c->number,
+		        c->state, (long long)f.last_seq, f.last_state ? f.last_state : "");
+	else if (differ(c->created_by, f.created_by))
+		rc = column_bad(cw->r, c->number, "created_by", c->created_by, f.seq_of[F_CREATED],
+		                f.created_by);
+	else if (c->created_on != f.created_on)
+		rc = column_bad(cw->r, c->number, "created_on", DATE_TEXT(c->created_on, d1),
+		                f.seq_of[F_CREATED], DATE_TEXT(f.created_on, d2));
+	else if (c->updated_on != f.last_at)
+		rc = column_bad(cw->r, c->number, "updated_on", DATE_TEXT(c->updated_on, d1),
+		                f.last_seq, DATE_TEXT(f.last_at, d2));
+	else if (f.seq_of[F_ACCEPTED] && c->accepted_on != f.accepted_on)
+		rc = column_bad(cw->r, c->number, "accepted_on", DATE_TEXT(c->accepted_on, d1),
+		                f.seq_of[F_ACCEPTED], DATE_TEXT(f.accepted_on, d2));
+	else if (f.seq_of[F_RECEIPT] && differ(c->receipt_number, f.receipt))
+		rc = column_bad(cw->r, c->number, "receipt_number", c->receipt_number,
+		                f.seq_of[F_RECEIPT], f.receipt);
+	else if (f.seq_of[F_DECISION_BY] && date_differs(c->decision_by, f.decision_by))
+		rc = column_bad(cw->r, c->number, "decision_by", DATE_TEXT(c->decision_by, d1),
+		                f.seq_of[F_DECISION_BY], f.decision_by);
+	else if (f.seq_of[F_ASSIGNEE] && differ(c->assignee, f.assignee))
+		rc = column_bad(cw->r, c->number, "assignee", c->assignee, f.seq_of[F_ASSIGNEE],
+		                f.assignee);
+	else if (f.seq_of[F_DECIDED] && c->decided_on != f.decided_on)
+		rc = column_bad(cw->r, c->number, "decided_on", DATE_TEXT(c->decided_on, d1),
+		                f.seq_of[F_DECIDED], DATE_TEXT(f.decided_on, d2));
+	else if (f.seq_of[F_COLLECT] && differ(c->collect_method, f.collect_method))
+		rc = column_bad(cw->r, c->number, "collect_method", c->collect_method,
+		                f.seq_of[F_COLLECT], f.collect_method);
+#undef DATE_TEXT
+cleanup:
+	pd_arena_free(&a);
+	return rc;
 }
 
-int pd_audit_verify(struct pd_store *store, struct pd_audit_report *r, struct pd_error *err)
+/* The whole check; cp (may be NULL) a checkpoint whose entry must be in the chain. */
+static int verify(struct pd_store *store, const struct wf_key *k, int64_t cp_seq,
+                  const char *cp_hash, struct pd_audit_report *r, struct pd_error *err)
 {
-	struct walk w = {.r = r, .expect = 1};
+	struct walk w = {.r = r, .key = k, .expect = 1, .want_seq = cp_seq};
 	int64_t head_seq = 0;
 	char head_hash[PD_STORE_HASH_HEX];
 	int rc;
 
-	memset(r, 0, sizeof(*r));
-	r->ok = true;
-	if ((rc = pd_store_begin(store, PD_TXN_READ, err)))
-		return rc;
+	if (cp_hash)
+		snprintf(w.want_hash, sizeof(w.want_hash), "%s", cp_hash);
 	if ((rc = pd_store_audit_head(store, &head_seq, head_hash, err)))
-		goto cleanup;
+		return rc;
 	rc = pd_store_audit_list(store, NULL, check_entry, &w, err);
 	if (rc < 0)
-		goto cleanup;
+		return rc;
 	rc = 0;
 	if (r->ok) {
 		int64_t last = w.expect - 1;
 		snprintf(r->head, sizeof(r->head), "%s", w.prev);
+		r->head_seq = last;
 		if (head_seq < last)
 			bad(r, head_seq + 1,
 			    "entry %lld is not in the chain (the recorded head is entry %lld)",
@@ -248,16 +425,152 @@ int pd_audit_verify(struct pd_store *store, struct pd_audit_report *r, struct pd
 		else if (strcmp(head_hash, w.prev) != 0)
 			bad(r, last, "entry %lld does not match the recorded head",
 			    (long long)last);
+		else if (cp_seq && !w.want_found)
+			bad(r, last + 1,
+			    "the trail ends at entry %lld, before entry %lld that the checkpoint "
+			    "signed: "
+			    "entries were removed",
+			    (long long)last, (long long)cp_seq);
 	}
 	if (r->ok) {
-		struct case_walk cw = {store, &w, err};
+		struct case_walk cw = {store, r, err};
 		rc = pd_store_case_list(store, NULL, check_case, &cw, err);
 		if (rc > 0)
 			rc = 0;
 	}
-cleanup:
-	pd_store_rollback(store);
 	return rc;
+}
+
+int pd_audit_verify(struct pd_store *store, struct pd_audit_report *r, struct pd_error *err)
+{
+	return pd_audit_verify_checkpoint(store, NULL, 0, r, err);
+}
+
+/* The message a checkpoint signs. */
+static void checkpoint_message(int64_t seq, const char *hash, int64_t made_at, char *buf,
+                               size_t size)
+{
+	snprintf(buf, size, CHECKPOINT_DOMAIN "\n%lld\n%s\n%lld\n", (long long)seq, hash,
+	         (long long)made_at);
+}
+
+struct checkpoint {
+	int64_t seq, made_at;
+	const char *head, *public_key, *signature;
+};
+
+static int read_checkpoint(const char *json, size_t len, struct pd_arena *a, struct checkpoint *cp,
+                           struct pd_error *err)
+{
+	const struct pd_json_node *root = NULL;
+	int rc = pd_json_parse(json, len, "checkpoint", a, &root, err);
+	if (rc)
+		return rc;
+	const struct pd_json_node *seq = pd_json_member(root, "head_seq");
+	const struct pd_json_node *made = pd_json_member(root, "made_at_us");
+	cp->head = pd_json_member_str(root, "head");
+	cp->public_key = pd_json_member_str(root, "public_key");
+	cp->signature = pd_json_member_str(root, "signature");
+	if (!seq || seq->kind != PD_JSON_NUMBER || !made || made->kind != PD_JSON_NUMBER ||
+	    !cp->head || !cp->public_key || !cp->signature)
+		return pd_error_set(
+		    err, PD_EINPUT,
+		    "checkpoint: not a checkpoint of `permitdesk audit checkpoint`");
+	cp->seq = strtoll(seq->str, NULL, 10);
+	cp->made_at = strtoll(made->str, NULL, 10);
+	return 0;
+}
+
+int pd_audit_verify_checkpoint(struct pd_store *store, const char *checkpoint_json, size_t len,
+                               struct pd_audit_report *r, struct pd_error *err)
+{
+	struct wf_key k;
+	struct pd_arena a;
+	struct checkpoint cp = {0};
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->ok = true;
+	pd_arena_init(&a, 4096, 0);
+	if ((rc = wf_audit_key(store, false, 0, &k, err)))
+		goto cleanup;
+	if (checkpoint_json) {
+		unsigned char pk[32], sig[crypto_sign_BYTES];
+		char msg[256];
+		if ((rc = read_checkpoint(checkpoint_json, len, &a, &cp, err)))
+			goto cleanup;
+		checkpoint_message(cp.seq, cp.head, cp.made_at, msg, sizeof(msg));
+		if (sodium_hex2bin(pk, sizeof(pk), cp.public_key, strlen(cp.public_key), NULL, NULL,
+		                   NULL) != 0 ||
+		    sodium_hex2bin(sig, sizeof(sig), cp.signature, strlen(cp.signature), NULL, NULL,
+		                   NULL) != 0 ||
+		    crypto_sign_verify_detached(sig, (const unsigned char *)msg, strlen(msg), pk) !=
+		        0) {
+			bad(r, cp.seq,
+			    "the checkpoint's signature does not match its contents: it was "
+			    "changed");
+			goto cleanup;
+		}
+		if (!k.have || sodium_memcmp(pk, k.pk, sizeof(pk)) != 0) {
+			bad(r, cp.seq,
+			    "the checkpoint was signed with another key than this trail's audit "
+			    "key%s",
+			    k.have ? "" : " (there is no audit key file)");
+			goto cleanup;
+		}
+	}
+	if ((rc = pd_store_begin(store, PD_TXN_READ, err)))
+		goto cleanup;
+	rc = verify(store, &k, cp.seq, cp.head, r, err);
+	pd_store_rollback(store);
+cleanup:
+	wf_key_wipe(&k);
+	pd_arena_free(&a);
+	return rc;
+}
+
+int pd_audit_checkpoint_json(struct pd_store *store, bool pretty, struct pd_buf *out,
+                             struct pd_error *err)
+{
+	struct pd_audit_report r;
+	struct wf_key k = {0};
+	unsigned char sig[crypto_sign_BYTES];
+	char msg[256], hex[2 * crypto_sign_BYTES + 1];
+	struct pd_jw w;
+	int rc;
+
+	if ((rc = pd_audit_verify(store, &r, err)))
+		return rc;
+	if (!r.ok)
+		return pd_error_set(err, PD_EINPUT,
+		                    "no checkpoint of a broken trail: entry %lld: %s",
+		                    (long long)r.first_bad, r.reason);
+	/* a trail without a key yet gets one now: entries from the next on are keyed */
+	if ((rc = wf_audit_key(store, true, r.head_seq + 1, &k, err)))
+		return rc;
+	int64_t made_at = wf_now_us();
+	checkpoint_message(r.head_seq, r.head, made_at, msg, sizeof(msg));
+	crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), k.sk);
+	pd_jw_init(&w, out, pretty);
+	pd_jw_object_begin(&w);
+	pd_jw_key(&w, "checkpoint");
+	pd_jw_string(&w, CHECKPOINT_DOMAIN);
+	pd_jw_key(&w, "head_seq");
+	pd_jw_int(&w, r.head_seq);
+	pd_jw_key(&w, "head");
+	pd_jw_string(&w, r.head);
+	wf_key_instant(&w, "made_at", made_at);
+	pd_jw_key(&w, "made_at_us");
+	pd_jw_int(&w, made_at);
+	sodium_bin2hex(hex, sizeof(hex), k.pk, sizeof(k.pk));
+	pd_jw_key(&w, "public_key");
+	pd_jw_string(&w, hex);
+	sodium_bin2hex(hex, sizeof(hex), sig, sizeof(sig));
+	pd_jw_key(&w, "signature");
+	pd_jw_string(&w, hex);
+	pd_jw_object_end(&w);
+	wf_key_wipe(&k);
+	return out->failed ? pd_error_set(err, PD_ENOMEM, "out of memory") : 0;
 }
 
 int pd_audit_report_json(const struct pd_audit_report *r, struct pd_buf *out)

@@ -43,6 +43,25 @@ struct wf_entry {
 int wf_audit_append(struct pd_store *store, const struct wf_entry *entry, int64_t *seq,
                     struct pd_error *err);
 
+/* The audit key (audit_key.c): the entries' MAC key and the checkpoints'
+ * Ed25519 key pair, both derived from the key file's secret. */
+struct wf_key {
+	bool have;    /* false: no key file (yet) */
+	int64_t from; /* first entry hashed with the key */
+	unsigned char mac[32];
+	unsigned char pk[32];
+	unsigned char sk[64];
+};
+/*
+ * Reads the store's audit key file.  make: a writer, which creates it when
+ * missing (entries from next_seq on are keyed) and needs a path; else a
+ * missing file or path leaves k->have false.  A key whose `from` is past
+ * next_seq belongs to another trail (-PD_ECONFIG).  Wipe k after use.
+ */
+int wf_audit_key(struct pd_store *store, bool make, int64_t next_seq, struct wf_key *k,
+                 struct pd_error *err);
+void wf_key_wipe(struct wf_key *k);
+
 /*
  * May `actor` take `action` on case `c`, whose state is `from`, as far as roles,
  * ownership and the transition table go?  The checks 1 to 4 of
