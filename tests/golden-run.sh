@@ -2,7 +2,10 @@
 # Golden cases: every tests/cases/**/NAME.json is a case, exactly as users send
 # it; NAME.expected.json is the result `permitdesk check --pretty` must print
 # (or, for a case that must be refused, NAME.expected.err holds the exit code
-# on its first line and the exact message on the second).
+# on its first line and the exact message on the second).  A case may also have
+# NAME.VIEW.expected files, each what `permitdesk check --pretty` prints with the
+# options that VIEW names: summary (--view summary), en, zh (--lang en, zh),
+# summary-en, summary-zh.  To add one, create it empty and run --update.
 #
 #   golden-run.sh            compare; print a diff for each difference; exit 1 on any
 #   golden-run.sh --update   rewrite the expectations, then show `git diff` of them
@@ -27,6 +30,24 @@ trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0
 cd "$PD_TESTS/cases" || exit 1
+# compare NAME WANT: $tmp/got against WANT (or, with --update, into it).
+compare() {
+	if [ $update -eq 1 ]; then
+		cp "$tmp/got" "$2"
+		return
+	fi
+	if [ ! -f "$2" ]; then
+		echo "FAIL $1: no $2 (run tests/golden-run.sh --update and review)"
+		fail=$((fail + 1))
+	elif cmp -s "$tmp/got" "$2"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL $1"
+		diff -u "$2" "$tmp/got" | head -40
+		fail=$((fail + 1))
+	fi
+}
+
 # shellcheck disable=SC2086
 for case in $(find $folders -name '*.json' ! -name '*.expected.json' | sort); do
 	case=${case#./}
@@ -43,20 +64,27 @@ for case in $(find $folders -name '*.json' ! -name '*.expected.json' | sort); do
 		cp "$tmp/out" "$tmp/got"
 		want="$base.expected.json"
 	fi
-	if [ $update -eq 1 ]; then
-		cp "$tmp/got" "$want"
-		continue
-	fi
-	if [ ! -f "$want" ]; then
-		echo "FAIL $case: no $want (run tests/golden-run.sh --update and review)"
-		fail=$((fail + 1))
-	elif cmp -s "$tmp/got" "$want"; then
-		pass=$((pass + 1))
-	else
-		echo "FAIL $case"
-		diff -u "$want" "$tmp/got" | head -40
-		fail=$((fail + 1))
-	fi
+	compare "$case" "$want"
+	for want in "$base".*.expected; do
+		[ -f "$want" ] || continue
+		view=${want#"$base".}
+		view=${view%.expected}
+		case $view in
+		summary) opts="--view summary" ;;
+		en | zh) opts="--lang $view" ;;
+		summary-en | summary-zh) opts="--view summary --lang ${view#summary-}" ;;
+		*)
+			echo "FAIL $want: unknown view '$view' (summary, en, zh, summary-en, summary-zh)"
+			fail=$((fail + 1))
+			continue
+			;;
+		esac
+		# shellcheck disable=SC2086
+		"$PERMITDESK" check --pretty $opts "$case" >"$tmp/raw" 2>&1
+		echo "exit $?" >>"$tmp/raw"
+		sed 's/^\(    "version": \)"[0-9a-f]*"/\1"…"/' "$tmp/raw" >"$tmp/got"
+		compare "$case $opts" "$want"
+	done
 done
 if [ $update -eq 1 ]; then
 	git -C "$PD_TESTS/cases" diff --stat -- . 2>/dev/null

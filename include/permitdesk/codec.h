@@ -86,8 +86,8 @@ struct pd_field {
 	const char *name;
 	enum pd_field_type type;
 	bool required;
-	size_t offset;   /* offsetof() in the caller's struct */
-	size_t max_len;  /* STRING, WORD: most bytes; 0 for PD_CASE_MAX_STRING */
+	size_t offset;    /* offsetof() in the caller's struct */
+	size_t max_len;   /* STRING, WORD: most bytes; 0 for PD_CASE_MAX_STRING */
 	int64_t min, max; /* INT: the range allowed */
 };
 struct pd_json_raw {
@@ -170,6 +170,9 @@ int pd_json_escape(struct pd_buf *b, const char *s, size_t len);
  * definition of the shape: the policy loader renders each office with it once
  * (pd_office_info.json), which results copy. */
 void pd_office_write_json(struct pd_jw *w, const struct pd_office_info *o);
+/* The same with one language's texts ("en", "zh"; NULL: both), as results
+ * written with a language show it. */
+void pd_office_write_json_lang(struct pd_jw *w, const struct pd_office_info *o, const char *lang);
 /* {"packs": [{"pack", "jurisdiction", "offices": [...]}]}: where to apply, for
  * every pack (p NULL: GET /api/v1/offices) or one (GET /api/v1/offices?pack=;
  * `permitdesk offices PACK`). */
@@ -188,7 +191,25 @@ int pd_pack_offices_write_text(const struct pd_policy *pol, const struct pd_pack
 
 /* ---- results ---- */
 
-/* The result as JSON (format.md §2), one line unless pretty. */
+/* The views of a result (format.md §2.5): the whole result, or the summary
+ * (ids, statuses, figures, dates and the failing or unknown findings; no prose). */
+enum pd_result_view { PD_VIEW_FULL = 0, PD_VIEW_SUMMARY };
+/* "full" or "summary" into *out; anything else is -PD_EUSAGE. */
+int pd_result_view_parse(const char *name, enum pd_result_view *out);
+
+/* How a result is written as JSON. */
+struct pd_result_opts {
+	enum pd_result_view view;
+	const char *lang; /* NULL: both languages; "en" or "zh": that language's texts only */
+	bool pretty;      /* one member per line; else one line */
+};
+
+/* The result as JSON in a view (format.md §2; o NULL: the full view, both
+ * languages, one line).  A lang other than "en" or "zh" is -PD_EUSAGE.  The
+ * case's "extra", when it had one, is its last member. */
+int pd_result_write_json_view(const struct pd_result *r, const struct pd_result_opts *o,
+                              struct pd_buf *out);
+/* The full view in both languages, one line unless pretty. */
 int pd_result_write_json(const struct pd_result *r, bool pretty, struct pd_buf *out);
 /* A readable checklist; lang "en", "zh", or NULL for both languages side by side. */
 int pd_result_write_text(const struct pd_result *r, const char *lang, struct pd_buf *out);

@@ -38,10 +38,12 @@ enum pd_mstatus {
 const char *pd_mstatus_name(enum pd_mstatus s);
 
 /* Bilingual text.  *_json are the same strings as JSON string literals
- * (quotes included), escaped once when the policy was compiled. */
+ * (quotes included), escaped once when the policy was compiled, with their
+ * lengths (0: not stored, the writer measures). */
 struct pd_text {
 	const char *en, *zh;
 	const char *en_json, *zh_json;
+	uint32_t en_json_len, zh_json_len;
 };
 
 /* Where a figure or line came from. */
@@ -140,6 +142,11 @@ struct pd_result {
 	/* Where to apply: the pack's offices (offices.yaml), borrowed from the policy. */
 	const struct pd_office_info *offices;
 	size_t n_offices;
+
+	/* The case's "extra" as its raw JSON text (borrowed from the case), or NULL:
+	 * never read by rules, echoed by the JSON writers. */
+	const char *extra;
+	size_t extra_len;
 };
 
 /* Evaluates one case.  Input problems the decoder could not see (an unknown

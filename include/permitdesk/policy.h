@@ -78,7 +78,7 @@ struct pd_rule_info {
 	const char *source;   /* "003 6.2(7)" */
 	const char *file;
 	int line;
-	const char *en, *zh;  /* the rule's text, NULL when it has none */
+	const char *en, *zh; /* the rule's text, NULL when it has none */
 };
 size_t pd_pack_rule_info(const struct pd_pack *p, struct pd_rule_info *out, size_t max);
 
@@ -124,6 +124,7 @@ struct pd_office_info {
 	int line;
 	const char *json; /* the office as one compact JSON object (pd_office_write_json),
 	                     escaped once when the pack was compiled */
+	size_t json_len;  /* its length */
 };
 /* The pack's offices, in the order offices.yaml lists them; borrowed from the policy. */
 const struct pd_office_info *pd_pack_offices(const struct pd_pack *p, size_t *count);

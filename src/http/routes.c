@@ -177,7 +177,7 @@ static int h_result_schema(struct hreq *r, struct pd_error *err)
 
 static const char *const formats[] = {"json", "text", "pdf", NULL};
 static const char *const langs[] = {"en", "zh", NULL};
-static const char *const views[] = {"full", NULL};
+static const char *const views[] = {"full", "summary", NULL};
 
 /* POST /check: exactly what `permitdesk check` prints for the same case. */
 static int h_check(struct hreq *r, struct pd_error *err)
@@ -213,7 +213,10 @@ static int h_check(struct hreq *r, struct pd_error *err)
 		r->resp->content_type = "text/plain; charset=utf-8";
 		return 0;
 	}
-	if ((rc = pd_result_write_json(res, r->pretty, out(r))))
+	struct pd_result_opts ro = {.lang = lang, .pretty = r->pretty};
+	if (view && (rc = pd_result_view_parse(view, &ro.view)))
+		return pd_error_set(err, PD_EREQUEST, "view: %s", view);
+	if ((rc = pd_result_write_json_view(res, &ro, out(r))))
 		return pd_error_set(err, -rc, "writing the result");
 	return finish_json(r, 200);
 }

@@ -70,6 +70,17 @@ test('?pretty=1 is --pretty; ?format=text is --format text; &lang= is --lang wit
   });
 });
 
+test('?view=summary is --view summary; ?lang= is --lang with JSON (every example and every 10th case)', async () => {
+  const some = [...EXAMPLES, ...CASES.filter((_, i) => i % 10 === 0)];
+  await each(some, async (f) => {
+    await same(f, '?view=summary', ['--view', 'summary']);
+    await same(f, '?lang=en', ['--lang', 'en']);
+    await same(f, '?lang=zh', ['--lang', 'zh']);
+    await same(f, '?view=summary&lang=zh&pretty=1', ['--view', 'summary', '--lang', 'zh', '--pretty']);
+    await same(f, '?view=full&lang=en', ['--view', 'full', '--lang', 'en']);
+  });
+});
+
 test('format=text is text/plain; charset=utf-8', async () => {
   const res = await api(server, 'POST', '/api/v1/check?format=text', {
     body: readFileSync(EXAMPLES[0]), headers: { 'content-type': 'application/json; charset=utf-8' },
@@ -80,7 +91,7 @@ test('format=text is text/plain; charset=utf-8', async () => {
 });
 
 test('bad query parameters of /check are 400 invalid_request', async () => {
-  for (const q of ['?format=html', '?format=', '?lang=fr', '?pretty=yes', '?bogus=1']) {
+  for (const q of ['?format=html', '?format=', '?lang=fr', '?pretty=yes', '?bogus=1', '?view=short', '?view=']) {
     const res = await api(server, 'POST', `/api/v1/check${q}`, { body: readFileSync(EXAMPLES[0]), headers: { 'content-type': 'application/json' } });
     check(res, 'POST /api/v1/check');
     assert.equal(res.status, 400, q);

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -210,19 +211,31 @@ static const char EMPTY_JSON[] =
     "\"processing_days\":null,\"receipt_days\":null,\"sources\":{}},"
     "\"representation\":null,\"notices\":[],\"offices\":[]}";
 
-/* Texts as the policy compiler leaves them: plain and pre-escaped. */
-static const struct pd_text T_PASSPORT = {"Valid \"passport\"", "有效护照",
-                                          "\"Valid \\\"passport\\\"\"", "\"有效护照\""};
-static const struct pd_text T_KINSHIP = {"Kinship certificate", "亲属关系证明", NULL, NULL};
-static const struct pd_text T_STAY = {"Stay within 180 days", "停留期不超过180日",
-                                      "\"Stay within 180 days\"", "\"停留期不超过180日\""};
-static const struct pd_text T_RECORD = {"Good record\tneeded", "记录良好", NULL, NULL};
-static const struct pd_text T_FEE = {"Extension fee", "延期费", "\"Extension fee\"", "\"延期费\""};
-static const struct pd_text T_DEPOSIT = {"Deposit", "保证金", "\"Deposit\"", "\"保证金\""};
-static const struct pd_text T_AGENT = {"Agent only with diagnosis", "凭诊断证明可代办",
-                                       "\"Agent only with diagnosis\"", "\"凭诊断证明可代办\""};
-static const struct pd_text T_REG = {"Register within 24 hours", "24小时内办理住宿登记",
-                                     "\"Register within 24 hours\"", "\"24小时内办理住宿登记\""};
+/* Texts as the policy compiler leaves them: plain and pre-escaped, with the
+ * literals' lengths (TEXT_J), or plain only (TEXT_P). */
+#define TEXT_J(en, zh, ej, zj)                                                                     \
+	{                                                                                          \
+		en, zh, ej, zj, sizeof(ej) - 1, sizeof(zj) - 1                                     \
+	}
+#define TEXT_P(en, zh)                                                                             \
+	{                                                                                          \
+		en, zh, NULL, NULL, 0, 0                                                           \
+	}
+static const struct pd_text T_PASSPORT =
+    TEXT_J("Valid \"passport\"", "有效护照", "\"Valid \\\"passport\\\"\"", "\"有效护照\"");
+static const struct pd_text T_KINSHIP = TEXT_P("Kinship certificate", "亲属关系证明");
+static const struct pd_text T_STAY = TEXT_J("Stay within 180 days", "停留期不超过180日",
+                                            "\"Stay within 180 days\"", "\"停留期不超过180日\"");
+static const struct pd_text T_RECORD = TEXT_P("Good record\tneeded", "记录良好");
+static const struct pd_text T_FEE =
+    TEXT_J("Extension fee", "延期费", "\"Extension fee\"", "\"延期费\"");
+static const struct pd_text T_DEPOSIT = TEXT_J("Deposit", "保证金", "\"Deposit\"", "\"保证金\"");
+static const struct pd_text T_AGENT =
+    TEXT_J("Agent only with diagnosis", "凭诊断证明可代办", "\"Agent only with diagnosis\"",
+           "\"凭诊断证明可代办\"");
+static const struct pd_text T_REG =
+    TEXT_J("Register within 24 hours", "24小时内办理住宿登记", "\"Register within 24 hours\"",
+           "\"24小时内办理住宿登记\"");
 
 static void factset_add(struct pd_factset *fs, int f)
 {
@@ -661,6 +674,186 @@ static void test_result_full(void **state)
 	check_json(&r, FULL_JSON);
 }
 
+/* The same result in a view, compact and pretty (the pretty one is the compact one
+ * re-indented: the same text once blanks outside strings are taken out). */
+static void check_view(const struct pd_result *r, enum pd_result_view view, const char *lang,
+                       const char *want)
+{
+	struct pd_buf b, p;
+	pd_buf_init(&b, 0);
+	pd_buf_init(&p, 0);
+	struct pd_result_opts o = {.view = view, .lang = lang};
+	assert_int_equal(pd_result_write_json_view(r, &o, &b), 0);
+	assert_string_equal(b.data, want);
+	assert_true(json_valid(b.data, b.len));
+	assert_null(memchr(b.data, '\n', b.len));
+	o.pretty = true;
+	assert_int_equal(pd_result_write_json_view(r, &o, &p), 0);
+	assert_true(json_valid(p.data, p.len));
+	assert_non_null(memchr(p.data, '\n', p.len));
+	pd_buf_free(&b);
+	pd_buf_free(&p);
+}
+
+static const char SUMMARY_JSON[] =
+    "{\"verdict\":\"incomplete\",\"jurisdiction\":\"zhejiang\",\"date\":\"2026-09-28\","
+    "\"policy\":{\"pack\":\"zhejiang\",\"version\":\"v1\"},"
+    "\"findings\":[{\"rule\":\"national/good-record\",\"outcome\":\"unknown\","
+    "\"source\":\"000 1\"}],"
+    "\"materials\":[{\"id\":\"passport\",\"status\":\"provided\"},"
+    "{\"id\":\"kinship_proof\",\"status\":\"needs_notarization\","
+    "\"detail\":{\"en\":\"not notarized\",\"zh\":\"未公证\"}},"
+    "{\"id\":\"health_certificate\",\"status\":\"missing\","
+    "\"conditional\":[\"applicant.age\",\"applicant.married\"]}],"
+    "\"questions\":[\"applicant.good_record\",\"applicant.married\"],"
+    "\"limits\":{\"max_days\":180,\"max_visa_validity_days\":365,"
+    "\"valid_until_max\":\"2031-04-15\",\"sources\":{\"max_days\":\"003 6.2(7)\","
+    "\"max_visa_validity_days\":\"003 7\",\"valid_until_max\":\"000 3\"}},"
+    "\"fee\":{\"cny\":160,\"source\":\"fee 1\"},"
+    "\"deposit\":{\"cny\":60000,\"frozen_days\":100,\"source\":\"002 VI(III)\"},"
+    "\"dates\":{\"apply_by\":\"2026-10-01\",\"decision_by\":\"2026-10-20\","
+    "\"receipt_valid_until\":\"2026-10-23\",\"processing_days\":7,\"receipt_days\":10,"
+    "\"sources\":{\"apply_by\":\"003 6.1\",\"decision_by\":\"001 4\","
+    "\"receipt_valid_until\":\"001 5\"},\"provisional\":true},"
+    "\"representation\":{\"agent_allowed\":true,\"in_person_required\":null,"
+    "\"source\":\"002 I\"},"
+    "\"notices\":[\"accommodation_registration_24h\"],\"offices\":[\"hall\"]}";
+
+/* The full view in English: every "zh" member left out, the office rendered in English. */
+static const char FULL_EN_JSON[] =
+    "{\"verdict\":\"incomplete\",\"jurisdiction\":\"zhejiang\",\"date\":\"2026-09-28\","
+    "\"policy\":{\"pack\":\"zhejiang\",\"version\":\"v1\"},"
+    "\"findings\":["
+    "{\"rule\":\"national/visa-extension[Q2]\",\"outcome\":\"pass\","
+    "\"en\":\"Stay within 180 days\",\"source\":\"003 6.2(7)\","
+    "\"layer\":\"zhejiang\",\"replaces\":\"national\","
+    "\"detail\":{\"en\":\"asked \\\"200\\\"\\nnow\"}},"
+    "{\"rule\":\"national/good-record\",\"outcome\":\"unknown\","
+    "\"en\":\"Good record\\tneeded\",\"source\":\"000 1\",\"layer\":\"national\"}],"
+    "\"materials\":["
+    "{\"id\":\"passport\",\"status\":\"provided\",\"en\":\"Valid \\\"passport\\\"\","
+    "\"source\":\"002 II(IV)\",\"layer\":\"national\"},"
+    "{\"id\":\"kinship_proof\",\"status\":\"needs_notarization\","
+    "\"en\":\"Kinship certificate\",\"source\":\"002 VI(V)\","
+    "\"layer\":\"national\",\"detail\":{\"en\":\"not notarized\"}},"
+    "{\"id\":\"health_certificate\",\"status\":\"missing\",\"en\":null,"
+    "\"source\":\"Z 3\",\"layer\":\"zhejiang\","
+    "\"conditional\":[\"applicant.age\",\"applicant.married\"]}],"
+    "\"questions\":["
+    "{\"fact\":\"applicant.good_record\",\"en\":\"Has the applicant a good stay and residence "
+    "record (no overstay, illegal employment or public-security violation)?\"},"
+    "{\"fact\":\"applicant.married\",\"en\":\"Is the applicant married?\"}],"
+    "\"limits\":{\"max_days\":180,\"max_visa_validity_days\":365,"
+    "\"valid_until_max\":\"2031-04-15\",\"sources\":{\"max_days\":\"003 6.2(7)\","
+    "\"max_visa_validity_days\":\"003 7\",\"valid_until_max\":\"000 3\"}},"
+    "\"fee\":{\"cny\":160,\"en\":\"Extension fee\",\"source\":\"fee 1\"},"
+    "\"deposit\":{\"cny\":60000,\"frozen_days\":100,\"source\":\"002 VI(III)\"},"
+    "\"dates\":{\"apply_by\":\"2026-10-01\",\"decision_by\":\"2026-10-20\","
+    "\"receipt_valid_until\":\"2026-10-23\",\"processing_days\":7,\"receipt_days\":10,"
+    "\"sources\":{\"apply_by\":\"003 6.1\",\"decision_by\":\"001 4\","
+    "\"receipt_valid_until\":\"001 5\"},\"provisional\":true},"
+    "\"representation\":{\"agent_allowed\":true,\"in_person_required\":null,"
+    "\"en\":\"Agent only with diagnosis\",\"source\":\"002 I\"},"
+    "\"notices\":[{\"id\":\"accommodation_registration_24h\","
+    "\"en\":\"Register within 24 hours\",\"source\":\"001 II.2\"}],"
+    "\"offices\":[{\"id\":\"hall\",\"name\":{\"en\":\"Exit-entry hall\"},"
+    "\"address\":{\"en\":\"No. 1 Road\"},\"telephone\":\"12367\","
+    "\"hours\":{\"en\":\"9:00-17:00 on weekdays\",\"days\":null,\"open\":\"09:00\","
+    "\"close\":\"17:00\"},\"source\":\"001 IV\"}]}";
+
+static void test_result_summary(void **state)
+{
+	(void)state;
+	struct pd_result r;
+	result_full(&r);
+	check_view(&r, PD_VIEW_SUMMARY, NULL, SUMMARY_JSON);
+	/* An empty result: every member there, empty or null. */
+	result_empty(&r);
+	check_view(&r, PD_VIEW_SUMMARY, NULL,
+	           "{\"verdict\":\"unknown\",\"jurisdiction\":\"national\",\"date\":\"2026-03-02\","
+	           "\"policy\":{\"pack\":\"national\",\"version\":\"abc123\"},"
+	           "\"findings\":[],\"materials\":[],\"questions\":[],"
+	           "\"limits\":{\"max_days\":null,\"valid_until_max\":null,\"sources\":{}},"
+	           "\"fee\":null,\"deposit\":null,"
+	           "\"dates\":{\"apply_by\":null,\"decision_by\":null,\"receipt_valid_until\":null,"
+	           "\"processing_days\":null,\"receipt_days\":null,\"sources\":{}},"
+	           "\"representation\":null,\"notices\":[],\"offices\":[]}");
+}
+
+/* Replaces every occurrence of `from` in `s` by `to` (the buffer is big enough). */
+static void replace_all(char *s, const char *from, const char *to)
+{
+	size_t fl = strlen(from), tl = strlen(to);
+	for (char *p = strstr(s, from); p; p = strstr(p + tl, from)) {
+		memmove(p + tl, p + fl, strlen(p + fl) + 1);
+		memcpy(p, to, tl);
+	}
+}
+
+static void test_result_lang(void **state)
+{
+	(void)state;
+	struct pd_result r;
+	result_full(&r);
+	check_view(&r, PD_VIEW_FULL, "en", FULL_EN_JSON);
+
+	/* Chinese: the same members with "zh" in place of "en", none of "en". */
+	struct pd_buf b;
+	pd_buf_init(&b, 0);
+	struct pd_result_opts o = {.lang = "zh"};
+	assert_int_equal(pd_result_write_json_view(&r, &o, &b), 0);
+	assert_true(json_valid(b.data, b.len));
+	assert_null(strstr(b.data, "\"en\":"));
+	assert_non_null(strstr(b.data, "\"zh\":\"停留期不超过180日\",\"source\""));
+	assert_non_null(strstr(b.data, "\"detail\":{\"zh\":\"申请200日\"}"));
+	assert_non_null(strstr(b.data, "\"name\":{\"zh\":\"出入境大厅\"}"));
+	assert_non_null(
+	    strstr(b.data, "{\"fact\":\"applicant.married\",\"zh\":\"申请人是否已婚？\"}"));
+
+	/* The summary keeps one language of a material's detail. */
+	static char want[sizeof(SUMMARY_JSON)];
+	memcpy(want, SUMMARY_JSON, sizeof(SUMMARY_JSON));
+	replace_all(want, "{\"en\":\"not notarized\",\"zh\":\"未公证\"}", "{\"zh\":\"未公证\"}");
+	check_view(&r, PD_VIEW_SUMMARY, "zh", want);
+
+	/* Anything but en and zh is a usage error, and nothing is written. */
+	pd_buf_reset(&b);
+	o.lang = "fr";
+	assert_int_equal(pd_result_write_json_view(&r, &o, &b), PD_FAIL(PD_EUSAGE));
+	assert_int_equal(b.len, 0);
+	pd_buf_free(&b);
+
+	enum pd_result_view v = PD_VIEW_FULL;
+	assert_int_equal(pd_result_view_parse("summary", &v), 0);
+	assert_int_equal(v, PD_VIEW_SUMMARY);
+	assert_int_equal(pd_result_view_parse("full", &v), 0);
+	assert_int_equal(v, PD_VIEW_FULL);
+	assert_int_equal(pd_result_view_parse("Summary", &v), PD_FAIL(PD_EUSAGE));
+	assert_int_equal(pd_result_view_parse(NULL, &v), PD_FAIL(PD_EUSAGE));
+}
+
+/* The case's "extra" ends every view, on one line, strings untouched. */
+static void test_result_extra(void **state)
+{
+	(void)state;
+	static const char extra[] = "{ \"client\" : [1,\t2],\r\n  \"s\": \"a  b\\\" }\\\\\",\n"
+	                            "  \"o\": { } }";
+	static const char echoed[] =
+	    ",\"extra\":{\"client\":[1,2],\"s\":\"a  b\\\" }\\\\\",\"o\":{}}}";
+	struct pd_result r;
+	result_full(&r);
+	r.extra = extra;
+	r.extra_len = sizeof(extra) - 1;
+
+	static char want[sizeof(FULL_JSON) + sizeof(echoed)];
+	snprintf(want, sizeof(want), "%.*s%s", (int)(sizeof(FULL_JSON) - 2), FULL_JSON, echoed);
+	check_json(&r, want);
+	static char want_summary[sizeof(SUMMARY_JSON) + sizeof(echoed)];
+	snprintf(want_summary, sizeof(want_summary), "%.*s%s", (int)(sizeof(SUMMARY_JSON) - 2),
+	         SUMMARY_JSON, echoed);
+	check_view(&r, PD_VIEW_SUMMARY, NULL, want_summary);
+}
+
 static void test_result_variants(void **state)
 {
 	(void)state;
@@ -705,7 +898,7 @@ static void test_result_variants(void **state)
 	assert_true(json_valid(b.data, b.len));
 
 	/* A text with no pre-escaped form is escaped; a jurisdiction from input too. */
-	static const struct pd_text ctl = {"a\x01z", "引号\"", NULL, NULL};
+	static const struct pd_text ctl = TEXT_P("a\x01z", "引号\"");
 	static struct pd_notice n = {"x", &ctl, {NULL, NULL, NULL, NULL}};
 	result_empty(&r);
 	r.jurisdiction = "bad\"place\n";
@@ -1080,9 +1273,11 @@ int main(void)
 	    cmocka_unit_test(test_writer_pretty),   cmocka_unit_test(test_writer_too_deep),
 	    cmocka_unit_test(test_result_empty),    cmocka_unit_test(test_result_full),
 	    cmocka_unit_test(test_result_variants), cmocka_unit_test(test_result_pretty),
-	    cmocka_unit_test(test_result_capped),   cmocka_unit_test(test_error_json),
-	    cmocka_unit_test(test_text_en),         cmocka_unit_test(test_text_zh),
-	    cmocka_unit_test(test_text_both),       cmocka_unit_test(test_text_sparse),
+	    cmocka_unit_test(test_result_summary),  cmocka_unit_test(test_result_lang),
+	    cmocka_unit_test(test_result_extra),    cmocka_unit_test(test_result_capped),
+	    cmocka_unit_test(test_error_json),      cmocka_unit_test(test_text_en),
+	    cmocka_unit_test(test_text_zh),         cmocka_unit_test(test_text_both),
+	    cmocka_unit_test(test_text_sparse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,8 +38,10 @@ static void key_string(struct pd_jw *w, const char *key, const char *s)
 	pd_jw_string(w, s); /* null for NULL */
 }
 
-/* "key": {"en", "zh"}, or null when the office has neither. */
-static void key_text(struct pd_jw *w, const char *key, const char *en, const char *zh)
+/* "key": {"en", "zh"} (the language kept: `lang` NULL for both), or null
+ * when the office has neither. */
+static void key_text(struct pd_jw *w, const char *key, const char *en, const char *zh,
+                     const char *lang)
 {
 	pd_jw_key(w, key);
 	if (!en && !zh) {
@@ -47,8 +49,10 @@ static void key_text(struct pd_jw *w, const char *key, const char *en, const cha
 		return;
 	}
 	pd_jw_object_begin(w);
-	key_string(w, "en", en);
-	key_string(w, "zh", zh);
+	if (!lang || lang[0] == 'e')
+		key_string(w, "en", en);
+	if (!lang || lang[0] == 'z')
+		key_string(w, "zh", zh);
 	pd_jw_object_end(w);
 }
 
@@ -65,12 +69,13 @@ static void key_clock(struct pd_jw *w, const char *key, int minutes)
 	pd_jw_string(w, s);
 }
 
-void pd_office_write_json(struct pd_jw *w, const struct pd_office_info *o)
+void pd_office_write_json_lang(struct pd_jw *w, const struct pd_office_info *o, const char *lang)
 {
+	bool en = !lang || lang[0] == 'e', zh = !lang || lang[0] == 'z';
 	pd_jw_object_begin(w);
 	key_string(w, "id", o->id);
-	key_text(w, "name", o->name_en, o->name_zh);
-	key_text(w, "address", o->address_en, o->address_zh);
+	key_text(w, "name", o->name_en, o->name_zh, lang);
+	key_text(w, "address", o->address_en, o->address_zh, lang);
 	key_string(w, "telephone", o->telephone);
 	if (o->supervision)
 		key_string(w, "supervision", o->supervision);
@@ -79,8 +84,10 @@ void pd_office_write_json(struct pd_jw *w, const struct pd_office_info *o)
 		pd_jw_null(w);
 	} else {
 		pd_jw_object_begin(w);
-		key_string(w, "en", o->hours_en);
-		key_string(w, "zh", o->hours_zh);
+		if (en)
+			key_string(w, "en", o->hours_en);
+		if (zh)
+			key_string(w, "zh", o->hours_zh);
 		key_string(w, "days", o->working_days_only ? "working_days" : NULL);
 		key_clock(w, "open", o->open);
 		key_clock(w, "close", o->close);
@@ -89,9 +96,14 @@ void pd_office_write_json(struct pd_jw *w, const struct pd_office_info *o)
 	if (o->website)
 		key_string(w, "website", o->website);
 	if (o->guidance_en || o->guidance_zh)
-		key_text(w, "guidance", o->guidance_en, o->guidance_zh);
+		key_text(w, "guidance", o->guidance_en, o->guidance_zh, lang);
 	key_string(w, "source", o->source);
 	pd_jw_object_end(w);
+}
+
+void pd_office_write_json(struct pd_jw *w, const struct pd_office_info *o)
+{
+	pd_office_write_json_lang(w, o, NULL);
 }
 
 static void write_pack(struct pd_jw *w, const struct pd_pack *p)

@@ -30,6 +30,12 @@
  * re-indented (reindent() below), so both always hold the same members.
  */
 
+/* What one call writes: the buffer, and the languages kept. */
+struct rw {
+	struct pd_buf *b;
+	bool en, zh;
+};
+
 /* A string that never needs escaping (ids, sources, layers, fact paths, our own words). */
 static inline void put_plain(struct pd_buf *b, const char *s)
 {
@@ -60,24 +66,46 @@ static inline void put_escaped(struct pd_buf *b, const char *s)
 		pd_json_escape(b, s, strlen(s));
 }
 
-/* One side of a policy text: the literal escaped when the pack was compiled, if any. */
-static inline void put_text(struct pd_buf *b, const char *json, const char *plain)
+/* One side of a policy text: the literal escaped when the pack was compiled
+ * (its length stored with it, 0 when not), else the plain text escaped now. */
+static inline void put_text(struct pd_buf *b, const char *json, uint32_t len, const char *plain)
 {
 	if (json)
-		jw_put(b, json, strlen(json));
+		jw_put(b, json, len ? len : strlen(json));
 	else
 		put_escaped(b, plain);
 }
 
-/* "en":…,"zh":… of a policy text (the caller wrote `"en":`). */
-static inline void put_text_pair(struct pd_buf *b, const struct pd_text *t)
+/* ,"en":…,"zh":… of a policy text, each only when its language is kept. */
+static inline void put_text_pair(const struct rw *w, const struct pd_text *t)
 {
-	if (t) {
-		put_text(b, t->en_json, t->en);
+	struct pd_buf *b = w->b;
+	if (w->en) {
+		JW_LIT(b, ",\"en\":");
+		if (t)
+			put_text(b, t->en_json, t->en_json_len, t->en);
+		else
+			JW_LIT(b, "null");
+	}
+	if (w->zh) {
 		JW_LIT(b, ",\"zh\":");
-		put_text(b, t->zh_json, t->zh);
-	} else {
-		JW_LIT(b, "null,\"zh\":null");
+		if (t)
+			put_text(b, t->zh_json, t->zh_json_len, t->zh);
+		else
+			JW_LIT(b, "null");
+	}
+}
+
+/* ,"en":…,"zh":… of two computed strings, each only when its language is kept. */
+static void put_escaped_pair(const struct rw *w, const char *en, const char *zh)
+{
+	if (w->en) {
+		JW_LIT(w->b, ",\"en\":");
+		put_escaped(w->b, en);
+	}
+	if (w->zh) {
+		JW_LIT(w->b, ",\"zh\":");
+		put_escaped(w->b, zh);
 	}
 }
 
@@ -101,14 +129,22 @@ static inline void put_tristate(struct pd_buf *b, int8_t v)
 }
 
 /* ,"detail":{"en":…,"zh":…} when the engine computed one. */
-static void put_detail(struct pd_buf *b, const char *en, const char *zh)
+static void put_detail(const struct rw *w, const char *en, const char *zh)
 {
 	if (!en && !zh)
 		return;
-	JW_LIT(b, ",\"detail\":{\"en\":");
-	put_escaped(b, en);
-	JW_LIT(b, ",\"zh\":");
-	put_escaped(b, zh);
+	struct pd_buf *b = w->b;
+	JW_LIT(b, ",\"detail\":{");
+	if (w->en) {
+		JW_LIT(b, "\"en\":");
+		put_escaped(b, en);
+	}
+	if (w->zh) {
+		if (w->en)
+			jw_putc(b, ',');
+		JW_LIT(b, "\"zh\":");
+		put_escaped(b, zh);
+	}
 	jw_putc(b, '}');
 }
 
@@ -141,14 +177,14 @@ static void put_factset(struct pd_buf *b, const struct pd_factset *fs)
 	jw_putc(b, ']');
 }
 
-static void put_finding(struct pd_buf *b, const struct pd_finding *f)
+static void put_finding(const struct rw *w, const struct pd_finding *f)
 {
+	struct pd_buf *b = w->b;
 	JW_LIT(b, "{\"rule\":");
 	put_plain(b, f->origin.rule);
 	JW_LIT(b, ",\"outcome\":");
 	put_plain(b, pd_outcome_name(f->outcome));
-	JW_LIT(b, ",\"en\":");
-	put_text_pair(b, f->text);
+	put_text_pair(w, f->text);
 	JW_LIT(b, ",\"source\":");
 	put_plain(b, f->origin.source);
 	JW_LIT(b, ",\"layer\":");
@@ -157,18 +193,18 @@ static void put_finding(struct pd_buf *b, const struct pd_finding *f)
 		JW_LIT(b, ",\"replaces\":");
 		put_plain(b, f->origin.replaces);
 	}
-	put_detail(b, f->detail_en, f->detail_zh);
+	put_detail(w, f->detail_en, f->detail_zh);
 	jw_putc(b, '}');
 }
 
-static void put_material(struct pd_buf *b, const struct pd_material *m)
+static void put_material(const struct rw *w, const struct pd_material *m)
 {
+	struct pd_buf *b = w->b;
 	JW_LIT(b, "{\"id\":");
 	put_plain(b, m->id);
 	JW_LIT(b, ",\"status\":");
 	put_plain(b, pd_mstatus_name(m->status));
-	JW_LIT(b, ",\"en\":");
-	put_text_pair(b, m->text);
+	put_text_pair(w, m->text);
 	JW_LIT(b, ",\"source\":");
 	put_plain(b, m->origin.source);
 	JW_LIT(b, ",\"layer\":");
@@ -177,12 +213,13 @@ static void put_material(struct pd_buf *b, const struct pd_material *m)
 		JW_LIT(b, ",\"conditional\":");
 		put_factset(b, &m->conditional);
 	}
-	put_detail(b, m->detail_en, m->detail_zh);
+	put_detail(w, m->detail_en, m->detail_zh);
 	jw_putc(b, '}');
 }
 
-static void put_questions(struct pd_buf *b, const struct pd_result *r)
+static void put_questions(const struct rw *w, const struct pd_result *r)
 {
+	struct pd_buf *b = w->b;
 	bool first = true;
 	JW_LIT(b, ",\"questions\":[");
 	for (size_t i = 0; i < r->n_questions; i++) {
@@ -194,10 +231,7 @@ static void put_questions(struct pd_buf *b, const struct pd_result *r)
 		first = false;
 		JW_LIT(b, "{\"fact\":");
 		put_plain(b, pd_facts[q].path);
-		JW_LIT(b, ",\"en\":");
-		put_escaped(b, pd_facts[q].en);
-		JW_LIT(b, ",\"zh\":");
-		put_escaped(b, pd_facts[q].zh);
+		put_escaped_pair(w, pd_facts[q].en, pd_facts[q].zh);
 		jw_putc(b, '}');
 	}
 	jw_putc(b, ']');
@@ -241,8 +275,10 @@ static void put_limits(struct pd_buf *b, const struct pd_result *r)
 	JW_LIT(b, "}}");
 }
 
-static void put_fee(struct pd_buf *b, const struct pd_result *r)
+/* Texts are written unless `summary`. */
+static void put_fee(const struct rw *w, const struct pd_result *r, bool summary)
 {
+	struct pd_buf *b = w->b;
 	JW_LIT(b, ",\"fee\":");
 	if (!r->fee.present) {
 		JW_LIT(b, "null");
@@ -253,15 +289,16 @@ static void put_fee(struct pd_buf *b, const struct pd_result *r)
 		jw_put_int(b, r->fee.cny);
 	else
 		JW_LIT(b, "null");
-	JW_LIT(b, ",\"en\":");
-	put_text_pair(b, r->fee.text);
+	if (!summary)
+		put_text_pair(w, r->fee.text);
 	JW_LIT(b, ",\"source\":");
 	put_plain(b, r->fee.origin.source);
 	jw_putc(b, '}');
 }
 
-static void put_deposit(struct pd_buf *b, const struct pd_result *r)
+static void put_deposit(const struct rw *w, const struct pd_result *r, bool summary)
 {
+	struct pd_buf *b = w->b;
 	JW_LIT(b, ",\"deposit\":");
 	if (!r->deposit.present) {
 		JW_LIT(b, "null");
@@ -272,13 +309,13 @@ static void put_deposit(struct pd_buf *b, const struct pd_result *r)
 	JW_LIT(b, ",\"frozen_days\":");
 	put_days(b, r->deposit.frozen_days);
 	const struct pd_text *t = r->deposit.text;
-	if (t && (t->en_json || t->en)) {
+	if (!summary && w->en && t && (t->en_json || t->en)) {
 		JW_LIT(b, ",\"en\":");
-		put_text(b, t->en_json, t->en);
+		put_text(b, t->en_json, t->en_json_len, t->en);
 	}
-	if (t && (t->zh_json || t->zh)) {
+	if (!summary && w->zh && t && (t->zh_json || t->zh)) {
 		JW_LIT(b, ",\"zh\":");
-		put_text(b, t->zh_json, t->zh);
+		put_text(b, t->zh_json, t->zh_json_len, t->zh);
 	}
 	JW_LIT(b, ",\"source\":");
 	put_plain(b, r->deposit.origin.source);
@@ -311,8 +348,9 @@ static void put_dates(struct pd_buf *b, const struct pd_result *r)
 	jw_putc(b, '}');
 }
 
-static void put_representation(struct pd_buf *b, const struct pd_result *r)
+static void put_representation(const struct rw *w, const struct pd_result *r, bool summary)
 {
+	struct pd_buf *b = w->b;
 	JW_LIT(b, ",\"representation\":");
 	if (!r->representation.present) {
 		JW_LIT(b, "null");
@@ -322,14 +360,47 @@ static void put_representation(struct pd_buf *b, const struct pd_result *r)
 	put_tristate(b, r->representation.agent_allowed);
 	JW_LIT(b, ",\"in_person_required\":");
 	put_tristate(b, r->representation.in_person_required);
-	JW_LIT(b, ",\"en\":");
-	put_text_pair(b, r->representation.text);
+	if (!summary)
+		put_text_pair(w, r->representation.text);
 	JW_LIT(b, ",\"source\":");
 	put_plain(b, r->representation.origin.source);
 	jw_putc(b, '}');
 }
 
-static void put_result(struct pd_buf *b, const struct pd_result *r)
+/*
+ * ,"extra":… when the case had one: its text as the input gave it, without
+ * the blanks outside strings, so that the result stays on one line.  The
+ * decoder has validated it (an object, no duplicate names), so the only
+ * state to track is whether we are inside a string.
+ */
+static void put_extra(struct pd_buf *b, const struct pd_result *r)
+{
+	if (!r->extra)
+		return;
+	JW_LIT(b, ",\"extra\":");
+	const char *s = r->extra;
+	size_t n = r->extra_len, run = 0;
+	bool in_string = false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+			continue;
+		}
+		if (c == '"') {
+			in_string = true;
+		} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			jw_put(b, s + run, i - run);
+			run = i + 1;
+		}
+	}
+	jw_put(b, s + run, n - run);
+}
+
+static void put_head(struct pd_buf *b, const struct pd_result *r)
 {
 	JW_LIT(b, "{\"verdict\":");
 	put_plain(b, pd_verdict_name(r->verdict));
@@ -341,27 +412,54 @@ static void put_result(struct pd_buf *b, const struct pd_result *r)
 	put_escaped(b, r->pack);
 	JW_LIT(b, ",\"version\":");
 	put_escaped(b, r->version);
+	jw_putc(b, '}');
+}
 
-	JW_LIT(b, "},\"findings\":[");
+static void put_offices(const struct rw *w, const struct pd_result *r)
+{
+	struct pd_buf *b = w->b;
+	JW_LIT(b, ",\"offices\":[");
+	if (w->en && w->zh) {
+		/* Rendered once when the pack was compiled (pd_office_write_json). */
+		for (size_t i = 0; i < r->n_offices; i++) {
+			if (i)
+				jw_putc(b, ',');
+			const struct pd_office_info *o = &r->offices[i];
+			jw_put(b, o->json, o->json_len ? o->json_len : strlen(o->json));
+		}
+	} else {
+		struct pd_jw jw;
+		pd_jw_init(&jw, b, false);
+		for (size_t i = 0; i < r->n_offices; i++)
+			pd_office_write_json_lang(&jw, &r->offices[i], w->en ? "en" : "zh");
+	}
+	jw_putc(b, ']');
+}
+
+static void put_result(const struct rw *w, const struct pd_result *r)
+{
+	struct pd_buf *b = w->b;
+	put_head(b, r);
+	JW_LIT(b, ",\"findings\":[");
 	for (size_t i = 0; i < r->n_findings; i++) {
 		if (i)
 			jw_putc(b, ',');
-		put_finding(b, &r->findings[i]);
+		put_finding(w, &r->findings[i]);
 	}
 	JW_LIT(b, "],\"materials\":[");
 	for (size_t i = 0; i < r->n_materials; i++) {
 		if (i)
 			jw_putc(b, ',');
-		put_material(b, &r->materials[i]);
+		put_material(w, &r->materials[i]);
 	}
 	jw_putc(b, ']');
 
-	put_questions(b, r);
+	put_questions(w, r);
 	put_limits(b, r);
-	put_fee(b, r);
-	put_deposit(b, r);
+	put_fee(w, r, false);
+	put_deposit(w, r, false);
 	put_dates(b, r);
-	put_representation(b, r);
+	put_representation(w, r, false);
 
 	JW_LIT(b, ",\"notices\":[");
 	for (size_t i = 0; i < r->n_notices; i++) {
@@ -370,20 +468,93 @@ static void put_result(struct pd_buf *b, const struct pd_result *r)
 			jw_putc(b, ',');
 		JW_LIT(b, "{\"id\":");
 		put_plain(b, n->id);
-		JW_LIT(b, ",\"en\":");
-		put_text_pair(b, n->text);
+		put_text_pair(w, n->text);
 		JW_LIT(b, ",\"source\":");
 		put_plain(b, n->origin.source);
 		jw_putc(b, '}');
 	}
-	/* Offices were rendered once when the pack was compiled (pd_office_write_json). */
+	jw_putc(b, ']');
+	put_offices(w, r);
+	put_extra(b, r);
+	jw_putc(b, '}');
+}
+
+/*
+ * The summary view: what an agency's dashboard or a join needs, no prose.
+ * Findings that pass or inform are left out; so are the texts of materials,
+ * questions, the fee, the deposit, representation and notices (their ids
+ * and figures stay), and offices are their ids.  A material's detail, which
+ * says why it is not acceptable for this case, is kept.
+ */
+static void put_summary(const struct rw *w, const struct pd_result *r)
+{
+	struct pd_buf *b = w->b;
+	bool first = true;
+	put_head(b, r);
+	JW_LIT(b, ",\"findings\":[");
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct pd_finding *f = &r->findings[i];
+		if (f->outcome != PD_OUTCOME_FAIL && f->outcome != PD_OUTCOME_UNKNOWN)
+			continue;
+		if (!first)
+			jw_putc(b, ',');
+		first = false;
+		JW_LIT(b, "{\"rule\":");
+		put_plain(b, f->origin.rule);
+		JW_LIT(b, ",\"outcome\":");
+		put_plain(b, pd_outcome_name(f->outcome));
+		JW_LIT(b, ",\"source\":");
+		put_plain(b, f->origin.source);
+		jw_putc(b, '}');
+	}
+	JW_LIT(b, "],\"materials\":[");
+	for (size_t i = 0; i < r->n_materials; i++) {
+		const struct pd_material *m = &r->materials[i];
+		if (i)
+			jw_putc(b, ',');
+		JW_LIT(b, "{\"id\":");
+		put_plain(b, m->id);
+		JW_LIT(b, ",\"status\":");
+		put_plain(b, pd_mstatus_name(m->status));
+		if (!factset_empty(&m->conditional)) {
+			JW_LIT(b, ",\"conditional\":");
+			put_factset(b, &m->conditional);
+		}
+		put_detail(w, m->detail_en, m->detail_zh);
+		jw_putc(b, '}');
+	}
+	JW_LIT(b, "],\"questions\":[");
+	first = true;
+	for (size_t i = 0; i < r->n_questions; i++) {
+		int q = r->questions[i];
+		if (q < 0 || q >= PD_FACT_COUNT)
+			continue;
+		if (!first)
+			jw_putc(b, ',');
+		first = false;
+		put_plain(b, pd_facts[q].path);
+	}
+	jw_putc(b, ']');
+	put_limits(b, r);
+	put_fee(w, r, true);
+	put_deposit(w, r, true);
+	put_dates(b, r);
+	put_representation(w, r, true);
+	JW_LIT(b, ",\"notices\":[");
+	for (size_t i = 0; i < r->n_notices; i++) {
+		if (i)
+			jw_putc(b, ',');
+		put_plain(b, r->notices[i].id);
+	}
 	JW_LIT(b, "],\"offices\":[");
 	for (size_t i = 0; i < r->n_offices; i++) {
 		if (i)
 			jw_putc(b, ',');
-		jw_put(b, r->offices[i].json, strlen(r->offices[i].json));
+		put_plain(b, r->offices[i].id);
 	}
-	JW_LIT(b, "]}");
+	jw_putc(b, ']');
+	put_extra(b, r);
+	jw_putc(b, '}');
 }
 
 static void newline_indent(struct pd_buf *b, int depth)
@@ -471,13 +642,44 @@ static int finish(struct pd_buf *out, size_t start)
 	return PD_FAIL(PD_ENOMEM);
 }
 
-int pd_result_write_json(const struct pd_result *r, bool pretty, struct pd_buf *out)
+int pd_result_view_parse(const char *name, enum pd_result_view *out)
 {
+	if (name && strcmp(name, "full") == 0)
+		*out = PD_VIEW_FULL;
+	else if (name && strcmp(name, "summary") == 0)
+		*out = PD_VIEW_SUMMARY;
+	else
+		return PD_FAIL(PD_EUSAGE);
+	return 0;
+}
+
+int pd_result_write_json_view(const struct pd_result *r, const struct pd_result_opts *o,
+                              struct pd_buf *out)
+{
+	static const struct pd_result_opts defaults = {.view = PD_VIEW_FULL};
+	if (!o)
+		o = &defaults;
+	struct rw w = {.b = out, .en = true, .zh = true};
+	if (o->lang && strcmp(o->lang, "en") == 0)
+		w.zh = false;
+	else if (o->lang && strcmp(o->lang, "zh") == 0)
+		w.en = false;
+	else if (o->lang)
+		return PD_FAIL(PD_EUSAGE);
 	size_t start = out->len;
-	put_result(out, r);
-	if (pretty && !out->failed)
+	if (o->view == PD_VIEW_SUMMARY)
+		put_summary(&w, r);
+	else
+		put_result(&w, r);
+	if (o->pretty && !out->failed)
 		reindent(out, start);
 	return finish(out, start);
+}
+
+int pd_result_write_json(const struct pd_result *r, bool pretty, struct pd_buf *out)
+{
+	const struct pd_result_opts o = {.view = PD_VIEW_FULL, .pretty = pretty};
+	return pd_result_write_json_view(r, &o, out);
 }
 
 /* A fixed-size field of struct pd_error, escaped (it may hold input text). */

@@ -844,6 +844,8 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 	r->version = pack->version;
 	r->offices = pack->offices;
 	r->n_offices = pack->n_offices;
+	r->extra = c->extra;
+	r->extra_len = c->extra_len;
 	r->limits.max_days = -1;
 	r->limits.max_visa_validity_days = -1;
 	r->limits.valid_until_max = PD_DATE_NONE;

@@ -226,15 +226,18 @@ static bool source_declared(const struct pd_pack *p, const char *s, size_t len)
 	return false;
 }
 
-static const char *json_literal(struct pd_policy_build *b, const char *s)
+/* s as a JSON string literal in the arena, its length in *len (writers copy it
+ * without measuring it again). */
+static const char *json_literal(struct pd_policy_build *b, const char *s, uint32_t *len)
 {
 	struct pd_buf buf;
 	pd_buf_init(&buf, 0);
-	if (pd_json_escape(&buf, s, strlen(s)) != 0) {
+	if (pd_json_escape(&buf, s, strlen(s)) != 0 || buf.len > UINT32_MAX) {
 		pd_buf_free(&buf);
 		return NULL;
 	}
 	const char *r = pd_arena_strndup(b->arena, buf.data, buf.len);
+	*len = (uint32_t)buf.len;
 	pd_buf_free(&buf);
 	return r;
 }
@@ -243,8 +246,8 @@ static int fill_text(struct pd_policy_build *b, struct pd_text *t, const char *e
 {
 	t->en = en;
 	t->zh = zh;
-	t->en_json = en ? json_literal(b, en) : NULL;
-	t->zh_json = zh ? json_literal(b, zh) : NULL;
+	t->en_json = en ? json_literal(b, en, &t->en_json_len) : NULL;
+	t->zh_json = zh ? json_literal(b, zh, &t->zh_json_len) : NULL;
 	return (en && !t->en_json) || (zh && !t->zh_json) ? -1 : 0;
 }
 
@@ -1500,8 +1503,10 @@ static void load_office(struct pd_policy_build *b, const struct yfile *f, struct
 	struct pd_jw w;
 	pd_jw_init(&w, &buf, false);
 	pd_office_write_json(&w, &o);
-	if (!buf.failed && buf.data)
+	if (!buf.failed && buf.data) {
 		o.json = pd_arena_strndup(b->arena, buf.data, buf.len);
+		o.json_len = buf.len;
+	}
 	pd_buf_free(&buf);
 	if (!o.json) {
 		pd_build_report(b, PD_ENOMEM, f->path, o.line, col, "out of memory");
