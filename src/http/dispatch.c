@@ -170,6 +170,11 @@ static bool match(const char *pattern, const char *path, struct hreq *r)
 		p++;
 		s++;
 	}
+	if (p[0] == '{' && p[1] == '*' && *s == '\0') { /* "/" for "/{*file}" */
+		r->param_buf[0] = '\0';
+		r->params[np] = r->param_buf;
+		return true;
+	}
 	return *p == '\0' && *s == '\0';
 }
 

@@ -365,6 +365,41 @@ static void test_roles_asked_of_library(void **state)
 	pd_buf_free(&in);
 }
 
+/* The web desk's files: pages with a strict CSP, revalidated by ETag. */
+static void test_web_desk(void **state)
+{
+	struct fixture *f = *state;
+	struct call c = {0};
+	char etag[64];
+	assert_int_equal(send_req(f, &c, "GET", "/", NULL, NULL, 0), 200);
+	assert_string_equal(c.resp.content_type, "text/html; charset=utf-8");
+	const char *csp = pd_http_response_header(&c.resp, "Content-Security-Policy");
+	assert_non_null(csp);
+	assert_non_null(strstr(csp, "script-src 'self'"));
+	assert_null(strstr(csp, "unsafe-inline"));
+	assert_non_null(pd_http_response_header(&c.resp, "ETag"));
+	snprintf(etag, sizeof(etag), "%s", pd_http_response_header(&c.resp, "ETag"));
+	done(&c);
+	/* The same page by its name, and again only if it changed. */
+	header(&c, "If-None-Match", etag);
+	assert_int_equal(send_req(f, &c, "GET", "/index.html", NULL, NULL, 0), 304);
+	assert_int_equal(c.resp.body.len, 0);
+	done(&c);
+	/* A page without its .html. */
+	assert_int_equal(send_req(f, &c, "GET", "/officer", NULL, NULL, 0), 200);
+	assert_string_equal(c.resp.content_type, "text/html; charset=utf-8");
+	done(&c);
+	assert_int_equal(send_req(f, &c, "GET", "/no-such-page", NULL, NULL, 0), 404);
+	done(&c);
+	assert_int_equal(send_req(f, &c, "POST", "/index.html", NULL, NULL, 0), 405);
+	assert_string_equal(pd_http_response_header(&c.resp, "Allow"), "GET");
+	done(&c);
+	/* /api/ is never a page. */
+	assert_int_equal(send_req(f, &c, "GET", "/api/v1/index.html", NULL, NULL, 0), 404);
+	assert_non_null(strstr(body_of(&c), "\"code\":\"not_found\""));
+	done(&c);
+}
+
 /* The papers of a case: a receipt once accepted, for whoever may read it. */
 static void test_case_papers(void **state)
 {
@@ -465,6 +500,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sessions_and_cookies, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_login_limits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_roles_asked_of_library, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_web_desk, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_case_papers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reload_refuses_broken_pack, setup, teardown),
 	};
