@@ -2,7 +2,9 @@
  * test_allowed_actions.c: pd_workflow_allowed_actions() against
  * pd_workflow_act(), as a property over the whole table.  For every role,
  * every state, every action, and every way a case can belong to the actor
- * (filed by them or not; unassigned, assigned to them or to someone else), a
+ * (filed by them, by another, or by another and accepted by them, which the
+ * separation of duties governs; unassigned, assigned to them or to someone
+ * else), a
  * fresh case is put in the store in that state, with what the action's own
  * conditions need (an open task to complete, a failed one to revoke on, the
  * state to return to after a supplement) and data that is valid for it.  Then
@@ -53,7 +55,9 @@ static const struct {
     {"other", PD_ROLE_APPLICANT}, {"rev2", PD_ROLE_REVIEWER},  {"spare", PD_ROLE_REVIEWER},
 };
 
-enum owner { BY_ACTOR, BY_OTHER };
+/* BY_ACTOR_ACCEPTED: filed by another and accepted by the actor (the
+ * separation of duties: an accept entry by the actor in the trail) */
+enum owner { BY_ACTOR, BY_OTHER, BY_ACTOR_ACCEPTED, OWNER_COUNT };
 enum assigned { NOBODY, TO_ACTOR, TO_OTHER };
 
 static struct pd_store *store;
@@ -87,7 +91,8 @@ struct trial {
 	char id[PD_CASE_ID_LEN + 1];
 };
 
-static const char *owner_name[] = {"filed by the actor", "filed by another"};
+static const char *owner_name[] = {"filed by the actor", "filed by another",
+                                   "filed by another, accepted by the actor"};
 static const char *assigned_name[] = {"unassigned", "assigned to the actor", "assigned to another"};
 
 /* Puts a fresh case in the trial's state with what the action needs. */
@@ -124,6 +129,22 @@ static void make_case(struct trial *t)
 	    .revision = 1,
 	};
 	must(pd_store_case_insert(store, &c, &err), &err, "case");
+	if (t->owner == BY_ACTOR_ACCEPTED) {
+		/* who accepted is what the trail says (pd_store_case.accepted_by) */
+		struct pd_store_audit e = {
+		    .case_id = t->id,
+		    .action = "accept",
+		    .actor = t->actor->name,
+		    .role = pd_role_name(t->actor->role),
+		    .at = past,
+		    .recorded_at = 1,
+		    .to_state = "accepted",
+		    .hash = "0000000000000000000000000000000000000000000000000000000000000000",
+		};
+		must(pd_store_audit_head(store, &e.seq, e.prev_hash, &err), &err, "head");
+		e.seq++;
+		must(pd_store_audit_append(store, &e, &err), &err, "accept entry");
+	}
 	if (t->action == PD_ACTION_COMPLETE_TASK || t->action == PD_ACTION_REVOKE) {
 		bool done = t->action == PD_ACTION_REVOKE; /* a failed check to revoke on */
 		struct pd_store_task task = {
@@ -162,7 +183,8 @@ static const char *data_for(const struct trial *t)
 
 static void test_allowed_actions_match_act(void **state)
 {
-	static struct trial trials[PD_ROLE_COUNT * PD_STATE_COUNT * PD_ACTION_COUNT * 6];
+	static struct trial
+	    trials[PD_ROLE_COUNT * PD_STATE_COUNT * PD_ACTION_COUNT * OWNER_COUNT * 3];
 	static struct pd_actor actors[PD_ROLE_COUNT];
 	struct pd_workflow wf = {store, NULL, stand_in, NULL, NULL};
 	struct pd_error err = {0};
@@ -176,7 +198,7 @@ static void test_allowed_actions_match_act(void **state)
 	for (int r = 0; r < PD_ROLE_COUNT; r++)
 		for (int st = 0; st < PD_STATE_COUNT; st++)
 			for (int a = 0; a < PD_ACTION_COUNT; a++)
-				for (int o = 0; o < 2; o++)
+				for (int o = 0; o < OWNER_COUNT; o++)
 					for (int as = 0; as < 3; as++) {
 						struct trial *t = &trials[n++];
 						t->actor = &actors[r];
