@@ -10,7 +10,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 600
 FUZZERS      ?= mrz id expr case_decode policy_load
 
-.PHONY: all deps build build-asan run test test-fast bench bench-http bench-store lint format clean fuzz
+.PHONY: all deps build build-asan run test test-fast bench bench-http bench-store lint format clean fuzz release-check
 
 all: build
 
@@ -61,6 +61,13 @@ bench-http: build
 bench-store: build
 	@sh scripts/install-deps.sh bench
 	sh bench/store.sh $(BUILD)
+
+# A packager's build: Release (warnings are errors) in a temporary folder,
+# cmake --install into a temporary prefix, the installed command run on the
+# installed example (scripts/release-check.sh).  Not part of `make test`: it
+# builds the whole tree a second time.
+release-check: deps
+	sh scripts/release-check.sh $(JOBS)
 
 lint: build
 	$(BUILD)/permitdesk policy lint policy

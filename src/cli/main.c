@@ -12,14 +12,20 @@ static int cmd_help(int argc, char **argv);
 
 static const struct cli_command commands[] = {
     {"check", cmd_check,
-     "check [--policy DIR] [--format json|text|pdf] [--lang en|zh] [--pretty] FILE|-\n"
-     "       permitdesk check --batch [--jobs N] [--policy DIR] FILE.jsonl|-",
+     "check [--policy DIR] [--format json|text|pdf] [--view full|summary] [--lang en|zh]\n"
+     "       [--pretty] FILE|-\n"
+     "       permitdesk check --batch [--jobs N] [--view full|summary] [--lang en|zh]\n"
+     "       [--policy DIR] FILE.jsonl|-",
      "evaluate a case: verdict, materials, limits, fee, dates, with sources",
      "Reads one case (format.md §1) and prints its result (§2) as JSON, or with\n"
      "--format text a checklist in Chinese and English (--lang picks one), with\n"
      "--format pdf the same checklist as an A4 PDF on standard output.\n"
-     "--batch reads one case per line and writes one result per line, same order;\n"
-     "a bad line yields {\"error\":{...}} on its line and the exit code 65.\n"
+     "--view summary: ids, statuses, figures, dates and the failing or unknown\n"
+     "findings, no prose; --lang keeps one language's texts, in JSON as in text.\n"
+     "--batch reads one case per line and writes exactly one line per line, same\n"
+     "order; a bad line (empty, blank, over 1 MiB, refused) yields {\"error\":{...}}\n"
+     "with its line number on its line, and the exit code is 65.  --jobs N checks\n"
+     "on N threads.  A case's \"extra\" is echoed in its result.\n"
      "Exit codes: 0 evaluated (whatever the verdict), 64 usage, 65 bad case,\n"
      "66 file missing, 78 policy error."},
     {"calendar", cmd_calendar, "calendar add DATE N | calendar is-workday DATE [--policy DIR]",

@@ -590,8 +590,10 @@ static int read_holiday(struct loader *ld, const struct ynode *node, struct year
 	    {"to", true, NULL, NULL},
 	    {"make_up_days", false, NULL, NULL},
 	};
-	const char *en, *zh;
-	pd_date from, to;
+	/* Set by the readers below before any use; initialised because at -O3 GCC
+	 * cannot see that through the chain of || (-Werror=maybe-uninitialized). */
+	const char *en = NULL, *zh = NULL;
+	pd_date from = PD_DATE_NONE, to = PD_DATE_NONE;
 	pd_date jan1 = pd_date_from_ymd(yi->year, 1, 1);
 	char a[11], b[11];
 	int rc;
@@ -655,7 +657,7 @@ static int read_source(struct loader *ld, const struct ynode *node, struct year_
 	    {"number", false, NULL, NULL},
 	    {"published", true, NULL, NULL},
 	};
-	const char *title, *number = NULL;
+	const char *title = NULL, *number = NULL; /* as in read_holiday() */
 	int rc;
 	if ((rc = get_fields(ld, node, f, sizeof(f) / sizeof(f[0]))) ||
 	    (rc = get_text(ld, f[0].value, &title)) ||

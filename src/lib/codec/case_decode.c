@@ -488,8 +488,8 @@ static int copy_string(struct walk *w, int tok, char **out, size_t *out_len)
 static int read_string(struct walk *w, int tok, int check, const char **out, size_t *out_len)
 {
 	const struct string_rule *rule = &string_rules[check];
-	char *s;
-	size_t len;
+	char *s = NULL; /* set by copy_string() when it returns 0; GCC's -O3 cannot tell */
+	size_t len = 0;
 	if (w->t[tok].type != JSMN_STRING)
 		return fail_type(w, tok, rule->expected);
 	int rc = copy_string(w, tok, &s, &len);
