@@ -289,6 +289,11 @@ bool pd_workflow_may_read(const struct pd_actor *actor, const struct pd_store_ca
  * be known without data), as bits 1u << enum pd_action.  Front ends show
  * these and never decide roles themselves. */
 unsigned pd_workflow_allowed_actions(const struct pd_actor *actor, const struct pd_store_case *c);
+/* The same for the stored case `case_id` under the deployment's settings in
+ * force (pd_settings_read), as the case view shows them: what a front end
+ * offers after an action. */
+int pd_workflow_allowed_actions_now(struct pd_store *store, const struct pd_actor *actor,
+                                    const char *case_id, unsigned *out, struct pd_error *err);
 
 /*
  * Replaces the documents[] of a case (what the applicant brought, added or

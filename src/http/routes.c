@@ -489,7 +489,6 @@ static int h_case_act(struct hreq *r, struct pd_error *err)
 	struct pd_workflow wf;
 	struct pd_act act = {.at = PD_DATE_NONE};
 	struct pd_act_result res;
-	struct pd_store_case c;
 	char id[PD_CASE_ID_LEN + 1];
 	int rc;
 
@@ -513,10 +512,14 @@ static int h_case_act(struct hreq *r, struct pd_error *err)
 	workflow(r, store, &wf);
 	if ((rc = pd_workflow_act(&wf, &r->session.actor, id, &act, &res, err)))
 		return rc;
+	/* The action is committed: what may follow is told when it can be read,
+	 * and a failure to read it never turns the answer into an error. */
 	unsigned allowed = 0;
-	if (pd_store_case_get(store, id, &r->arena, &c, NULL) == 0)
-		allowed = pd_workflow_allowed_actions(&r->session.actor, &c);
-	if ((rc = pd_act_result_write_json(act.action, &res, &allowed, r->pretty, out(r))))
+	struct pd_error ignored;
+	bool known =
+	    pd_workflow_allowed_actions_now(store, &r->session.actor, id, &allowed, &ignored) == 0;
+	if ((rc = pd_act_result_write_json(act.action, &res, known ? &allowed : NULL, r->pretty,
+	                                   out(r))))
 		return pd_error_set(err, PD_ENOMEM, "out of memory");
 	return finish_json(r, 200);
 }

@@ -214,6 +214,23 @@ cleanup:
 	return rc;
 }
 
+int pd_workflow_allowed_actions_now(struct pd_store *store, const struct pd_actor *actor,
+                                    const char *case_id, unsigned *out, struct pd_error *err)
+{
+	struct pd_arena a;
+	struct pd_store_case c;
+	struct pd_settings s;
+	int rc;
+
+	*out = 0;
+	pd_arena_init(&a, 16384, 0);
+	if ((rc = pd_settings_read(store, &s, err)) == 0 &&
+	    (rc = pd_store_case_get(store, case_id, &a, &c, err)) == 0)
+		*out = wf_allowed_actions(actor, &c, &s);
+	pd_arena_free(&a);
+	return rc;
+}
+
 static void write_allowed(struct pd_jw *w, const struct pd_actor *viewer,
                           const struct pd_store_case *c, const struct pd_settings *s)
 {
