@@ -125,6 +125,8 @@ struct pd_office_info {
 	const char *json; /* the office as one compact JSON object (pd_office_write_json),
 	                     escaped once when the pack was compiled */
 	size_t json_len;  /* its length */
+	const char *json_en, *json_zh; /* the same with one language's texts */
+	size_t json_en_len, json_zh_len;
 };
 /* The pack's offices, in the order offices.yaml lists them; borrowed from the policy. */
 const struct pd_office_info *pd_pack_offices(const struct pd_pack *p, size_t *count);

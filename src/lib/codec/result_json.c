@@ -419,19 +419,28 @@ static void put_offices(const struct rw *w, const struct pd_result *r)
 {
 	struct pd_buf *b = w->b;
 	JW_LIT(b, ",\"offices\":[");
-	if (w->en && w->zh) {
-		/* Rendered once when the pack was compiled (pd_office_write_json). */
-		for (size_t i = 0; i < r->n_offices; i++) {
-			if (i)
-				jw_putc(b, ',');
-			const struct pd_office_info *o = &r->offices[i];
-			jw_put(b, o->json, o->json_len ? o->json_len : strlen(o->json));
+	/* Rendered once when the pack was compiled (pd_office_write_json_lang), in both
+	 * languages and in each; an office built elsewhere may have the first only. */
+	for (size_t i = 0; i < r->n_offices; i++) {
+		const struct pd_office_info *o = &r->offices[i];
+		const char *json = o->json;
+		size_t len = o->json_len;
+		if (!w->en || !w->zh) {
+			json = w->en ? o->json_en : o->json_zh;
+			len = w->en ? o->json_en_len : o->json_zh_len;
 		}
-	} else {
-		struct pd_jw jw;
-		pd_jw_init(&jw, b, false);
-		for (size_t i = 0; i < r->n_offices; i++)
-			pd_office_write_json_lang(&jw, &r->offices[i], w->en ? "en" : "zh");
+		if (i)
+			jw_putc(b, ',');
+		if (json) {
+			jw_put(b, json, len ? len : strlen(json));
+		} else {
+			struct pd_jw jw;
+			pd_jw_init(&jw, b, false);
+			pd_office_write_json_lang(&jw, o,
+			                          w->en && w->zh ? NULL
+			                          : w->en        ? "en"
+			                                         : "zh");
+		}
 	}
 	jw_putc(b, ']');
 }

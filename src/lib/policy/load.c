@@ -1498,19 +1498,25 @@ static void load_office(struct pd_policy_build *b, const struct yfile *f, struct
 		}
 	if (b->n_errors > errors_before)
 		return;
-	struct pd_buf buf;
-	pd_buf_init(&buf, 0);
-	struct pd_jw w;
-	pd_jw_init(&w, &buf, false);
-	pd_office_write_json(&w, &o);
-	if (!buf.failed && buf.data) {
-		o.json = pd_arena_strndup(b->arena, buf.data, buf.len);
-		o.json_len = buf.len;
-	}
-	pd_buf_free(&buf);
-	if (!o.json) {
-		pd_build_report(b, PD_ENOMEM, f->path, o.line, col, "out of memory");
-		return;
+	/* Rendered once here, in both languages and in each (results copy them). */
+	static const char *const langs[] = {NULL, "en", "zh"};
+	const char **json[] = {&o.json, &o.json_en, &o.json_zh};
+	size_t *json_len[] = {&o.json_len, &o.json_en_len, &o.json_zh_len};
+	for (int i = 0; i < 3; i++) {
+		struct pd_buf buf;
+		pd_buf_init(&buf, 0);
+		struct pd_jw w;
+		pd_jw_init(&w, &buf, false);
+		pd_office_write_json_lang(&w, &o, langs[i]);
+		if (!buf.failed && buf.data) {
+			*json[i] = pd_arena_strndup(b->arena, buf.data, buf.len);
+			*json_len[i] = buf.len;
+		}
+		pd_buf_free(&buf);
+		if (!*json[i]) {
+			pd_build_report(b, PD_ENOMEM, f->path, o.line, col, "out of memory");
+			return;
+		}
 	}
 	struct pd_office_info *grown =
 	    pd_arena_alloc(b->arena, sizeof(*grown) * (p->n_offices + 1));
