@@ -44,3 +44,9 @@ export function focusHeading(root) {
 		h.focus({ preventScroll: false });
 	}
 }
+
+// A table in a box that scrolls sideways on a narrow screen: a named region
+// that takes the focus, so a keyboard can scroll it too (WCAG 2.1.1).
+export function tableWrap(label, table) {
+	return el('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': label }, table);
+}

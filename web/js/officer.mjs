@@ -11,7 +11,7 @@
 // decisions and history; a print view of the one-time notice.
 import { initI18n, onLangChange, t, pick } from './i18n.mjs';
 import { api, errorBox } from './api.mjs';
-import { el, fill, focusHeading, newId } from './dom.mjs';
+import { el, fill, focusHeading, newId, tableWrap } from './dom.mjs';
 import { loadFacts, allFacts, fact, getPath, factLabel, valueLabel } from './facts.mjs';
 import { renderResult, verdictBox, openSourcesForPrint } from './result-view.mjs';
 import { whoami, showWho, loginView } from './session.mjs';
@@ -121,7 +121,7 @@ async function queueView() {
 	more.addEventListener('click', async () => {
 		try { await loadPage(); } catch (e) { showError(view, e); }
 	});
-	fill(view, el('h1', {}, t('queue.title')), filters, status, el('div', { class: 'table-wrap' }, table),
+	fill(view, el('h1', {}, t('queue.title')), filters, status, tableWrap(t('queue.title'), table),
 		el('div', { class: 'actions' }, more), create);
 	try { await loadPage(); } catch (e) { showError(view, e); }
 	done('queue');
@@ -239,9 +239,9 @@ function documentsEditor(cv) {
 	return form;
 }
 
-function table(name, cols, rows) {
+function table(name, cols, rows, label) {
 	if (!rows.length) return el('p', { class: 'muted', 'data-list': name }, t('result.none'));
-	return el('div', { class: 'table-wrap' }, el('table', { 'data-list': name },
+	return tableWrap(label, el('table', { 'data-list': name },
 		el('thead', {}, el('tr', {}, cols.map(([k]) => el('th', { scope: 'col' }, t(`col.${k}`))))),
 		el('tbody', {}, rows.map((r) => el('tr', {}, cols.map(([, f]) => el('td', {}, f(r) ?? '—')))))));
 }
@@ -302,13 +302,13 @@ async function caseView(id, message) {
 		renderResult(cv.result, { withVerdict: false }),
 		el('h2', {}, t('case.facts')), facts(cv.facts),
 		el('h2', {}, t('case.tasks')),
-		table('tasks', [['n', (x) => x.n], ['kind', (x) => t(`data.kind.${x.kind}`)], ['due', (x) => x.due], ['outcome', (x) => (x.outcome ? t(`data.outcome.${x.outcome}`) : null)], ['by', (x) => x.completed_by || x.created_by]], cv.tasks),
+		table('tasks', [['n', (x) => x.n], ['kind', (x) => t(`data.kind.${x.kind}`)], ['due', (x) => x.due], ['outcome', (x) => (x.outcome ? t(`data.outcome.${x.outcome}`) : null)], ['by', (x) => x.completed_by || x.created_by]], cv.tasks, t('case.tasks')),
 		el('h2', {}, t('case.notices')),
-		table('notices', [['n', (x) => x.n], ['on', (x) => x.issued_on], ['by', (x) => x.issued_by], ['note', (x) => x.note], ['answered', (x) => x.answered_on]], cv.notices),
+		table('notices', [['n', (x) => x.n], ['on', (x) => x.issued_on], ['by', (x) => x.issued_by], ['note', (x) => x.note], ['answered', (x) => x.answered_on]], cv.notices, t('case.notices')),
 		el('h2', {}, t('case.decisions')),
-		table('decisions', [['n', (x) => x.n], ['action', (x) => t(`action.${x.action}`)], ['on', (x) => x.decided_on], ['by', (x) => x.decided_by], ['ground', (x) => (x.ground ? t(`data.ground.${x.ground}`) : null)], ['note', (x) => x.note]], cv.decisions),
+		table('decisions', [['n', (x) => x.n], ['action', (x) => t(`action.${x.action}`)], ['on', (x) => x.decided_on], ['by', (x) => x.decided_by], ['ground', (x) => (x.ground ? t(`data.ground.${x.ground}`) : null)], ['note', (x) => x.note]], cv.decisions, t('case.decisions')),
 		el('h2', {}, t('case.history')),
-		table('history', [['seq', (x) => x.seq], ['on', (x) => x.at], ['by', (x) => `${x.actor} (${t(`role.${x.role}`)})`], ['action', (x) => t(`action.${x.action}`)], ['to', (x) => (x.to ? t(`state.${x.to}`) : null)], ['note', (x) => x.note]], cv.history));
+		table('history', [['seq', (x) => x.seq], ['on', (x) => x.at], ['by', (x) => `${x.actor} (${t(`role.${x.role}`)})`], ['action', (x) => t(`action.${x.action}`)], ['to', (x) => (x.to ? t(`state.${x.to}`) : null)], ['note', (x) => x.note]], cv.history, t('case.history')));
 	focusHeading(view);
 	done('case');
 }

@@ -3,7 +3,7 @@
 // in review, GET /cases?state=in_review, counted by assignee).
 import { initI18n, onLangChange, t } from './i18n.mjs';
 import { allPages, errorBox } from './api.mjs';
-import { el, fill, focusHeading } from './dom.mjs';
+import { el, fill, focusHeading, tableWrap } from './dom.mjs';
 import { whoami, showWho, loginView } from './session.mjs';
 
 const view = document.getElementById('view');
@@ -37,14 +37,14 @@ async function render() {
 	fill(view,
 		el('h1', {}, t('sup.title')),
 		el('h2', {}, t('sup.overdue'), ` (${overdue.length})`),
-		overdue.length ? el('div', { class: 'table-wrap' }, el('table', { 'data-list': 'overdue' },
+		overdue.length ? tableWrap(t('sup.overdue'), el('table', { 'data-list': 'overdue' },
 			el('thead', {}, el('tr', {}, ['number', 'name', 'state', 'decision_by', 'assignee'].map((k) => el('th', { scope: 'col' }, t(`queue.col.${k}`))))),
 			el('tbody', {}, overdue.map((c) => el('tr', { 'data-case': c.number },
 				el('td', {}, caseLink(c)), el('td', {}, c.applicant_name || '—'), el('td', {}, t(`state.${c.state}`)),
 				el('td', { class: 'overdue' }, c.decision_by || '—'), el('td', {}, c.assignee || t('sup.unassigned')))))))
 			: el('p', { 'data-list': 'overdue' }, t('sup.none_overdue')),
 		el('h2', {}, t('sup.load')),
-		el('div', { class: 'table-wrap' }, el('table', { 'data-list': 'load' },
+		tableWrap(t('sup.load'), el('table', { 'data-list': 'load' },
 			el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('sup.reviewer')), el('th', { scope: 'col' }, t('sup.cases')))),
 			el('tbody', {}, [...load].sort((a, b) => b[1] - a[1]).map(([who, n]) => el('tr', { 'data-assignee': who, 'data-count': String(n) },
 				el('td', {}, who || t('sup.unassigned')),
