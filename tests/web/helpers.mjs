@@ -9,7 +9,11 @@
 //                   violations and every request to a host other than the
 //                   server; assertClean() fails the test on any of them.
 //   axe(page)       runs axe-core on the page; fails on any violation, of
-//                   whatever impact.
+//                   whatever impact; then assertLang(page).
+//   assertLang(page) every text in the other language carries its lang: on
+//                   an English page no Chinese outside lang="zh-CN", on a
+//                   Chinese page no English phrase outside lang="en"; and no
+//                   key of web/i18n shown for want of its string.
 //   shot(page, name) a full-page screenshot under PD_BUILD/web-screenshots/.
 //
 // Environment (CTest, tests/CMakeLists.txt): PERMITDESK, PD_SRC, PD_BUILD.
@@ -93,7 +97,35 @@ export async function axe(page, where = '') {
 			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
 	});
 	assert.deepEqual(res, [], `${where}: axe-core violations on ${page.url()}`);
+	await assertLang(page, where);
 	return res;
+}
+
+const KEYS = Object.keys(JSON.parse(readFileSync(join(here, '..', '..', 'web', 'i18n', 'en.json'), 'utf8')));
+
+export async function assertLang(page, where = '') {
+	const bad = await page.evaluate((keys) => {
+		const out = [];
+		const pageLang = document.documentElement.lang;
+		const han = /[\u3400-\u9fff]/;
+		// An English phrase: three words of two letters or more in a row.
+		const phrase = /[A-Za-z]{2,}(?:[\s,.'’()-]+[A-Za-z]{2,}){2,}/;
+		const key = /^[a-z_]+(\.[a-z0-9_]+)+$/;
+		const known = new Set(keys);
+		const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+		for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+			const p = n.parentElement;
+			if (!p || p.closest('script, style, noscript, code')) continue;
+			const text = n.data.trim();
+			if (!text) continue;
+			const l = p.closest('[lang]')?.lang || pageLang;
+			if (key.test(text) && (known.has(text) || /^(state|action|role|verdict|status|outcome|data|error|col)\./.test(text))) out.push(`a key without its string: ${text}`);
+			if (l.startsWith('en') && han.test(text)) out.push(`Chinese in lang=${l}: ${text.slice(0, 60)}`);
+			if (l.startsWith('zh') && phrase.test(text)) out.push(`English in lang=${l}: ${text.slice(0, 60)}`);
+		}
+		return out;
+	}, KEYS);
+	assert.deepEqual(bad, [], `${where}: texts without their lang on ${page.url()}`);
 }
 
 export async function shot(page, name) {

@@ -272,16 +272,37 @@ function readdir2004() {
 	return JSON.parse(readFileSync(join(dir, first), 'utf8'));
 }
 
-test('pre-check at 360 px wide, by keyboard only, with axe-core on every step', async () => {
-	const page = await newPage(browser, server, { width: 360, height: 740 });
+// The element with the focus shows it: an outline or a ring of its own.
+async function assertFocusVisible(page, where) {
+	const f = await page.evaluate(() => {
+		const e = document.activeElement;
+		const s = getComputedStyle(e);
+		return { tag: e.tagName, outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2, ring: s.boxShadow !== 'none' };
+	});
+	assert.ok(f.outline || f.ring, `${where}: the focus on ${f.tag} is visible`);
+}
+
+test('pre-check at 320 px wide, by keyboard only, with axe-core on every step', async () => {
+	const page = await newPage(browser, server, { width: 320, height: 640 });
 	await page.goto(`${server.url}/index.html`);
 	await ready(page);
 	await axe(page, 'start');
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-	assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (${overflow} px too wide)`);
-	await shot(page, 'precheck-360-1-start');
+	assert.ok(overflow <= 0, `no horizontal scrolling at 320 px (${overflow} px too wide)`);
+	await shot(page, 'precheck-320-1-start');
+	// Nothing chosen: the summary links to each of the three fields, each a fieldset of radios.
+	await page.click('form[data-view=start] button[type=submit]');
+	await page.waitForSelector('.error-summary a');
+	const links = await page.$$eval('.error-summary a', (as) => as.map((a) => {
+		const f = document.getElementById(a.getAttribute('href').slice(1));
+		return f && f.type === 'radio' && f.closest('fieldset') !== null && f.getAttribute('aria-invalid') === 'true';
+	}));
+	assert.deepEqual(links, [true, true, true], 'a link to each field, a radio of a fieldset, marked invalid');
+	assert.equal(await page.$$eval('form[data-view=start] .field-error', (p) => p.length), 3, 'each error at its field too');
+	await axe(page, 'start errors');
 	// Keyboard: Tab to the first city, arrows to choose, Tab on, Space to pick.
 	await page.focus('input[name=jurisdiction]');
+	await assertFocusVisible(page, 'a city');
 	await page.keyboard.press('ArrowDown');
 	const chosen = await page.$eval('input[name=jurisdiction]:checked', (i) => i.value);
 	assert.ok(chosen);
@@ -290,10 +311,12 @@ test('pre-check at 360 px wide, by keyboard only, with axe-core on every step', 
 	await page.keyboard.press('Tab');
 	await page.keyboard.press('Space');
 	await page.keyboard.press('Tab');
+	await assertFocusVisible(page, 'continue');
 	await page.keyboard.press('Enter');
 	await page.waitForSelector('body[data-view=question]');
+	assert.equal(await page.$('form[data-view=start] .error-summary'), null, 'the errors are gone');
 	await axe(page, 'question');
-	await shot(page, 'precheck-360-2-question');
+	await shot(page, 'precheck-320-2-question');
 	// An empty answer: the error summary links to the field.
 	await page.keyboard.press('Tab');
 	await page.keyboard.press('Enter');
@@ -301,9 +324,11 @@ test('pre-check at 360 px wide, by keyboard only, with axe-core on every step', 
 	await axe(page, 'error summary');
 	await page.click('.error-summary a');
 	assert.equal(await page.evaluate(() => document.activeElement.tagName), 'INPUT', 'the error links to its field');
-	await shot(page, 'precheck-360-3-error');
+	assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-invalid')), 'true');
+	await assertFocusVisible(page, 'the field in error');
+	await shot(page, 'precheck-320-3-error');
 	const overflow2 = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 	assert.ok(overflow2 <= 0, 'no horizontal scrolling on a question');
-	await assertClean(page, '360');
+	await assertClean(page, '320');
 	await page.context().close();
 });

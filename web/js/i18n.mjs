@@ -30,10 +30,14 @@ async function load(l) {
 	apply(document);
 	const sw = document.getElementById('lang-switch');
 	if (sw) {
-		const other = l === 'zh' ? 'en' : 'zh';
-		sw.textContent = other === 'zh' ? '中文' : 'English';
-		sw.lang = other === 'zh' ? 'zh-CN' : 'en';
-		sw.setAttribute('aria-label', t('lang.switch'));
+		// The switch speaks the language it switches to, and says so (lang).
+		sw.lang = langTag(otherLang());
+		sw.replaceChildren(t('lang.other'));
+		const more = document.createElement('span');
+		more.className = 'hidden-visually';
+		more.textContent = ` ${t('lang.switch')}`;
+		sw.append(more);
+		sw.removeAttribute('aria-label');
 	}
 	if (strings['page.title.' + document.body.dataset.page]) {
 		document.title = `${t('page.title.' + document.body.dataset.page)} · ${t('brand')}`;
@@ -43,6 +47,10 @@ async function load(l) {
 // Loads the strings and wires the switch; resolves when the page may render.
 export async function initI18n() {
 	await load(initial());
+	markLang(document.body);
+	new MutationObserver((records) => {
+		for (const r of records) for (const n of r.addedNodes) markLang(n);
+	}).observe(document.body, { childList: true, subtree: true });
 	const sw = document.getElementById('lang-switch');
 	if (sw) {
 		sw.addEventListener('click', async () => {
@@ -64,6 +72,10 @@ export function t(key, vars = {}) {
 	return s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] === undefined ? m : String(vars[k])));
 }
 
+export const otherLang = () => (lang === 'zh' ? 'en' : 'zh');
+// The value of a lang attribute for a language of the desk.
+export const langTag = (l) => (l === 'zh' ? 'zh-CN' : 'en');
+
 // The text of a bilingual object {en, zh} from the API, in the page's language.
 export function pick(o) {
 	if (o === null || o === undefined) return '';
@@ -77,4 +89,52 @@ export function apply(root) {
 	for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
 	for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
 	for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+}
+
+// Text in the other language's script is marked with its lang, so a screen
+// reader speaks it in that language (WCAG 3.1.2): Chinese inside an English
+// page (a word quoted in a text of the API) as lang="zh-CN", an English
+// phrase of three words or more inside a Chinese page (a name written in
+// Latin letters) as lang="en".  Runs on every node the pages add.
+const OTHER = {
+	en: [/[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]+/g, 'zh'],
+	zh: [/[A-Za-z]{2,}(?:[\s,.'’()-]+[A-Za-z]{2,}){2,}/g, 'en'],
+};
+export function markLang(root) {
+	if (!root) return;
+	if (root.nodeType === Node.TEXT_NODE) { markText(root); return; }
+	if (root.nodeType !== Node.ELEMENT_NODE) return;
+	const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+	const texts = [];
+	for (let n = walker.nextNode(); n; n = walker.nextNode()) texts.push(n);
+	for (const n of texts) markText(n);
+}
+
+function markText(node) {
+	const [re, other] = OTHER[lang];
+	const parent = node.parentElement;
+	re.lastIndex = 0;
+	if (!parent || !re.test(node.data)) return;
+	re.lastIndex = 0;
+	const within = parent.closest('[lang]');
+	if (within && within.lang.startsWith(other)) return;
+	if (parent.closest('code, script, style')) return;
+	// option, title and textarea hold text only: mark the element when all of it is in the other language.
+	if (parent.closest('option, title, textarea')) {
+		if (node.data.replace(re, '').trim() === '') parent.lang = langTag(other);
+		re.lastIndex = 0;
+		return;
+	}
+	const frag = document.createDocumentFragment();
+	let last = 0;
+	for (const m of node.data.matchAll(re)) {
+		if (m.index > last) frag.append(node.data.slice(last, m.index));
+		const span = document.createElement('span');
+		span.lang = langTag(other);
+		span.textContent = m[0];
+		frag.append(span);
+		last = m.index + m[0].length;
+	}
+	if (last < node.data.length) frag.append(node.data.slice(last));
+	node.replaceWith(frag);
 }

@@ -7,16 +7,15 @@
 // (…/clauses).  One search box filters all three.  Deep links:
 // /policy?pack=P&rule=ID opens the pack and scrolls to the rule (a result's
 // citation links here).
-import { initI18n, onLangChange, t, pick, lang } from './i18n.mjs';
+import { initI18n, onLangChange, t, pick, otherLang, langTag } from './i18n.mjs';
 import { api, errorBox } from './api.mjs';
-import { el, fill, focusHeading } from './dom.mjs';
+import { el, fill, focusHeading, tableWrap } from './dom.mjs';
 
 const view = document.getElementById('view');
 let policy = null;
 let data = null;
 
 const params = () => new URLSearchParams(location.search);
-const otherLang = () => (lang === 'zh' ? 'en' : 'zh');
 
 function done(name) {
 	document.body.dataset.view = name;
@@ -55,21 +54,21 @@ function render() {
 	const rules = el('ul', { class: 'items', 'data-list': 'rules' }, data.rules.map((r) => el('li', { class: 'rule', id: ruleAnchor(r.id), 'data-rule': r.id },
 		el('h3', {}, el('code', {}, r.id)),
 		el('p', {}, pick(r)),
-		r[otherLang()] ? el('p', { class: 'muted', lang: otherLang() === 'zh' ? 'zh-CN' : 'en' }, r[otherLang()]) : null,
-		el('p', { class: 'muted' }, `${t('pol.col.source')}: ${r.source || '—'} · ${t('pol.col.layer')}: ${r.layer}`,
+		r[otherLang()] ? el('p', { class: 'muted', lang: langTag(otherLang()) }, r[otherLang()]) : null,
+		el('p', { class: 'muted' }, `${t('pol.col.source')}: `, r.source ? el('span', { lang: 'en' }, r.source) : '—', ` · ${t('pol.col.layer')}: ${r.layer}`,
 			r.replaces ? ` · ${t('pol.replaces', { layer: r.replaces })}` : '',
 			` · ${t('pol.written', { file: r.file, line: r.line })}`))));
 	const conflicts = data.conflicts.length
 		? el('ul', { class: 'items', 'data-list': 'conflicts' }, data.conflicts.map((c) => el('li', { 'data-conflict': c.id },
 			el('h3', {}, pick(c.topic)),
-			el('p', {}, el('strong', {}, `${t('pol.sources')}: `), c.sources, ` · ${t('pol.col.layer')}: ${c.layer}`),
+			el('p', {}, el('strong', {}, `${t('pol.sources')}: `), el('span', { lang: 'en' }, c.sources), ` · ${t('pol.col.layer')}: ${c.layer}`),
 			el('p', {}, el('strong', {}, `${t('pol.choice')}: `), pick(c.choice)))))
 		: el('p', { class: 'muted', 'data-list': 'conflicts' }, t('result.none'));
 	const clauses = data.clauses.length
-		? el('div', { class: 'table-wrap' }, el('table', { 'data-list': 'clauses' },
+		? tableWrap(t('pol.clauses'), el('table', { 'data-list': 'clauses' },
 			el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('pol.sources')), el('th', { scope: 'col' }, t('pol.col.source')), el('th', { scope: 'col' }, t('pol.cited_by')))),
 			el('tbody', {}, data.clauses.map((c) => el('tr', { 'data-clause': `${c.source} ${c.clause}` },
-				el('td', {}, c.source), el('td', {}, c.clause),
+				el('td', { lang: 'en' }, c.source), el('td', { lang: 'en' }, c.clause),
 				el('td', {}, c.informational ? `${t('pol.informational')} ${c.informational}` : null,
 					c.rules.map((id, i) => [i ? ', ' : '', el('a', { href: `#${ruleAnchor(id)}` }, id)])))))))
 		: el('p', { class: 'muted', 'data-list': 'clauses' }, t('result.none'));

@@ -80,27 +80,70 @@ function backButton() {
 	return el('p', { class: 'no-print' }, b);
 }
 
-// An error summary linking to each field left empty (WCAG 3.3.1).
-function fieldErrors(form, errors) {
-	form.querySelector('.error-summary')?.remove();
-	if (!errors.length) return false;
-	const box = el('div', { class: 'error-summary', role: 'alert', tabindex: '-1' },
-		el('h2', {}, t('form.errors')),
-		el('ul', {}, errors.map((e) => el('li', {}, el('a', { href: `#${e.id}` }, e.text)))));
-	for (const a of box.querySelectorAll('a')) {
+// Links of an error summary move the focus to their field.
+function linkToFields(box) {
+	for (const a of box.querySelectorAll('a[href^="#"]')) {
 		a.addEventListener('click', (ev) => {
 			ev.preventDefault();
 			document.getElementById(a.getAttribute('href').slice(1))?.focus();
 		});
 	}
+}
+
+// Clears the marks of an earlier error summary in form.
+function clearErrors(form) {
+	form.querySelector('.error-summary')?.remove();
+	for (const p of form.querySelectorAll('.field-error')) p.remove();
+	for (const i of form.querySelectorAll('[aria-invalid]')) {
+		i.removeAttribute('aria-invalid');
+		const d = (i.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && !x.endsWith('-err')).join(' ');
+		if (d) i.setAttribute('aria-describedby', d); else i.removeAttribute('aria-describedby');
+	}
+}
+
+// An error summary linking to each field in error, and the error again at
+// the field (WCAG 3.3.1): errors are [{id: a field's id, text}].
+function fieldErrors(form, errors) {
+	clearErrors(form);
+	if (!errors.length) return false;
+	const box = el('div', { class: 'error-summary', role: 'alert', tabindex: '-1' },
+		el('h2', {}, t('form.errors')),
+		el('ul', {}, errors.map((e) => el('li', {}, el('a', { href: `#${e.id}` }, e.text)))));
+	linkToFields(box);
+	for (const e of errors) markField(form, e.id, e.text);
 	form.prepend(box);
 	box.focus();
 	return true;
 }
 
+// The error at its field: aria-invalid on the input (every radio of a
+// group) and the message above it, which the input is described by.
+function markField(form, id, text) {
+	const input = document.getElementById(id);
+	if (!input) return;
+	const group = input.closest('fieldset, .form-row') || input.parentElement;
+	const msg = el('p', { class: 'field-error', id: `${id}-err` }, text);
+	const after = group.querySelector(':scope > legend, :scope > label, :scope > h1');
+	if (after) after.after(msg); else group.prepend(msg);
+	const inputs = input.type === 'radio' ? group.querySelectorAll(`input[name="${input.name}"]`) : [input];
+	for (const i of inputs) {
+		i.setAttribute('aria-invalid', 'true');
+		i.setAttribute('aria-describedby', [i.getAttribute('aria-describedby'), msg.id].filter(Boolean).join(' '));
+	}
+}
+
+// The API's error in plain words; when it names a case path asked on this
+// page (a field) or answered before (a change link), the summary links there.
 function apiError(where, err) {
 	where.querySelector(':scope > .error-summary')?.remove();
 	const box = errorBox(err);
+	const target = err?.path && (where.querySelector(`[data-fact="${CSS.escape(err.path)}"] input`)
+		|| view.querySelector(`[data-change="${CSS.escape(err.path)}"]`));
+	if (target) {
+		if (!target.id) target.id = newId('err');
+		box.append(el('ul', {}, el('li', {}, el('a', { href: `#${target.id}` }, t('form.go_to', { what: factLabel(err.path) })))));
+		linkToFields(box);
+	}
 	where.prepend(box);
 	box.focus();
 }

@@ -7,7 +7,7 @@
 // reason), the fee, the deposit, the dates, the limits, who may apply, the
 // notices, where to go (offices) and every finding; each line's clause is in
 // a <details> ("Source"), and a finding's rule opens in the policy browser.
-import { t, pick } from './i18n.mjs';
+import { t, pick, lang, otherLang, langTag } from './i18n.mjs';
 import { el } from './dom.mjs';
 import { factLabel } from './facts.mjs';
 
@@ -15,9 +15,9 @@ export function source(src, layer, rule, pack) {
 	if (!src && !rule) return null;
 	return el('details', { class: 'src' },
 		el('summary', {}, t('result.source')),
-		el('p', {}, src || '—', layer ? ` · ${t('result.layer', { layer })}` : ''),
+		el('p', {}, src ? el('span', { lang: 'en' }, src) : '—', layer ? ` · ${t('result.layer', { layer })}` : ''),
 		rule ? el('p', {}, el('a', { href: `/policy?pack=${encodeURIComponent(pack || '')}&rule=${encodeURIComponent(rule)}` },
-			t('result.rule_link', { rule }))) : null);
+			t('result.rule_read'), ' ', el('code', {}, rule))) : null);
 }
 
 function group(result) {
@@ -135,14 +135,7 @@ export function renderResult(result, opts = {}) {
 
 	root.append(el('h2', {}, t('result.offices')));
 	if (result.offices.length) {
-		root.append(el('ul', { class: 'items', 'data-list': 'offices' }, result.offices.map((o) => el('li', { 'data-office': o.id },
-			el('strong', {}, pick(o.name)),
-			o.address ? el('p', {}, `${t('office.address')}: `, pick(o.address)) : null,
-			o.hours ? el('p', {}, `${t('office.hours')}: `, pick(o.hours) || `${o.hours.open}–${o.hours.close}`) : null,
-			o.telephone ? el('p', {}, `${t('office.telephone')}: `, el('a', { href: `tel:${o.telephone}` }, o.telephone)) : null,
-			o.website ? el('p', {}, `${t('office.website')}: `, o.website) : null,
-			o.guidance ? el('p', { class: 'reason' }, pick(o.guidance)) : null,
-			source(o.source)))));
+		root.append(el('ul', { class: 'items', 'data-list': 'offices' }, result.offices.map(officeItem)));
 	} else {
 		root.append(el('p', { class: 'muted' }, t('result.none')));
 	}
@@ -158,6 +151,27 @@ export function renderResult(result, opts = {}) {
 			el('span', { class: `tag ${f.outcome}` }, t(`outcome.${f.outcome}`)), pick(f),
 			source(f.source, f.layer, f.rule, pack))))));
 	return root;
+}
+
+// A text of the API in the other language too, marked with its lang (an
+// office's name and address in Chinese on an English page, to show a driver;
+// in English on a Chinese page, for the applicant).
+export function alsoIn(o) {
+	const other = o?.[otherLang()];
+	if (!other || other === o[lang]) return null;
+	return el('span', { class: 'also', lang: langTag(otherLang()) }, other);
+}
+
+// One office: its name and address in both languages, hours, telephone.
+export function officeItem(o) {
+	return el('li', { 'data-office': o.id },
+		el('strong', {}, pick(o.name)), alsoIn(o.name),
+		o.address ? el('p', {}, `${t('office.address')}: `, pick(o.address), alsoIn(o.address)) : null,
+		o.hours ? el('p', {}, `${t('office.hours')}: `, pick(o.hours) || `${o.hours.open}–${o.hours.close}`) : null,
+		o.telephone ? el('p', {}, `${t('office.telephone')}: `, el('a', { href: `tel:${o.telephone}` }, o.telephone)) : null,
+		o.website ? el('p', {}, `${t('office.website')}: `, o.website) : null,
+		o.guidance ? el('p', { class: 'reason' }, pick(o.guidance)) : null,
+		source(o.source));
 }
 
 // Opens every source before printing, so the paper shows each clause.
