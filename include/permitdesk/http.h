@@ -40,6 +40,8 @@ struct pd_http_config {
 	unsigned login_user_max;    /* failed logins per user name in a window; 0: 5 */
 	unsigned login_addr_max;    /* failed logins per client address in a window; 0: 20 */
 	unsigned login_window_s;    /* 0: 900 */
+	unsigned progress_max; /* public progress queries per client address in a window; 0: 30 */
+	unsigned progress_window_s; /* 0: 600 */
 	bool secure_cookie;         /* mark the session cookie Secure (behind TLS) */
 	const char *public_url;     /* the address people reach the desk at (QR codes on
 	                               receipts); NULL: the request's Host */

@@ -117,6 +117,9 @@ enum pd_action {
 
 const char *pd_role_name(enum pd_role r);
 const char *pd_state_name(enum pd_state s);
+/* A state in plain words for the applicant (lang "en" or "zh"): "Accepted,
+ * under examination", "已受理，正在审查". */
+const char *pd_state_label(enum pd_state s, const char *lang);
 const char *pd_action_name(enum pd_action a);
 /* 0 and *out set, or -1 when the word is not one of them. */
 int pd_role_parse(const char *word, enum pd_role *out);
@@ -387,6 +390,21 @@ int pd_workflow_list_json(struct pd_store *store, const struct pd_case_query *q,
  */
 int pd_workflow_replay_json(const struct pd_workflow *wf, const char *case_id, bool pretty,
                             struct pd_buf *out, struct pd_error *err);
+
+/* ---- the public progress query -------------------------------------------- */
+
+/*
+ * {"receipt", "state", "status": {"en", "zh"}, "decision_by",
+ *  "ready_for_collection", "offices": [...]}: how the application with this
+ * receipt number stands, for whoever holds the receipt and the applicant's
+ * passport number (003 7.2; 000 "check the progress online"), and nothing
+ * else: no name, no facts, no history.  A wrong pair and an unknown receipt
+ * are the same -PD_ENOTFOUND.  The offices are those of the pack that
+ * decided the case (where to collect), from `pol`.
+ */
+int pd_workflow_progress_json(struct pd_store *store, const struct pd_policy *pol,
+                              const char *receipt, const char *passport, bool pretty,
+                              struct pd_buf *out, struct pd_error *err);
 
 /* ---- sessions -------------------------------------------------------------- */
 

@@ -315,6 +315,39 @@ static int h_offices(struct hreq *r, struct pd_error *err)
 	return finish_json(r, 200);
 }
 
+/* GET /progress?receipt=R&passport=P: the public progress query.  Every
+ * query counts against its address, found or not, so receipt numbers cannot
+ * be tried in bulk; a wrong pair and an unknown receipt answer alike. */
+static int h_progress(struct hreq *r, struct pd_error *err)
+{
+	const struct pd_http_config *cfg = &r->srv->cfg;
+	struct pd_store *store;
+	char key[80];
+	int64_t now = server_now_us() / 1000000;
+	int rc;
+	snprintf(key, sizeof(key), "p:%.70s", r->req->client ? r->req->client : "");
+	unsigned wait =
+	    limiter_wait(&r->srv->limiter, key, cfg->progress_max, cfg->progress_window_s, now);
+	if (wait) {
+		hreq_add_header(r, "Retry-After", "%u", wait);
+		return pd_error_set(err, PD_ERATE,
+		                    "too many progress queries; try again in %u seconds", wait);
+	}
+	limiter_fail(&r->srv->limiter, key, cfg->progress_window_s, now);
+	const char *receipt = hreq_arg(r, "receipt"), *passport = hreq_arg(r, "passport");
+	if (!receipt || !passport) {
+		pd_error_clear(err);
+		snprintf(err->path, sizeof(err->path), "%s", receipt ? "passport" : "receipt");
+		return pd_error_set(err, PD_EREQUEST,
+		                    "both the receipt number and the passport number are required");
+	}
+	if ((rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_workflow_progress_json(store, r->gen->pol, receipt, passport, r->pretty,
+	                                    out(r), err)))
+		return rc;
+	return finish_json(r, 200);
+}
+
 /* ---- sessions ---- */
 
 struct login {
@@ -824,6 +857,7 @@ const struct route http_routes[] = {
     {"GET",    API "/policy/{pack}/conflicts",          h_pack_conflicts, AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, NULL},
     {"GET",    API "/policy/{pack}/clauses",            h_pack_clauses,   AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, NULL},
     {"GET",    API "/offices",                          h_offices,        AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, "pack"},
+    {"GET",    API "/progress",                         h_progress,       AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, "receipt passport"},
 
     {"POST",   API "/sessions",                         h_login,          AUTH_PUBLIC,  NOCAP,                  BODY_JSON,     INPUT_REQUEST, NULL},
     {"DELETE", API "/sessions",                         h_logout,         AUTH_SESSION, NOCAP,                  BODY_NONE,     INPUT_REQUEST, NULL},

@@ -474,6 +474,10 @@ static void defaults(struct pd_http_config *c)
 		c->login_addr_max = 20;
 	if (!c->login_window_s)
 		c->login_window_s = 900;
+	if (!c->progress_max)
+		c->progress_max = 30;
+	if (!c->progress_window_s)
+		c->progress_window_s = 600;
 }
 
 int pd_http_start(const struct pd_http_config *cfg, struct pd_http_server **out,

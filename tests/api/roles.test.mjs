@@ -65,6 +65,13 @@ const TABLE = [
   ['GET /api/v1/policy/{pack}/conflicts', all(200), async () => ({ path: '/api/v1/policy/tianjin/conflicts' })],
   ['GET /api/v1/policy/{pack}/clauses', all(200), async () => ({ path: '/api/v1/policy/tianjin/clauses' })],
   ['GET /api/v1/offices', all(200)],
+  // The progress query is public: the same answer whoever asks.
+  ['GET /api/v1/progress', all(200), async () => {
+    const id = await acceptedCase();
+    const view = check(await api(server, 'GET', `/api/v1/cases/${id}`, { token: owner })).body;
+    const passport = JSON.parse(read(ELIGIBLE)).applicant.passport.number;
+    return { path: `/api/v1/progress?receipt=${view.receipt.number}&passport=${passport}` };
+  }],
   ['POST /api/v1/sessions', all(201), async (user) => ({ json: { user: user || 'ann', password: password(user || 'ann') }, anonymous: true })],
   ['DELETE /api/v1/sessions', [401, 204, 204, 204, 204, 204, 204]],
   ['GET /api/v1/me', [401, 200, 200, 200, 200, 200, 200]],

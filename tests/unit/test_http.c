@@ -365,6 +365,73 @@ static void test_roles_asked_of_library(void **state)
 	pd_buf_free(&in);
 }
 
+/* The public progress query: the receipt and the passport number, nothing
+ * else; a wrong pair and an unknown receipt answer alike; limited per address. */
+static void test_progress(void **state)
+{
+	struct fixture *f = *state;
+	struct call c = {0};
+	struct pd_buf in;
+	struct pd_error err;
+	char ann_tok[PD_SESSION_TOKEN_LEN + 1], ann[96], olga[96], path[160], q[160];
+	pd_buf_init(&in, 0);
+	assert_int_equal(
+	    pd_buf_read_file(&in, PD_TEST_DATA_DIR "/../examples/zhejiang-q2-extension.json", &err),
+	    0);
+	assert_int_equal(login(f, "ann", "applicant-pass", ann_tok), 201);
+	snprintf(ann, sizeof(ann), "Bearer %s", ann_tok);
+	snprintf(olga, sizeof(olga), "Bearer %s", f->token);
+	header(&c, "Authorization", ann);
+	header(&c, "Content-Type", "application/json");
+	assert_int_equal(send_req(f, &c, "POST", "/api/v1/cases", NULL, in.data, in.len), 201);
+	char loc[128];
+	snprintf(loc, sizeof(loc), "%s", pd_http_response_header(&c.resp, "Location"));
+	done(&c);
+	snprintf(path, sizeof(path), "%s/actions/submit", loc);
+	header(&c, "Authorization", ann);
+	assert_int_equal(send_req(f, &c, "POST", path, NULL, NULL, 0), 200);
+	done(&c);
+	snprintf(path, sizeof(path), "%s/actions/accept", loc);
+	header(&c, "Authorization", olga);
+	assert_int_equal(send_req(f, &c, "POST", path, NULL, NULL, 0), 200);
+	const char *rn = strstr(body_of(&c), "\"receipt\":\"");
+	assert_non_null(rn);
+	char receipt[64];
+	snprintf(receipt, sizeof(receipt), "%.*s", (int)strcspn(rn + 11, "\""), rn + 11);
+	done(&c);
+
+	snprintf(q, sizeof(q), "receipt=%s&passport=l898902c3", receipt);
+	assert_int_equal(send_req(f, &c, "GET", "/api/v1/progress", q, NULL, 0), 200);
+	assert_non_null(strstr(body_of(&c), "\"state\":\"accepted\""));
+	assert_non_null(strstr(body_of(&c), "\"ready_for_collection\":false"));
+	assert_null(strstr(body_of(&c), "Eriksson")); /* no name, no facts */
+	assert_null(strstr(body_of(&c), "\"facts\""));
+	done(&c);
+	/* A wrong passport and an unknown receipt: one answer. */
+	char wrong[512], unknown[512];
+	snprintf(q, sizeof(q), "receipt=%s&passport=X0000000", receipt);
+	assert_int_equal(send_req(f, &c, "GET", "/api/v1/progress", q, NULL, 0), 404);
+	snprintf(wrong, sizeof(wrong), "%s", body_of(&c));
+	done(&c);
+	assert_int_equal(send_req(f, &c, "GET", "/api/v1/progress",
+	                          "receipt=zhejiang-2026-R999999&passport=L898902C3", NULL, 0),
+	                 404);
+	snprintf(unknown, sizeof(unknown), "%s", body_of(&c));
+	done(&c);
+	assert_string_equal(wrong, unknown);
+	assert_int_equal(send_req(f, &c, "GET", "/api/v1/progress", "receipt=x", NULL, 0), 400);
+	done(&c);
+	/* Every query counts: the 31st from one address within the window waits. */
+	for (int i = 4; i < 30; i++) {
+		assert_int_equal(send_req(f, &c, "GET", "/api/v1/progress", q, NULL, 0), 404);
+		done(&c);
+	}
+	assert_int_equal(send_req(f, &c, "GET", "/api/v1/progress", q, NULL, 0), 429);
+	assert_non_null(pd_http_response_header(&c.resp, "Retry-After"));
+	done(&c);
+	pd_buf_free(&in);
+}
+
 /* The web desk's files: pages with a strict CSP, revalidated by ETag. */
 static void test_web_desk(void **state)
 {
@@ -500,6 +567,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sessions_and_cookies, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_login_limits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_roles_asked_of_library, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_web_desk, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_case_papers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reload_refuses_broken_pack, setup, teardown),
