@@ -367,38 +367,56 @@ static void test_roles_asked_of_library(void **state)
 
 /* The public progress query: the receipt and the passport number, nothing
  * else; a wrong pair and an unknown receipt answer alike; limited per address. */
-static void test_progress(void **state)
+/* A case ann files and submits and olga accepts: its path (Location) in loc,
+ * its receipt number in receipt, ann's and olga's Authorization headers. */
+struct accepted {
+	char loc[128], receipt[64], ann[96], olga[96];
+};
+
+static void file_and_accept(struct fixture *f, struct accepted *a)
 {
-	struct fixture *f = *state;
 	struct call c = {0};
 	struct pd_buf in;
 	struct pd_error err;
-	char ann_tok[PD_SESSION_TOKEN_LEN + 1], ann[96], olga[96], path[160], q[160];
+	char token[PD_SESSION_TOKEN_LEN + 1], path[192];
 	pd_buf_init(&in, 0);
 	assert_int_equal(
 	    pd_buf_read_file(&in, PD_TEST_DATA_DIR "/../examples/zhejiang-q2-extension.json", &err),
 	    0);
-	assert_int_equal(login(f, "ann", "applicant-pass", ann_tok), 201);
-	snprintf(ann, sizeof(ann), "Bearer %s", ann_tok);
-	snprintf(olga, sizeof(olga), "Bearer %s", f->token);
-	header(&c, "Authorization", ann);
+	assert_int_equal(login(f, "ann", "applicant-pass", token), 201);
+	snprintf(a->ann, sizeof(a->ann), "Bearer %s", token);
+	snprintf(a->olga, sizeof(a->olga), "Bearer %s", f->token);
+	header(&c, "Authorization", a->ann);
 	header(&c, "Content-Type", "application/json");
 	assert_int_equal(send_req(f, &c, "POST", "/api/v1/cases", NULL, in.data, in.len), 201);
-	char loc[128];
-	snprintf(loc, sizeof(loc), "%s", pd_http_response_header(&c.resp, "Location"));
+	snprintf(a->loc, sizeof(a->loc), "%s", pd_http_response_header(&c.resp, "Location"));
 	done(&c);
-	snprintf(path, sizeof(path), "%s/actions/submit", loc);
-	header(&c, "Authorization", ann);
+	pd_buf_free(&in);
+	snprintf(path, sizeof(path), "%s/receipt.pdf", a->loc);
+	header(&c, "Authorization", a->ann);
+	assert_int_equal(send_req(f, &c, "GET", path, NULL, NULL, 0), 409); /* none yet */
+	done(&c);
+	snprintf(path, sizeof(path), "%s/actions/submit", a->loc);
+	header(&c, "Authorization", a->ann);
 	assert_int_equal(send_req(f, &c, "POST", path, NULL, NULL, 0), 200);
 	done(&c);
-	snprintf(path, sizeof(path), "%s/actions/accept", loc);
-	header(&c, "Authorization", olga);
+	snprintf(path, sizeof(path), "%s/actions/accept", a->loc);
+	header(&c, "Authorization", a->olga);
 	assert_int_equal(send_req(f, &c, "POST", path, NULL, NULL, 0), 200);
 	const char *rn = strstr(body_of(&c), "\"receipt\":\"");
 	assert_non_null(rn);
-	char receipt[64];
-	snprintf(receipt, sizeof(receipt), "%.*s", (int)strcspn(rn + 11, "\""), rn + 11);
+	snprintf(a->receipt, sizeof(a->receipt), "%.*s", (int)strcspn(rn + 11, "\""), rn + 11);
 	done(&c);
+}
+
+static void test_progress(void **state)
+{
+	struct fixture *f = *state;
+	struct call c = {0};
+	struct accepted a;
+	char q[160];
+	file_and_accept(f, &a);
+	const char *receipt = a.receipt;
 
 	snprintf(q, sizeof(q), "receipt=%s&passport=l898902c3", receipt);
 	assert_int_equal(send_req(f, &c, "GET", "/api/v1/progress", q, NULL, 0), 200);
@@ -429,7 +447,6 @@ static void test_progress(void **state)
 	assert_int_equal(send_req(f, &c, "GET", "/api/v1/progress", q, NULL, 0), 429);
 	assert_non_null(pd_http_response_header(&c.resp, "Retry-After"));
 	done(&c);
-	pd_buf_free(&in);
 }
 
 /* The web desk's files: pages with a strict CSP, revalidated by ETag. */
@@ -472,35 +489,11 @@ static void test_case_papers(void **state)
 {
 	struct fixture *f = *state;
 	struct call c = {0};
-	struct pd_buf in;
-	struct pd_error err;
-	char ann_tok[PD_SESSION_TOKEN_LEN + 1], ann[96], olga[96], path[160];
-	pd_buf_init(&in, 0);
-	assert_int_equal(
-	    pd_buf_read_file(&in, PD_TEST_DATA_DIR "/../examples/zhejiang-q2-extension.json", &err),
-	    0);
-	assert_int_equal(login(f, "ann", "applicant-pass", ann_tok), 201);
-	snprintf(ann, sizeof(ann), "Bearer %s", ann_tok);
-	snprintf(olga, sizeof(olga), "Bearer %s", f->token);
-	header(&c, "Authorization", ann);
-	header(&c, "Content-Type", "application/json");
-	assert_int_equal(send_req(f, &c, "POST", "/api/v1/cases", NULL, in.data, in.len), 201);
-	char loc[128];
-	snprintf(loc, sizeof(loc), "%s", pd_http_response_header(&c.resp, "Location"));
-	done(&c);
-	/* Before acceptance there is no receipt. */
-	snprintf(path, sizeof(path), "%s/receipt.pdf", loc);
-	header(&c, "Authorization", ann);
-	assert_int_equal(send_req(f, &c, "GET", path, NULL, NULL, 0), 409);
-	done(&c);
-	snprintf(path, sizeof(path), "%s/actions/submit", loc);
-	header(&c, "Authorization", ann);
-	assert_int_equal(send_req(f, &c, "POST", path, NULL, NULL, 0), 200);
-	done(&c);
-	snprintf(path, sizeof(path), "%s/actions/accept", loc);
-	header(&c, "Authorization", olga);
-	assert_int_equal(send_req(f, &c, "POST", path, NULL, NULL, 0), 200);
-	done(&c);
+	struct accepted a;
+	char path[192];
+	file_and_accept(f, &a);
+	const char *loc = a.loc, *ann = a.ann, *olga = a.olga;
+	/* Accepted: the receipt is there for the applicant (before, 409). */
 	snprintf(path, sizeof(path), "%s/receipt.pdf", loc);
 	header(&c, "Authorization", ann);
 	header(&c, "Host", "desk.example");
@@ -517,6 +510,12 @@ static void test_case_papers(void **state)
 	snprintf(path, sizeof(path), "%s/notice.pdf", loc);
 	assert_int_equal(send_req(f, &c, "GET", path, NULL, NULL, 0), 401);
 	done(&c);
+	struct pd_buf in;
+	struct pd_error err;
+	pd_buf_init(&in, 0);
+	assert_int_equal(
+	    pd_buf_read_file(&in, PD_TEST_DATA_DIR "/../examples/zhejiang-q2-extension.json", &err),
+	    0);
 	header(&c, "Content-Type", "application/json");
 	assert_int_equal(send_req(f, &c, "POST", "/api/v1/check", "format=pdf", in.data, in.len),
 	                 200);
