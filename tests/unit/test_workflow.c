@@ -570,6 +570,36 @@ static void test_supplement_before_acceptance(void **state)
 
 /* ---- tasks, revocation, decisions ---- */
 
+/* Completing a task without a note of its own keeps the note it was added
+ * with: a copy, read after the store's walk over the tasks has ended (the
+ * walk's records live only during its callback). */
+static void test_complete_task_keeps_its_note(void **state)
+{
+	struct pd_case_ref c = case_in(PD_STATE_IN_REVIEW, "ann", PD_ACTION_COUNT);
+	struct pd_actor rita = as("rita");
+	struct pd_error err = {0};
+	struct pd_act_result res;
+	struct pd_act add = {.action = PD_ACTION_ADD_TASK,
+	                     .data = "{\"kind\":\"telephone\",\"note\":\"call after 6 pm\"}",
+	                     .at = D("2026-09-28"),
+	                     .reason = PAPER};
+	add.data_len = strlen(add.data);
+	assert_int_equal(pd_workflow_act(&wf, &rita, c.id, &add, &res, &err), 0);
+	struct pd_act done = {.action = PD_ACTION_COMPLETE_TASK,
+	                      .data = "{\"task\":1,\"outcome\":\"passed\"}",
+	                      .at = D("2026-09-28"),
+	                      .reason = PAPER};
+	done.data_len = strlen(done.data);
+	if (pd_workflow_act(&wf, &rita, c.id, &done, &res, &err))
+		fail_msg("complete_task: %s", err.message);
+	struct pd_buf view;
+	pd_buf_init(&view, 0);
+	assert_int_equal(pd_workflow_case_json(store, c.id, false, &view, &err), 0);
+	pd_buf_putc(&view, '\0');
+	assert_non_null(strstr(view.data, "call after 6 pm"));
+	pd_buf_free(&view);
+}
+
 static void test_tasks_and_revocation(void **state)
 {
 	struct pd_case_ref c = case_in(PD_STATE_IN_REVIEW, "ann", PD_ACTION_COUNT);
@@ -1058,6 +1088,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_table_shape),
 	    cmocka_unit_test(test_every_transition),
+	    cmocka_unit_test(test_complete_task_keeps_its_note),
 	    cmocka_unit_test(test_refusal_messages),
 	    cmocka_unit_test(test_reviewer_must_be_assignee),
 	    cmocka_unit_test(test_who_creates),

@@ -168,6 +168,11 @@ static bool backs(const char *ground, const struct pd_store_task *t)
 	return false;
 }
 
+static const char *copy(struct pd_arena *a, const char *s)
+{
+	return s ? pd_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
 static int scan_task(void *ctx, const struct pd_store_task *t)
 {
 	struct task_scan *s = ctx;
@@ -178,10 +183,15 @@ static int scan_task(void *ctx, const struct pd_store_task *t)
 	if (s->ground && !s->backing && backs(s->ground, t))
 		s->backing = t->n;
 	if (s->want && t->n == s->want) {
+		/* The record lives only during this call (store.h): keep copies of
+		 * its strings, never its pointers. */
 		s->found = *t;
-		s->found.kind = pd_arena_strndup(s->arena, t->kind, strlen(t->kind));
-		s->found.outcome =
-		    t->outcome ? pd_arena_strndup(s->arena, t->outcome, strlen(t->outcome)) : NULL;
+		s->found.case_id = NULL;
+		s->found.kind = copy(s->arena, t->kind);
+		s->found.outcome = copy(s->arena, t->outcome);
+		s->found.created_by = copy(s->arena, t->created_by);
+		s->found.completed_by = copy(s->arena, t->completed_by);
+		s->found.note = copy(s->arena, t->note);
 		s->have = true;
 	}
 	return 0;
