@@ -17,7 +17,7 @@ let caseId;
 before(async () => {
 	server = await startServer();
 	browser = await launch();
-	for (const u of ['olga', 'sam', 'ada']) tokens[u] = await login(server, u);
+	tokens.olga = await login(server, 'olga');
 	const r = await api(server, 'POST', '/api/v1/cases', { token: tokens.olga, json: JSON.parse(readFileSync(ELIGIBLE, 'utf8')) });
 	assert.equal(r.status, 201, r.text);
 	caseId = r.body.id;
@@ -48,7 +48,7 @@ async function asUser(page, user) {
 
 for (const lang of ['en', 'zh']) {
 	test(`every page in ${lang}: 320, 375 and 1280 px`, async () => {
-		const page = await newPage(browser, server, { locale: lang === 'zh' ? 'zh-CN' : 'en-US', expect: [/\/api\/v1\/me$/] });
+		const page = await newPage(browser, server, { locale: lang === 'zh' ? 'zh-CN' : 'en-US', expect: [/\/api\/v1\/me$/, /\/api\/v1\/users$/] });
 		// The pre-check: start, a question, the documents, the check of the answers, the result.
 		await page.goto(`${server.url}/`);
 		await ready(page);
@@ -96,6 +96,13 @@ for (const lang of ['en', 'zh']) {
 		await page.goto(`${server.url}/supervisor`);
 		await page.waitForSelector('body[data-view=supervisor]');
 		await look(page, 'supervisor', lang);
+		await page.goto(`${server.url}/admin`);
+		await page.waitForSelector('body[data-view=refused]');
+		await look(page, 'admin-refused', lang);
+		await asUser(page, 'ada');
+		await page.goto(`${server.url}/admin`);
+		await page.waitForSelector('body[data-view=users]');
+		await look(page, 'admin-users', lang);
 		await assertClean(page, `tour ${lang}`);
 		await page.context().close();
 	});
