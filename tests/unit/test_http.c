@@ -355,6 +355,19 @@ static void test_roles_asked_of_library(void **state)
 	char path[128];
 	snprintf(path, sizeof(path), "%s", loc);
 	done(&c);
+	/* Submitted by olga, who filed it: her role may accept from here, but the
+	 * separation of duties withholds it, and the view says why. */
+	char sub[160];
+	snprintf(sub, sizeof(sub), "%s/actions/submit", path);
+	bearer(&c, f, auth);
+	assert_int_equal(send_req(f, &c, "POST", sub, NULL, NULL, 0), 200);
+	done(&c);
+	bearer(&c, f, auth);
+	assert_int_equal(send_req(f, &c, "GET", path, NULL, NULL, 0), 200);
+	assert_non_null(strstr(body_of(&c), "\"allowed_actions\":[\"request_supplement\"]"));
+	assert_non_null(strstr(body_of(&c), "\"withheld_actions\":[{\"action\":\"accept\","
+	                                    "\"reason\":\"separation of duties: olga filed"));
+	done(&c);
 	/* The applicant did not file it: it does not exist for her. */
 	char token[PD_SESSION_TOKEN_LEN + 1], ann[96];
 	assert_int_equal(login(f, "ann", "applicant-pass", token), 201);

@@ -241,6 +241,28 @@ static void write_allowed(struct pd_jw *w, const struct pd_actor *viewer,
 		if (allowed & (1u << i))
 			pd_jw_string(w, pd_action_name((enum pd_action)i));
 	pd_jw_array_end(w);
+	/* What the viewer's role could do from this state but a rule of the
+	 * deployment withholds (the separation of duties), with the rule's own
+	 * words, so a front end shows it disabled with its reason. */
+	enum pd_state from;
+	pd_jw_key(w, "withheld_actions");
+	pd_jw_array_begin(w);
+	for (int i = 0; viewer && pd_state_parse(c->state, &from) == 0 && i < PD_ACTION_COUNT;
+	     i++) {
+		enum pd_action a = (enum pd_action)i;
+		struct pd_error why;
+		pd_error_clear(&why);
+		if (allowed & (1u << i) || wf_may_act(viewer, c, from, a, NULL, NULL) != 0 ||
+		    wf_separation(s, viewer, c, a, NULL, NULL, &why) == 0)
+			continue;
+		pd_jw_object_begin(w);
+		pd_jw_key(w, "action");
+		pd_jw_string(w, pd_action_name(a));
+		pd_jw_key(w, "reason");
+		pd_jw_string(w, why.message);
+		pd_jw_object_end(w);
+	}
+	pd_jw_array_end(w);
 }
 
 /* The reason of a back-dated acceptance: "backdated": {"reason"} in the data
