@@ -101,7 +101,7 @@ export async function axe(page, where = '') {
 	return res;
 }
 
-const KEYS = Object.keys(JSON.parse(readFileSync(join(here, '..', '..', 'web', 'i18n', 'en.json'), 'utf8')));
+const KEYS = ['en.json', 'en.desk.json'].flatMap((f) => Object.keys(JSON.parse(readFileSync(join(here, '..', '..', 'web', 'i18n', f), 'utf8'))));
 
 export async function assertLang(page, where = '') {
 	const bad = await page.evaluate((keys) => {

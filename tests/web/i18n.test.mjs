@@ -1,5 +1,6 @@
-// The desk's own words (web/i18n/*.json): the same keys in English and in
-// Chinese, none empty but where a hint is deliberately blank, and every key
+// The desk's own words (web/i18n/{en,zh}.json, the pre-check's and every
+// page's, and {en,zh}.desk.json, the policy browser's and the staff pages'):
+// the same keys in English and in Chinese in each pair, no key in both files, none empty but where a hint is deliberately blank, and every key
 // the pages' scripts name literally, t('key'), present in both.  (Keys built
 // at run time, t(`state.${s}`), are checked in the browser: assertLang fails
 // on a key shown for want of its string.)
@@ -10,12 +11,16 @@ import { join } from 'node:path';
 import { PD_SRC } from './helpers.mjs';
 
 const web = join(PD_SRC, 'web');
-const en = JSON.parse(readFileSync(join(web, 'i18n', 'en.json'), 'utf8'));
-const zh = JSON.parse(readFileSync(join(web, 'i18n', 'zh.json'), 'utf8'));
+const read = (f) => JSON.parse(readFileSync(join(web, 'i18n', f), 'utf8'));
+const [en1, zh1, en2, zh2] = ['en.json', 'zh.json', 'en.desk.json', 'zh.desk.json'].map(read);
+const en = { ...en1, ...en2 };
+const zh = { ...zh1, ...zh2 };
 const BLANK = new Set(['hint.text']);
 
 test('i18n: every page text in both languages', () => {
-	assert.deepEqual(Object.keys(zh).sort(), Object.keys(en).sort(), 'the same keys');
+	assert.deepEqual(Object.keys(zh1).sort(), Object.keys(en1).sort(), 'the same keys in en.json and zh.json');
+	assert.deepEqual(Object.keys(zh2).sort(), Object.keys(en2).sort(), 'the same keys in en.desk.json and zh.desk.json');
+	for (const k of Object.keys(en2)) assert.ok(!(k in en1), `${k} in one file only`);
 	for (const [k, v] of Object.entries(en)) {
 		if (BLANK.has(k)) continue;
 		assert.ok(v.trim() && zh[k].trim(), `${k} has words in both`);

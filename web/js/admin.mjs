@@ -153,7 +153,7 @@ async function render(message) {
 }
 
 async function main() {
-	await initI18n();
+	await initI18n({ desk: true });
 	try {
 		const [openapi, who] = await Promise.all([api('GET', '/openapi.json'), whoami()]);
 		roles = openapi.components.schemas.Role.enum;

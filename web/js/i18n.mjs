@@ -21,10 +21,18 @@ function initial() {
 	return (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
 
+// The words of the pre-check (and of every page) are in /i18n/{l}.json; the
+// policy browser's and the staff pages' own in /i18n/{l}.desk.json, which
+// only those pages load (the first page stays light).
+let files = [''];
+
 async function load(l) {
-	const res = await fetch(`/i18n/${l}.json`);
-	if (!res.ok) throw new Error(`/i18n/${l}.json: ${res.status}`);
-	strings = await res.json();
+	const parts = await Promise.all(files.map(async (f) => {
+		const res = await fetch(`/i18n/${l}${f}.json`);
+		if (!res.ok) throw new Error(`/i18n/${l}${f}.json: ${res.status}`);
+		return res.json();
+	}));
+	strings = Object.assign({}, ...parts);
 	lang = l;
 	document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
 	apply(document);
@@ -45,7 +53,9 @@ async function load(l) {
 }
 
 // Loads the strings and wires the switch; resolves when the page may render.
-export async function initI18n() {
+// opts.desk: the page needs the words of /i18n/{l}.desk.json too.
+export async function initI18n(opts = {}) {
+	if (opts.desk) files = ['', '.desk'];
 	await load(initial());
 	markLang(document.body);
 	new MutationObserver((records) => {

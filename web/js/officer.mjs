@@ -337,7 +337,7 @@ async function route() {
 }
 
 async function main() {
-	await initI18n();
+	await initI18n({ desk: true });
 	openSourcesForPrint();
 	try {
 		const [openapi] = await Promise.all([api('GET', '/openapi.json'), loadFacts()]);

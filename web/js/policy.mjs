@@ -131,7 +131,7 @@ async function show() {
 }
 
 async function main() {
-	await initI18n();
+	await initI18n({ desk: true });
 	try {
 		policy = await api('GET', '/policy');
 	} catch (e) {

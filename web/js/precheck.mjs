@@ -15,7 +15,17 @@ import { initI18n, onLangChange, t, pick } from './i18n.mjs';
 import { api, errorBox } from './api.mjs';
 import { el, fill, focusHeading, newId } from './dom.mjs';
 import { loadFacts, allFacts, fact, getPath, setPath, deletePath, factField, factLabel, valueLabel } from './facts.mjs';
-import { renderResult, openSourcesForPrint } from './result-view.mjs';
+
+// The result's view is loaded when the answers are checked, not with the
+// start page (docs/performance.md, the first page's budget).
+let resultModule = null;
+async function loadResultView() {
+	if (!resultModule) {
+		resultModule = await import('./result-view.mjs');
+		resultModule.openSourcesForPrint();
+	}
+	return resultModule;
+}
 
 const view = document.getElementById('view');
 const state = {
@@ -335,6 +345,7 @@ function reviewView() {
 	see.addEventListener('click', async () => {
 		try {
 			state.result = await api('POST', '/check', state.case);
+			await loadResultView();
 			show(resultView);
 		} catch (e) { apiError(view, e); }
 	});
@@ -357,7 +368,7 @@ function resultView() {
 	});
 	fill(view,
 		el('h1', {}, t('result.heading', { city: packTitle(state.case.jurisdiction) })),
-		renderResult(state.result, { onAnswer: (f) => show(questionView, { fact: f, ...(fact(f) || {}) }) }),
+		resultModule.renderResult(state.result, { onAnswer: (f) => show(questionView, { fact: f, ...(fact(f) || {}) }) }),
 		el('div', { class: 'actions' }, print, saveButton(), change, again));
 }
 
@@ -434,7 +445,6 @@ async function loadFile(input) {
 
 async function main() {
 	await initI18n();
-	openSourcesForPrint();
 	try {
 		const [policy] = await Promise.all([api('GET', '/policy'), loadFacts()]);
 		state.packs = policy.packs;

@@ -54,7 +54,7 @@ async function render() {
 }
 
 async function main() {
-	await initI18n();
+	await initI18n({ desk: true });
 	try { me = await whoami(); } catch (e) { fill(view, errorBox(e)); return; }
 	showWho(me);
 	onLangChange(() => { showWho(me); render(); });
