@@ -66,7 +66,7 @@ test('policy browser: packs, rules, conflicts, clauses, search, deep link', asyn
 });
 
 test('the desk is served: pages without .html, content types, CSP', async () => {
-	for (const [path, page] of [['/policy', 'policy'], ['/officer', 'officer'], ['/supervisor', 'supervisor'], ['/admin', 'admin'], ['/index.html', 'precheck'], ['/', 'precheck']]) {
+	for (const [path, page] of [['/policy', 'policy'], ['/officer', 'officer'], ['/supervisor', 'supervisor'], ['/admin', 'admin'], ['/progress', 'progress'], ['/index.html', 'precheck'], ['/', 'precheck']]) {
 		const res = await fetch(server.url + path);
 		assert.equal(res.status, 200, path);
 		assert.match(res.headers.get('content-type'), /^text\/html/);

@@ -76,6 +76,11 @@ for (const lang of ['en', 'zh']) {
 		await page.waitForSelector('body[data-view=result]');
 		await look(page, 'precheck-result', lang);
 
+		// The progress page, as the receipt's QR code opens it.
+		await page.goto(`${server.url}/progress?receipt=zhejiang-2026-R000001`);
+		await ready(page);
+		await look(page, 'progress', lang);
+
 		// The policy browser.
 		await page.goto(`${server.url}/policy?pack=shenzhen`);
 		await ready(page);

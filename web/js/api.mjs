@@ -34,7 +34,13 @@ export async function api(method, path, body) {
 	const text = await res.text();
 	let json = null;
 	try { json = JSON.parse(text); } catch { /* not JSON */ }
-	if (!res.ok) throw new ApiError(res.status, json?.error || { code: 'internal', message: text.slice(0, 200) });
+	if (!res.ok) {
+		const err = new ApiError(res.status, json?.error || { code: 'internal', message: text.slice(0, 200) });
+		// 429 and 503 say when to try again (seconds).
+		const retry = Number(res.headers.get('retry-after'));
+		if (retry > 0) err.retryAfter = retry;
+		throw err;
+	}
 	return json;
 }
 
