@@ -136,15 +136,17 @@ async function render(message) {
 			f.querySelector('input').focus();
 		});
 		return el('tr', { 'data-user': u.user, 'data-role': u.role, 'data-disabled': String(u.disabled) },
-			el('td', {}, u.user), el('td', {}, t(`role.${u.role}`)),
+			el('td', {}, u.user),
+			el('td', {}, el('div', { class: 'row-actions' }, toggle, reset)),
+			el('td', {}, t(`role.${u.role}`)),
 			el('td', { class: u.disabled ? 'overdue' : '' }, t(u.disabled ? 'admin.is_disabled' : 'admin.is_active')),
-			el('td', {}, u.created_at.slice(0, 10)),
-			el('td', {}, el('div', { class: 'row-actions' }, toggle, reset)));
+			el('td', { class: 'nowrap' }, u.created_at.slice(0, 10)));
 	});
+	// The buttons next to the name, so a phone shows both without scrolling.
 	fill(view, ...head,
 		el('p', { class: 'lead' }, t('admin.lead')),
 		tableWrap(t('admin.title'), el('table', { 'data-list': 'users' },
-			el('thead', {}, el('tr', {}, ['user', 'role', 'state', 'created', 'actions'].map((k) => el('th', { scope: 'col' }, t(`admin.col.${k}`))))),
+			el('thead', {}, el('tr', {}, ['user', 'actions', 'role', 'state', 'created'].map((k) => el('th', { scope: 'col' }, t(`admin.col.${k}`))))),
 			el('tbody', {}, rows))),
 		forms,
 		addForm());
