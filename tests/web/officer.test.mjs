@@ -105,7 +105,18 @@ test('officer and reviewer: filing to collection, supplement, documents, search,
 	cv = await act(olga, id, 'olga', 'submit', { note: 'filed at the counter' });
 	assert.equal(cv.state, 'submitted');
 	// Separation of duties: whoever filed may not accept; a supervisor does.
+	// The page shows it withheld, disabled, with the API's reason.
 	assert.ok(!cv.allowed_actions.includes('accept'), 'the filer is not offered accept');
+	const withheld = await olga.$$eval('[data-withheld-action]', (b) => b.map((x) => [x.dataset.withheldAction, x.getAttribute('aria-disabled'),
+		document.getElementById(x.getAttribute('aria-describedby'))?.textContent || '']));
+	assert.deepEqual(withheld.map(([a, d]) => [a, d]), (cv.withheld_actions || []).map((w) => [w.action, 'true']), 'withheld_actions shown disabled');
+	assert.ok(withheld.some(([a]) => a === 'accept'), 'accept is withheld from the filer');
+	for (const w of cv.withheld_actions) assert.ok(withheld.find(([a]) => a === w.action)[2].includes(w.reason), `the reason for ${w.action}`);
+	const s0 = await step(olga);
+	await olga.click('[data-withheld-action=accept]', { force: true });
+	assert.equal(await step(olga), s0, 'a withheld action does nothing');
+	await axe(olga, 'case with a withheld action');
+	await shot(olga, 'officer-case-withheld');
 	const sam = await newPage(browser, server);
 	await logIn(sam, 'sam', `/officer?case=${id}`);
 	assert.equal(await sam.evaluate(() => document.body.dataset.view), 'case');

@@ -276,6 +276,19 @@ async function caseView(id, message) {
 	} else {
 		actions.append(el('p', { class: 'muted' }, t('case.no_actions')));
 	}
+	// What a rule of the deployment withholds from this user (the separation
+	// of duties): shown disabled, with the API's reason.  aria-disabled keeps
+	// the button in the keyboard's path, so its reason is heard too.
+	const withheld = cv.withheld_actions || [];
+	if (withheld.length) {
+		actions.append(el('ul', { class: 'items', 'data-list': 'withheld-actions' }, withheld.map((w) => {
+			const id = newId('withheld');
+			return el('li', {},
+				el('button', { type: 'button', class: 'secondary', 'aria-disabled': 'true', 'aria-describedby': id, 'data-withheld-action': w.action },
+					t(`action.${w.action}`)),
+				el('p', { class: 'hint', id }, `${t('case.withheld')} `, w.reason));
+		})));
+	}
 	const print = el('button', { type: 'button', class: 'secondary', 'data-action': 'print' }, t('case.print'));
 	print.addEventListener('click', () => window.print());
 	fill(view,
