@@ -789,7 +789,7 @@ static const struct pd_web_file *web_file(const char *path)
  * without an extension is its .html page (/officer is /officer.html).  Pages
  * get a strict Content-Security-Policy: scripts, styles and everything else
  * from this server only, no inline script, no framing.  Files are
- * revalidated (no-cache) against an ETag of their bytes.
+ * revalidated (no-cache) against a weak ETag of their bytes.
  */
 static int h_static(struct hreq *r, struct pd_error *err)
 {
@@ -812,8 +812,9 @@ static int h_static(struct hreq *r, struct pd_error *err)
 	uint64_t h = 14695981039346656037ull; /* FNV-1a 64 of the bytes */
 	for (size_t i = 0; i < f->len; i++)
 		h = (h ^ (uint8_t)f->data[i]) * 1099511628211ull;
-	char etag[24];
-	snprintf(etag, sizeof(etag), "\"%016llx\"", (unsigned long long)h);
+	/* Weak: the same page may be sent gzipped or not (dispatch.c). */
+	char etag[32];
+	snprintf(etag, sizeof(etag), "W/\"%016llx\"", (unsigned long long)h);
 	hreq_add_header(r, "ETag", "%s", etag);
 	hreq_add_header(r, "Cache-Control", "no-cache");
 	if (strcmp(type, "text/html; charset=utf-8") == 0) {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "http_int.h"
 #include "permitdesk/codec.h"
@@ -462,6 +463,51 @@ static void test_progress(void **state)
 	done(&c);
 }
 
+/* A text answer of 1 KiB or more goes gzipped to a client that takes gzip,
+ * and inflates to exactly what others get. */
+static void test_gzip(void **state)
+{
+	struct fixture *f = *state;
+	struct call c = {0};
+	assert_int_equal(send_req(f, &c, "GET", "/api/v1/facts", NULL, NULL, 0), 200);
+	assert_null(pd_http_response_header(&c.resp, "Content-Encoding"));
+	assert_string_equal(pd_http_response_header(&c.resp, "Vary"), "Accept-Encoding");
+	size_t plain_len = c.resp.body.len;
+	char *plain = malloc(plain_len);
+	memcpy(plain, c.resp.body.data, plain_len);
+	done(&c);
+
+	header(&c, "Accept-Encoding", "br, gzip;q=0.8");
+	assert_int_equal(send_req(f, &c, "GET", "/api/v1/facts", NULL, NULL, 0), 200);
+	assert_string_equal(pd_http_response_header(&c.resp, "Content-Encoding"), "gzip");
+	assert_true(c.resp.body.len < plain_len / 2);
+	char *back = malloc(plain_len + 1);
+	z_stream zs;
+	memset(&zs, 0, sizeof(zs));
+	assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
+	zs.next_in = (Bytef *)c.resp.body.data;
+	zs.avail_in = (uInt)c.resp.body.len;
+	zs.next_out = (Bytef *)back;
+	zs.avail_out = (uInt)plain_len + 1;
+	assert_int_equal(inflate(&zs, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(zs.total_out, plain_len);
+	assert_memory_equal(back, plain, plain_len);
+	inflateEnd(&zs);
+	done(&c);
+
+	/* Refused (q=0), and small answers, go as they are. */
+	header(&c, "Accept-Encoding", "gzip;q=0");
+	assert_int_equal(send_req(f, &c, "GET", "/api/v1/facts", NULL, NULL, 0), 200);
+	assert_null(pd_http_response_header(&c.resp, "Content-Encoding"));
+	done(&c);
+	header(&c, "Accept-Encoding", "gzip");
+	assert_int_equal(send_req(f, &c, "GET", "/api/v1/health", NULL, NULL, 0), 200);
+	assert_null(pd_http_response_header(&c.resp, "Content-Encoding"));
+	done(&c);
+	free(plain);
+	free(back);
+}
+
 /* The web desk's files: pages with a strict CSP, revalidated by ETag. */
 static void test_web_desk(void **state)
 {
@@ -580,6 +626,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_login_limits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_roles_asked_of_library, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gzip, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_web_desk, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_case_papers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reload_refuses_broken_pack, setup, teardown),
