@@ -237,7 +237,7 @@ static void allow_header(struct hreq *r, const char *path)
 	char allow[128] = "";
 	size_t n = 0;
 	for (size_t i = 0; i < http_n_routes; i++) {
-		struct hreq probe = {.arena = r->arena};
+		struct hreq probe = {.srv = r->srv}; /* match() only fills its parameters */
 		if (!match(http_routes[i].pattern, path, &probe))
 			continue;
 		if (strstr(allow, http_routes[i].method))

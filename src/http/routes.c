@@ -136,9 +136,11 @@ static int h_health(struct hreq *r, struct pd_error *err)
 	struct pd_store *store;
 	int version, rc;
 	if ((rc = hreq_store(r, &store, err)) ||
-	    (rc = pd_store_schema_version(store, &version, err)))
-		return pd_error_set(err, PD_EUNAVAILABLE, "the store does not answer: %s",
-		                    err->message);
+	    (rc = pd_store_schema_version(store, &version, err))) {
+		char why[sizeof(err->message)];
+		snprintf(why, sizeof(why), "%s", err->message); /* not formatted into itself */
+		return pd_error_set(err, PD_EUNAVAILABLE, "the store does not answer: %s", why);
+	}
 	pd_buf_printf(out(r), "{\"status\":\"ok\",\"store\":\"%s\"}", pd_store_backend_name(store));
 	return finish_json(r, 200);
 }
@@ -694,10 +696,14 @@ static int h_user_create(struct hreq *r, struct pd_error *err)
 	if (pd_role_parse(in.role, &role) != 0) {
 		pd_error_clear(err);
 		snprintf(err->path, sizeof(err->path), "role");
-		return pd_error_set(err, PD_EREQUEST,
-		                    "unknown role '%.40s'; roles: applicant, agent, officer, "
-		                    "reviewer, supervisor, admin",
-		                    in.role);
+		char roles[160] = "";
+		for (int i = 0; i < PD_ROLE_COUNT; i++) {
+			size_t n = strlen(roles);
+			snprintf(roles + n, sizeof(roles) - n, "%s%s", i ? ", " : "",
+			         pd_role_name((enum pd_role)i));
+		}
+		return pd_error_set(err, PD_EREQUEST, "unknown role '%.40s'; roles: %s", in.role,
+		                    roles);
 	}
 	if ((rc = hreq_store(r, &store, err)) ||
 	    (rc = pd_user_add(store, &r->session.actor, in.user, role, in.password,
