@@ -1,11 +1,17 @@
 #!/bin/sh
 # Golden cases: every tests/cases/**/NAME.json is a case, exactly as users send
-# it; NAME.expected.json is the result `permitdesk check --pretty` must print
-# (or, for a case that must be refused, NAME.expected.err holds the exit code
-# on its first line and the exact message on the second).  A case may also have
-# NAME.VIEW.expected files, each what `permitdesk check --pretty` prints with the
-# options that VIEW names: summary (--view summary), en, zh (--lang en, zh),
-# summary-en, summary-zh.  To add one, create it empty and run --update.
+# it; NAME.expected.json is what `permitdesk check --pretty --view trace` must
+# print for it: the verdict, every finding by rule and outcome, the materials
+# by id and status, the questions, limits, fee, deposit, dates, representation,
+# and the notices and offices by id, without the pack's prose, so that
+# rewording a rule's text changes the pack and no expectation.  For a case that
+# must be refused, NAME.expected.err holds the exit code on its first line and
+# the exact message on the second.  A case may also have NAME.VIEW.expected
+# files, each what `permitdesk check --pretty` prints with the options that
+# VIEW names: full (--view full: every text, both languages), summary (--view
+# summary), en, zh (--lang en, zh: the full view in one language), summary-en,
+# summary-zh.  A few cases keep those to show the texts; to add one, create it
+# empty and run --update.
 #
 #   golden-run.sh            compare; print a diff for each difference; exit 1 on any
 #   golden-run.sh --update   rewrite the expectations, then show `git diff` of them
@@ -52,7 +58,7 @@ compare() {
 for case in $(find $folders -name '*.json' ! -name '*.expected.json' | sort); do
 	case=${case#./}
 	base=${case%.json}
-	"$PERMITDESK" check --pretty "$case" >"$tmp/raw" 2>"$tmp/err"
+	"$PERMITDESK" check --pretty --view trace "$case" >"$tmp/raw" 2>"$tmp/err"
 	code=$?
 	# The pack version is a hash of the policy files: any edit changes it, so
 	# expectations record it as "…" (tests of the version itself live elsewhere).
@@ -70,11 +76,12 @@ for case in $(find $folders -name '*.json' ! -name '*.expected.json' | sort); do
 		view=${want#"$base".}
 		view=${view%.expected}
 		case $view in
+		full) opts="--view full" ;;
 		summary) opts="--view summary" ;;
 		en | zh) opts="--lang $view" ;;
 		summary-en | summary-zh) opts="--view summary --lang ${view#summary-}" ;;
 		*)
-			echo "FAIL $want: unknown view '$view' (summary, en, zh, summary-en, summary-zh)"
+			echo "FAIL $want: unknown view '$view' (full, summary, en, zh, summary-en, summary-zh)"
 			fail=$((fail + 1))
 			continue
 			;;

@@ -191,10 +191,12 @@ int pd_pack_offices_write_text(const struct pd_policy *pol, const struct pd_pack
 
 /* ---- results ---- */
 
-/* The views of a result (format.md §2.5): the whole result, or the summary
- * (ids, statuses, figures, dates and the failing or unknown findings; no prose). */
-enum pd_result_view { PD_VIEW_FULL = 0, PD_VIEW_SUMMARY };
-/* "full" or "summary" into *out; anything else is -PD_EUSAGE. */
+/* The views of a result (format.md §2.5): the whole result; the summary
+ * (ids, statuses, figures, dates and the failing or unknown findings; no
+ * prose); or the trace, the summary with every finding's rule and outcome
+ * (what a reviewer of the rules, or a golden case, checks). */
+enum pd_result_view { PD_VIEW_FULL = 0, PD_VIEW_SUMMARY, PD_VIEW_TRACE };
+/* "full", "summary" or "trace" into *out; anything else is -PD_EUSAGE. */
 int pd_result_view_parse(const char *name, enum pd_result_view *out);
 
 /* How a result is written as JSON. */

@@ -71,7 +71,7 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 			o->lang = val;
 		} else if (strcmp(a, "--view") == 0) {
 			if (pd_result_view_parse(val, &o->view) != 0)
-				return cli_usage("check", "--view is full or summary, not '%s'",
+				return cli_usage("check", "--view is full, summary or trace, not '%s'",
 				                 val);
 		} else if (strcmp(a, "--jobs") == 0) {
 			char *end;
@@ -97,9 +97,9 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 		return cli_usage("check", "--format pdf prints one case, not a batch");
 	if (o->view != PD_VIEW_FULL && strcmp(o->format, "json") != 0)
 		return cli_usage("check",
-		                 "--view summary is a JSON view; --format %s prints the "
+		                 "--view %s is a JSON view; --format %s prints the "
 		                 "checklist",
-		                 o->format);
+		                 o->view == PD_VIEW_TRACE ? "trace" : "summary", o->format);
 	if (!o->policy_dir)
 		o->policy_dir = pd_policy_default_dir();
 	return 0;

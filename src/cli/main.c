@@ -12,16 +12,17 @@ static int cmd_help(int argc, char **argv);
 
 static const struct cli_command commands[] = {
     {"check", cmd_check,
-     "check [--policy DIR] [--format json|text|pdf] [--view full|summary] [--lang en|zh]\n"
+     "check [--policy DIR] [--format json|text|pdf] [--view full|summary|trace] [--lang en|zh]\n"
      "       [--pretty] FILE|-\n"
-     "       permitdesk check --batch [--jobs N] [--view full|summary] [--lang en|zh]\n"
+     "       permitdesk check --batch [--jobs N] [--view full|summary|trace] [--lang en|zh]\n"
      "       [--policy DIR] FILE.jsonl|-",
      "evaluate a case: verdict, materials, limits, fee, dates, with sources",
      "Reads one case (format.md §1) and prints its result (§2) as JSON, or with\n"
      "--format text a checklist in Chinese and English (--lang picks one), with\n"
      "--format pdf the same checklist as an A4 PDF on standard output.\n"
      "--view summary: ids, statuses, figures, dates and the failing or unknown\n"
-     "findings, no prose; --lang keeps one language's texts, in JSON as in text.\n"
+     "findings, no prose; --view trace: the same with every finding's rule and\n"
+     "outcome; --lang keeps one language's texts, in JSON as in text.\n"
      "--batch reads one case per line and writes exactly one line per line, same\n"
      "order; a bad line (empty, blank, over 1 MiB, refused) yields {\"error\":{...}}\n"
      "with its line number on its line, and the exit code is 65.  --jobs N checks\n"

@@ -179,7 +179,7 @@ static int h_result_schema(struct hreq *r, struct pd_error *err)
 
 static const char *const formats[] = {"json", "text", "pdf", NULL};
 static const char *const langs[] = {"en", "zh", NULL};
-static const char *const views[] = {"full", "summary", NULL};
+static const char *const views[] = {"full", "summary", "trace", NULL};
 
 /* POST /check: exactly what `permitdesk check` prints for the same case. */
 static int h_check(struct hreq *r, struct pd_error *err)

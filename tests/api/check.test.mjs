@@ -70,10 +70,11 @@ test('?pretty=1 is --pretty; ?format=text is --format text; &lang= is --lang wit
   });
 });
 
-test('?view=summary is --view summary; ?lang= is --lang with JSON (every example and every 10th case)', async () => {
+test('?view=summary and trace are --view summary and trace; ?lang= is --lang with JSON (every example and every 10th case)', async () => {
   const some = [...EXAMPLES, ...CASES.filter((_, i) => i % 10 === 0)];
   await each(some, async (f) => {
     await same(f, '?view=summary', ['--view', 'summary']);
+    await same(f, '?view=trace', ['--view', 'trace']);
     await same(f, '?lang=en', ['--lang', 'en']);
     await same(f, '?lang=zh', ['--lang', 'zh']);
     await same(f, '?view=summary&lang=zh&pretty=1', ['--view', 'summary', '--lang', 'zh', '--pretty']);

@@ -2,8 +2,12 @@
 // against what permitdesk reads and writes.
 //
 //   1. Every golden case (tests/cases/**/NAME.json with a NAME.expected.json)
-//      is valid against the case schema, and every NAME.expected.json against
-//      the result schema.  Cases that must be refused (NAME.expected.err) are
+//      is valid against the case schema, and every NAME.expected.json (the
+//      trace view) against the result schema's $defs/trace.  With PERMITDESK
+//      set, each case's full result (`permitdesk check`) is valid against the
+//      result schema and its summary (`--view summary`) against $defs/summary,
+//      and a summary never carries a passing finding.  Cases that must be
+//      refused (NAME.expected.err) are
 //      not checked: some are refused for what no schema can see (an unknown
 //      jurisdiction, a date no pack covers).
 //   2. Cases the decoder refuses for their shape are refused by the schema
@@ -42,6 +46,8 @@ const resultSchema = readJson(join(root, 'schema', 'result.schema.json'));
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
 const validCase = ajv.compile(caseSchema);
 const validResult = ajv.compile(resultSchema);
+const validTrace = ajv.getSchema(`${resultSchema.$id}#/$defs/trace`);
+const validSummary = ajv.getSchema(`${resultSchema.$id}#/$defs/summary`);
 
 let failures = 0;
 const fail = (msg) => {
@@ -68,7 +74,7 @@ for (const file of walk(casesDir)) {
   const rel = relative(root, file);
   if (file.endsWith('.expected.json')) {
     results++;
-    if (!validResult(readJson(file))) fail(`${rel}: not a result: ${errors(validResult)}`);
+    if (!validTrace(readJson(file))) fail(`${rel}: not a trace view: ${errors(validTrace)}`);
   } else if (file.endsWith('.json')) {
     const base = file.slice(0, -'.json'.length);
     if (existsSync(`${base}.expected.err`)) {
@@ -76,6 +82,17 @@ for (const file of walk(casesDir)) {
       continue;
     }
     cases++;
+    if (process.env.PERMITDESK) {
+      const run = (view) =>
+        JSON.parse(execFileSync(process.env.PERMITDESK, ['check', '--view', view, file], {
+          encoding: 'utf8', env: { ...process.env, PERMITDESK_TODAY: '2026-11-22' },
+        }));
+      if (!validResult(run('full'))) fail(`${rel}: its full result: ${errors(validResult)}`);
+      const summary = run('summary');
+      if (!validSummary(summary)) fail(`${rel}: its summary: ${errors(validSummary)}`);
+      else if (summary.findings.some((f) => f.outcome === 'pass'))
+        fail(`${rel}: its summary has a passing finding`);
+    }
     const c = readJson(file);
     if (!validCase(c)) fail(`${rel}: not a case: ${errors(validCase)}`);
     else if (!sample && c.applicant && c.application && c.documents && c.documents.length)

@@ -493,9 +493,10 @@ static void put_result(const struct rw *w, const struct pd_result *r)
  * Findings that pass or inform are left out; so are the texts of materials,
  * questions, the fee, the deposit, representation and notices (their ids
  * and figures stay), and offices are their ids.  A material's detail, which
- * says why it is not acceptable for this case, is kept.
+ * says why it is not acceptable for this case, is kept.  The trace view is
+ * the same with every finding (all_findings).
  */
-static void put_summary(const struct rw *w, const struct pd_result *r)
+static void put_summary(const struct rw *w, const struct pd_result *r, bool all_findings)
 {
 	struct pd_buf *b = w->b;
 	bool first = true;
@@ -503,7 +504,8 @@ static void put_summary(const struct rw *w, const struct pd_result *r)
 	JW_LIT(b, ",\"findings\":[");
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct pd_finding *f = &r->findings[i];
-		if (f->outcome != PD_OUTCOME_FAIL && f->outcome != PD_OUTCOME_UNKNOWN)
+		if (!all_findings && f->outcome != PD_OUTCOME_FAIL &&
+		    f->outcome != PD_OUTCOME_UNKNOWN)
 			continue;
 		if (!first)
 			jw_putc(b, ',');
@@ -657,6 +659,8 @@ int pd_result_view_parse(const char *name, enum pd_result_view *out)
 		*out = PD_VIEW_FULL;
 	else if (name && strcmp(name, "summary") == 0)
 		*out = PD_VIEW_SUMMARY;
+	else if (name && strcmp(name, "trace") == 0)
+		*out = PD_VIEW_TRACE;
 	else
 		return PD_FAIL(PD_EUSAGE);
 	return 0;
@@ -676,8 +680,8 @@ int pd_result_write_json_view(const struct pd_result *r, const struct pd_result_
 	else if (o->lang)
 		return PD_FAIL(PD_EUSAGE);
 	size_t start = out->len;
-	if (o->view == PD_VIEW_SUMMARY)
-		put_summary(&w, r);
+	if (o->view == PD_VIEW_SUMMARY || o->view == PD_VIEW_TRACE)
+		put_summary(&w, r, o->view == PD_VIEW_TRACE);
 	else
 		put_result(&w, r);
 	if (o->pretty && !out->failed)
