@@ -501,11 +501,16 @@ struct pd_audit_report {
 	int64_t entries;              /* entries read */
 	int64_t head_seq;             /* the last entry's number */
 	int64_t first_bad;            /* sequence number of the first bad entry; 0 when ok */
-	char reason[256];             /* why it is bad */
+	char reason[384];             /* why it is bad */
+	char column[16];              /* the column of that entry that changed, "" when not known */
 	char head[PD_STORE_HASH_HEX]; /* hash of the last entry: record it elsewhere */
 };
 /* Walks the whole trail: sequence, chain, hashes, head, and each case's state
- * against its last entry.  Returns 0 when it could check (report->ok says the
+ * against its last entry.  A bad entry's changed column is named where the
+ * trail shows it (an earlier value that gives the hash the entry carries:
+ * another entry's value in that column, none, a date or time near the one
+ * it shows; the next entry's prev_hash for its hash; the missing number for
+ * its seq); a case's column that differs from its entries is named too.  Returns 0 when it could check (report->ok says the
  * outcome), negative when the store failed. */
 int pd_audit_verify(struct pd_store *store, struct pd_audit_report *report, struct pd_error *err);
 /* pd_audit_verify(), and the trail must extend the checkpoint given (the
@@ -518,7 +523,9 @@ int pd_audit_verify_checkpoint(struct pd_store *store, const char *checkpoint_js
  * verifying the trail; a trail without a key gets one.  Keep it elsewhere. */
 int pd_audit_checkpoint_json(struct pd_store *store, bool pretty, struct pd_buf *out,
                              struct pd_error *err);
-/* {"ok": bool, "entries": n, "head": "...", "first_bad": {"seq": n, "reason": "..."}|null} */
+/* {"ok": bool, "entries": n, "head": "...",
+ *  "first_bad": {"seq": n, "reason": "...", "column": "role"|null}|null}; the column is an
+ *  audit entry's or, for "case N: its X column ...", the case's */
 int pd_audit_report_json(const struct pd_audit_report *r, struct pd_buf *out);
 
 #endif

@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+
+#include "permitdesk/store.h"
 #ifdef PD_HAVE_PQ
 #include <libpq-fe.h>
 #endif
@@ -190,6 +192,23 @@ static inline int pdt_raw_each(struct pdt_raw *raw, const char *sql, pdt_value_f
 			   (size_t)sqlite3_column_bytes(st, j));
 	sqlite3_finalize(st);
 	return step == SQLITE_DONE ? 0 : -1;
+}
+
+/* Adds users (name, role pairs) straight into the store, in one transaction
+ * and without hashing a password (argon2id for each would make a suite slow;
+ * pd_user_add has tests of its own).  0, or -1 with err set. */
+static inline int pdt_insert_users(struct pd_store *store, const char *const (*users)[2], size_t n,
+                                   struct pd_error *err)
+{
+	if (pd_store_begin(store, PD_TXN_WRITE, err))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct pd_store_user u = {
+		    .name = users[i][0], .role = users[i][1], .password_hash = "$argon2id$none"};
+		if (pd_store_user_insert(store, &u, err))
+			return -1;
+	}
+	return pd_store_commit(store, err) ? -1 : 0;
 }
 
 #endif

@@ -1046,15 +1046,7 @@ static int setup(void **state)
 	    {"olga", "officer"},   {"rita", "reviewer"},   {"rick", "reviewer"},
 	    {"sam", "supervisor"}, {"adam", "admin"},
 	};
-	if (pd_store_begin(store, PD_TXN_WRITE, &err))
-		return -1;
-	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
-		struct pd_store_user u = {
-		    .name = users[i][0], .role = users[i][1], .password_hash = "$argon2id$none"};
-		if (pd_store_user_insert(store, &u, &err))
-			return -1;
-	}
-	if (pd_store_commit(store, &err))
+	if (pdt_insert_users(store, users, sizeof(users) / sizeof(users[0]), &err))
 		return -1;
 	/* The changes here are dated weeks before the test's today, as paper
 	 * records entered late: every role may, with a reason (the rules of

@@ -171,6 +171,14 @@ int wf_audit_append(struct pd_store *store, const struct wf_entry *entry, int64_
 
 /* ---- verification ---- */
 
+static const char *copy(struct pd_arena *a, const char *s)
+{
+	return s ? pd_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+/* What stopped the walk at an entry, for naming the column that changed. */
+enum bad_kind { BAD_OTHER = 0, BAD_GAP, BAD_PREV, BAD_HASH };
+
 struct walk {
 	struct pd_audit_report *r;
 	const struct wf_key *key;
@@ -179,6 +187,9 @@ struct walk {
 	int64_t want_seq;             /* a checkpoint's entry, 0 none */
 	char want_hash[PD_STORE_HASH_HEX];
 	bool want_found;
+	enum bad_kind kind;            /* why the walk stopped */
+	struct pd_store_audit suspect; /* the entry it stopped at (strings in a) */
+	struct pd_arena *a;
 };
 
 static int bad(struct pd_audit_report *r, int64_t seq, const char *fmt, ...)
@@ -195,22 +206,42 @@ static int bad(struct pd_audit_report *r, int64_t seq, const char *fmt, ...)
 	return 1; /* stops the walk */
 }
 
+/* Keeps a copy of the entry the walk stops at. */
+static void suspect(struct walk *w, const struct pd_store_audit *e, enum bad_kind kind)
+{
+	struct pd_store_audit *s = &w->suspect;
+	*s = *e;
+	s->case_id = copy(w->a, e->case_id);
+	s->action = copy(w->a, e->action);
+	s->actor = copy(w->a, e->actor);
+	s->role = copy(w->a, e->role);
+	s->from_state = copy(w->a, e->from_state);
+	s->to_state = copy(w->a, e->to_state);
+	s->note = copy(w->a, e->note);
+	s->data = copy(w->a, e->data);
+	w->kind = kind;
+}
+
 static int check_entry(void *ctx, const struct pd_store_audit *e)
 {
 	struct walk *w = ctx;
 	char h[PD_STORE_HASH_HEX];
 	w->r->entries++;
-	if (e->seq > w->expect)
+	if (e->seq > w->expect) {
+		suspect(w, e, BAD_GAP);
 		return bad(w->r, w->expect,
 		           "entry %lld is missing (the trail goes from %lld to %lld)",
 		           (long long)w->expect, (long long)w->expect - 1, (long long)e->seq);
+	}
 	if (e->seq < w->expect)
 		return bad(w->r, e->seq, "entry %lld is out of sequence", (long long)e->seq);
-	if (strcmp(e->prev_hash, w->prev) != 0)
+	if (strcmp(e->prev_hash, w->prev) != 0) {
+		suspect(w, e, BAD_PREV);
 		return bad(w->r, e->seq,
 		           "entry %lld does not follow entry %lld (previous hash differs: its "
 		           "prev_hash column, or entry %lld, was changed)",
 		           (long long)e->seq, (long long)e->seq - 1, (long long)e->seq - 1);
+	}
 	hash_under(e, w->key, h);
 	if (strcmp(h, e->hash) != 0) {
 		bool keyed = w->key->have && e->seq >= w->key->from;
@@ -224,6 +255,7 @@ static int check_entry(void *ctx, const struct pd_store_audit *e)
 			    "entry %lld was changed (its hash does not match its contents): it "
 			    "was rehashed without the audit key",
 			    (long long)e->seq);
+		suspect(w, e, BAD_HASH);
 		return bad(
 		    w->r, e->seq, "entry %lld was changed (its hash does not match its contents%s)",
 		    (long long)e->seq,
@@ -265,11 +297,6 @@ struct case_facts {
 	int64_t seq_of[8]; /* entry that said each of the above, by index below */
 };
 enum { F_CREATED, F_ACCEPTED, F_RECEIPT, F_DECISION_BY, F_ASSIGNEE, F_DECIDED, F_COLLECT };
-
-static const char *copy(struct pd_arena *a, const char *s)
-{
-	return s ? pd_arena_strndup(a, s, strlen(s)) : NULL;
-}
 
 static int gather(void *ctx, const struct pd_store_audit *e)
 {
@@ -335,6 +362,7 @@ static bool date_differs(pd_date col, const char *text)
 static int column_bad(struct pd_audit_report *r, const char *number, const char *column,
                       const char *is, int64_t seq, const char *says)
 {
+	snprintf(r->column, sizeof(r->column), "%s", column);
 	return bad(r, seq, "case %s: its %s column is '%s' but audit entry %lld says '%s'", number,
 	           column, is ? is : "null", (long long)seq, says ? says : "null");
 }
@@ -356,12 +384,13 @@ static int check_case(void *ctx, const struct pd_store_case *c)
 		goto cleanup;
 	}
 #define DATE_TEXT(d, buf) ((d) == PD_DATE_NONE ? NULL : (pd_date_format((d), (buf)), (buf)))
-	if (differ(c->state, f.last_state))
+	if (differ(c->state, f.last_state)) {
+		snprintf(cw->r->column, sizeof(cw->r->column), "state");
 		rc =
 		    bad(cw->r, f.last_seq,
 		        "case %s is '%s' but its last audit entry (%lld) leaves it '%s'", c->number,
 		        c->state, (long long)f.last_seq, f.last_state ? f.last_state : "");
-	else if (differ(c->created_by, f.created_by))
+	} else if (differ(c->created_by, f.created_by))
 		rc = column_bad(cw->r, c->number, "created_by", c->created_by, f.seq_of[F_CREATED],
 		                f.created_by);
 	else if (c->created_on != f.created_on)
@@ -394,38 +423,333 @@ cleanup:
 	return rc;
 }
 
-/* The whole check; cp (may be NULL) a checkpoint whose entry must be in the chain. */
-static int verify(struct pd_store *store, const struct wf_key *k, int64_t cp_seq,
-                  const char *cp_hash, struct pd_audit_report *r, struct pd_error *err)
+/* ---- naming the column that changed ----
+ *
+ * The walk stops at the first bad entry.  A keyed hash cannot be inverted,
+ * but the values a column may have held are few: another entry's value in
+ * that column (case ids, actions, actors, roles, states), no value, a date
+ * near the one it shows, a recorded time off by whole microseconds, seconds,
+ * hours or days.  The entry is hashed again with each in turn: when one
+ * gives the hash the entry carries, that column was changed, and from what
+ * is known for certain.  A changed hash column shows as contents that the
+ * next entry (or the recorded head) still follows; a changed seq as an entry
+ * that hashes as the missing one; a changed prev_hash as an entry that
+ * hashes with the previous entry's hash. */
+
+#define SEEN_SLOTS 4096 /* distinct values kept per column */
+#define SEEN_CAP 512    /* distinct note and data values of the case kept */
+
+struct seen {
+	const char *v[SEEN_SLOTS]; /* open addressing; NULL empty */
+	size_t n;
+};
+
+static void seen_add(struct pd_arena *a, struct seen *s, const char *v)
 {
-	struct walk w = {.r = r, .key = k, .expect = 1, .want_seq = cp_seq};
-	int64_t head_seq = 0;
-	char head_hash[PD_STORE_HASH_HEX];
+	if (!v || s->n >= SEEN_SLOTS / 2)
+		return;
+	uint32_t h = 2166136261u;
+	for (const char *p = v; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (size_t i = h % SEEN_SLOTS;; i = (i + 1) % SEEN_SLOTS) {
+		if (!s->v[i]) {
+			s->v[i] = copy(a, v);
+			s->n += s->v[i] != NULL;
+			return;
+		}
+		if (strcmp(s->v[i], v) == 0)
+			return;
+	}
+}
+
+enum { C_CASE_ID, C_ACTION, C_ACTOR, C_ROLE, C_FROM, C_TO, C_NOTE, C_DATA, C_STRINGS };
+static const char *const string_column[C_STRINGS] = {"case_id",    "action",   "actor", "role",
+                                                     "from_state", "to_state", "note",  "data"};
+
+static const char **string_field(struct pd_store_audit *e, int c)
+{
+	switch (c) {
+	case C_CASE_ID:
+		return &e->case_id;
+	case C_ACTION:
+		return &e->action;
+	case C_ACTOR:
+		return &e->actor;
+	case C_ROLE:
+		return &e->role;
+	case C_FROM:
+		return &e->from_state;
+	case C_TO:
+		return &e->to_state;
+	case C_NOTE:
+		return &e->note;
+	default:
+		return &e->data;
+	}
+}
+
+struct survey {
+	struct walk *w;
+	struct seen *seen; /* C_STRINGS sets */
+	bool have_next;
+	char next_prev[PD_STORE_HASH_HEX]; /* prev_hash of the entry after the suspect */
+	int64_t moved;                     /* BAD_GAP: the entry that hashes as the missing one */
+};
+
+static bool hashes_as(const struct walk *w, const struct pd_store_audit *e)
+{
+	char h[PD_STORE_HASH_HEX];
+	hash_under(e, w->key, h);
+	return strcmp(h, e->hash) == 0;
+}
+
+static int survey_entry(void *ctx, const struct pd_store_audit *e)
+{
+	struct survey *sv = ctx;
+	struct walk *w = sv->w;
+	const struct pd_store_audit *s = &w->suspect;
+	for (int c = 0; c < C_STRINGS; c++) {
+		struct pd_store_audit tmp = *e;
+		if ((c != C_NOTE && c != C_DATA) ||
+		    (e->case_id && s->case_id && strcmp(e->case_id, s->case_id) == 0 &&
+		     sv->seen[c].n < SEEN_CAP))
+			seen_add(w->a, &sv->seen[c], *string_field(&tmp, c));
+	}
+	if (e->seq == s->seq + 1) {
+		sv->have_next = true;
+		memcpy(sv->next_prev, e->prev_hash, sizeof(sv->next_prev));
+	}
+	if (w->kind == BAD_GAP && !sv->moved && e->seq != w->expect &&
+	    strcmp(e->prev_hash, w->prev) == 0) {
+		struct pd_store_audit x = *e;
+		x.seq = w->expect;
+		if (hashes_as(w, &x))
+			sv->moved = e->seq;
+	}
+	return 0;
+}
+
+static int survey_user(void *ctx, const struct pd_store_user *u)
+{
+	struct survey *sv = ctx;
+	seen_add(sv->w->a, &sv->seen[C_ACTOR], u->name);
+	return 0;
+}
+
+/* Appends ": ..." to the reason and names the column. */
+static void vchanged(struct pd_audit_report *r, const char *column, const char *fmt, va_list ap)
+{
+	size_t n = strlen(r->reason);
+	snprintf(r->column, sizeof(r->column), "%s", column);
+	if (n < sizeof(r->reason))
+		vsnprintf(r->reason + n, sizeof(r->reason) - n, fmt, ap);
+}
+
+static void changed(struct pd_audit_report *r, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void changed(struct pd_audit_report *r, const char *column, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vchanged(r, column, fmt, ap);
+	va_end(ap);
+}
+
+/* changed() for an entry whose hash does not match: a column found proves
+ * the key right, so the reason says only what changed. */
+static void found(struct pd_audit_report *r, int64_t seq, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void found(struct pd_audit_report *r, int64_t seq, const char *column, const char *fmt, ...)
+{
+	va_list ap;
+	snprintf(r->reason, sizeof(r->reason), "entry %lld was changed", (long long)seq);
+	va_start(ap, fmt);
+	vchanged(r, column, fmt, ap);
+	va_end(ap);
+}
+
+static const char *shown(const char *v)
+{
+	return v ? v : "null";
+}
+
+/* The recorded time's candidates: off by 1..1000 µs, 1..3600 s, 1..48 h, 1..1000 days. */
+static bool recorded_at_was(const struct walk *w, struct pd_store_audit *t, int64_t *was)
+{
+	static const struct {
+		int64_t unit, count;
+	} steps[] = {{1, 1000}, {1000000, 3600}, {3600000000, 48}, {86400000000, 1000}};
+	int64_t now = t->recorded_at;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		for (int64_t k = 1; k <= steps[i].count; k++)
+			for (int sign = -1; sign <= 1; sign += 2) {
+				t->recorded_at = now + sign * k * steps[i].unit;
+				if (hashes_as(w, t)) {
+					*was = t->recorded_at;
+					t->recorded_at = now;
+					return true;
+				}
+			}
+	t->recorded_at = now;
+	return false;
+}
+
+static void name_column(const struct walk *w, struct survey *sv, int64_t head_seq,
+                        const char *head_hash)
+{
+	struct pd_audit_report *r = w->r;
+	struct pd_store_audit t = w->suspect;
+	char h[PD_STORE_HASH_HEX];
+
+	if (w->kind == BAD_GAP) {
+		t.seq = w->expect;
+		if (strcmp(t.prev_hash, w->prev) == 0 && hashes_as(w, &t))
+			changed(r, "seq",
+			        ": its seq column was changed (entry %lld hashes as entry %lld)",
+			        (long long)w->suspect.seq, (long long)w->expect);
+		else if (sv->moved)
+			changed(r, "seq",
+			        ": its seq column was changed (entry %lld hashes as entry %lld)",
+			        (long long)sv->moved, (long long)w->expect);
+		return;
+	}
+	if (w->kind == BAD_PREV) {
+		memcpy(t.prev_hash, w->prev, sizeof(t.prev_hash));
+		if (hashes_as(w, &t))
+			changed(r, "prev_hash", ": its prev_hash column was changed");
+		return;
+	}
+	/* BAD_HASH: the hash column itself, when the contents are what the next
+	 * entry (or the head) follows */
+	hash_under(&t, w->key, h);
+	if ((sv->have_next && strcmp(h, sv->next_prev) == 0) ||
+	    (!sv->have_next && t.seq == head_seq && strcmp(h, head_hash) == 0)) {
+		found(r, t.seq, "hash",
+		      ": its hash column was changed (its contents are the ones the chain "
+		      "follows)");
+		return;
+	}
+	for (int c = 0; c < C_STRINGS; c++) {
+		const char **f = string_field(&t, c);
+		const char *now = *f;
+		if (now) { /* the column may have been empty */
+			*f = NULL;
+			if (hashes_as(w, &t)) {
+				found(r, t.seq, string_column[c],
+				      ": its %s column was changed from null to '%s'",
+				      string_column[c], now);
+				return;
+			}
+		}
+		for (size_t i = 0; i < SEEN_SLOTS; i++) {
+			const char *v = sv->seen[c].v[i];
+			if (!v || (now && strcmp(v, now) == 0))
+				continue;
+			*f = v;
+			if (hashes_as(w, &t)) {
+				found(r, t.seq, string_column[c],
+				      ": its %s column was changed from '%s' to '%s'",
+				      string_column[c], v, shown(now));
+				return;
+			}
+		}
+		*f = now;
+	}
+	pd_date at = t.at;
+	for (int k = 0; k <= 2 * 3660; k++) {
+		t.at = k == 0 ? PD_DATE_NONE : at + (k % 2 ? 1 : -1) * ((k + 1) / 2);
+		if (t.at != at && hashes_as(w, &t)) {
+			char was[11] = "null", is[11] = "null";
+			if (t.at != PD_DATE_NONE)
+				pd_date_format(t.at, was);
+			if (at != PD_DATE_NONE)
+				pd_date_format(at, is);
+			found(r, t.seq, "at", ": its at column was changed from '%s' to '%s'", was,
+			      is);
+			return;
+		}
+	}
+	t.at = at;
+	int64_t was;
+	if (recorded_at_was(w, &t, &was)) {
+		found(r, t.seq, "recorded_at",
+		      ": its recorded_at column was changed from %lld to %lld", (long long)was,
+		      (long long)t.recorded_at);
+		return;
+	}
+	changed(r, "",
+	        ": no one column's earlier value was found (a note, data or recorded_at "
+	        "value no other entry holds, or several columns)");
+}
+
+/* After the walk stopped at a bad entry: a second read of the trail to name
+ * the column.  0, or negative when the store failed. */
+static int diagnose(struct pd_store *store, struct walk *w, int64_t head_seq, const char *head_hash,
+                    struct pd_error *err)
+{
+	struct survey sv = {.w = w};
+	sv.seen = pd_arena_alloc(w->a, sizeof(struct seen) * C_STRINGS);
+	if (!sv.seen)
+		return pd_error_set(err, PD_ENOMEM, "out of memory verifying the audit trail");
+	memset(sv.seen, 0, sizeof(struct seen) * C_STRINGS);
+	/* the words a column may hold, besides what other entries hold */
+	static const char *const other_actions[] = {"create",       "documents",    "config_set",
+	                                            "user_add",     "user_disable", "user_enable",
+	                                            "user_password"};
+	for (size_t i = 0; i < sizeof(other_actions) / sizeof(other_actions[0]); i++)
+		seen_add(w->a, &sv.seen[C_ACTION], other_actions[i]);
+	for (int i = 0; i < PD_ACTION_COUNT; i++)
+		seen_add(w->a, &sv.seen[C_ACTION], pd_action_name((enum pd_action)i));
+	for (int i = 0; i < PD_ROLE_COUNT; i++)
+		seen_add(w->a, &sv.seen[C_ROLE], pd_role_name((enum pd_role)i));
+	for (int i = 0; i < PD_STATE_COUNT; i++) {
+		seen_add(w->a, &sv.seen[C_FROM], pd_state_name((enum pd_state)i));
+		seen_add(w->a, &sv.seen[C_TO], pd_state_name((enum pd_state)i));
+	}
+	int rc = pd_store_user_list(store, survey_user, &sv, err);
+	if (rc >= 0)
+		rc = pd_store_audit_list(store, NULL, survey_entry, &sv, err);
+	if (rc < 0)
+		return rc;
+	name_column(w, &sv, head_seq, head_hash);
+	return 0;
+}
+
+/* The walk of verify(): sequence, chain, hashes, head, then the cases. */
+static int walk_trail(struct pd_store *store, struct walk *w, const char *cp_hash,
+                      int64_t *head_seq, char head_hash[PD_STORE_HASH_HEX], struct pd_error *err)
+{
+	struct pd_audit_report *r = w->r;
+	int64_t cp_seq = w->want_seq;
 	int rc;
 
 	if (cp_hash)
-		snprintf(w.want_hash, sizeof(w.want_hash), "%s", cp_hash);
-	if ((rc = pd_store_audit_head(store, &head_seq, head_hash, err)))
+		snprintf(w->want_hash, sizeof(w->want_hash), "%s", cp_hash);
+	if ((rc = pd_store_audit_head(store, head_seq, head_hash, err)))
 		return rc;
-	rc = pd_store_audit_list(store, NULL, check_entry, &w, err);
+	rc = pd_store_audit_list(store, NULL, check_entry, w, err);
 	if (rc < 0)
 		return rc;
 	rc = 0;
+	if (!r->ok && w->kind != BAD_OTHER)
+		return diagnose(store, w, *head_seq, head_hash, err);
 	if (r->ok) {
-		int64_t last = w.expect - 1;
-		snprintf(r->head, sizeof(r->head), "%s", w.prev);
+		int64_t last = w->expect - 1;
+		snprintf(r->head, sizeof(r->head), "%s", w->prev);
 		r->head_seq = last;
-		if (head_seq < last)
-			bad(r, head_seq + 1,
+		if (*head_seq < last)
+			bad(r, *head_seq + 1,
 			    "entry %lld is not in the chain (the recorded head is entry %lld)",
-			    (long long)(head_seq + 1), (long long)head_seq);
-		else if (head_seq > last)
+			    (long long)(*head_seq + 1), (long long)*head_seq);
+		else if (*head_seq > last)
 			bad(r, last + 1, "entry %lld is missing (the recorded head is entry %lld)",
-			    (long long)(last + 1), (long long)head_seq);
-		else if (strcmp(head_hash, w.prev) != 0)
+			    (long long)(last + 1), (long long)*head_seq);
+		else if (strcmp(head_hash, w->prev) != 0)
 			bad(r, last, "entry %lld does not match the recorded head",
 			    (long long)last);
-		else if (cp_seq && !w.want_found)
+		else if (cp_seq && !w->want_found)
 			bad(r, last + 1,
 			    "the trail ends at entry %lld, before entry %lld that the checkpoint "
 			    "signed: "
@@ -438,6 +762,22 @@ static int verify(struct pd_store *store, const struct wf_key *k, int64_t cp_seq
 		if (rc > 0)
 			rc = 0;
 	}
+	return rc;
+}
+
+/* The whole check; cp (may be NULL) a checkpoint whose entry must be in the chain. */
+static int verify(struct pd_store *store, const struct wf_key *k, int64_t cp_seq,
+                  const char *cp_hash, struct pd_audit_report *r, struct pd_error *err)
+{
+	struct pd_arena a;
+	struct walk w = {.r = r, .key = k, .expect = 1, .want_seq = cp_seq, .a = &a};
+	int64_t head_seq = 0;
+	char head_hash[PD_STORE_HASH_HEX];
+	int rc;
+
+	pd_arena_init(&a, 4096, 0);
+	rc = walk_trail(store, &w, cp_hash, &head_seq, head_hash, err);
+	pd_arena_free(&a);
 	return rc;
 }
 
@@ -596,6 +936,11 @@ int pd_audit_report_json(const struct pd_audit_report *r, struct pd_buf *out)
 		pd_jw_int(&w, r->first_bad);
 		pd_jw_key(&w, "reason");
 		pd_jw_string(&w, r->reason);
+		pd_jw_key(&w, "column");
+		if (r->column[0])
+			pd_jw_string(&w, r->column);
+		else
+			pd_jw_null(&w);
 		pd_jw_object_end(&w);
 	}
 	pd_jw_object_end(&w);
