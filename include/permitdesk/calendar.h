@@ -50,4 +50,40 @@ int pd_calendar_count(const struct pd_calendar *cal, pd_date from, pd_date to, b
 /* The source (notice) that covers a year, or NULL. */
 const char *pd_calendar_source(const struct pd_calendar *cal, int year);
 
+/* The file the calendar was loaded from. */
+const char *pd_calendar_path(const struct pd_calendar *cal);
+
+/*
+ * The consistency check of every covered year against the statutory holidays
+ * the file declares (its `statutory:` list, from the national regulation on
+ * public holidays): each statutory holiday in exactly one holiday period (a
+ * period may combine several, "国庆节、中秋节"), no other name, each period at
+ * least as long as the statutory days it holds, the weekdays off less the
+ * make-up working days equal to the statutory days of the year, the notice
+ * published before its year.  The loader refuses what cannot be a calendar;
+ * these are the slips that can (a holiday forgotten, a make-up day left out).
+ * Each finding names file:line:column, code PD_EPOLICY.  `permitdesk calendar
+ * check` and `permitdesk policy lint` report them as errors.
+ */
+size_t pd_calendar_problem_count(const struct pd_calendar *cal);
+const struct pd_error *pd_calendar_problem(const struct pd_calendar *cal, size_t i);
+
+/* From this day of December the next year's notice is due (docs/operations.md). */
+#define PD_CALENDAR_DUE_DAY 1
+
+/* The year whose notice is missing as of `today`: today's own year when the
+ * file does not cover it, else from 1 December the next year when it does not
+ * cover that; 0 when nothing is missing. */
+int pd_calendar_missing_year(const struct pd_calendar *cal, pd_date today);
+
+/* The warning to show while pd_calendar_missing_year() is not 0 (the year, the
+ * file to edit: `file`, or the calendar's path when NULL, what follows),
+ * written into buf; returns that year, 0 (and "") when nothing is missing. */
+int pd_calendar_coverage_warning(const struct pd_calendar *cal, pd_date today, const char *file,
+                                 char *buf, size_t size);
+
+/* Days from `today` (counted) to the last day of the last year covered without
+ * a gap from today's year; 0 when today's year is not covered. */
+int pd_calendar_days_covered(const struct pd_calendar *cal, pd_date today);
+
 #endif

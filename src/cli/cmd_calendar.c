@@ -1,7 +1,14 @@
 /*
- * cmd_calendar.c: `permitdesk calendar add DATE N` and `permitdesk calendar
- * is-workday DATE`, the official working-day calendar (calendar.h) from the
- * command line (spec/interfaces.md).
+ * cmd_calendar.c: `permitdesk calendar add DATE N`, `permitdesk calendar
+ * is-workday DATE` and `permitdesk calendar check [FILE]`, the official
+ * working-day calendar (calendar.h) from the command line (spec/interfaces.md).
+ *
+ * check loads FILE (default: the policy directory's calendar) and prints the
+ * consistency check's findings (pd_calendar_problem) as file:line:column:
+ * error: message, then a warning when the year of today, or from 1 December
+ * the next year, is not covered (pd_calendar_coverage_warning), then a
+ * summary; exit 78 when the file does not load or the check finds an error,
+ * 0 otherwise (a warning alone exits 0).
  *
  * Only the calendar of the policy directory is loaded
  * (pd_policy_calendar_load; DIR from --policy, else pd_policy_default_dir()),
@@ -25,16 +32,19 @@
 
 struct calendar_action {
 	const char *name;
-	int nargs; /* positional arguments after the action */
+	int min_args, max_args; /* positional arguments after the action */
 	int (*run)(const struct pd_calendar *cal, char **args);
+	const char *missing; /* what the first missing argument is called */
 };
 
 static int run_add(const struct pd_calendar *cal, char **args);
 static int run_is_workday(const struct pd_calendar *cal, char **args);
+static int run_check(const struct pd_calendar *cal, char **args);
 
 static const struct calendar_action actions[] = {
-    {"add", 2, run_add},
-    {"is-workday", 1, run_is_workday},
+    {"add", 2, 2, run_add, "DATE"},
+    {"is-workday", 1, 1, run_is_workday, "DATE"},
+    {"check", 0, 1, run_check, "FILE"},
 };
 #define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
 
@@ -138,6 +148,28 @@ static int run_is_workday(const struct pd_calendar *cal, char **args)
 	return EXIT_OK;
 }
 
+/* "2024 to 2026: 3 years, 0 errors, 1 warning" after the findings. */
+static int run_check(const struct pd_calendar *cal, char **args)
+{
+	size_t errors = pd_calendar_problem_count(cal);
+	for (size_t i = 0; i < errors; i++) {
+		const struct pd_error *e = pd_calendar_problem(cal, i);
+		printf("%s:%d:%d: error: %s\n", e->file, e->line, e->column, e->message);
+	}
+	char warning[600];
+	int missing = pd_calendar_coverage_warning(cal, pd_today(), NULL, warning, sizeof(warning));
+	if (missing)
+		printf("%s: warning: %s\n", pd_calendar_path(cal), warning);
+	int first, last, years = 0;
+	pd_calendar_range(cal, &first, &last);
+	for (int y = first; first && y <= last; y++)
+		years += pd_calendar_covers(cal, y);
+	print_covered(cal, stdout);
+	printf(": %d year%s, %zu error%s, %d warning%s\n", years, years == 1 ? "" : "s", errors,
+	       errors == 1 ? "" : "s", missing ? 1 : 0, missing ? "" : "s");
+	return errors ? EXIT_CONFIG : EXIT_OK;
+}
+
 int cmd_calendar(int argc, char **argv)
 {
 	const char *dir = NULL;
@@ -169,22 +201,31 @@ int cmd_calendar(int argc, char **argv)
 		}
 	}
 	if (npos == 0)
-		return cli_usage("calendar", "missing action: add or is-workday");
+		return cli_usage("calendar", "missing action: add, is-workday or check");
 	const struct calendar_action *act = NULL;
 	for (size_t i = 0; i < N_ACTIONS; i++)
 		if (strcmp(actions[i].name, pos[0]) == 0)
 			act = &actions[i];
 	if (!act)
-		return cli_usage("calendar", "unknown action '%s' (add or is-workday)", pos[0]);
-	if (npos - 1 < act->nargs)
-		return cli_usage("calendar", "%s: missing %s", act->name, npos == 1 ? "DATE" : "N");
-	if (npos - 1 > act->nargs)
+		return cli_usage("calendar", "unknown action '%s' (add, is-workday or check)",
+		                 pos[0]);
+	if (npos - 1 < act->min_args)
+		return cli_usage("calendar", "%s: missing %s", act->name,
+		                 npos == 1 ? act->missing : "N");
+	if (npos - 1 > act->max_args)
 		return cli_usage("calendar", "%s: unexpected argument '%s'", act->name,
-		                 pos[act->nargs + 1]);
+		                 pos[act->max_args + 1]);
 
-	if (!dir)
-		dir = pd_policy_default_dir();
-	if (pd_policy_calendar_load(dir, &cal, &err) != 0)
+	if (act->run == run_check && npos == 2) {
+		if (dir)
+			return cli_usage("calendar", "check: FILE or --policy, not both");
+		rc = pd_calendar_load(pos[1], &cal, &err);
+	} else {
+		if (!dir)
+			dir = pd_policy_default_dir();
+		rc = pd_policy_calendar_load(dir, &cal, &err);
+	}
+	if (rc != 0)
 		return cli_fail(&err);
 	rc = act->run(cal, pos + 1);
 	pd_calendar_free(cal);

@@ -2,7 +2,9 @@
  * cmd_policy.c: `permitdesk policy lint|list|conflicts`.
  *
  * lint loads every pack and prints every problem the loader found, one per
- * line as file:line:column: error|warning: message; exit 78 when any error.
+ * line as file:line:column: error|warning: message, then the calendar's
+ * consistency check (errors) and, from 1 December while the next year is not
+ * covered, a warning naming the year and the file; exit 78 when any error.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -35,6 +37,19 @@ static int lint(const char *dir)
 			errors++;
 		else
 			warnings++;
+	}
+	/* The calendar's consistency check, and whether the next year is due. */
+	const struct pd_calendar *cal = pol ? pd_policy_calendar(pol) : NULL;
+	for (size_t i = 0; i < pd_calendar_problem_count(cal); i++) {
+		const struct pd_error *e = pd_calendar_problem(cal, i);
+		printf("%s:%d:%d: error: %s\n", e->file, e->line, e->column, e->message);
+		errors++;
+		rc = rc ? rc : -PD_EPOLICY;
+	}
+	char due[600];
+	if (cal && pd_calendar_coverage_warning(cal, pd_today(), NULL, due, sizeof(due))) {
+		printf("%s: warning: %s\n", pd_calendar_path(cal), due);
+		warnings++;
 	}
 	if (rc && errors == 0) {
 		/* A failure before any pack was read (no such directory ...). */

@@ -29,12 +29,21 @@ static const struct cli_command commands[] = {
      "on N threads.  A case's \"extra\" is echoed in its result.\n"
      "Exit codes: 0 evaluated (whatever the verdict), 64 usage, 65 bad case,\n"
      "66 file missing, 78 policy error."},
-    {"calendar", cmd_calendar, "calendar add DATE N | calendar is-workday DATE [--policy DIR]",
+    {"calendar", cmd_calendar,
+     "calendar add DATE N | calendar is-workday DATE [--policy DIR]\n"
+     "       permitdesk calendar check [--policy DIR] [FILE]",
      "official working days (holidays and make-up working days)",
      "add DATE N        prints the date N working days after DATE (DATE not counted)\n"
      "is-workday DATE   prints yes or no (exit 0 either way)\n"
+     "check [FILE]      checks each year of the calendar (FILE, default the policy's\n"
+     "                  calendar/cn.yaml) against the statutory holidays: each one\n"
+     "                  once, periods long enough, weekdays off less make-up days\n"
+     "                  equal to the statutory days; errors as file:line:column; a\n"
+     "                  warning from 1 December while next year is missing\n"
      "A date in a year the calendar does not cover counts weekends only, and a\n"
-     "warning on standard error says the answer is provisional."},
+     "warning on standard error says the answer is provisional.\n"
+     "Exit codes: 0 answered (check: no error), 64 usage, 65 bad DATE or N, 66 file\n"
+     "missing, 78 a calendar file that does not load or fails the check."},
     {"policy", cmd_policy,
      "policy lint [DIR] | policy list [DIR] | policy conflicts [--lang zh] [DIR]\n"
      "       permitdesk policy coverage [--cases DIR] [--strict] [DIR]",

@@ -160,8 +160,20 @@ int metrics_write(struct pd_http_server *srv, struct pd_buf *out, struct pd_erro
 	              "# HELP permitdesk_calendar_last_year The last year the working-day "
 	              "calendar covers.\n"
 	              "# TYPE permitdesk_calendar_last_year gauge\n"
-	              "permitdesk_calendar_last_year %d\n",
-	              (double)g->loaded_at_us / 1e6, g->load_seconds, last);
+	              "permitdesk_calendar_last_year %d\n"
+	              "# HELP permitdesk_calendar_covered_days Days from today to the end of the "
+	              "last year the calendar covers without a gap (0: today's year is not "
+	              "covered).\n"
+	              "# TYPE permitdesk_calendar_covered_days gauge\n"
+	              "permitdesk_calendar_covered_days %d\n"
+	              "# HELP permitdesk_calendar_year_missing The year whose holiday notice is "
+	              "missing: today's, or from 1 December the next (0: none; GET "
+	              "/api/v1/health warns).\n"
+	              "# TYPE permitdesk_calendar_year_missing gauge\n"
+	              "permitdesk_calendar_year_missing %d\n",
+	              (double)g->loaded_at_us / 1e6, g->load_seconds, last,
+	              pd_calendar_days_covered(pd_policy_calendar(g->pol), pd_today()),
+	              pd_calendar_missing_year(pd_policy_calendar(g->pol), pd_today()));
 	server_policy_release(g);
 
 	/* Cases, from the store. */

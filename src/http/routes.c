@@ -141,7 +141,21 @@ static int h_health(struct hreq *r, struct pd_error *err)
 		snprintf(why, sizeof(why), "%s", err->message); /* not formatted into itself */
 		return pd_error_set(err, PD_EUNAVAILABLE, "the store does not answer: %s", why);
 	}
-	pd_buf_printf(out(r), "{\"status\":\"ok\",\"store\":\"%s\"}", pd_store_backend_name(store));
+	pd_buf_printf(out(r), "{\"status\":\"ok\",\"store\":\"%s\"", pd_store_backend_name(store));
+	/* Still 200: the next year's calendar missing is for the operator to act on. */
+	char due[600];
+	int year = pd_calendar_coverage_warning(pd_policy_calendar(r->gen->pol), pd_today(),
+	                                        "calendar/cn.yaml of the policy directory", due,
+	                                        sizeof(due));
+	if (year) {
+		pd_buf_printf(out(r),
+		              ",\"warnings\":[{\"code\":\"calendar_year_missing\",\"year\":%d,"
+		              "\"message\":",
+		              year);
+		pd_json_escape(out(r), due, strlen(due));
+		pd_buf_puts(out(r), "}]");
+	}
+	pd_buf_putc(out(r), '}');
 	return finish_json(r, 200);
 }
 

@@ -583,7 +583,7 @@ static const struct load_error load_errors[] = {
      "2:5: missing key \"source\""},
     {"calendar:\n"
      "  years: []\n",
-     "1:1: unknown key \"calendar\" (expected years)"},
+     "1:1: unknown key \"calendar\" (expected years, statutory)"},
     {"years: 2024\n", "1:8: expected a sequence, got a scalar"},
     {"- year: 2024\n", "1:1: expected a mapping, got a sequence"},
     {"", "1:1: empty file: expected a mapping with the key \"years\""},

@@ -508,6 +508,53 @@ static void test_gzip(void **state)
 	free(back);
 }
 
+/* From 1 December, while the calendar lacks the next year, GET /health warns
+ * (still 200) and /metrics says which year and how many days are left. */
+static void test_health_calendar_due(void **state)
+{
+	struct fixture *f = *state;
+	struct call c = {0};
+	const char *before = getenv("PERMITDESK_TODAY");
+	char *saved = before ? strdup(before) : NULL;
+
+	setenv("PERMITDESK_TODAY", "2026-11-30", 1);
+	assert_int_equal(send_req(f, &c, "GET", "/api/v1/health", NULL, NULL, 0), 200);
+	assert_string_equal(body_of(&c), "{\"status\":\"ok\",\"store\":\"sqlite\"}\n");
+	done(&c);
+	assert_int_equal(send_req(f, &c, "GET", "/metrics", NULL, NULL, 0), 200);
+	assert_non_null(strstr(body_of(&c), "\npermitdesk_calendar_year_missing 0\n"));
+	assert_non_null(strstr(body_of(&c), "\npermitdesk_calendar_covered_days 32\n"));
+	assert_non_null(strstr(body_of(&c), "\npermitdesk_calendar_last_year 2026\n"));
+	done(&c);
+
+	setenv("PERMITDESK_TODAY", "2026-12-01", 1);
+	assert_int_equal(send_req(f, &c, "GET", "/api/v1/health", NULL, NULL, 0), 200);
+	const char *b = body_of(&c);
+	assert_non_null(strstr(b, "{\"status\":\"ok\",\"store\":\"sqlite\",\"warnings\":[{\"code\":"
+	                          "\"calendar_year_missing\",\"year\":2027,\"message\":\"the "
+	                          "official calendar does not cover 2027: copy the State "
+	                          "Council's notice on the 2027 holidays into calendar/cn.yaml of "
+	                          "the policy directory"));
+	assert_null(strstr(b, f->dir)); /* no path of the server's */
+	done(&c);
+	assert_int_equal(send_req(f, &c, "GET", "/metrics", NULL, NULL, 0), 200);
+	assert_non_null(strstr(body_of(&c), "\npermitdesk_calendar_year_missing 2027\n"));
+	assert_non_null(strstr(body_of(&c), "\npermitdesk_calendar_covered_days 31\n"));
+	done(&c);
+
+	setenv("PERMITDESK_TODAY", "2027-01-04", 1);
+	assert_int_equal(send_req(f, &c, "GET", "/metrics", NULL, NULL, 0), 200);
+	assert_non_null(strstr(body_of(&c), "\npermitdesk_calendar_year_missing 2027\n"));
+	assert_non_null(strstr(body_of(&c), "\npermitdesk_calendar_covered_days 0\n"));
+	done(&c);
+
+	if (saved)
+		setenv("PERMITDESK_TODAY", saved, 1);
+	else
+		unsetenv("PERMITDESK_TODAY");
+	free(saved);
+}
+
 /* The web desk's files: pages with a strict CSP, revalidated by ETag. */
 static void test_web_desk(void **state)
 {
@@ -627,6 +674,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_roles_asked_of_library, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_gzip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_health_calendar_due, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_web_desk, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_case_papers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reload_refuses_broken_pack, setup, teardown),

@@ -27,6 +27,7 @@
  * changes after loading and needs no lock.
  */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,15 +43,18 @@
 #define CAL_MAX_FILE (4u << 20)
 
 struct pd_calendar {
-	struct pd_arena arena; /* everything below lives in it */
-	int first, last;       /* first and last covered year; 0 when none */
-	pd_date start, end;    /* [1 January of first, 1 January of last + 1) */
-	int64_t total;         /* working days in [start, end) */
-	bool has_gaps;         /* some year between first and last is not covered */
-	uint64_t *bits;        /* bit i: day start + i is a working day */
-	int32_t *rank;         /* working days before word i of bits */
-	int32_t *select;       /* offset from start of the k-th working day (k from 0) */
-	const char **sources;  /* per year from first: the notice, NULL when not covered */
+	struct pd_arena arena;     /* everything below lives in it */
+	int first, last;           /* first and last covered year; 0 when none */
+	pd_date start, end;        /* [1 January of first, 1 January of last + 1) */
+	int64_t total;             /* working days in [start, end) */
+	bool has_gaps;             /* some year between first and last is not covered */
+	uint64_t *bits;            /* bit i: day start + i is a working day */
+	int32_t *rank;             /* working days before word i of bits */
+	int32_t *select;           /* offset from start of the k-th working day (k from 0) */
+	const char **sources;      /* per year from first: the notice, NULL when not covered */
+	const char *path;          /* the file it was loaded from */
+	struct pd_error *problems; /* the consistency check's findings (malloc'd) */
+	size_t n_problems;
 };
 
 /* ---- Monday to Friday in closed form -------------------------------------------------------- */
@@ -212,10 +216,64 @@ const char *pd_calendar_source(const struct pd_calendar *cal, int year)
 	return pd_calendar_covers(cal, year) ? cal->sources[year - cal->first] : NULL;
 }
 
+const char *pd_calendar_path(const struct pd_calendar *cal)
+{
+	return cal && cal->path ? cal->path : "";
+}
+
+size_t pd_calendar_problem_count(const struct pd_calendar *cal)
+{
+	return cal ? cal->n_problems : 0;
+}
+
+const struct pd_error *pd_calendar_problem(const struct pd_calendar *cal, size_t i)
+{
+	return cal && i < cal->n_problems ? &cal->problems[i] : NULL;
+}
+
+int pd_calendar_missing_year(const struct pd_calendar *cal, pd_date today)
+{
+	int y, m, d;
+	pd_date_to_ymd(today, &y, &m, &d);
+	if (!pd_calendar_covers(cal, y))
+		return y;
+	if (m == 12 && d >= PD_CALENDAR_DUE_DAY && !pd_calendar_covers(cal, y + 1))
+		return y + 1;
+	return 0;
+}
+
+int pd_calendar_coverage_warning(const struct pd_calendar *cal, pd_date today, const char *file,
+                                 char *buf, size_t size)
+{
+	int year = pd_calendar_missing_year(cal, today);
+	if (size)
+		buf[0] = '\0';
+	if (!year)
+		return 0;
+	snprintf(buf, size,
+	         "the official calendar does not cover %d: copy the State Council's notice on "
+	         "the %d holidays into %s (docs/internals/calendar.md, \"How to add a year\"); "
+	         "until then every working day counted in %d is provisional",
+	         year, year, file ? file : pd_calendar_path(cal), year);
+	return year;
+}
+
+int pd_calendar_days_covered(const struct pd_calendar *cal, pd_date today)
+{
+	int y, m, d;
+	pd_date_to_ymd(today, &y, &m, &d);
+	if (!pd_calendar_covers(cal, y))
+		return 0;
+	while (pd_calendar_covers(cal, y + 1))
+		y++;
+	return (int)(pd_date_from_ymd(y + 1, 1, 1) - today);
+}
+
 void pd_calendar_free(struct pd_calendar *cal)
 {
 	if (!cal)
 		return;
+	free(cal->problems);
 	pd_arena_free(&cal->arena);
 	free(cal);
 }
@@ -560,11 +618,36 @@ struct day_mark {
 	const char *owner; /* English name of the holiday that set it */
 };
 
+/* One holiday period of a year, kept for the consistency check. */
+struct holiday_in {
+	const struct ynode *en_node, *zh_node, *to_node;
+	const char *en, *zh;
+	pd_date from, to;
+	struct holiday_in *next;
+};
+
 struct year_in {
 	int year;
 	int line; /* of its `year:` value */
+	const struct ynode *year_node, *holidays_key, *published;
 	const char *source;
+	struct holiday_in *holidays, *last_holiday;
+	int n_make_up;
 	struct day_mark days[366];
+};
+
+/* The statutory holidays of one version of the national regulation. */
+#define CAL_MAX_STATUTORY 16
+struct statutory_in {
+	pd_date in_force_from;
+	const struct ynode *node;
+	const char *source;
+	struct {
+		const char *en, *zh;
+		int days;
+	} items[CAL_MAX_STATUTORY];
+	int n;
+	int total; /* days off in a year */
 };
 
 static const char *const weekday_names[8] = {"",         "Monday", "Tuesday",  "Wednesday",
@@ -605,6 +688,21 @@ static int read_holiday(struct loader *ld, const struct ynode *node, struct year
 	    (rc = get_date(ld, f[3].value, &to)) ||
 	    (rc = check_in_year(ld, f[3].value, to, yi->year)))
 		return rc;
+	struct holiday_in *h = pd_arena_zalloc(&ld->tmp, sizeof(*h));
+	if (!h)
+		return nomem(ld);
+	*h = (struct holiday_in){.en_node = f[0].value,
+	                         .zh_node = f[1].value,
+	                         .to_node = f[3].value,
+	                         .en = en,
+	                         .zh = zh,
+	                         .from = from,
+	                         .to = to};
+	if (yi->last_holiday)
+		yi->last_holiday->next = h;
+	else
+		yi->holidays = h;
+	yi->last_holiday = h;
 	if (to < from) {
 		pd_date_format(from, a);
 		pd_date_format(to, b);
@@ -646,11 +744,14 @@ static int read_holiday(struct loader *ld, const struct ynode *node, struct year
 			return fail_at(ld, n, "make-up working day %s is listed twice", a);
 		dm->kind = DAY_MAKEUP;
 		dm->owner = en;
+		yi->n_make_up++;
 	}
 	return 0;
 }
 
-static int read_source(struct loader *ld, const struct ynode *node, struct year_in *yi)
+/* A source (title, number, published) as one line into *out; *published its date's node. */
+static int read_source(struct loader *ld, const struct ynode *node, const char **out,
+                       const struct ynode **published)
 {
 	struct field f[] = {
 	    {"title", true, NULL, NULL},
@@ -665,11 +766,91 @@ static int read_source(struct loader *ld, const struct ynode *node, struct year_
 	    (rc = get_published(ld, f[2].value)))
 		return rc;
 	if (number)
-		yi->source =
-		    pd_arena_printf(&ld->tmp, "《%s》(%s, %s)", title, number, f[2].value->text);
+		*out = pd_arena_printf(&ld->tmp, "《%s》(%s, %s)", title, number, f[2].value->text);
 	else
-		yi->source = pd_arena_printf(&ld->tmp, "《%s》(%s)", title, f[2].value->text);
-	return yi->source ? 0 : nomem(ld);
+		*out = pd_arena_printf(&ld->tmp, "《%s》(%s)", title, f[2].value->text);
+	*published = f[2].value;
+	return *out ? 0 : nomem(ld);
+}
+
+static int get_days(struct loader *ld, const struct ynode *n, int *out)
+{
+	int rc = expect_kind(ld, n, YN_SCALAR);
+	if (rc)
+		return rc;
+	if (n->len != 1 || n->text[0] < '1' || n->text[0] > '9')
+		return fail_at(ld, n, "expected a number of days from 1 to 9, got \"%.40s\"",
+		               n->text);
+	*out = n->text[0] - '0';
+	return 0;
+}
+
+/* The separator of holidays combined in one period's Chinese name: 国庆节、中秋节. */
+static const char combine_zh[] = "、";
+
+static int read_statutory_holiday(struct loader *ld, const struct ynode *node,
+                                  struct statutory_in *st)
+{
+	struct field f[] = {
+	    {"en", true, NULL, NULL},
+	    {"zh", true, NULL, NULL},
+	    {"days", true, NULL, NULL},
+	};
+	const char *en = NULL, *zh = NULL; /* as in read_holiday() */
+	int days = 0, rc;
+	if ((rc = get_fields(ld, node, f, sizeof(f) / sizeof(f[0]))) ||
+	    (rc = get_text(ld, f[0].value, &en)) || (rc = get_text(ld, f[1].value, &zh)) ||
+	    (rc = get_days(ld, f[2].value, &days)))
+		return rc;
+	if (strstr(zh, combine_zh))
+		return fail_at(ld, f[1].value, "a statutory holiday's name holds no \"%s\"",
+		               combine_zh);
+	for (int i = 0; i < st->n; i++)
+		if (strcmp(st->items[i].en, en) == 0 || strcmp(st->items[i].zh, zh) == 0)
+			return fail_at(ld, node, "\"%s\" (%s) is listed twice", en, zh);
+	if (st->n == CAL_MAX_STATUTORY)
+		return fail_at(ld, node, "more than %d statutory holidays", CAL_MAX_STATUTORY);
+	st->items[st->n].en = en;
+	st->items[st->n].zh = zh;
+	st->items[st->n].days = days;
+	st->n++;
+	st->total += days;
+	return 0;
+}
+
+/* One version of the national regulation: in force from a date, its holidays. */
+static int read_statutory(struct loader *ld, const struct ynode *node, struct statutory_in **seen,
+                          size_t nseen, struct statutory_in **out)
+{
+	struct field f[] = {
+	    {"in_force_from", true, NULL, NULL},
+	    {"source", true, NULL, NULL},
+	    {"holidays", true, NULL, NULL},
+	};
+	const struct ynode *published = NULL;
+	int rc;
+	struct statutory_in *st = pd_arena_zalloc(&ld->tmp, sizeof(*st));
+	if (!st)
+		return nomem(ld);
+	st->node = node;
+	if ((rc = get_fields(ld, node, f, sizeof(f) / sizeof(f[0]))) ||
+	    (rc = get_date(ld, f[0].value, &st->in_force_from)))
+		return rc;
+	for (size_t i = 0; i < nseen; i++)
+		if (seen[i]->in_force_from == st->in_force_from)
+			return fail_at(ld, f[0].value,
+			               "two versions in force from the same day (first at line %d)",
+			               seen[i]->node->line);
+	if ((rc = read_source(ld, f[1].value, &st->source, &published)) ||
+	    (rc = expect_kind(ld, f[2].value, YN_SEQ)))
+		return rc;
+	for (const struct ynode *h = f[2].value->head; h; h = h->next)
+		if ((rc = read_statutory_holiday(ld, h, st)))
+			return rc;
+	if (st->n == 0)
+		return fail_at(ld, f[2].value, "no statutory holidays listed");
+	*out = st;
+	return 0;
 }
 
 static int read_year(struct loader *ld, const struct ynode *node, struct year_in **seen,
@@ -692,12 +873,200 @@ static int read_year(struct loader *ld, const struct ynode *node, struct year_in
 		if (seen[i]->year == yi->year)
 			return fail_at(ld, f[0].value, "year %d is listed twice (first at line %d)",
 			               yi->year, seen[i]->line);
-	if ((rc = read_source(ld, f[1].value, yi)) || (rc = expect_kind(ld, f[2].value, YN_SEQ)))
+	yi->year_node = f[0].value;
+	yi->holidays_key = f[2].key;
+	if ((rc = read_source(ld, f[1].value, &yi->source, &yi->published)) ||
+	    (rc = expect_kind(ld, f[2].value, YN_SEQ)))
 		return rc;
 	for (const struct ynode *h = f[2].value->head; h; h = h->next)
 		if ((rc = read_holiday(ld, h, yi)))
 			return rc;
 	*out = yi;
+	return 0;
+}
+
+/* ---- the consistency check ------------------------------------------------------------------ */
+
+struct problems {
+	const char *file;
+	struct pd_error *items;
+	size_t n, alloc;
+	bool nomem;
+};
+
+static void problem_at(struct problems *pr, const struct ynode *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void problem_at(struct problems *pr, const struct ynode *n, const char *fmt, ...)
+{
+	if (pr->n == pr->alloc) {
+		size_t alloc = pr->alloc ? 2 * pr->alloc : 8;
+		struct pd_error *p = realloc(pr->items, alloc * sizeof(*p));
+		if (!p) {
+			pr->nomem = true;
+			return;
+		}
+		pr->items = p;
+		pr->alloc = alloc;
+	}
+	char msg[sizeof(pr->items->message)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	struct pd_error *e = &pr->items[pr->n++];
+	pd_error_clear(e);
+	pd_error_at(e, PD_EPOLICY, pr->file, n ? n->line : 0, n ? n->column : 0, NULL, "%s", msg);
+}
+
+/* The version of the regulation in force on 1 January of `year`, or NULL. */
+static const struct statutory_in *law_of_year(struct statutory_in *const *st, size_t nst, int year)
+{
+	pd_date jan1 = pd_date_from_ymd(year, 1, 1);
+	const struct statutory_in *law = NULL;
+	for (size_t i = 0; i < nst; i++)
+		if (st[i]->in_force_from <= jan1 &&
+		    (!law || st[i]->in_force_from > law->in_force_from))
+			law = st[i];
+	return law;
+}
+
+/* "A", "A and B", "A, B and C" (last_sep " and "), or "A, B, C" (last_sep ", "): the names of
+ * law's holidays idx[0..n) (all of them when idx is NULL), English or Chinese. */
+static void join_names(const struct statutory_in *law, const int *idx, int n, bool zh,
+                       const char *last_sep, char *buf, size_t size)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < n && used < size; i++) {
+		int k = idx ? idx[i] : i;
+		const char *sep = i == 0 ? "" : i == n - 1 ? last_sep : ", ";
+		int w = snprintf(buf + used, size - used, "%s%s", sep,
+		                 zh ? law->items[k].zh : law->items[k].en);
+		if (w > 0)
+			used += (size_t)w;
+	}
+}
+
+/* The statutory holidays a period's Chinese name holds (国庆节、中秋节 holds two), by index
+ * into law; -1 (with a problem) when a part names none. */
+static int period_holidays(struct problems *pr, const struct statutory_in *law,
+                           const struct holiday_in *h, int *idx)
+{
+	int n = 0;
+	for (const char *p = h->zh;;) {
+		const char *sep = strstr(p, combine_zh);
+		size_t len = sep ? (size_t)(sep - p) : strlen(p);
+		int k = -1;
+		for (int i = 0; i < law->n; i++)
+			if (strlen(law->items[i].zh) == len &&
+			    memcmp(law->items[i].zh, p, len) == 0)
+				k = i;
+		if (k < 0) {
+			char names[400];
+			join_names(law, NULL, law->n, true, ", ", names, sizeof(names));
+			problem_at(
+			    pr, h->zh_node,
+			    "\"%.*s\" is not a statutory holiday (%s; holidays combined in one "
+			    "period are joined with \"%s\")",
+			    (int)len, p, names, combine_zh);
+			return -1;
+		}
+		if (n == CAL_MAX_STATUTORY)
+			return n;
+		idx[n++] = k;
+		if (!sep)
+			return n;
+		p = sep + strlen(combine_zh);
+	}
+}
+
+static void check_year(struct problems *pr, const struct year_in *yi,
+                       struct statutory_in *const *st, size_t nst)
+{
+	const struct statutory_in *law = law_of_year(st, nst, yi->year);
+	if (!law) {
+		problem_at(pr, yi->year_node,
+		           "no version of the statutory holidays (\"statutory\") is in force on 1 "
+		           "January %d to check the year against",
+		           yi->year);
+		return;
+	}
+	int published = atoi(yi->published->text);
+	if (published >= yi->year)
+		problem_at(pr, yi->published,
+		           "the notice for %d is dated %s: a year's notice is published before the "
+		           "year begins",
+		           yi->year, yi->published->text);
+
+	const struct holiday_in *seen[CAL_MAX_STATUTORY] = {0};
+	int weekdays_off = 0;
+	for (const struct holiday_in *h = yi->holidays; h; h = h->next) {
+		for (pd_date d = h->from; d <= h->to; d++)
+			weekdays_off += is_weekday(d);
+		int idx[CAL_MAX_STATUTORY];
+		int n = period_holidays(pr, law, h, idx);
+		if (n < 0)
+			continue;
+		char want[256];
+		join_names(law, idx, n, false, " and ", want, sizeof(want));
+		if (strcmp(want, h->en) != 0)
+			problem_at(pr, h->en_node, "\"%s\" does not match \"%s\": expected \"%s\"",
+			           h->en, h->zh, want);
+		int need = 0;
+		for (int i = 0; i < n; i++) {
+			const struct holiday_in *first = seen[idx[i]];
+			if (first)
+				problem_at(
+				    pr, h->zh_node,
+				    "%s (%s) is in two holiday periods of %d (first at line %d)",
+				    law->items[idx[i]].zh, law->items[idx[i]].en, yi->year,
+				    first->zh_node->line);
+			else
+				seen[idx[i]] = h;
+			need += law->items[idx[i]].days;
+		}
+		int len = (int)(h->to - h->from) + 1;
+		if (len < need)
+			problem_at(pr, h->to_node,
+			           "\"%s\" is %d day%s off, fewer than its %d statutory day%s",
+			           h->en, len, len == 1 ? "" : "s", need, need == 1 ? "" : "s");
+	}
+	for (int i = 0; i < law->n; i++)
+		if (!seen[i])
+			problem_at(
+			    pr, yi->holidays_key,
+			    "%d lacks %s (%s): each statutory holiday is in one holiday period",
+			    yi->year, law->items[i].zh, law->items[i].en);
+	int net = weekdays_off - yi->n_make_up;
+	if (net != law->total)
+		problem_at(pr, yi->year_node,
+		           "%d: %d weekdays off less %d make-up working days leaves %d days off, "
+		           "but the statutory holidays of %s give %d: a holiday's dates or a "
+		           "make-up day differ from the notice",
+		           yi->year, weekdays_off, yi->n_make_up, net, law->source, law->total);
+}
+
+/* Fills cal->problems: every year against the regulation in force. */
+static int check_years(struct loader *ld, struct pd_calendar *cal, const struct ynode *root,
+                       struct year_in **years, size_t n, struct statutory_in *const *st, size_t nst,
+                       bool has_statutory)
+{
+	struct problems pr = {.file = ld->file};
+	if (!has_statutory)
+		problem_at(
+		    &pr, root,
+		    "no \"statutory\" list: the years cannot be checked against the statutory "
+		    "holidays");
+	else
+		for (size_t i = 0; i < n; i++)
+			check_year(&pr, years[i], st, nst);
+	if (pr.nomem) {
+		free(pr.items);
+		return nomem(ld);
+	}
+	cal->problems = pr.items;
+	cal->n_problems = pr.n;
 	return 0;
 }
 
@@ -774,6 +1143,7 @@ int pd_calendar_load(const char *path, struct pd_calendar **out, struct pd_error
 	struct loader ld = {.file = path, .err = err};
 	struct pd_calendar *cal = NULL;
 	struct year_in **years = NULL;
+	struct statutory_in **statutory = NULL;
 	struct ynode *root = NULL;
 
 	*out = NULL;
@@ -790,24 +1160,36 @@ int pd_calendar_load(const char *path, struct pd_calendar **out, struct pd_error
 		goto cleanup;
 	}
 
-	struct field top[] = {{"years", true, NULL, NULL}};
-	if ((rc = get_fields(&ld, root, top, 1)) || (rc = expect_kind(&ld, top[0].value, YN_SEQ)))
+	struct field top[] = {{"years", true, NULL, NULL}, {"statutory", false, NULL, NULL}};
+	if ((rc = get_fields(&ld, root, top, 2)) || (rc = expect_kind(&ld, top[0].value, YN_SEQ)) ||
+	    (top[1].value && (rc = expect_kind(&ld, top[1].value, YN_SEQ))))
 		goto cleanup;
-	size_t n = 0;
+	size_t n = 0, nst = 0;
 	years = calloc(top[0].value->count + 1, sizeof(*years));
+	statutory = calloc(top[1].value ? top[1].value->count + 1 : 1, sizeof(*statutory));
 	cal = calloc(1, sizeof(*cal));
-	if (!years || !cal) {
+	if (!years || !statutory || !cal) {
 		rc = nomem(&ld);
 		goto cleanup;
 	}
 	pd_arena_init(&cal->arena, 16384, 0);
+	for (const struct ynode *st = top[1].value ? top[1].value->head : NULL; st; st = st->next) {
+		if ((rc = read_statutory(&ld, st, statutory, nst, &statutory[nst])))
+			goto cleanup;
+		nst++;
+	}
 	for (const struct ynode *y = top[0].value->head; y; y = y->next) {
 		if ((rc = read_year(&ld, y, years, n, &years[n])))
 			goto cleanup;
 		n++;
 	}
-	if ((rc = build(&ld, cal, years, n)))
+	if ((rc = build(&ld, cal, years, n)) ||
+	    (rc = check_years(&ld, cal, root, years, n, statutory, nst, top[1].value != NULL)))
 		goto cleanup;
+	if (!(cal->path = pd_arena_strndup(&cal->arena, path, strlen(path)))) {
+		rc = nomem(&ld);
+		goto cleanup;
+	}
 	*out = cal;
 	cal = NULL;
 cleanup:
@@ -817,6 +1199,7 @@ cleanup:
 		fy_diag_destroy(ld.diag);
 	pd_calendar_free(cal);
 	free(years);
+	free(statutory);
 	pd_arena_free(&ld.tmp);
 	pd_buf_free(&buf);
 	return rc;
