@@ -30,7 +30,8 @@ DESTDIR="$tmp/stage" cmake --install "$tmp/build" >"$tmp/install.log"
 mv "$tmp/stage/usr" "$tmp/moved"
 for f in bin/permitdesk share/permitdesk/policy/calendar/cn.yaml \
 	share/permitdesk/schema/result.schema.json share/doc/permitdesk/README.md \
-	share/doc/permitdesk/examples/zhejiang-q2-extension.json; do
+	share/doc/permitdesk/examples/zhejiang-q2-extension.json share/man/man1/permitdesk.1 \
+	share/bash-completion/completions/permitdesk; do
 	[ -e "$tmp/moved/$f" ] || { echo "FAIL: $f not installed"; exit 1; }
 done
 

@@ -32,6 +32,13 @@ struct cli_command {
 	const char *help;                  /* the rest of `permitdesk help NAME` */
 };
 
+/* The command table (main.c), for the generated documents. */
+const struct cli_command *cli_commands(size_t *n);
+/* docgen.c: the manual page permitdesk(1) (roff) and the bash completion script, from the
+ * command table; EXIT_OK or EXIT_IOERR. */
+int cli_print_man(FILE *out);
+int cli_print_completion_bash(FILE *out);
+
 /* Prints "permitdesk: <formatted error>" on stderr and returns the exit code for it. */
 int cli_fail(const struct pd_error *err);
 /* Prints a usage error for `cmd` and returns 64. */

@@ -197,9 +197,20 @@ static const struct cli_command commands[] = {
      "SIGTERM or SIGINT stops after the requests in flight.\n"
      "Exit codes: 0 stopped, 64 usage, 78 policy or configuration error (address in\n"
      "use, policy that does not load), 70 internal error."},
-    {"help", cmd_help, "help [COMMAND]", "show help for a command", ""},
+    {"help", cmd_help, "help [COMMAND] | help --man | help --completion bash",
+     "show help for a command",
+     "--man                the manual page permitdesk(1), as roff, from this table\n"
+     "--completion bash    the bash completion script, from this table\n"
+     "The build writes both from the program it built and `cmake --install`\n"
+     "installs them (share/man/man1, share/bash-completion/completions)."},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+const struct cli_command *cli_commands(size_t *n)
+{
+	*n = N_COMMANDS;
+	return commands;
+}
 
 static const struct cli_command *find_command(const char *name)
 {
@@ -266,6 +277,15 @@ static int cmd_help(int argc, char **argv)
 		usage_all(stdout);
 		return EXIT_OK;
 	}
+	if (strcmp(argv[1], "--man") == 0 && argc == 2)
+		return cli_print_man(stdout);
+	if (strcmp(argv[1], "--completion") == 0) {
+		if (argc != 3 || strcmp(argv[2], "bash") != 0)
+			return cli_usage("help", "--completion takes one shell: bash");
+		return cli_print_completion_bash(stdout);
+	}
+	if (argc > 2)
+		return cli_usage("help", "unexpected argument '%s'", argv[2]);
 	return cli_help(argv[1], stdout);
 }
 
