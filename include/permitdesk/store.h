@@ -49,7 +49,7 @@
 
 /* The schema version this program writes.  A database whose schema is newer
  * is refused at open with -PD_EVERSION; an older one is migrated forward. */
-#define PD_STORE_SCHEMA_VERSION 2
+#define PD_STORE_SCHEMA_VERSION 3
 
 /* Length of a hash in hex (BLAKE2b-256) plus its NUL. */
 #define PD_STORE_HASH_HEX 65
@@ -190,6 +190,10 @@ struct pd_store_case {
 	/* Read only, from the audit trail: the actor of the case's "accept" entry,
 	 * NULL before acceptance (the separation of duties, workflow.h). */
 	const char *accepted_by;
+	/* Schema 3.  The postal address of a collection by post (collect_method
+	 * "post"), NULL otherwise.  Never written by pd_store_case_insert: a new
+	 * case has none. */
+	const char *collect_address;
 };
 /* -PD_ECONFLICT when the id or number exists. */
 int pd_store_case_insert(struct pd_store *s, const struct pd_store_case *c, struct pd_error *err);

@@ -244,7 +244,8 @@ int pd_workflow_create(const struct pd_workflow *wf, const struct pd_actor *acto
  *                                  "missed_interview"}  (002 III(III)), backed by a
  *                       completed task with that outcome
  *   resubmit            {"case": {...}}          optional: the supplemented case
- *   collect             {"method": "in_person"|"post"}
+ *   collect             {"method": "in_person"|"post", "address"?: text}: the
+ *                       postal address, required for post, refused for in_person
  * `at` is when the action took effect (PD_DATE_NONE: today): not in the
  * future, not before the case's last action.
  */

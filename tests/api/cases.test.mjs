@@ -90,8 +90,14 @@ test('one case from draft to collected, with a telephone check', async () => {
   assert.equal(r.body.state, 'approved');
   assert.equal(r.body.decision, 1);
   await act('olga', id, 'issue');
-  r = await act('olga', id, 'collect', { method: 'in_person' });
+  await refused(400, 'invalid_request', 'POST', `/api/v1/cases/${id}/actions/collect`, { token: T.olga, json: { method: 'in_person', address: '6 Meiyuan Road' } });
+  let e = await refused(400, 'invalid_request', 'POST', `/api/v1/cases/${id}/actions/collect`, { token: T.olga, json: { method: 'post' } });
+  assert.equal(e.body.error.path, 'data.address');
+  assert.equal((await view('olga', id)).collect_address, null);
+  const address = '天津市南开区卫津路94号 "Flat 2" Ann, 13800000000';
+  r = await act('olga', id, 'collect', { method: 'post', address });
   assert.equal(r.body.state, 'collected');
+  assert.equal((await view('olga', id)).collect_address, address);
   assert.deepEqual(r.body.allowed_actions, []);
   const v = await view('sam', id);
   assert.equal(v.state, 'collected');

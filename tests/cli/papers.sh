@@ -182,6 +182,32 @@ check_pdf decision-long "$TMP/decision-long.pdf" \
 	"Assessment" "审查结论" "Your rights and what follows" "权利与须知" \
 	"[001 IV, 001 VI]"
 
+# to_review FILE: files the case in FILE as olga, and has it submitted,
+# accepted by sam and assigned to rita; its id in $CASE_ID.
+to_review() {
+	pd 0 case new --db "$DB" --as olga "$1"
+	CASE_ID=$(json_field id)
+	pd 0 case act --db "$DB" --as olga "$CASE_ID" submit
+	pd 0 case act --db "$DB" --as sam "$CASE_ID" accept
+	pd 0 case act --db "$DB" --as sam --data '{"to":"rita"}' "$CASE_ID" assign
+}
+
+# A Tianjin permit approved, issued and sent by post: the decision notice
+# says how it was collected and where to (000 "support postal delivery").
+sed "s/Jan de Vries/Jan Post/" "$PD_TESTS/cases/tianjin/reunion-issuance-nonlocal-apostille.json" >"$TMP/post.json"
+to_review "$TMP/post.json"
+POST_ID=$CASE_ID
+pd 0 case act --db "$DB" --as rita "$POST_ID" approve
+pd 0 case act --db "$DB" --as olga "$POST_ID" issue
+pd 65 case act --db "$DB" --as olga --data '{"method":"post"}' "$POST_ID" collect
+grep -qF "collection by post needs data.address" "$TMP/stderr" || fail "post without an address: $(cat "$TMP/stderr")"
+pd 0 case act --db "$DB" --as olga --data '{"method":"post","address":"天津市南开区卫津路94号 Jan Post 13800000000"}' "$POST_ID" collect
+pd 0 print decision --db "$DB" "$POST_ID"
+cp "$TMP/out" "$TMP/decision-post.pdf"
+check_pdf decision-post "$TMP/decision-post.pdf" \
+	"Approval" "准予许可" "Collection" "领取方式" "by post" "邮寄送达" \
+	"Postal address" "邮寄地址" "天津市南开区卫津路94号 Jan Post 13800000000"
+
 # A Zhejiang visa refused for a stay that has ended (materials complete, so
 # it is accepted): the rules not met with their citations, and the right to
 # state one's case (003 11.1(2)).
@@ -189,11 +215,8 @@ sed -e 's/"translated": false/"translated": true/' \
 	-e 's/{ "type": "sponsor_id_card" },/{ "type": "sponsor_id_card" }, { "type": "sponsor_household_register" },/' \
 	"$PD_SRC/examples/zhejiang-q2-extension.json" >"$TMP/late.json"
 export PERMITDESK_TODAY=2026-11-20
-pd 0 case new --db "$DB" --as olga "$TMP/late.json"
-LATE_ID=$(json_field id)
-pd 0 case act --db "$DB" --as olga "$LATE_ID" submit
-pd 0 case act --db "$DB" --as sam "$LATE_ID" accept
-pd 0 case act --db "$DB" --as sam --data '{"to":"rita"}' "$LATE_ID" assign
+to_review "$TMP/late.json"
+LATE_ID=$CASE_ID
 pd 0 case act --db "$DB" --as rita "$LATE_ID" reject
 pd 0 print decision --db "$DB" "$LATE_ID"
 cp "$TMP/out" "$TMP/decision-visa.pdf"

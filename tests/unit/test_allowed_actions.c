@@ -175,7 +175,7 @@ static const char *data_for(const struct trial *t)
 	case PD_ACTION_REVOKE:
 		return "{\"ground\":\"failed_verification\"}";
 	case PD_ACTION_COLLECT:
-		return "{\"method\":\"post\"}";
+		return "{\"method\":\"post\",\"address\":\"6 Meiyuan Road, Tianjin\"}";
 	default:
 		return NULL;
 	}

@@ -257,7 +257,7 @@ static void test_migrates_a_version_1_database(void **state)
 	struct pd_store *s = open_at(file);
 	int v = 0;
 	assert_int_equal(pd_store_schema_version(s, &v, NULL), 0);
-	assert_int_equal(v, 2);
+	assert_int_equal(v, PD_STORE_SCHEMA_VERSION);
 	assert_int_equal(pd_store_check(s, NULL), 0);
 
 	struct pd_arena a;
@@ -289,7 +289,7 @@ static void test_migrates_a_version_1_database(void **state)
 	/* opened again: nothing to migrate, same answers */
 	s = open_at(file);
 	assert_int_equal(pd_store_schema_version(s, &v, NULL), 0);
-	assert_int_equal(v, 2);
+	assert_int_equal(v, PD_STORE_SCHEMA_VERSION);
 	pd_store_close(s);
 }
 

@@ -99,6 +99,9 @@ static struct pd_actor as(const char *user)
 
 /* The reason every back-dated change here gives. */
 #define PAPER "entered from the paper file"
+#define POSTAL                                                                                     \
+	"{\"method\":\"post\",\"address\":\"Room 5, 6 Meiyuan Road, Tianjin; Ann Lee, "            \
+	"13800000000\"}"
 
 static struct pd_case_ref create_as(const char *user, const char *json, const char *at)
 {
@@ -282,7 +285,7 @@ static struct pd_case_ref case_in(enum pd_state s, const char *filer, enum pd_ac
 	act_ok(id, "olga", PD_ACTION_ISSUE, NULL, NULL, NULL);
 	if (s == PD_STATE_ISSUED)
 		return r;
-	act_ok(id, "olga", PD_ACTION_COLLECT, "{\"method\":\"post\"}", NULL, NULL);
+	act_ok(id, "olga", PD_ACTION_COLLECT, POSTAL, NULL, NULL);
 	return r;
 }
 
@@ -701,6 +704,49 @@ static void test_approve_needs_a_good_verdict(void **state)
 	assert_int_equal(res.to, PD_STATE_COLLECTED);
 }
 
+/* Collection by post needs the postal address (000 "support postal
+ * delivery"); in person takes none. */
+static void test_collect_by_post(void **state)
+{
+	struct pd_case_ref c = case_in(PD_STATE_ISSUED, "ann", PD_ACTION_COUNT);
+	struct pd_error err = {0};
+	struct pd_act_result res;
+	static const char *const refused[][2] = {
+	    {"{\"method\":\"post\"}", "collection by post needs data.address"},
+	    {"{\"method\":\"post\",\"address\":\" \\n \"}",
+	     "collection by post needs data.address"},
+	    {"{\"method\":\"in_person\",\"address\":\"6 Meiyuan Road\"}",
+	     "data.address is for collection by post only, not in_person"},
+	    {"{\"method\":\"post\",\"address\":7}", "expected a non-empty string, got 7"},
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(
+		    try_act(c.id, "olga", PD_ACTION_COLLECT, refused[i][0], NULL, NULL, &err),
+		    -PD_EINPUT);
+		if (!strstr(err.message, refused[i][1]) || strcmp(err.path, "data.address") != 0)
+			fail_msg("%s: %s (%s)", refused[i][0], err.message, err.path);
+	}
+	act_ok(c.id, "olga", PD_ACTION_COLLECT,
+	       "{\"method\":\"post\",\"address\":\"天津市华苑产业园区梅苑路6号 \\\"B\\\" 李安\"}",
+	       NULL, &res);
+	assert_int_equal(res.to, PD_STATE_COLLECTED);
+	struct pd_buf out;
+	pd_buf_init(&out, 0);
+	assert_int_equal(pd_workflow_case_json(store, c.id, false, &out, NULL), 0);
+	assert_non_null(strstr(out.data, "\"collect_method\":\"post\",\"collect_address\":"
+	                                 "\"天津市华苑产业园区梅苑路6号 \\\"B\\\" 李安\""));
+	pd_buf_free(&out);
+
+	/* in person: no address, and the view says so */
+	struct pd_case_ref d = case_in(PD_STATE_ISSUED, "ann", PD_ACTION_COUNT);
+	act_ok(d.id, "olga", PD_ACTION_COLLECT, "{\"method\":\"in_person\"}", NULL, NULL);
+	pd_buf_init(&out, 0);
+	assert_int_equal(pd_workflow_case_json(store, d.id, false, &out, NULL), 0);
+	assert_non_null(
+	    strstr(out.data, "\"collect_method\":\"in_person\",\"collect_address\":null"));
+	pd_buf_free(&out);
+}
+
 /* ---- dates and data ---- */
 
 static void test_at_rules(void **state)
@@ -888,8 +934,11 @@ static void test_show_history(void **state)
 	assert_non_null(strstr(out.data,
 	                       "\"from\":\"issued\",\"to\":\"collected\",\"note\":\"note\","
 	                       "\"data\":{\"backdated\":{\"reason\":\"" PAPER "\",\"days\":53},"
-	                       "\"method\":\"post\"}"));
-	assert_non_null(strstr(out.data, "\"collect_method\":\"post\""));
+	                       "\"method\":\"post\",\"address\":\"Room 5, 6 Meiyuan Road, "
+	                       "Tianjin; Ann Lee, 13800000000\"}"));
+	assert_non_null(strstr(out.data, "\"collect_method\":\"post\",\"collect_address\":"
+	                                 "\"Room 5, 6 Meiyuan Road, Tianjin; Ann Lee, "
+	                                 "13800000000\""));
 	assert_non_null(strstr(out.data, "\"recorded_at\":\"20"));
 	pd_buf_free(&out);
 	assert_int_equal(pd_workflow_case_json(store, "missing", false, &out, NULL), -PD_ENOTFOUND);
@@ -1022,6 +1071,19 @@ static void test_audit_tamper(void **state)
 	expect_bad(3, "is 'approved' but its last audit entry (3) leaves it 'draft'");
 	raw_exec("UPDATE cases SET state = 'draft' WHERE rowid = 1");
 	restored();
+	/* a postal address changed behind the trail's back */
+	struct pd_audit_report r;
+	raw_exec("CREATE TEMP TABLE addr AS SELECT id, collect_address FROM cases "
+	         "WHERE collect_address IS NOT NULL LIMIT 1");
+	raw_exec("UPDATE cases SET collect_address = 'elsewhere' "
+	         "WHERE id = (SELECT id FROM temp.addr)");
+	assert_int_equal(pd_audit_verify(store, &r, NULL), 0);
+	assert_false(r.ok);
+	if (!strstr(r.reason, "its collect_address column is 'elsewhere' but audit entry"))
+		fail_msg("%s", r.reason);
+	raw_exec("UPDATE cases SET collect_address = (SELECT collect_address FROM temp.addr) "
+	         "WHERE id = (SELECT id FROM temp.addr)");
+	restored();
 }
 
 /* ---- fixture ---- */
@@ -1090,6 +1152,7 @@ int main(void)
 	    cmocka_unit_test(test_supplement_before_acceptance),
 	    cmocka_unit_test(test_tasks_and_revocation),
 	    cmocka_unit_test(test_approve_needs_a_good_verdict),
+	    cmocka_unit_test(test_collect_by_post),
 	    cmocka_unit_test(test_at_rules),
 	    cmocka_unit_test(test_data_checked),
 	    cmocka_unit_test(test_users_and_passwords),

@@ -69,6 +69,11 @@ static const struct label3 decision_labels[] = {
     {"revoke", "Revocation", "撤销"},
 };
 
+static const struct label3 collect_labels[] = {
+    {"in_person", "in person, with the receipt of acceptance", "凭受理回执本人领取"},
+    {"post", "by post", "邮寄送达"},
+};
+
 static const struct label3 ground_labels[] = {
     {"failed_verification", "the verification did not pass", "核查未通过"},
     {"unreachable_telephone", "a telephone could not be reached", "联系电话无法接通"},
@@ -356,6 +361,11 @@ static int decision(struct flow *f, const struct paper_ctx *p)
 	const char *ground = str_at(d, "ground");
 	flow_field(f, "Ground", "事由", LABEL(ground_labels, ground, false),
 	           LABEL(ground_labels, ground, true));
+	const char *method = str_at(p->view, "collect_method");
+	if (method)
+		flow_field(f, "Collection", "领取方式", LABEL(collect_labels, method, false),
+		           LABEL(collect_labels, method, true));
+	flow_field(f, "Postal address", "邮寄地址", str_at(p->view, "collect_address"), NULL);
 
 	int n = 0;
 	const struct pd_json_node *findings = pd_json_member(result, "findings");

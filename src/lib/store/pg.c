@@ -213,6 +213,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX cases_assignee ON cases(assignee, seq);\n"
 	"CREATE INDEX cases_passport ON cases(lower(passport_number));\n"
 	"CREATE INDEX cases_applicant ON cases(lower(applicant_name));\n",
+
+	/* 3: the postal address of a collection by post */
+	"ALTER TABLE cases ADD COLUMN collect_address TEXT;\n",
 };
 /* clang-format on */
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -220,7 +223,8 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 
 /* clang-format off */
 /* The columns of a case, in the order of the parameters $1..$23 (as in
- * sqlite.c: 9 and 10 are the texts) and of the result columns 0..26. */
+ * sqlite.c: 9 and 10 are the texts) and of the result columns 0..28 (27 accepted_by,
+ * 28 collect_address, schema 3, written by the update only). */
 #define CASE_COLS_INSERT                                                                           \
 	"id, number, pack, pack_version, state, created_by, created_on, updated_on, verdict, "     \
 	"assignee, receipt_number, accepted_on, receipt_valid_until, decision_by, "                \
@@ -238,13 +242,14 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 	"c.accepted_on, c.receipt_valid_until, c.decision_by, c.processing_days, "                \
 	"c.receipt_days, c.paused_days, c.supplement_from, c.supplement_since, c.decided_on, "     \
 	"c.collect_method, c.revision, c.seq, c.applicant_name, c.passport_number, "              \
-	ACCEPTED_BY("c.id") "FROM cases c JOIN case_texts t ON t.case_id = c.id WHERE c.id = $1"
+	ACCEPTED_BY("c.id") ", c.collect_address "                                                 \
+	"FROM cases c JOIN case_texts t ON t.case_id = c.id WHERE c.id = $1"
 #define CASE_LIST_SELECT                                                                           \
 	"SELECT id, number, pack, pack_version, state, created_by, created_on, updated_on, NULL, " \
 	"NULL, verdict, assignee, receipt_number, accepted_on, receipt_valid_until, decision_by, " \
 	"processing_days, receipt_days, paused_days, supplement_from, supplement_since, "          \
 	"decided_on, collect_method, revision, seq, applicant_name, passport_number, "             \
-	ACCEPTED_BY("cases.id") "FROM cases"
+	ACCEPTED_BY("cases.id") ", collect_address FROM cases"
 #define CASE_COUNT_SELECT "SELECT count(*) FROM cases"
 #define TASK_COLS                                                                                  \
 	"case_id, n, kind, created_on, created_by, due, outcome, completed_on, completed_by, note"
@@ -297,13 +302,13 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 		       "SELECT id, $9, $10 FROM c")                                                \
 	X(CASE_GET, CASE_SELECT)                                                                   \
 	X(CASE_GET_LOCK, CASE_SELECT " FOR NO KEY UPDATE OF c")                                    \
-	/* its own numbering: $1 id, $2..$18 the mutable columns, $19 case_json, $20 revision */ \
+	/* own numbering: $1 id, $2..$18, $21 the mutable columns, $19 case_json, $20 revision */ \
 	X(CASE_UPDATE, "UPDATE cases SET pack = $2, pack_version = $3, state = $4, "               \
 		       "updated_on = $5, verdict = $6, assignee = $7, receipt_number = $8, "       \
 		       "accepted_on = $9, receipt_valid_until = $10, decision_by = $11, "          \
 		       "processing_days = $12, receipt_days = $13, paused_days = $14, "            \
 		       "supplement_from = $15, supplement_since = $16, decided_on = $17, "         \
-		       "collect_method = $18, "                                                    \
+		       "collect_method = $18, collect_address = $21, "                             \
 		       "applicant_name = permitdesk_json_text($19, '{applicant,name}'), "          \
 		       "passport_number = permitdesk_json_text($19, '{applicant,passport,number}'), " \
 		       "revision = $20 + 1 WHERE id = $1 AND revision = $20")                      \
@@ -1062,6 +1067,7 @@ static int read_case(struct pg_store *s, PGresult *r, int row, struct pd_arena *
 	c->applicant_name = col_text(r, row, 25, a, &oom);
 	c->passport_number = col_text(r, row, 26, a, &oom);
 	c->accepted_by = col_text(r, row, 27, a, &oom);
+	c->collect_address = col_text(r, row, 28, a, &oom);
 	return oom ? nomem(s, err) : 0;
 }
 
@@ -1121,6 +1127,7 @@ static int pg_case_update(struct pd_store_backend *b, const struct pd_store_case
 	p_text(&p, 18, c->collect_method);
 	p_text(&p, 19, c->case_json);
 	p_int(&p, 20, c->revision);
+	p_text(&p, 21, c->collect_address);
 	int rc = run(s, ST_CASE_UPDATE, &p, &n, "updating a case", err);
 	if (rc)
 		return rc;

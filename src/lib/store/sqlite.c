@@ -180,14 +180,18 @@ static const char *const migrations[] = {
 	"CREATE INDEX cases_assignee ON cases(assignee, seq);\n"
 	"CREATE INDEX cases_passport ON cases(passport_number COLLATE NOCASE);\n"
 	"CREATE INDEX cases_applicant ON cases(applicant_name COLLATE NOCASE);\n",
+
+	/* 3: the postal address of a collection by post */
+	"ALTER TABLE cases ADD COLUMN collect_address TEXT;\n",
 };
 /* clang-format on */
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schema version");
 
 /* clang-format off */
-/* The columns of a case, in the order of the parameters ?1..?24 and of the
- * result columns 0..27; case_json and result_json (9 and 10) live in case_texts.
+/* The columns of a case, in the order of the parameters ?1..?25 and of the
+ * result columns 0..28 (?25 and 28: collect_address, schema 3, written by the
+ * update only); case_json and result_json (9 and 10) live in case_texts.
  * seq, applicant_name and passport_number (24..26) are the store's own: the
  * next number of the creation order, and two members of case_json (?9);
  * accepted_by (27) is read from the audit trail. */
@@ -213,14 +217,15 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 	"c.accepted_on, c.receipt_valid_until, c.decision_by, c.processing_days, "                \
 	"c.receipt_days, c.paused_days, c.supplement_from, c.supplement_since, c.decided_on, "     \
 	"c.collect_method, c.revision, c.seq, c.applicant_name, c.passport_number, "              \
-	ACCEPTED_BY("c.id") "FROM cases c JOIN case_texts t ON t.case_id = c.id"
+	ACCEPTED_BY("c.id") ", c.collect_address FROM cases c "                                    \
+	"JOIN case_texts t ON t.case_id = c.id"
 /* Lists leave the texts out (NULL): a list never needs them. */
 #define CASE_LIST_SELECT                                                                           \
 	"SELECT id, number, pack, pack_version, state, created_by, created_on, updated_on, NULL, " \
 	"NULL, verdict, assignee, receipt_number, accepted_on, receipt_valid_until, decision_by, " \
 	"processing_days, receipt_days, paused_days, supplement_from, supplement_since, "          \
 	"decided_on, collect_method, revision, seq, applicant_name, passport_number, "             \
-	ACCEPTED_BY("cases.id") "FROM cases"
+	ACCEPTED_BY("cases.id") ", collect_address FROM cases"
 #define CASE_COUNT_SELECT "SELECT count(*) FROM cases"
 #define TASK_COLS                                                                                  \
 	"case_id, n, kind, created_on, created_by, due, outcome, completed_on, completed_by, note"
@@ -265,6 +270,7 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 		       "receipt_valid_until = ?15, decision_by = ?16, processing_days = ?17, "     \
 		       "receipt_days = ?18, paused_days = ?19, supplement_from = ?20, "            \
 		       "supplement_since = ?21, decided_on = ?22, collect_method = ?23, "          \
+		       "collect_address = ?25, "                                                   \
 		       "applicant_name = " CASE_NAME ", passport_number = " CASE_PASSPORT ", "     \
 		       "revision = ?24 + 1 WHERE id = ?1 AND revision = ?24")                      \
 	/* written only when they changed: most transitions leave them alone */                    \
@@ -793,6 +799,7 @@ static void bind_case(sqlite3_stmt *st, const struct pd_store_case *c)
 	bind_date(st, 21, c->supplement_since);
 	bind_date(st, 22, c->decided_on);
 	bind_text(st, 23, c->collect_method);
+	bind_text(st, 25, c->collect_address);
 }
 
 static int read_case(struct sqlite_store *s, sqlite3_stmt *st, struct pd_arena *a,
@@ -828,6 +835,7 @@ static int read_case(struct sqlite_store *s, sqlite3_stmt *st, struct pd_arena *
 	c->applicant_name = col_text(st, 25, a, &oom);
 	c->passport_number = col_text(st, 26, a, &oom);
 	c->accepted_by = col_text(st, 27, a, &oom);
+	c->collect_address = col_text(st, 28, a, &oom);
 	return oom ? nomem(s, err) : 0;
 }
 

@@ -536,8 +536,21 @@ static int on_collect(struct act_ctx *x, struct pd_error *err)
 		return missing(err, x->act->action, "method");
 	if (!in_list(methods, x->d.method))
 		return bad_word(err, "method", x->d.method, methods);
+	bool post = strcmp(x->d.method, "post") == 0;
+	const char *a = x->d.address;
+	if (post && (!a || !a[strspn(a, " \t\r\n")]))
+		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "data.address",
+		                   "collection by post needs data.address: the postal address, "
+		                   "with the recipient and a telephone number");
+	if (!post && a)
+		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "data.address",
+		                   "data.address is for collection by post only, not %s",
+		                   x->d.method);
 	x->c.collect_method = x->d.method;
+	x->c.collect_address = post ? a : NULL;
 	key_str(x, "method", x->d.method);
+	if (post)
+		key_str(x, "address", a);
 	return 0;
 }
 

@@ -22,8 +22,9 @@
  * even against someone who had the key and rewrote the trail after.
  *
  * Verification also compares each case's columns that the trail records
- * (state, creator, dates, receipt, deadlines, assignee, decision, collection)
- * with what its entries say, and names the column that differs.
+ * (state, creator, dates, receipt, deadlines, assignee, decision, collection
+ * and its postal address) with what its entries say, and names the column
+ * that differs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -294,6 +295,7 @@ struct case_facts {
 	const char *assignee;
 	pd_date decided_on;
 	const char *collect_method;
+	const char *collect_address;
 	int64_t seq_of[8]; /* entry that said each of the above, by index below */
 };
 enum { F_CREATED, F_ACCEPTED, F_RECEIPT, F_DECISION_BY, F_ASSIGNEE, F_DECIDED, F_COLLECT };
@@ -326,6 +328,7 @@ static int gather(void *ctx, const struct pd_store_audit *e)
 		f->seq_of[F_DECIDED] = e->seq;
 	} else if (strcmp(e->action, "collect") == 0) {
 		f->collect_method = pd_json_member_str(data, "method");
+		f->collect_address = pd_json_member_str(data, "address");
 		f->seq_of[F_COLLECT] = e->seq;
 	}
 	const char *by = pd_json_member_str(data, "decision_by");
@@ -417,6 +420,9 @@ static int check_case(void *ctx, const struct pd_store_case *c)
 	else if (f.seq_of[F_COLLECT] && differ(c->collect_method, f.collect_method))
 		rc = column_bad(cw->r, c->number, "collect_method", c->collect_method,
 		                f.seq_of[F_COLLECT], f.collect_method);
+	else if (f.seq_of[F_COLLECT] && differ(c->collect_address, f.collect_address))
+		rc = column_bad(cw->r, c->number, "collect_address", c->collect_address,
+		                f.seq_of[F_COLLECT], f.collect_address);
 #undef DATE_TEXT
 cleanup:
 	pd_arena_free(&a);

@@ -47,7 +47,8 @@ static const struct pd_field complete_task_fields[] = {
 static const struct pd_field revoke_fields[] = {WORD("ground", ground), NOTE, OVERRIDE};
 static const struct pd_field resubmit_fields[] = {
     FIELD("case", PD_FIELD_OBJECT, case_json, 0, 0, 0), NOTE};
-static const struct pd_field collect_fields[] = {WORD("method", method), NOTE};
+static const struct pd_field collect_fields[] = {
+    WORD("method", method), FIELD("address", PD_FIELD_STRING, address, WF_ADDRESS_MAX, 0, 0), NOTE};
 
 #define FIELDS(a)                                                                                  \
 	{                                                                                          \

@@ -376,6 +376,7 @@ static int case_json(struct pd_store *store, const struct pd_actor *viewer, cons
 	}
 	key_date(&w, "decided_on", c.decided_on);
 	key_str(&w, "collect_method", c.collect_method);
+	key_str(&w, "collect_address", c.collect_address);
 	pd_jw_key(&w, "facts");
 	raw_trimmed(&w, &a, c.case_json);
 	pd_jw_key(&w, "result");

@@ -137,6 +137,8 @@ bool wf_txn_again(int rc, int *attempt, struct pd_error *err);
 
 /* Longest note, in bytes, given inside an action's data or a documents body. */
 #define WF_NOTE_MAX 4096
+/* A postal address (collect by post), in bytes of UTF-8. */
+#define WF_ADDRESS_MAX 1024
 
 /* The members an action's data may hold, read by wf_data_parse(). */
 struct wf_data {
@@ -147,6 +149,7 @@ struct wf_data {
 	const char *outcome;          /* complete_task */
 	const char *ground;           /* revoke */
 	const char *method;           /* collect */
+	const char *address;          /* collect by post: the postal address */
 	struct pd_json_raw case_json; /* resubmit: the supplemented case, .json NULL when absent */
 	const char *note;             /* any action: used when pd_act.note is NULL */
 	const char *reason;           /* any action: why it is dated before today */
