@@ -49,7 +49,7 @@
 
 /* The schema version this program writes.  A database whose schema is newer
  * is refused at open with -PD_EVERSION; an older one is migrated forward. */
-#define PD_STORE_SCHEMA_VERSION 3
+#define PD_STORE_SCHEMA_VERSION 4
 
 /* Length of a hash in hex (BLAKE2b-256) plus its NUL. */
 #define PD_STORE_HASH_HEX 65
@@ -335,6 +335,54 @@ int pd_store_audit_list(struct pd_store *s, const char *case_id, pd_store_audit_
 int pd_store_audit_list_action(struct pd_store *s, const char *action, pd_store_audit_fn fn,
                                void *ctx, struct pd_error *err);
 
+/* ---- appointments (schema 4) -------------------------------------------- */
+
+/* A counter appointment.  The store keeps the rows and, per slot (office,
+ * day, start), how many are booked; which slots exist and how many each
+ * takes is the workflow's business (workflow.h, "Appointments"). */
+struct pd_store_appointment {
+	const char *ref;             /* the booking reference, unique */
+	const char *office;          /* office id (offices.yaml) */
+	pd_date day;
+	int32_t start;               /* minutes after midnight */
+	int32_t minutes;             /* the slot's length when it was booked */
+	const char *passport_number; /* as the applicant gave it, normalised */
+	const char *applicant_name;  /* NULL when not given */
+	const char *case_id;         /* the case attached, NULL when none */
+	const char *case_json;       /* a pre-check's answers attached, NULL when none */
+	const char *booked_by;       /* the user who booked, NULL without a login */
+	int64_t created_at;          /* microseconds since 1970-01-01 UTC */
+	int64_t updated_at;          /* idem */
+	const char *state;           /* "booked", "cancelled" */
+};
+/* -PD_ECONFLICT when the reference exists. */
+int pd_store_appointment_insert(struct pd_store *s, const struct pd_store_appointment *a,
+                                struct pd_error *err);
+/* -PD_ENOTFOUND when there is none.  In a write transaction the row is locked
+ * until it ends (PostgreSQL). */
+int pd_store_appointment_get(struct pd_store *s, const char *ref, struct pd_arena *arena,
+                             struct pd_store_appointment *out, struct pd_error *err);
+/* Writes day, start, minutes, updated_at and state of a->ref. */
+int pd_store_appointment_update(struct pd_store *s, const struct pd_store_appointment *a,
+                                struct pd_error *err);
+/* The booked (not cancelled) appointments of an office from `from` to `to`
+ * (inclusive), in order of day, start and booking. */
+typedef int (*pd_store_appointment_fn)(void *ctx, const struct pd_store_appointment *a);
+int pd_store_appointment_list(struct pd_store *s, const char *office, pd_date from, pd_date to,
+                              pd_store_appointment_fn fn, void *ctx, struct pd_error *err);
+/* Takes one place of a slot when fewer than `capacity` are booked, in one
+ * statement (the check and the count cannot be separated by another
+ * writer): *taken says whether it did. */
+int pd_store_slot_take(struct pd_store *s, const char *office, pd_date day, int32_t start,
+                       int32_t capacity, bool *taken, struct pd_error *err);
+/* Gives one place of a slot back. */
+int pd_store_slot_release(struct pd_store *s, const char *office, pd_date day, int32_t start,
+                          struct pd_error *err);
+/* The slots of an office with at least one place booked, from..to. */
+typedef int (*pd_store_slot_fn)(void *ctx, pd_date day, int32_t start, int32_t booked);
+int pd_store_slot_list(struct pd_store *s, const char *office, pd_date from, pd_date to,
+                       pd_store_slot_fn fn, void *ctx, struct pd_error *err);
+
 /* ---- back ends --------------------------------------------------------- */
 
 /*
@@ -345,7 +393,7 @@ int pd_store_audit_list_action(struct pd_store *s, const char *action, pd_store_
  * table itself as `self`.  Operations must not be called outside what the
  * dispatch (store.c) allows: writes only inside a write transaction.
  */
-#define PD_STORE_BACKEND_VERSION 3
+#define PD_STORE_BACKEND_VERSION 4
 
 struct pd_store_backend {
 	int version;
@@ -423,6 +471,24 @@ struct pd_store_backend {
 	/* version 3 */
 	int (*audit_list_action)(struct pd_store_backend *self, const char *action,
 	                         pd_store_audit_fn fn, void *ctx, struct pd_error *err);
+
+	/* version 4 */
+	int (*appointment_insert)(struct pd_store_backend *self,
+	                          const struct pd_store_appointment *a, struct pd_error *err);
+	int (*appointment_get)(struct pd_store_backend *self, const char *ref,
+	                       struct pd_arena *arena, struct pd_store_appointment *out,
+	                       struct pd_error *err);
+	int (*appointment_update)(struct pd_store_backend *self,
+	                          const struct pd_store_appointment *a, struct pd_error *err);
+	int (*appointment_list)(struct pd_store_backend *self, const char *office, pd_date from,
+	                        pd_date to, pd_store_appointment_fn fn, void *ctx,
+	                        struct pd_error *err);
+	int (*slot_take)(struct pd_store_backend *self, const char *office, pd_date day,
+	                 int32_t start, int32_t capacity, bool *taken, struct pd_error *err);
+	int (*slot_release)(struct pd_store_backend *self, const char *office, pd_date day,
+	                    int32_t start, struct pd_error *err);
+	int (*slot_list)(struct pd_store_backend *self, const char *office, pd_date from,
+	                 pd_date to, pd_store_slot_fn fn, void *ctx, struct pd_error *err);
 };
 
 /* Opens a back end's own location syntax; fills *out with its table. */

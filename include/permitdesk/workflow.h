@@ -319,7 +319,8 @@ int pd_workflow_set_documents(const struct pd_workflow *wf, const struct pd_acto
 	X(CASE_READ, "case_read")           /* read and list the cases visible to it */            \
 	X(CASE_DOCUMENTS, "case_documents") /* add or correct documents of a visible case */       \
 	X(AUDIT_READ, "audit_read")         /* read a case's audit trail */                        \
-	X(USERS, "users")                   /* create, list, disable, reset users */
+	X(USERS, "users")                   /* create, list, disable, reset users */               \
+	X(APPOINTMENTS, "appointments")     /* the day's appointments of an office */
 
 /* clang-format off */
 enum pd_cap {
@@ -460,6 +461,71 @@ int pd_user_set_password(struct pd_store *store, const struct pd_actor *by, cons
                          const char *password, size_t password_len, pd_date at,
                          struct pd_error *err);
 
+/* ---- appointments -------------------------------------------------------- */
+
+/*
+ * Counter appointments (000 "make an appointment ... then go to the
+ * designated service hall").  An office of offices.yaml with hours has
+ * slots on the official working days of the calendar (never on a holiday,
+ * never on a weekend that is not a make-up working day, never on a day of a
+ * year the calendar does not cover), from its opening to its closing, each
+ * `slot_minutes` long (settings), each taking `slot_capacity` applicants.
+ * An office without hours takes no appointments.
+ *
+ * Booking needs no login: the answer carries a booking reference, and the
+ * reference with the passport number reads, moves or cancels it (a wrong
+ * pair and an unknown reference answer alike, -PD_ENOTFOUND), as the public
+ * progress query does.  A booking may carry a case (its id or number, whose
+ * passport number must be the one given) or a pre-check's answers (a case
+ * JSON, evaluated when booked), so that the officer's day view shows the
+ * checklist, and the booking answers what to bring.
+ */
+
+/* Calls fn for each slot of `o` from `from` to `to` (inclusive), in order;
+ * -PD_ESTATE when the office gives no hours. */
+typedef int (*pd_slot_fn)(void *ctx, pd_date day, int start);
+int pd_office_slots(const struct pd_office_info *o, const struct pd_calendar *cal, int minutes,
+                    pd_date from, pd_date to, pd_slot_fn fn, void *ctx, struct pd_error *err);
+/* Is (day, start) a slot of `o`?  0 when it is; -PD_EREQUEST naming "date"
+ * or "time" and why (a holiday, a weekend, outside the hours, not on the
+ * grid) when not; -PD_ESTATE when the office gives no hours. */
+int pd_office_slot_check(const struct pd_office_info *o, const struct pd_calendar *cal,
+                         int minutes, pd_date day, int start, struct pd_error *err);
+/* The office with this id in any pack, or NULL. */
+const struct pd_office_info *pd_policy_office_find(const struct pd_policy *pol, const char *id);
+
+/* {"office", "from", "to", "minutes", "capacity", "slots": [{"date", "time",
+ *  "end", "free"}]}: the slots of an office with their free places. */
+int pd_appointment_slots_json(struct pd_store *store, const struct pd_policy *pol,
+                              const char *office, pd_date from, pd_date to, bool pretty,
+                              struct pd_buf *out, struct pd_error *err);
+/* Books from a JSON body {"office", "date", "time", "passport", "name"?,
+ * "case"?, "answers"?}; by may be NULL (no login).  Writes the appointment
+ * as pd_appointment_json() does.  A full slot is -PD_ECONFLICT; a day or
+ * time that is no slot, in the past or too far ahead -PD_EREQUEST. */
+int pd_appointment_book(struct pd_store *store, const struct pd_policy *pol,
+                        const struct pd_actor *by, const char *body, size_t len, bool pretty,
+                        struct pd_buf *out, struct pd_error *err);
+/* {"reference", "office", "date", "time", "end", "minutes", "state",
+ *  "applicant_name", "case", "answers", "verdict", "bring"}: one
+ * appointment, found by its reference and passport number. */
+int pd_appointment_json(struct pd_store *store, const struct pd_policy *pol, const char *ref,
+                        const char *passport, bool pretty, struct pd_buf *out,
+                        struct pd_error *err);
+/* Moves it to another slot, from a JSON body {"passport", "date", "time"}. */
+int pd_appointment_move(struct pd_store *store, const struct pd_policy *pol, const char *ref,
+                        const char *body, size_t len, bool pretty, struct pd_buf *out,
+                        struct pd_error *err);
+/* Cancels it; its place is free again. */
+int pd_appointment_cancel(struct pd_store *store, const struct pd_policy *pol, const char *ref,
+                          const char *passport, bool pretty, struct pd_buf *out,
+                          struct pd_error *err);
+/* {"office", "date", "appointments": [{... as above, "passport_number",
+ *  "checklist"}]}: the officer's day view of an office. */
+int pd_appointment_day_json(struct pd_store *store, const struct pd_policy *pol,
+                            const char *office, pd_date day, bool pretty, struct pd_buf *out,
+                            struct pd_error *err);
+
 /* ---- settings -------------------------------------------------------------- */
 
 /*
@@ -472,6 +538,9 @@ struct pd_settings {
 	bool separation_of_duties; /* "separation_of_duties": on */
 	unsigned backdate_roles;   /* "backdate_roles": PD_ROLE_BIT()s; officer,supervisor */
 	int backdate_days;         /* "backdate_days": 7 */
+	int slot_minutes;          /* "slot_minutes": 30, the length of a counter slot */
+	int slot_capacity;         /* "slot_capacity": 2, applicants a slot takes */
+	int booking_days;          /* "booking_days": 30, how far ahead one may book */
 };
 void pd_settings_defaults(struct pd_settings *s);
 /* The settings in force (inside the caller's transaction when one is open). */

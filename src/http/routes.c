@@ -364,6 +364,111 @@ static int h_progress(struct hreq *r, struct pd_error *err)
 	return finish_json(r, 200);
 }
 
+/* ---- appointments ---- */
+
+/* The appointment routes that take a reference count against the address as
+ * the progress query does: references cannot be tried in bulk. */
+static int appointment_limit(struct hreq *r, struct pd_error *err)
+{
+	const struct pd_http_config *cfg = &r->srv->cfg;
+	char key[80];
+	int64_t now = server_now_us() / 1000000;
+	snprintf(key, sizeof(key), "a:%.70s", r->req->client ? r->req->client : "");
+	unsigned wait =
+	    limiter_wait(&r->srv->limiter, key, cfg->progress_max, cfg->progress_window_s, now);
+	if (wait) {
+		hreq_add_header(r, "Retry-After", "%u", wait);
+		return pd_error_set(err, PD_ERATE,
+		                    "too many appointment queries; try again in %u seconds", wait);
+	}
+	limiter_fail(&r->srv->limiter, key, cfg->progress_window_s, now);
+	return 0;
+}
+
+static int passport_arg(struct hreq *r, const char **passport, struct pd_error *err)
+{
+	if (!(*passport = hreq_arg(r, "passport")))
+		return bad_arg(err, "passport", "the query parameter is required%s", "");
+	return 0;
+}
+
+/* GET /offices/{id}/slots?from=&to=: the slots with their free places. */
+static int h_slots(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	pd_date from, to;
+	int rc;
+	if ((rc = date_arg(r, "from", false, &from, err)) ||
+	    (rc = date_arg(r, "to", false, &to, err)) || (rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_appointment_slots_json(store, r->gen->pol, r->params[0], from, to, r->pretty,
+	                                    out(r), err)))
+		return rc;
+	return finish_json(r, 200);
+}
+
+/* POST /appointments: books; the answer's reference and the passport number
+ * read, move and cancel it. */
+static int h_book(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	int rc;
+	if ((rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_appointment_book(store, r->gen->pol, r->authed ? &r->session.actor : NULL,
+	                              r->req->body, r->req->body_len, r->pretty, out(r), err)))
+		return rc;
+	return finish_json(r, 201);
+}
+
+static int h_appointment_get(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	const char *passport;
+	int rc;
+	if ((rc = appointment_limit(r, err)) || (rc = passport_arg(r, &passport, err)) ||
+	    (rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_appointment_json(store, r->gen->pol, r->params[0], passport, r->pretty, out(r),
+	                              err)))
+		return rc;
+	return finish_json(r, 200);
+}
+
+static int h_appointment_move(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	int rc;
+	if ((rc = appointment_limit(r, err)) || (rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_appointment_move(store, r->gen->pol, r->params[0], r->req->body,
+	                              r->req->body_len, r->pretty, out(r), err)))
+		return rc;
+	return finish_json(r, 200);
+}
+
+static int h_appointment_cancel(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	const char *passport;
+	int rc;
+	if ((rc = appointment_limit(r, err)) || (rc = passport_arg(r, &passport, err)) ||
+	    (rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_appointment_cancel(store, r->gen->pol, r->params[0], passport, r->pretty,
+	                                out(r), err)))
+		return rc;
+	return finish_json(r, 200);
+}
+
+/* GET /offices/{id}/appointments?date=: the officer's day view. */
+static int h_office_day(struct hreq *r, struct pd_error *err)
+{
+	struct pd_store *store;
+	pd_date day;
+	int rc;
+	if ((rc = date_arg(r, "date", true, &day, err)) || (rc = hreq_store(r, &store, err)) ||
+	    (rc = pd_appointment_day_json(store, r->gen->pol, r->params[0], day, r->pretty, out(r),
+	                                  err)))
+		return rc;
+	return finish_json(r, 200);
+}
+
 /* ---- sessions ---- */
 
 struct login {
@@ -879,6 +984,12 @@ const struct route http_routes[] = {
     {"GET",    API "/policy/{pack}/clauses",            h_pack_clauses,   AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, NULL},
     {"GET",    API "/offices",                          h_offices,        AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, "pack"},
     {"GET",    API "/progress",                         h_progress,       AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, "receipt passport"},
+    {"GET",    API "/offices/{id}/slots",               h_slots,          AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, "from to"},
+    {"POST",   API "/appointments",                     h_book,           AUTH_PUBLIC,  NOCAP,                  BODY_JSON,     INPUT_REQUEST, NULL},
+    {"GET",    API "/appointments/{ref}",               h_appointment_get, AUTH_PUBLIC, NOCAP,                  BODY_NONE,     INPUT_REQUEST, "passport"},
+    {"PATCH",  API "/appointments/{ref}",               h_appointment_move, AUTH_PUBLIC, NOCAP,                 BODY_JSON,     INPUT_REQUEST, NULL},
+    {"DELETE", API "/appointments/{ref}",               h_appointment_cancel, AUTH_PUBLIC, NOCAP,               BODY_NONE,     INPUT_REQUEST, "passport"},
+    {"GET",    API "/offices/{id}/appointments",        h_office_day,     AUTH_SESSION, PD_CAP_APPOINTMENTS,    BODY_NONE,     INPUT_REQUEST, "date"},
 
     {"POST",   API "/sessions",                         h_login,          AUTH_PUBLIC,  NOCAP,                  BODY_JSON,     INPUT_REQUEST, NULL},
     {"DELETE", API "/sessions",                         h_logout,         AUTH_SESSION, NOCAP,                  BODY_NONE,     INPUT_REQUEST, NULL},

@@ -15,9 +15,9 @@ const snapshot = (db) => execFileSync('sqlite3', [db, ...TABLES.map((t) => `.dum
 const CAPS = {
   applicant: ['case_create', 'case_documents', 'case_read'],
   agent: ['case_create', 'case_documents', 'case_read'],
-  officer: ['audit_read', 'case_create', 'case_documents', 'case_read'],
-  reviewer: ['audit_read', 'case_read'],
-  supervisor: ['audit_read', 'case_create', 'case_documents', 'case_read'],
+  officer: ['appointments', 'audit_read', 'case_create', 'case_documents', 'case_read'],
+  reviewer: ['appointments', 'audit_read', 'case_read'],
+  supervisor: ['appointments', 'audit_read', 'case_create', 'case_documents', 'case_read'],
   admin: ['audit_read', 'case_read', 'users'],
 };
 

@@ -289,11 +289,11 @@ static void test_allowed_actions_examples(void **state)
 
 static void test_capabilities(void **state)
 {
-	/* role: case_create case_read case_documents audit_read users */
+	/* role: case_create case_read case_documents audit_read users appointments */
 	static const char *const expect[PD_ROLE_COUNT] = {
-	    [PD_ROLE_APPLICANT] = "11100",  [PD_ROLE_AGENT] = "11100",
-	    [PD_ROLE_OFFICER] = "11110",    [PD_ROLE_REVIEWER] = "01010",
-	    [PD_ROLE_SUPERVISOR] = "11110", [PD_ROLE_ADMIN] = "01011",
+	    [PD_ROLE_APPLICANT] = "111000",  [PD_ROLE_AGENT] = "111000",
+	    [PD_ROLE_OFFICER] = "111101",    [PD_ROLE_REVIEWER] = "010101",
+	    [PD_ROLE_SUPERVISOR] = "111101", [PD_ROLE_ADMIN] = "010110",
 	};
 	for (int r = 0; r < PD_ROLE_COUNT; r++)
 		for (int k = 0; k < PD_CAP_COUNT; k++)

@@ -293,16 +293,16 @@ static void test_migrates_a_version_1_database(void **state)
 	pd_store_close(s);
 }
 
-static void test_backend_version_is_3(void **state)
+static void test_backend_version_is_4(void **state)
 {
-	/* version 3 appended audit_list_action */
-	assert_int_equal(PD_STORE_BACKEND_VERSION, 3);
+	/* version 3 appended audit_list_action; 4 the appointments and slots */
+	assert_int_equal(PD_STORE_BACKEND_VERSION, 4);
 	struct pd_store_backend *b = NULL;
 	struct pd_store *s = NULL;
 	assert_int_equal((pdt_is_pg() ? pd_store_pg_open
 	                              : pd_store_sqlite_open)(fresh(), PD_STORE_CREATE, &b, NULL),
 	                 0);
-	b->version = 2; /* built against the interface before */
+	b->version = 3; /* built against the interface before */
 	assert_int_equal(pd_store_open_backend(b, &s, NULL), -PD_EVERSION);
 	b->version = PD_STORE_BACKEND_VERSION;
 	assert_int_equal(pd_store_open_backend(b, &s, NULL), 0);
@@ -622,7 +622,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_migrates_a_version_1_database),
-	    cmocka_unit_test(test_backend_version_is_3),
+	    cmocka_unit_test(test_backend_version_is_4),
 	    cmocka_unit_test(test_user_list_and_update),
 	    cmocka_unit_test(test_sessions),
 	    cmocka_unit_test(test_case_filters),

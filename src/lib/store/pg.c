@@ -216,6 +216,31 @@ static const char *const migrations[] = {
 
 	/* 3: the postal address of a collection by post */
 	"ALTER TABLE cases ADD COLUMN collect_address TEXT;\n",
+
+	/* 4: counter appointments, and the places booked in each slot */
+	"CREATE TABLE appointments (\n"
+	"	ref TEXT PRIMARY KEY NOT NULL,\n"
+	"	office TEXT NOT NULL,\n"
+	"	day TEXT NOT NULL,\n"
+	"	start INTEGER NOT NULL,\n"
+	"	minutes INTEGER NOT NULL,\n"
+	"	passport_number TEXT NOT NULL,\n"
+	"	applicant_name TEXT,\n"
+	"	case_id TEXT REFERENCES cases(id),\n"
+	"	case_json TEXT,\n"
+	"	booked_by TEXT REFERENCES users(name),\n"
+	"	created_at BIGINT NOT NULL,\n"
+	"	updated_at BIGINT NOT NULL,\n"
+	"	state TEXT NOT NULL CHECK (state IN ('booked', 'cancelled'))\n"
+	");\n"
+	"CREATE INDEX appointments_day ON appointments(office, day, start);\n"
+	"CREATE TABLE appointment_slots (\n"
+	"	office TEXT NOT NULL,\n"
+	"	day TEXT NOT NULL,\n"
+	"	start INTEGER NOT NULL,\n"
+	"	booked INTEGER NOT NULL CHECK (booked >= 0),\n"
+	"	PRIMARY KEY (office, day, start)\n"
+	");\n",
 };
 /* clang-format on */
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -259,6 +284,9 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 	"result_json, ground, note"
 #define USER_COLS "name, role, password_hash, created_at, disabled"
 #define SESSION_COLS "token_hash, user_name, created_at, last_used_at, expires_at, revoked"
+#define APPT_COLS                                                                                  \
+	"ref, office, day, start, minutes, passport_number, applicant_name, case_id, case_json, "  \
+	"booked_by, created_at, updated_at, state"
 #define AUDIT_COLS                                                                                 \
 	"seq, case_id, action, actor, role, at, recorded_at, from_state, to_state, note, data, "   \
 	"prev_hash, hash"
@@ -342,7 +370,27 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 	X(AUDIT_LIST_ALL, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq")                         \
 	X(AUDIT_LIST_CASE, "SELECT " AUDIT_COLS " FROM audit WHERE case_id = $1 ORDER BY seq")     \
 	X(AUDIT_LIST_ACTION, "SELECT " AUDIT_COLS " FROM audit WHERE case_id IS NULL "             \
-			     "AND action = $1 ORDER BY seq")
+			     "AND action = $1 ORDER BY seq")                                       \
+	X(APPT_INSERT, "INSERT INTO appointments (" APPT_COLS ") VALUES ($1, $2, $3, "             \
+		       "$4::integer, $5::integer, $6, $7, $8, $9, $10, $11, $12, $13) "            \
+		       "ON CONFLICT DO NOTHING")                                                   \
+	X(APPT_GET, "SELECT " APPT_COLS " FROM appointments WHERE ref = $1")                      \
+	X(APPT_GET_LOCK, "SELECT " APPT_COLS " FROM appointments WHERE ref = $1 "                 \
+			 "FOR NO KEY UPDATE")                                                      \
+	X(APPT_UPDATE, "UPDATE appointments SET day = $2, start = $3::integer, "                  \
+		       "minutes = $4::integer, updated_at = $5, state = $6 WHERE ref = $1")        \
+	X(APPT_LIST, "SELECT " APPT_COLS " FROM appointments WHERE office = $1 AND day >= $2 "    \
+		     "AND day <= $3 AND state = 'booked' ORDER BY day, start, created_at, ref")    \
+	/* the check and the count in one statement: the conflicting row is locked,  */          \
+	/* and the condition is read again on its latest version (READ COMMITTED)    */          \
+	X(SLOT_TAKE, "INSERT INTO appointment_slots (office, day, start, booked) "                 \
+		     "VALUES ($1, $2, $3::integer, 1) ON CONFLICT (office, day, start) "           \
+		     "DO UPDATE SET booked = appointment_slots.booked + 1 "                        \
+		     "WHERE appointment_slots.booked < $4::integer RETURNING booked")              \
+	X(SLOT_RELEASE, "UPDATE appointment_slots SET booked = booked - 1 "                        \
+			"WHERE office = $1 AND day = $2 AND start = $3::integer AND booked > 0")   \
+	X(SLOT_LIST, "SELECT day, start, booked FROM appointment_slots WHERE office = $1 "         \
+		     "AND day >= $2 AND day <= $3 AND booked > 0 ORDER BY day, start")
 
 enum stmt_id {
 #define X_ENUM(name, sql) ST_##name,
@@ -1630,6 +1678,170 @@ static int pg_audit_list_action(struct pd_store_backend *b, const char *action,
 	return audit_walk(self_of(b), ST_AUDIT_LIST_ACTION, &p, fn, ctx, err);
 }
 
+/* appointments */
+
+static void read_appointment(PGresult *r, int row, struct pd_arena *a,
+                             struct pd_store_appointment *o, bool *oom)
+{
+	*o = (struct pd_store_appointment){
+	    .ref = col_text(r, row, 0, a, oom),
+	    .office = col_text(r, row, 1, a, oom),
+	    .day = col_date(r, row, 2),
+	    .start = (int32_t)col_int(r, row, 3),
+	    .minutes = (int32_t)col_int(r, row, 4),
+	    .passport_number = col_text(r, row, 5, a, oom),
+	    .applicant_name = col_text(r, row, 6, a, oom),
+	    .case_id = col_text(r, row, 7, a, oom),
+	    .case_json = col_text(r, row, 8, a, oom),
+	    .booked_by = col_text(r, row, 9, a, oom),
+	    .created_at = col_int(r, row, 10),
+	    .updated_at = col_int(r, row, 11),
+	    .state = col_text(r, row, 12, a, oom),
+	};
+}
+
+static int pg_appointment_insert(struct pd_store_backend *b, const struct pd_store_appointment *a,
+                                 struct pd_error *err)
+{
+	struct pg_store *s = self_of(b);
+	struct params p = {0};
+	int64_t n = 0;
+	p_text(&p, 1, a->ref);
+	p_text(&p, 2, a->office);
+	p_date(&p, 3, a->day);
+	p_int(&p, 4, a->start);
+	p_int(&p, 5, a->minutes);
+	p_text(&p, 6, a->passport_number);
+	p_text(&p, 7, a->applicant_name);
+	p_text(&p, 8, a->case_id);
+	p_text(&p, 9, a->case_json);
+	p_text(&p, 10, a->booked_by);
+	p_int(&p, 11, a->created_at);
+	p_int(&p, 12, a->updated_at);
+	p_text(&p, 13, a->state);
+	int rc = run(s, ST_APPT_INSERT, &p, &n, "adding an appointment", err);
+	if (!rc && n != 1)
+		rc = pd_error_set(err, PD_ECONFLICT, "appointment %s exists", a->ref);
+	return rc;
+}
+
+static int pg_appointment_get(struct pd_store_backend *b, const char *ref, struct pd_arena *a,
+                              struct pd_store_appointment *out, struct pd_error *err)
+{
+	struct pg_store *s = self_of(b);
+	struct params p = {0};
+	PGresult *r = NULL;
+	bool oom = false;
+	p_text(&p, 1, ref);
+	int rc = exec(s, s->txn == PD_TXN_WRITE ? ST_APPT_GET_LOCK : ST_APPT_GET, &p, &r,
+	              "reading an appointment", err);
+	if (rc)
+		return rc;
+	if (PQntuples(r) == 0) {
+		rc = pd_error_set(err, PD_ENOTFOUND, "no appointment '%.40s'", ref);
+	} else {
+		read_appointment(r, 0, a, out, &oom);
+		rc = oom ? nomem(s, err) : 0;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int pg_appointment_update(struct pd_store_backend *b, const struct pd_store_appointment *a,
+                                 struct pd_error *err)
+{
+	struct pg_store *s = self_of(b);
+	struct params p = {0};
+	int64_t n = 0;
+	p_text(&p, 1, a->ref);
+	p_date(&p, 2, a->day);
+	p_int(&p, 3, a->start);
+	p_int(&p, 4, a->minutes);
+	p_int(&p, 5, a->updated_at);
+	p_text(&p, 6, a->state);
+	int rc = run(s, ST_APPT_UPDATE, &p, &n, "updating an appointment", err);
+	if (!rc && n != 1)
+		rc = pd_error_set(err, PD_ENOTFOUND, "no appointment '%.40s'", a->ref);
+	return rc;
+}
+
+static void p_range(struct params *p, const char *office, pd_date from, pd_date to)
+{
+	p_text(p, 1, office);
+	p_date(p, 2, from);
+	p_date(p, 3, to);
+}
+
+static int pg_appointment_list(struct pd_store_backend *b, const char *office, pd_date from,
+                               pd_date to, pd_store_appointment_fn fn, void *ctx,
+                               struct pd_error *err)
+{
+	struct pg_store *s = self_of(b);
+	struct params p = {0};
+	struct pd_arena a;
+	PGresult *r = NULL;
+	int rc;
+	pd_arena_init(&a, 8192, 0);
+	p_range(&p, office, from, to);
+	if ((rc = exec(s, ST_APPT_LIST, &p, &r, "listing appointments", err)))
+		goto cleanup;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct pd_store_appointment o;
+		bool oom = false;
+		pd_arena_reset(&a);
+		read_appointment(r, i, &a, &o, &oom);
+		if ((rc = oom ? nomem(s, err) : 0) || (rc = fn(ctx, &o)))
+			goto cleanup;
+	}
+cleanup:
+	PQclear(r);
+	pd_arena_free(&a);
+	return rc;
+}
+
+static int pg_slot_take(struct pd_store_backend *b, const char *office, pd_date day, int32_t start,
+                        int32_t capacity, bool *taken, struct pd_error *err)
+{
+	struct pg_store *s = self_of(b);
+	struct params p = {0};
+	PGresult *r = NULL;
+	p_range(&p, office, day, day);
+	p_int(&p, 3, start);
+	p_int(&p, 4, capacity);
+	int rc = exec(s, ST_SLOT_TAKE, &p, &r, "booking a slot", err);
+	if (rc)
+		return rc;
+	*taken = PQntuples(r) == 1; /* no row: the slot was full, nothing changed */
+	PQclear(r);
+	return 0;
+}
+
+static int pg_slot_release(struct pd_store_backend *b, const char *office, pd_date day,
+                           int32_t start, struct pd_error *err)
+{
+	struct params p = {0};
+	p_range(&p, office, day, day);
+	p_int(&p, 3, start);
+	return run(self_of(b), ST_SLOT_RELEASE, &p, NULL, "giving a slot back", err);
+}
+
+static int pg_slot_list(struct pd_store_backend *b, const char *office, pd_date from, pd_date to,
+                        pd_store_slot_fn fn, void *ctx, struct pd_error *err)
+{
+	struct pg_store *s = self_of(b);
+	struct params p = {0};
+	PGresult *r = NULL;
+	p_range(&p, office, from, to);
+	int rc = exec(s, ST_SLOT_LIST, &p, &r, "listing slots", err);
+	if (rc)
+		return rc;
+	for (int i = 0; i < PQntuples(r) && !rc; i++)
+		rc = fn(ctx, col_date(r, i, 0), (int32_t)col_int(r, i, 1),
+		        (int32_t)col_int(r, i, 2));
+	PQclear(r);
+	return rc;
+}
+
 static const struct pd_store_backend pg_backend = {
     .version = PD_STORE_BACKEND_VERSION,
     .name = "postgresql",
@@ -1666,6 +1878,13 @@ static const struct pd_store_backend pg_backend = {
     .session_revoke_user = pg_session_revoke_user,
     .case_count = pg_case_count,
     .audit_list_action = pg_audit_list_action,
+    .appointment_insert = pg_appointment_insert,
+    .appointment_get = pg_appointment_get,
+    .appointment_update = pg_appointment_update,
+    .appointment_list = pg_appointment_list,
+    .slot_take = pg_slot_take,
+    .slot_release = pg_slot_release,
+    .slot_list = pg_slot_list,
 };
 
 int pd_store_pg_open(const char *location, unsigned flags, struct pd_store_backend **out,

@@ -183,6 +183,32 @@ static const char *const migrations[] = {
 
 	/* 3: the postal address of a collection by post */
 	"ALTER TABLE cases ADD COLUMN collect_address TEXT;\n",
+
+	/* 4: counter appointments, and the places booked in each slot: the
+	 * count is what a booking checks and bumps in one statement */
+	"CREATE TABLE appointments (\n"
+	"	ref TEXT PRIMARY KEY NOT NULL,\n"
+	"	office TEXT NOT NULL,\n"
+	"	day TEXT NOT NULL,\n"
+	"	start INTEGER NOT NULL,\n"
+	"	minutes INTEGER NOT NULL,\n"
+	"	passport_number TEXT NOT NULL,\n"
+	"	applicant_name TEXT,\n"
+	"	case_id TEXT REFERENCES cases(id),\n"
+	"	case_json TEXT,\n"
+	"	booked_by TEXT REFERENCES users(name),\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	updated_at INTEGER NOT NULL,\n"
+	"	state TEXT NOT NULL CHECK (state IN ('booked', 'cancelled'))\n"
+	");\n"
+	"CREATE INDEX appointments_day ON appointments(office, day, start);\n"
+	"CREATE TABLE appointment_slots (\n"
+	"	office TEXT NOT NULL,\n"
+	"	day TEXT NOT NULL,\n"
+	"	start INTEGER NOT NULL,\n"
+	"	booked INTEGER NOT NULL CHECK (booked >= 0),\n"
+	"	PRIMARY KEY (office, day, start)\n"
+	") WITHOUT ROWID;\n",
 };
 /* clang-format on */
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -235,6 +261,9 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 	"result_json, ground, note"
 #define USER_COLS "name, role, password_hash, created_at, disabled"
 #define SESSION_COLS "token_hash, user_name, created_at, last_used_at, expires_at, revoked"
+#define APPT_COLS                                                                                  \
+	"ref, office, day, start, minutes, passport_number, applicant_name, case_id, case_json, "  \
+	"booked_by, created_at, updated_at, state"
 #define AUDIT_COLS                                                                                 \
 	"seq, case_id, action, actor, role, at, recorded_at, from_state, to_state, note, data, "   \
 	"prev_hash, hash"
@@ -300,7 +329,22 @@ _Static_assert(N_MIGRATIONS == PD_STORE_SCHEMA_VERSION, "one migration per schem
 	X(AUDIT_LIST_ALL, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq")                         \
 	X(AUDIT_LIST_CASE, "SELECT " AUDIT_COLS " FROM audit WHERE case_id = ?1 ORDER BY seq")     \
 	X(AUDIT_LIST_ACTION, "SELECT " AUDIT_COLS " FROM audit WHERE case_id IS NULL "             \
-			     "AND action = ?1 ORDER BY seq")
+			     "AND action = ?1 ORDER BY seq")                                       \
+	X(APPT_INSERT, "INSERT INTO appointments (" APPT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, "  \
+		       "?7, ?8, ?9, ?10, ?11, ?12, ?13)")                                          \
+	X(APPT_GET, "SELECT " APPT_COLS " FROM appointments WHERE ref = ?1")                      \
+	X(APPT_UPDATE, "UPDATE appointments SET day = ?3, start = ?4, minutes = ?5, "             \
+		       "updated_at = ?12, state = ?13 WHERE ref = ?1")                             \
+	X(APPT_LIST, "SELECT " APPT_COLS " FROM appointments WHERE office = ?1 AND day >= ?2 "    \
+		     "AND day <= ?3 AND state = 'booked' ORDER BY day, start, created_at, ref")    \
+	/* the check and the count in one statement: no room between them */                      \
+	X(SLOT_TAKE, "INSERT INTO appointment_slots (office, day, start, booked) "                 \
+		     "VALUES (?1, ?2, ?3, 1) ON CONFLICT (office, day, start) "                    \
+		     "DO UPDATE SET booked = booked + 1 WHERE booked < ?4 RETURNING booked")       \
+	X(SLOT_RELEASE, "UPDATE appointment_slots SET booked = booked - 1 "                        \
+			"WHERE office = ?1 AND day = ?2 AND start = ?3 AND booked > 0")            \
+	X(SLOT_LIST, "SELECT day, start, booked FROM appointment_slots WHERE office = ?1 "         \
+		     "AND day >= ?2 AND day <= ?3 AND booked > 0 ORDER BY day, start")
 
 /* clang-format on */
 
@@ -1412,6 +1456,171 @@ static int sqlite_audit_list_action(struct pd_store_backend *b, const char *acti
 	return audit_walk(s, st, fn, ctx, err);
 }
 
+/* appointments */
+
+static void bind_appointment(sqlite3_stmt *st, const struct pd_store_appointment *a)
+{
+	bind_text(st, 1, a->ref);
+	bind_text(st, 2, a->office);
+	bind_date(st, 3, a->day);
+	sqlite3_bind_int(st, 4, a->start);
+	sqlite3_bind_int(st, 5, a->minutes);
+	bind_text(st, 6, a->passport_number);
+	bind_text(st, 7, a->applicant_name);
+	bind_text(st, 8, a->case_id);
+	bind_text(st, 9, a->case_json);
+	bind_text(st, 10, a->booked_by);
+	sqlite3_bind_int64(st, 11, a->created_at);
+	sqlite3_bind_int64(st, 12, a->updated_at);
+	bind_text(st, 13, a->state);
+}
+
+static void read_appointment(sqlite3_stmt *st, struct pd_arena *a, struct pd_store_appointment *o,
+                             bool *oom)
+{
+	*o = (struct pd_store_appointment){
+	    .ref = col_text(st, 0, a, oom),
+	    .office = col_text(st, 1, a, oom),
+	    .day = col_date(st, 2),
+	    .start = sqlite3_column_int(st, 3),
+	    .minutes = sqlite3_column_int(st, 4),
+	    .passport_number = col_text(st, 5, a, oom),
+	    .applicant_name = col_text(st, 6, a, oom),
+	    .case_id = col_text(st, 7, a, oom),
+	    .case_json = col_text(st, 8, a, oom),
+	    .booked_by = col_text(st, 9, a, oom),
+	    .created_at = sqlite3_column_int64(st, 10),
+	    .updated_at = sqlite3_column_int64(st, 11),
+	    .state = col_text(st, 12, a, oom),
+	};
+}
+
+static int sqlite_appointment_insert(struct pd_store_backend *b,
+                                     const struct pd_store_appointment *a, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_APPT_INSERT];
+	bind_appointment(st, a);
+	return run(s, st, "adding an appointment", err);
+}
+
+static int sqlite_appointment_get(struct pd_store_backend *b, const char *ref,
+                                  struct pd_arena *arena, struct pd_store_appointment *out,
+                                  struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_APPT_GET];
+	bool oom = false;
+	bind_text(st, 1, ref);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_appointment(st, arena, out, &oom);
+		rc = oom ? nomem(s, err) : 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = pd_error_set(err, PD_ENOTFOUND, "no appointment '%.40s'", ref);
+	} else {
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "reading an appointment", err);
+	}
+	done(st);
+	return rc;
+}
+
+static int sqlite_appointment_update(struct pd_store_backend *b,
+                                     const struct pd_store_appointment *a, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_APPT_UPDATE];
+	bind_appointment(st, a);
+	int rc = run(s, st, "updating an appointment", err);
+	if (!rc && sqlite3_changes(s->db) != 1)
+		rc = pd_error_set(err, PD_ENOTFOUND, "no appointment '%.40s'", a->ref);
+	return rc;
+}
+
+static void bind_range(sqlite3_stmt *st, const char *office, pd_date from, pd_date to)
+{
+	bind_text(st, 1, office);
+	bind_date(st, 2, from);
+	bind_date(st, 3, to);
+}
+
+static int sqlite_appointment_list(struct pd_store_backend *b, const char *office, pd_date from,
+                                   pd_date to, pd_store_appointment_fn fn, void *ctx,
+                                   struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_APPT_LIST];
+	struct pd_arena a;
+	int rc = 0, step;
+	pd_arena_init(&a, 8192, 0);
+	bind_range(st, office, from, to);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct pd_store_appointment o;
+		bool oom = false;
+		pd_arena_reset(&a);
+		read_appointment(st, &a, &o, &oom);
+		if ((rc = oom ? nomem(s, err) : 0) || (rc = fn(ctx, &o)))
+			goto cleanup;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "listing appointments", err);
+cleanup:
+	done(st);
+	pd_arena_free(&a);
+	return rc;
+}
+
+static int sqlite_slot_take(struct pd_store_backend *b, const char *office, pd_date day,
+                            int32_t start, int32_t capacity, bool *taken, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_SLOT_TAKE];
+	bind_text(st, 1, office);
+	bind_date(st, 2, day);
+	sqlite3_bind_int(st, 3, start);
+	sqlite3_bind_int(st, 4, capacity);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "booking a slot", err);
+		done(st);
+		return rc;
+	}
+	if (rc == SQLITE_DONE) { /* no row: the slot was full, nothing changed */
+		done(st);
+		return 0;
+	}
+	*taken = true;
+	return run(s, st, "booking a slot", err); /* steps to the end, resets */
+}
+
+static int sqlite_slot_release(struct pd_store_backend *b, const char *office, pd_date day,
+                               int32_t start, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_SLOT_RELEASE];
+	bind_text(st, 1, office);
+	bind_date(st, 2, day);
+	sqlite3_bind_int(st, 3, start);
+	return run(s, st, "giving a slot back", err);
+}
+
+static int sqlite_slot_list(struct pd_store_backend *b, const char *office, pd_date from,
+                            pd_date to, pd_store_slot_fn fn, void *ctx, struct pd_error *err)
+{
+	struct sqlite_store *s = self_of(b);
+	sqlite3_stmt *st = s->st[ST_SLOT_LIST];
+	int rc = 0, step;
+	bind_range(st, office, from, to);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn(ctx, col_date(st, 0), sqlite3_column_int(st, 1),
+		             sqlite3_column_int(st, 2))))
+			break;
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(s, sqlite3_extended_errcode(s->db), "listing slots", err);
+	done(st);
+	return rc;
+}
+
 static const struct pd_store_backend sqlite_backend = {
     .version = PD_STORE_BACKEND_VERSION,
     .name = "sqlite",
@@ -1448,6 +1657,13 @@ static const struct pd_store_backend sqlite_backend = {
     .session_revoke_user = sqlite_session_revoke_user,
     .case_count = sqlite_case_count,
     .audit_list_action = sqlite_audit_list_action,
+    .appointment_insert = sqlite_appointment_insert,
+    .appointment_get = sqlite_appointment_get,
+    .appointment_update = sqlite_appointment_update,
+    .appointment_list = sqlite_appointment_list,
+    .slot_take = sqlite_slot_take,
+    .slot_release = sqlite_slot_release,
+    .slot_list = sqlite_slot_list,
 };
 
 /* A file to be written: the file itself and its folder (where SQLite keeps

@@ -368,3 +368,48 @@ int pd_store_audit_list_action(struct pd_store *s, const char *action, pd_store_
 {
 	return s->b->audit_list_action(s->b, action, fn, ctx, err);
 }
+
+/* ---- appointments ---- */
+
+int pd_store_appointment_insert(struct pd_store *s, const struct pd_store_appointment *a,
+                                struct pd_error *err)
+{
+	WRITE_OP("appointment insert", s->b->appointment_insert(s->b, a, err));
+}
+
+int pd_store_appointment_get(struct pd_store *s, const char *ref, struct pd_arena *arena,
+                             struct pd_store_appointment *out, struct pd_error *err)
+{
+	return s->b->appointment_get(s->b, ref, arena, out, err);
+}
+
+int pd_store_appointment_update(struct pd_store *s, const struct pd_store_appointment *a,
+                                struct pd_error *err)
+{
+	WRITE_OP("appointment update", s->b->appointment_update(s->b, a, err));
+}
+
+int pd_store_appointment_list(struct pd_store *s, const char *office, pd_date from, pd_date to,
+                              pd_store_appointment_fn fn, void *ctx, struct pd_error *err)
+{
+	return s->b->appointment_list(s->b, office, from, to, fn, ctx, err);
+}
+
+int pd_store_slot_take(struct pd_store *s, const char *office, pd_date day, int32_t start,
+                       int32_t capacity, bool *taken, struct pd_error *err)
+{
+	*taken = false;
+	WRITE_OP("slot take", s->b->slot_take(s->b, office, day, start, capacity, taken, err));
+}
+
+int pd_store_slot_release(struct pd_store *s, const char *office, pd_date day, int32_t start,
+                          struct pd_error *err)
+{
+	WRITE_OP("slot release", s->b->slot_release(s->b, office, day, start, err));
+}
+
+int pd_store_slot_list(struct pd_store *s, const char *office, pd_date from, pd_date to,
+                       pd_store_slot_fn fn, void *ctx, struct pd_error *err)
+{
+	return s->b->slot_list(s->b, office, from, to, fn, ctx, err);
+}

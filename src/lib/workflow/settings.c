@@ -41,6 +41,14 @@ static const struct setting_row rows[] = {
      "the roles that may date a change before today (--at), with a reason; \"none\" for none"},
     {"backdate_days", K_INT, F(backdate_days), "7", 0, 3650,
      "how many days before today a change may be dated, at most"},
+    {"slot_minutes", K_INT, F(slot_minutes), "30", 5, 240,
+     "the length of a counter appointment slot in minutes; an office's day, from opening to "
+     "closing, is cut into slots of this length"},
+    {"slot_capacity", K_INT, F(slot_capacity), "2", 1, 100,
+     "how many applicants may book one slot of an office (the counters serving "
+     "appointments)"},
+    {"booking_days", K_INT, F(booking_days), "30", 1, 366,
+     "how many days ahead an appointment may be booked (from tomorrow)"},
 };
 #undef F
 #define N_ROWS (sizeof(rows) / sizeof(rows[0]))

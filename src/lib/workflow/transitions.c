@@ -155,6 +155,7 @@ static const unsigned cap_roles[PD_CAP_COUNT] = {
     [PD_CAP_CASE_DOCUMENTS] = FILERS | R(SUPERVISOR),
     [PD_CAP_AUDIT_READ] = COUNTER | DECIDERS | R(ADMIN),
     [PD_CAP_USERS] = R(ADMIN),
+    [PD_CAP_APPOINTMENTS] = COUNTER | DECIDERS,
 };
 
 const char *pd_cap_name(enum pd_cap cap)
