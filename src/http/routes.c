@@ -373,7 +373,8 @@ static int appointment_limit(struct hreq *r, struct pd_error *err)
 	const struct pd_http_config *cfg = &r->srv->cfg;
 	char key[80];
 	int64_t now = server_now_us() / 1000000;
-	snprintf(key, sizeof(key), "a:%.70s", r->req->client ? r->req->client : "");
+	snprintf(key, sizeof(key), "b:%.70s",
+	         r->req->client ? r->req->client : ""); /* its own count */
 	unsigned wait =
 	    limiter_wait(&r->srv->limiter, key, cfg->progress_max, cfg->progress_window_s, now);
 	if (wait) {

@@ -49,6 +49,16 @@ const all = (s) => WHO.map(() => s);
 const ONLY_ADMIN = (s) => [401, 403, 403, 403, 403, 403, s];
 const docs = JSON.parse(read(EXAMPLE)).documents;
 
+const OFFICE = 'tianjin-exit-entry-service-center';
+let slot = 0;
+const slotTime = (k) => `${String(9 + Math.floor(k / 2) % 8).padStart(2, '0')}:${k % 2 ? '30' : '00'}`;
+const booking = () => ({ office: OFFICE, date: '2026-11-24', time: slotTime(++slot), passport: 'R1' });
+async function booked() {
+  const res = check(await api(server, 'POST', '/api/v1/appointments', { json: booking() }));
+  assert.equal(res.status, 201, res.text);
+  return res.body.reference;
+}
+
 // [route, status per WHO, (role) => {path, json?, body creds}]
 const TABLE = [
   ['GET /api/v1/health', all(200)],
@@ -72,6 +82,16 @@ const TABLE = [
     const passport = JSON.parse(read(ELIGIBLE)).applicant.passport.number;
     return { path: `/api/v1/progress?receipt=${view.receipt.number}&passport=${passport}` };
   }],
+  // Appointments: public, by reference and passport number; the day view for the counter.
+  ['GET /api/v1/offices/{id}/slots', all(200), async () => ({ path: `/api/v1/offices/${OFFICE}/slots` })],
+  ['POST /api/v1/appointments', all(201), async () => ({ json: booking() })],
+  ['GET /api/v1/appointments/{ref}', all(200), async () => ({ path: `/api/v1/appointments/${await booked()}?passport=R1` })],
+  ['PATCH /api/v1/appointments/{ref}', all(200), async () => {
+    const ref = await booked();
+    return { path: `/api/v1/appointments/${ref}`, json: { passport: 'R1', date: '2026-11-25', time: slotTime(++slot) } };
+  }],
+  ['DELETE /api/v1/appointments/{ref}', all(200), async () => ({ path: `/api/v1/appointments/${await booked()}?passport=R1` })],
+  ['GET /api/v1/offices/{id}/appointments', [401, 403, 403, 200, 200, 200, 403], async () => ({ path: `/api/v1/offices/${OFFICE}/appointments?date=2026-11-24` })],
   ['POST /api/v1/sessions', all(201), async (user) => ({ json: { user: user || 'ann', password: password(user || 'ann') }, anonymous: true })],
   ['DELETE /api/v1/sessions', [401, 204, 204, 204, 204, 204, 204]],
   ['GET /api/v1/me', [401, 200, 200, 200, 200, 200, 200]],
