@@ -62,6 +62,15 @@ struct pd_finding {
 	struct pd_factset unknown;         /* facts it hangs on when outcome is unknown */
 };
 
+/* One option of an alternative ("a lease contract or a property certificate"),
+ * checked with its own constraints. */
+struct pd_material_option {
+	const char *id;
+	enum pd_mstatus status;
+	const struct pd_text *text;
+	const char *detail_en, *detail_zh; /* why not acceptable (arena, may be NULL) */
+};
+
 struct pd_material {
 	const char *id;
 	enum pd_mstatus status;
@@ -69,6 +78,12 @@ struct pd_material {
 	struct pd_origin origin;           /* the requirement that asked for it */
 	struct pd_factset conditional;     /* non-empty: required only if these facts turn out so */
 	const char *detail_en, *detail_zh; /* why not acceptable (arena, may be NULL) */
+	/* An alternative: satisfied by any one of its options (in the pack's order);
+	 * its status is the best of theirs.  satisfied_by: the option that is
+	 * provided, or NULL. */
+	const struct pd_material_option *options;
+	size_t n_options;
+	const char *satisfied_by;
 };
 
 struct pd_notice {

@@ -61,7 +61,10 @@ static const char eng_materials[] =
     "    zh: 出生证明\n"
     "    foreign: {notarized: false, legalized: true, translated: true}\n"
     "  - {id: letter, en: Letter, zh: 信函}\n"
-    "  - {id: health_certificate, en: Health certificate, zh: 健康证明}\n";
+    "  - {id: health_certificate, en: Health certificate, zh: 健康证明}\n"
+    "  - {id: lease, en: Lease, zh: 租赁合同}\n"
+    "  - {id: deed, en: Deed, zh: 房产证, max_age: 1y}\n"
+    "  - {id: home, en: Lease or deed, zh: 租赁合同或房产证, options: [lease, deed]}\n";
 
 struct fixture {
 	char *dir;
@@ -687,6 +690,149 @@ static void test_best_document(void **state)
 	assert_materials(r, "passport:expired photo:provided kinship_proof:provided "
 	                    "birth_certificate:provided letter:missing");
 	run_end(&run);
+}
+
+/* An alternative: one item, its status the best of its options', each option
+ * checked with its own constraints and those the requirement puts on it alone. */
+static const char alternative_rules[] =
+    "- id: home\n"
+    "  require: {material: home, options: {lease: {valid_for: 6m}}}\n"
+    "  source: \"T 1\"\n"
+    "  en: A lease or a deed.\n"
+    "  zh: 租赁合同或房产证。\n"
+    "- id: asks-home\n"
+    "  when: provided(\"home\")\n"
+    "  notice: {id: home_given, en: Given., zh: 已提供。}\n"
+    "  source: \"T 2\"\n"
+    "  en: Home given.\n"
+    "  zh: 已提供住所证明。\n";
+
+static void test_alternatives(void **state)
+{
+	const struct pd_policy *pol = pack(alternative_rules);
+	struct pd_case c;
+	new_case(&c, "2026-03-02");
+	struct run run;
+
+	/* Nothing given: one item, missing, both options missing. */
+	run_begin(&run);
+	const struct pd_result *r = eval(&run, pol, &c);
+	assert_materials(r, "home:missing");
+	const struct pd_material *m = material(r, "home");
+	assert_int_equal(m->n_options, 2);
+	assert_string_equal(m->options[0].id, "lease");
+	assert_int_equal(m->options[0].status, PD_MAT_MISSING);
+	assert_int_equal(m->options[1].status, PD_MAT_MISSING);
+	assert_null(m->satisfied_by);
+	assert_int_equal(r->n_notices, 0);
+	run_end(&run);
+
+	/* A lease valid for 3 more months: expired under the 6 months put on the lease
+	 * alone; the item says so and why. */
+	struct pd_document docs[2] = {doc("lease"), doc("deed")};
+	docs[0].expires = D("2026-06-01");
+	c.documents = docs;
+	c.n_documents = 1;
+	run_begin(&run);
+	r = eval(&run, pol, &c);
+	m = material(r, "home");
+	assert_int_equal(m->status, PD_MAT_EXPIRED);
+	assert_int_equal(m->options[0].status, PD_MAT_EXPIRED);
+	assert_string_equal(m->options[0].detail_en,
+	                    "valid until 2026-06-01; it must be valid until at least 2026-09-02");
+	assert_string_equal(m->detail_en, m->options[0].detail_en);
+	assert_null(m->satisfied_by);
+	assert_int_equal(r->verdict, PD_VERDICT_INCOMPLETE);
+	assert_int_equal(r->n_notices, 1); /* provided("home"): a document of an option */
+	run_end(&run);
+
+	/* A deed that expires in 3 months is fine (the 6 months bind the lease only), and
+	 * satisfies the item; a deed issued 2 years ago is not (its own max_age). */
+	docs[1].expires = D("2026-06-01");
+	c.n_documents = 2;
+	run_begin(&run);
+	r = eval(&run, pol, &c);
+	m = material(r, "home");
+	assert_int_equal(m->status, PD_MAT_PROVIDED);
+	assert_string_equal(m->satisfied_by, "deed");
+	assert_int_equal(m->options[1].status, PD_MAT_PROVIDED);
+	assert_null(m->detail_en);
+	assert_int_equal(r->verdict, PD_VERDICT_ELIGIBLE);
+	run_end(&run);
+
+	docs[1].issued = D("2024-03-01");
+	run_begin(&run);
+	r = eval(&run, pol, &c);
+	m = material(r, "home");
+	assert_int_equal(m->options[1].status, PD_MAT_EXPIRED);
+	assert_int_equal(m->status, PD_MAT_EXPIRED);
+	assert_null(m->satisfied_by);
+	run_end(&run);
+
+	/* A document naming the item itself counts, under the item's own constraints. */
+	docs[0] = doc("home");
+	c.n_documents = 1;
+	run_begin(&run);
+	r = eval(&run, pol, &c);
+	m = material(r, "home");
+	assert_int_equal(m->status, PD_MAT_PROVIDED);
+	assert_null(m->satisfied_by);
+	run_end(&run);
+}
+
+/* No silent limits: 150 materials, 70 sources and 150 notices all reach the result. */
+static void test_no_silent_limits(void **state)
+{
+	enum { N_MAT = 150, N_SRC = 70 };
+	struct pd_buf pack_yaml, mats, rules;
+	pd_buf_init(&pack_yaml, 1 << 20);
+	pd_buf_init(&mats, 1 << 20);
+	pd_buf_init(&rules, 1 << 20);
+	pd_buf_printf(&pack_yaml,
+	              "id: big\ntitle: {en: Big, zh: 大}\neffective: {from: 2020-01-01}\n"
+	              "sources:\n");
+	for (int i = 0; i < N_SRC; i++)
+		pd_buf_printf(&pack_yaml, "  - id: \"S%d\"\n", i);
+	pd_buf_printf(&mats, "materials:\n");
+	pd_buf_printf(&rules, "rules:\n");
+	for (int i = 0; i < N_MAT; i++) {
+		pd_buf_printf(&mats, "  - {id: m%d, en: M%d, zh: 材料%d}\n", i, i, i);
+		pd_buf_printf(&rules,
+		              "  - id: r%d\n    require: [m%d]\n    notice: n%d\n"
+		              "    source: \"S%d 1\"\n    en: R%d.\n    zh: 规则%d。\n",
+		              i, i, i, i % N_SRC, i, i);
+	}
+	char *dir = new_policy_dir();
+	put(dir, "big/pack.yaml", pack_yaml.data);
+	put(dir, "big/materials.yaml", mats.data);
+	put(dir, "big/rules.yaml", rules.data);
+	pd_buf_free(&pack_yaml);
+	pd_buf_free(&mats);
+	pd_buf_free(&rules);
+	struct pd_policy *pol = NULL;
+	struct pd_diags diags = {0};
+	struct pd_error err;
+	pd_error_clear(&err);
+	int rc = pd_policy_load(dir, &pol, &diags, &err);
+	assert_int_equal(diags.count, 0); /* the 70th source is declared: no warning */
+	assert_int_equal(rc, 0);
+	struct pd_case c;
+	pd_case_init(&c);
+	pd_case_set_str(&c, PD_F_JURISDICTION, "big");
+	pd_case_set_date(&c, PD_F_DATE, D("2026-03-02"));
+	struct run run;
+	run_begin(&run);
+	const struct pd_result *r = eval(&run, pol, &c);
+	assert_int_equal(r->n_materials, N_MAT);
+	assert_string_equal(r->materials[N_MAT - 1].id, "m149");
+	assert_int_equal(r->n_notices, N_MAT);
+	assert_string_equal(r->notices[N_MAT - 1].id, "n149");
+	assert_int_equal(r->n_findings, N_MAT);
+	assert_string_equal(r->findings[N_MAT - 1].origin.source, "S9 1");
+	run_end(&run);
+	pd_diags_free(&diags);
+	pd_policy_free(pol);
+	drop_policy_dir(dir);
 }
 
 /* Requirements of one material merge: unconditional beats conditional, the strictest wins. */
@@ -1650,6 +1796,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_notices, teardown),
 	    cmocka_unit_test_teardown(test_input_errors, teardown),
 	    cmocka_unit_test_teardown(test_arena_reuse, teardown),
+	    cmocka_unit_test_teardown(test_alternatives, teardown),
+	    cmocka_unit_test(test_no_silent_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

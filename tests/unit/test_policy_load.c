@@ -394,7 +394,43 @@ struct broken {
 	const char *want;     /* file:line:column: message (file: message when no line) */
 };
 
+#define ALT_MATERIALS(options)                                                                     \
+	"materials:\n"                                                                             \
+	"  - {id: passport, en: Passport, zh: 护照}\n"                                           \
+	"  - {id: photo, en: Photo, zh: 照片}\n"                                                 \
+	"  - {id: lease, en: Lease, zh: 租赁合同}\n"                                           \
+	"  - id: home\n"                                                                           \
+	"    en: Lease or deed\n"                                                                  \
+	"    zh: 租赁合同或房产证\n"                                                       \
+	"    options: " options "\n"
+
 static const struct broken broken[] = {
+    {"option not a material",
+     {{"base/materials.yaml", ALT_MATERIALS("[lease, deed]")}},
+     "policy/base/materials.yaml:8:22: material home: option deed is not a material of the pack"},
+    {"option is the material itself",
+     {{"base/materials.yaml", ALT_MATERIALS("[lease, home]")}},
+     "policy/base/materials.yaml:8:22: material home: option home is the material itself"},
+    {"option listed twice",
+     {{"base/materials.yaml", ALT_MATERIALS("[lease, lease]")}},
+     "policy/base/materials.yaml:8:22: material home: option lease is listed twice"},
+    {"one option",
+     {{"base/materials.yaml", ALT_MATERIALS("[lease]")}},
+     "policy/base/materials.yaml:8:15: options: expected a list of 2 to 255 material ids"},
+    {"nested alternative",
+     {{"base/materials.yaml", ALT_MATERIALS("[lease, photo]\n"
+                                            "  - {id: either, en: E, zh: 任一, options: [home, "
+                                            "passport]}")}},
+     "policy/base/materials.yaml:9:43: material either: option home has options of its own "
+     "(write its options here instead)"},
+    {"require options of a plain material",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: adult\n"
+                          "    require: {material: photo, options: {lease: {valid_for: 6m}}}\n"
+                          "    source: \"T1 1\"\n"
+                          "    en: One.\n"
+                          "    zh: 一。\n"}},
+     "policy/base/rules.yaml:3:42: require options: photo has no options"},
     {"duplicate rule id",
      {{"base/rules.yaml", "rules:\n"
                           "  - id: adult\n"

@@ -197,6 +197,32 @@ static void put_finding(const struct rw *w, const struct pd_finding *f)
 	jw_putc(b, '}');
 }
 
+/* An alternative's "satisfied_by" and, unless `summary`, its "options" with their statuses. */
+static void put_options(const struct rw *w, const struct pd_material *m, bool summary)
+{
+	struct pd_buf *b = w->b;
+	if (m->satisfied_by) {
+		JW_LIT(b, ",\"satisfied_by\":");
+		put_plain(b, m->satisfied_by);
+	}
+	if (summary || !m->n_options)
+		return;
+	JW_LIT(b, ",\"options\":[");
+	for (size_t i = 0; i < m->n_options; i++) {
+		const struct pd_material_option *o = &m->options[i];
+		if (i)
+			jw_putc(b, ',');
+		JW_LIT(b, "{\"id\":");
+		put_plain(b, o->id);
+		JW_LIT(b, ",\"status\":");
+		put_plain(b, pd_mstatus_name(o->status));
+		put_text_pair(w, o->text);
+		put_detail(w, o->detail_en, o->detail_zh);
+		jw_putc(b, '}');
+	}
+	jw_putc(b, ']');
+}
+
 static void put_material(const struct rw *w, const struct pd_material *m)
 {
 	struct pd_buf *b = w->b;
@@ -214,6 +240,7 @@ static void put_material(const struct rw *w, const struct pd_material *m)
 		put_factset(b, &m->conditional);
 	}
 	put_detail(w, m->detail_en, m->detail_zh);
+	put_options(w, m, false);
 	jw_putc(b, '}');
 }
 
@@ -532,6 +559,7 @@ static void put_summary(const struct rw *w, const struct pd_result *r, bool all_
 			put_factset(b, &m->conditional);
 		}
 		put_detail(w, m->detail_en, m->detail_zh);
+		put_options(w, m, true);
 		jw_putc(b, '}');
 	}
 	JW_LIT(b, "],\"questions\":[");

@@ -332,6 +332,39 @@ static void conditional_labels(struct tw *t, bool zh, const struct pd_factset *f
 		put(t, zh ? "）" : ")");
 }
 
+/* The options of an alternative, one line each under the item ("or: ..." / "或：..."),
+ * the one that satisfies it marked [x], one not acceptable with its status and why. */
+static void write_options(struct tw *t, const struct pd_material *m)
+{
+	for (size_t i = 0; i < m->n_options; i++) {
+		const struct pd_material_option *o = &m->options[i];
+		unsigned st =
+		    (unsigned)o->status < COUNT(mstatus_en) ? (unsigned)o->status : PD_MAT_INVALID;
+		const char *prefix = st == PD_MAT_PROVIDED  ? "       [x] "
+		                     : st == PD_MAT_MISSING ? "       [ ] "
+		                                            : "       [!] ";
+		for (int k = 0; k < 2; k++) {
+			bool zh = k == 1;
+			if (!wants(t, zh))
+				continue;
+			const char *name = text_of(o->text, zh);
+			line_begin(t, zh, prefix);
+			put(t, i ? (zh ? "或：" : "or: ") : (zh ? "可为：" : "either: "));
+			put(t, name ? name : o->id);
+			if (needs_attention(st)) {
+				put(t, " — ");
+				put(t, zh ? mstatus_zh[st] : mstatus_en[st]);
+				const char *detail = zh ? o->detail_zh : o->detail_en;
+				if (detail) {
+					put(t, zh ? "：" : ": ");
+					put(t, detail);
+				}
+			}
+			nl(t);
+		}
+	}
+}
+
 static void write_materials(struct tw *t, const struct pd_result *r)
 {
 	if (r->n_materials == 0)
@@ -376,6 +409,7 @@ static void write_materials(struct tw *t, const struct pd_result *r)
 			source_end(t, zh, m->origin.source);
 			nl(t);
 		}
+		write_options(t, m);
 	}
 }
 

@@ -24,17 +24,24 @@
 
 #include "policy/policy_int.h"
 
-struct mat_slot {
-	bool used;
-	bool conditional_only; /* every requirement so far was conditional */
-	struct pd_factset cond;
-	struct pd_origin origin;
+/* What makes a document acceptable: a material's own constraints, tightened
+ * by every requirement of it. */
+struct constraints {
 	bool has_max_age;
 	struct pd_duration max_age;
 	int8_t notarized, legalized, translated; /* when issued abroad */
 	int8_t notarized_always;                 /* wherever issued */
 	bool has_valid_for;
 	struct pd_duration valid_for;
+};
+
+struct mat_slot {
+	bool used;
+	bool conditional_only; /* every requirement so far was conditional */
+	struct pd_factset cond;
+	struct pd_origin origin;
+	struct constraints req;      /* the requirements' own constraints, merged */
+	struct constraints *opt_req; /* an alternative's: on each option only, or NULL */
 	int order;
 	bool invalid; /* a check on it failed (an identity document's) */
 	const char *invalid_en, *invalid_zh;
@@ -51,8 +58,7 @@ struct eval_state {
 	struct mat_slot *slots; /* the materials required so far, in order of first requirement */
 	int16_t *slot_of;       /* pack material index -> slot, or -1 */
 	const int16_t *doc_material; /* documents[i] -> pack material index */
-	int n_slots_used;
-	int cap_slots;
+	int n_slots_used;            /* at most the pack's number of materials */
 	struct pd_factset q_verdict; /* unknown facts that decide the verdict */
 	struct pd_factset q_other;   /* unknown facts that decide figures */
 	bool any_fail;
@@ -63,6 +69,7 @@ struct eval_state {
 	bool agent_any_unknown;    /* an allow hangs on unknown facts */
 	bool agent_always_unknown; /* an in_person_always hangs on unknown facts */
 	size_t cap_notices;
+	bool out_of_memory; /* a finding or notice could not be kept: the result is refused */
 };
 
 static inline bool set_empty(const struct pd_factset *s)
@@ -135,10 +142,30 @@ static void and_applic(struct applic *a, const struct applic *b)
 	}
 }
 
+/* Makes room for one more of *n items of `size` in *items (capacity *cap),
+ * doubling in the arena; false when the arena is exhausted. */
+static bool grow(struct pd_arena *arena, void **items, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return true;
+	size_t want = *cap ? *cap * 2 : 8;
+	void *p = pd_arena_alloc(arena, size * want);
+	if (!p)
+		return false;
+	if (n)
+		memcpy(p, *items, size * n);
+	*items = p;
+	*cap = want;
+	return true;
+}
+
 static struct pd_finding *add_finding(struct eval_state *st)
 {
-	if (st->r->n_findings == st->cap_findings)
+	if (!grow(st->arena, (void **)&st->r->findings, st->r->n_findings, &st->cap_findings,
+	          sizeof(struct pd_finding))) {
+		st->out_of_memory = true;
 		return NULL;
+	}
 	struct pd_finding *f = &st->r->findings[st->r->n_findings++];
 	memset(f, 0, sizeof(*f));
 	return f;
@@ -156,17 +183,67 @@ static bool eval_int(struct eval_state *st, const struct pd_expr *e, int32_t *ou
 	return true;
 }
 
+/* dst takes the stricter of each constraint of dst and src (durations compared on `date`). */
+static void constraints_merge(struct constraints *dst, const struct constraints *src, pd_date date)
+{
+	if (src->has_max_age &&
+	    (!dst->has_max_age || pd_date_add_duration(date, src->max_age, -1) >
+	                              pd_date_add_duration(date, dst->max_age, -1))) {
+		dst->has_max_age = true;
+		dst->max_age = src->max_age;
+	}
+	if (src->has_valid_for &&
+	    (!dst->has_valid_for || pd_date_add_duration(date, src->valid_for, 1) >
+	                                pd_date_add_duration(date, dst->valid_for, 1))) {
+		dst->has_valid_for = true;
+		dst->valid_for = src->valid_for;
+	}
+	dst->notarized = (int8_t)(dst->notarized == 1 || src->notarized == 1);
+	dst->legalized = (int8_t)(dst->legalized == 1 || src->legalized == 1);
+	dst->translated = (int8_t)(dst->translated == 1 || src->translated == 1);
+	dst->notarized_always = (int8_t)(dst->notarized_always == 1 || src->notarized_always == 1);
+}
+
+/* The constraints a document of material m must meet under the requirements req. */
+static struct constraints constraints_of(const struct pd_pmaterial *m,
+                                         const struct constraints *req, pd_date date)
+{
+	struct constraints c = {
+	    .has_max_age = m->has_max_age,
+	    .max_age = m->max_age,
+	    .notarized = m->foreign_notarized,
+	    .legalized = m->foreign_legalized,
+	    .translated = m->foreign_translated,
+	    .notarized_always = m->notarized == 1,
+	    .has_valid_for = m->has_valid_for,
+	    .valid_for = m->valid_for,
+	};
+	constraints_merge(&c, req, date);
+	return c;
+}
+
+/* A requirement's own constraints (-1, unsaid, counts as no). */
+static struct constraints req_constraints(const struct pd_requirement *q)
+{
+	return (struct constraints){
+	    .has_max_age = q->has_max_age,
+	    .max_age = q->max_age,
+	    .legalized = q->legalized,
+	    .translated = q->translated,
+	    .notarized_always = q->notarized,
+	    .has_valid_for = q->has_valid_for,
+	    .valid_for = q->valid_for,
+	};
+}
+
 static void require_material(struct eval_state *st, const struct pd_rule *rule,
                              const struct pd_requirement *q, const struct applic *a)
 {
-	const struct pd_pmaterial *m = &st->pack->materials[q->material];
 	bool conditional = a->v < 0;
 	int16_t k = st->slot_of[q->material];
 	struct mat_slot *s;
 	if (k < 0) {
-		if (st->n_slots_used == st->cap_slots)
-			return;
-		k = (int16_t)st->n_slots_used++;
+		k = (int16_t)st->n_slots_used++; /* a slot per material of the pack at most */
 		st->slot_of[q->material] = k;
 		s = &st->slots[k];
 		memset(s, 0, sizeof(*s));
@@ -176,14 +253,6 @@ static void require_material(struct eval_state *st, const struct pd_rule *rule,
 		s->origin = rule->origin;
 		if (conditional)
 			s->cond = a->why;
-		s->has_max_age = m->has_max_age;
-		s->max_age = m->max_age;
-		s->notarized = m->foreign_notarized;
-		s->legalized = m->foreign_legalized;
-		s->translated = m->foreign_translated;
-		s->notarized_always = m->notarized == 1;
-		s->has_valid_for = m->has_valid_for;
-		s->valid_for = m->valid_for;
 	} else if ((s = &st->slots[k])->conditional_only) {
 		if (!conditional) {
 			s->conditional_only = false;
@@ -193,29 +262,20 @@ static void require_material(struct eval_state *st, const struct pd_rule *rule,
 			set_add(&s->cond, &a->why);
 		}
 	}
-	/* The strictest constraints win. */
-	if (q->has_max_age) {
-		pd_date d = st->ctx.date;
-		if (!s->has_max_age || pd_date_add_duration(d, q->max_age, -1) >
-		                           pd_date_add_duration(d, s->max_age, -1)) {
-			s->has_max_age = true;
-			s->max_age = q->max_age;
-		}
-	}
-	if (q->has_valid_for) {
-		pd_date d = st->ctx.date;
-		if (!s->has_valid_for || pd_date_add_duration(d, q->valid_for, 1) >
-		                             pd_date_add_duration(d, s->valid_for, 1)) {
-			s->has_valid_for = true;
-			s->valid_for = q->valid_for;
-		}
-	}
-	if (q->notarized >= 0)
-		s->notarized_always = (int8_t)(s->notarized_always || q->notarized);
-	if (q->legalized >= 0)
-		s->legalized = (int8_t)(s->legalized || q->legalized);
-	if (q->translated >= 0)
-		s->translated = (int8_t)(s->translated || q->translated);
+	/* The strictest constraints win (applied to each option of an alternative too). */
+	const struct constraints qc = req_constraints(q);
+	constraints_merge(&s->req, &qc, st->ctx.date);
+	const struct pd_pmaterial *pm = &st->pack->materials[q->material];
+	if (q->n_option_reqs && !s->opt_req)
+		s->opt_req = pd_arena_zalloc(st->arena, sizeof(struct constraints) * pm->n_options);
+	for (uint8_t i = 0; i < q->n_option_reqs && s->opt_req; i++)
+		for (uint8_t o = 0; o < pm->n_options; o++)
+			if (pm->options[o] == q->option_reqs[i].material) {
+				const struct constraints oc = req_constraints(&q->option_reqs[i]);
+				constraints_merge(&s->opt_req[o], &oc, st->ctx.date);
+			}
+	if (q->n_option_reqs && !s->opt_req)
+		st->out_of_memory = true;
 }
 
 static void add_notice(struct eval_state *st, const struct pd_rule *rule,
@@ -224,8 +284,11 @@ static void add_notice(struct eval_state *st, const struct pd_rule *rule,
 	for (size_t i = 0; i < st->r->n_notices; i++)
 		if (strcmp(st->r->notices[i].id, n->id) == 0)
 			return;
-	if (st->r->n_notices == st->cap_notices)
+	if (!grow(st->arena, (void **)&st->r->notices, st->r->n_notices, &st->cap_notices,
+	          sizeof(struct pd_notice))) {
+		st->out_of_memory = true;
 		return;
+	}
 	struct pd_notice *o = &st->r->notices[st->r->n_notices++];
 	o->id = n->id;
 	o->text = &n->text;
@@ -558,7 +621,7 @@ static void visit(struct eval_state *st, const struct pd_rule *rule)
 }
 
 static const char *status_detail_en(struct eval_state *st, enum pd_mstatus s,
-                                    const struct pd_document *d, const struct mat_slot *m)
+                                    const struct pd_document *d, const struct constraints *m)
 {
 	char a[11], b[11];
 	switch (s) {
@@ -592,7 +655,7 @@ static const char *status_detail_en(struct eval_state *st, enum pd_mstatus s,
 }
 
 static const char *status_detail_zh(struct eval_state *st, enum pd_mstatus s,
-                                    const struct pd_document *d, const struct mat_slot *m)
+                                    const struct pd_document *d, const struct constraints *m)
 {
 	char a[11], b[11];
 	switch (s) {
@@ -621,7 +684,7 @@ static const char *status_detail_zh(struct eval_state *st, enum pd_mstatus s,
 	}
 }
 
-static enum pd_mstatus doc_status(struct eval_state *st, const struct mat_slot *m,
+static enum pd_mstatus doc_status(struct eval_state *st, const struct constraints *m,
                                   const struct pd_document *d)
 {
 	pd_date date = st->ctx.date;
@@ -646,6 +709,61 @@ static enum pd_mstatus doc_status(struct eval_state *st, const struct mat_slot *
 	return PD_MAT_PROVIDED;
 }
 
+/* The best of the case's documents of pack material `mat` under constraints c
+ * (PD_MAT_MISSING without one); *doc: the document that decides, or NULL. */
+static enum pd_mstatus best_document(struct eval_state *st, int mat, const struct constraints *c,
+                                     const struct pd_document **doc)
+{
+	enum pd_mstatus best = PD_MAT_MISSING;
+	*doc = NULL;
+	for (size_t k = 0; k < st->c->n_documents; k++) {
+		const struct pd_document *d = &st->c->documents[k];
+		if (st->doc_material[k] != mat)
+			continue;
+		enum pd_mstatus s = doc_status(st, c, d);
+		if (best == PD_MAT_MISSING || s < best) {
+			best = s;
+			*doc = d;
+		}
+	}
+	return best;
+}
+
+/* The options of an alternative, each with its own status; the item takes the
+ * best of them (a document naming the item itself counts too). */
+static void build_options(struct eval_state *st, const struct pd_pmaterial *pm,
+                          const struct mat_slot *m, struct pd_material *o, enum pd_mstatus *best,
+                          const struct pd_document **best_doc, struct constraints *best_c)
+{
+	struct pd_material_option *opts = pd_arena_zalloc(st->arena, sizeof(*opts) * pm->n_options);
+	if (!opts)
+		return;
+	for (uint8_t k = 0; k < pm->n_options; k++) {
+		const struct pd_pmaterial *om = &st->pack->materials[pm->options[k]];
+		struct constraints c = constraints_of(om, &m->req, st->ctx.date);
+		if (m->opt_req)
+			constraints_merge(&c, &m->opt_req[k], st->ctx.date);
+		const struct pd_document *d;
+		enum pd_mstatus s = best_document(st, pm->options[k], &c, &d);
+		opts[k].id = om->id;
+		opts[k].text = &om->text;
+		opts[k].status = s;
+		if (d && s != PD_MAT_PROVIDED) {
+			opts[k].detail_en = status_detail_en(st, s, d, &c);
+			opts[k].detail_zh = status_detail_zh(st, s, d, &c);
+		}
+		if (s == PD_MAT_PROVIDED && !o->satisfied_by)
+			o->satisfied_by = om->id;
+		if (*best == PD_MAT_MISSING || (s != PD_MAT_MISSING && s < *best)) {
+			*best = s;
+			*best_doc = d;
+			*best_c = c;
+		}
+	}
+	o->options = opts;
+	o->n_options = pm->n_options;
+}
+
 static void build_materials(struct eval_state *st, bool *any_bad, bool *any_cond_missing)
 {
 	const struct pd_pack *p = st->pack;
@@ -658,25 +776,19 @@ static void build_materials(struct eval_state *st, bool *any_bad, bool *any_cond
 	r->n_materials = (size_t)st->n_slots_used;
 	for (int i = 0; i < st->n_slots_used; i++) {
 		const struct mat_slot *m = &st->slots[i];
+		const struct pd_pmaterial *pm = &p->materials[m->order];
 		struct pd_material *o = &r->materials[i];
-		o->id = p->materials[m->order].id;
-		o->text = &p->materials[m->order].text;
+		o->id = pm->id;
+		o->text = &pm->text;
 		o->origin = m->origin;
 		if (m->conditional_only)
 			o->conditional = m->cond;
 		/* The best of the documents of this type decides. */
-		enum pd_mstatus best = PD_MAT_MISSING;
-		const struct pd_document *best_doc = NULL;
-		for (size_t k = 0; k < st->c->n_documents; k++) {
-			const struct pd_document *d = &st->c->documents[k];
-			if (st->doc_material[k] != m->order)
-				continue;
-			enum pd_mstatus s = doc_status(st, m, d);
-			if (best == PD_MAT_MISSING || s < best) {
-				best = s;
-				best_doc = d;
-			}
-		}
+		struct constraints c = constraints_of(pm, &m->req, st->ctx.date);
+		const struct pd_document *best_doc;
+		enum pd_mstatus best = best_document(st, m->order, &c, &best_doc);
+		if (pm->n_options)
+			build_options(st, pm, m, o, &best, &best_doc, &c);
 		if (m->invalid && best != PD_MAT_MISSING) {
 			best = PD_MAT_INVALID;
 			o->status = best;
@@ -687,8 +799,8 @@ static void build_materials(struct eval_state *st, bool *any_bad, bool *any_cond
 		}
 		o->status = best;
 		if (best_doc && best != PD_MAT_PROVIDED) {
-			o->detail_en = status_detail_en(st, best, best_doc, m);
-			o->detail_zh = status_detail_zh(st, best, best_doc, m);
+			o->detail_en = status_detail_en(st, best, best_doc, &c);
+			o->detail_zh = status_detail_zh(st, best, best_doc, &c);
 		}
 		if (best != PD_MAT_PROVIDED) {
 			if (m->conditional_only) {
@@ -823,14 +935,14 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 	}
 
 	struct pd_result *r = pd_arena_zalloc(arena, sizeof(*r));
-	int cap_slots = pack->n_materials < 128 ? (int)pack->n_materials : 128;
 	struct mat_slot *slots =
-	    pd_arena_alloc(arena, sizeof(struct mat_slot) * (size_t)(cap_slots + 1));
+	    pd_arena_alloc(arena, sizeof(struct mat_slot) * (pack->n_materials + 1));
 	int16_t *slot_of = pd_arena_alloc(arena, sizeof(int16_t) * (pack->n_materials + 1));
 	if (slot_of)
 		memset(slot_of, 0xff, sizeof(int16_t) * (pack->n_materials + 1));
+	/* A finding per rule and a few of the engine's own; notices grow as needed. */
 	size_t cap_findings = pack->n_rules + 4;
-	size_t cap_notices = 64;
+	size_t cap_notices = 16;
 	if (r) {
 		r->findings = pd_arena_alloc(arena, sizeof(struct pd_finding) * cap_findings);
 		r->notices = pd_arena_alloc(arena, sizeof(struct pd_notice) * cap_notices);
@@ -865,7 +977,6 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 	    .slots = slots,
 	    .slot_of = slot_of,
 	    .doc_material = doc_material,
-	    .cap_slots = cap_slots,
 	    .cap_notices = cap_notices,
 	};
 	st.lazy.arena = arena;
@@ -965,6 +1076,8 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 		r->verdict = PD_VERDICT_INCOMPLETE;
 	else
 		r->verdict = PD_VERDICT_ELIGIBLE;
+	if (st.out_of_memory) /* never a result with a finding or notice left out */
+		return pd_error_set(err, PD_ENOMEM, "out of memory evaluating the case");
 	*out = r;
 	return 0;
 }

@@ -862,14 +862,28 @@ static int emit_call(struct compiler *cc, const struct node *n, struct ty *out)
 		if (n->n_args != 1 || n->args[0]->kind != N_STR)
 			return fail_at(cc, n->col, "provided() takes one quoted material id");
 		const struct node *m = n->args[0];
-		if (cc->b->pack && pd_pack_find_material(cc->b->pack, m->s, m->len) < 0)
+		int mi = cc->b->pack ? pd_pack_find_material(cc->b->pack, m->s, m->len) : -1;
+		if (cc->b->pack && mi < 0)
 			return fail_at(cc, m->col, "unknown material \"%.*s\"", (int)m->len, m->s);
+		/* An alternative is provided when any of its options is. */
+		const struct pd_pmaterial *pm = mi >= 0 ? &cc->b->pack->materials[mi] : NULL;
+		const char **opts = NULL;
+		uint16_t n_opts = pm && pm->options ? pm->n_options : 0;
+		if (n_opts) {
+			opts = pd_arena_alloc(cc->b->arena, sizeof(char *) * n_opts);
+			if (!opts)
+				return fail_at(cc, m->col, "out of memory");
+			for (uint16_t k = 0; k < n_opts; k++)
+				opts[k] = cc->b->pack->materials[pm->options[k]].id;
+		}
 		out->type = PD_T_BOOL;
 		return emit_op(cc, n->col,
 		               (struct pd_op){.op = OP_PROVIDED,
 		                              .type = PD_T_BOOL,
+		                              .a = n_opts,
 		                              .str = pd_arena_strndup(cc->b->arena, m->s, m->len),
-		                              .len = m->len},
+		                              .len = m->len,
+		                              .strs = opts},
 		               0, 1);
 	}
 	if (name_is(n, "min") || name_is(n, "max")) {
@@ -1452,11 +1466,12 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx, struct
 			a->type = PD_T_BOOL;
 			a->known = true;
 			a->i = 0;
-			for (size_t i = 0; i < c->n_documents; i++)
-				if (strcmp(c->documents[i].type, op->str) == 0) {
-					a->i = 1;
-					break;
-				}
+			for (size_t i = 0; i < c->n_documents && !a->i; i++) {
+				const char *t = c->documents[i].type;
+				a->i = strcmp(t, op->str) == 0;
+				for (uint16_t k = 0; k < op->a && !a->i; k++)
+					a->i = strcmp(t, op->strs[k]) == 0;
+			}
 			break;
 		}
 		case OP_MIN:

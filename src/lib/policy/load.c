@@ -325,6 +325,71 @@ static int parse_duration_node(struct pd_policy_build *b, const struct yfile *f,
 	return 0;
 }
 
+/* `options: [a, b]`: the material is satisfied by any one of these materials. */
+static void load_options(struct pd_policy_build *b, const struct yfile *f, struct fy_node *v,
+                         struct pd_pmaterial *m)
+{
+	int n = fy_node_is_sequence(v) ? fy_node_sequence_item_count(v) : 0;
+	if (n < 2 || n > UINT8_MAX) {
+		report_at(b, f, v, "options: expected a list of 2 to %d material ids", UINT8_MAX);
+		return;
+	}
+	struct pd_option_ref *refs = pd_arena_zalloc(b->arena, sizeof(*refs) * (size_t)n);
+	if (!refs) {
+		report_at(b, f, v, "out of memory");
+		return;
+	}
+	int k = 0;
+	void *it = NULL;
+	struct fy_node *item;
+	while ((item = fy_node_sequence_iterate(v, &it))) {
+		size_t len;
+		const char *s = scalar(item, &len);
+		if (!s || !id_ok(s, len, false)) {
+			report_at(b, f, item, "options: expected a material id");
+			return;
+		}
+		refs[k].id = dup_scalar(b, item);
+		node_mark(item, &refs[k].line, &refs[k].column);
+		k++;
+	}
+	m->option_refs = refs;
+	m->n_options = (uint8_t)k;
+}
+
+/* Resolves the options of the pack's own alternatives, once all its materials are in. */
+static void resolve_options(struct pd_policy_build *b)
+{
+	struct pd_pack *p = b->pack;
+	for (size_t i = 0; i < p->n_materials; i++) {
+		struct pd_pmaterial *m = &p->materials[i];
+		if (!m->n_options || strcmp(m->layer, p->id) != 0)
+			continue;
+		int16_t *idx = pd_arena_alloc(b->arena, sizeof(int16_t) * m->n_options);
+		if (!idx)
+			return;
+		for (uint8_t k = 0; k < m->n_options; k++) {
+			const struct pd_option_ref *o = &m->option_refs[k];
+			int j = pd_pack_find_material(p, o->id, strlen(o->id));
+			const char *why = NULL;
+			if (j < 0)
+				why = "is not a material of the pack";
+			else if ((size_t)j == i)
+				why = "is the material itself";
+			else if (p->materials[j].n_options)
+				why = "has options of its own (write its options here instead)";
+			for (uint8_t l = 0; l < k && !why; l++)
+				if (idx[l] == j)
+					why = "is listed twice";
+			if (why)
+				pd_build_report(b, PD_EPOLICY, m->file, o->line, o->column,
+				                "material %s: option %s %s", m->id, o->id, why);
+			idx[k] = (int16_t)j;
+		}
+		m->options = idx;
+	}
+}
+
 static void load_material(struct pd_policy_build *b, const struct yfile *f, struct fy_node *n)
 {
 	struct pd_pack *p = b->pack;
@@ -387,12 +452,14 @@ static void load_material(struct pd_policy_build *b, const struct yfile *f, stru
 					          "unknown key under foreign (known: "
 					          "notarized, legalized, translated)");
 			}
+		} else if (scalar_is(k, "options")) {
+			load_options(b, f, v, &m);
 		} else if (scalar_is(k, "note")) {
 			/* for policy staff */
 		} else {
 			report_at(b, f, k,
 			          "unknown key in a material (known: id, en, zh, max_age, "
-			          "foreign, note)");
+			          "valid_for, notarized, foreign, options, note)");
 		}
 	}
 	if (!m.id) {
@@ -479,11 +546,81 @@ static void k_deny(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 		rc->r->eff.check = e;
 }
 
+/* A requirement's constraint `k: v` into q; false when k is not one. */
+static bool requirement_key(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v,
+                            struct pd_requirement *q)
+{
+	if (scalar_is(k, "max_age")) {
+		if (parse_duration_node(rc->b, rc->f, v, &q->max_age) == 0)
+			q->has_max_age = true;
+	} else if (scalar_is(k, "valid_for")) {
+		if (parse_duration_node(rc->b, rc->f, v, &q->valid_for) == 0)
+			q->has_valid_for = true;
+	} else if (scalar_is(k, "notarized"))
+		parse_flag(rc->b, rc->f, v, &q->notarized);
+	else if (scalar_is(k, "legalized"))
+		parse_flag(rc->b, rc->f, v, &q->legalized);
+	else if (scalar_is(k, "translated"))
+		parse_flag(rc->b, rc->f, v, &q->translated);
+	else
+		return false;
+	return true;
+}
+
+/* `options: {OPTION: {valid_for: 6m, ...}}` of a requirement of the alternative q. */
+static void requirement_options(struct rule_ctx *rc, struct fy_node *n, struct pd_requirement *q)
+{
+	const struct pd_pmaterial *alt = &rc->b->pack->materials[q->material];
+	int count = fy_node_is_mapping(n) ? fy_node_mapping_item_count(n) : 0;
+	if (!alt->n_options || count < 1) {
+		report_at(rc->b, rc->f, n,
+		          alt->n_options ? "require options: expected OPTION: {constraints}"
+		                         : "require options: %s has no options",
+		          alt->id);
+		return;
+	}
+	struct pd_requirement *o = pd_arena_zalloc(rc->b->arena, sizeof(*o) * (size_t)count);
+	if (!o)
+		return;
+	int k = 0;
+	void *it = NULL;
+	struct fy_node_pair *p;
+	while ((p = fy_node_mapping_iterate(n, &it))) {
+		struct fy_node *on = fy_node_pair_key(p), *cv = fy_node_pair_value(p);
+		size_t len;
+		const char *s = scalar(on, &len);
+		int m = s ? pd_pack_find_material(rc->b->pack, s, len) : -1;
+		bool is_option = false;
+		for (uint8_t i = 0; i < alt->n_options && m >= 0; i++)
+			is_option = is_option || alt->options[i] == m;
+		if (!is_option) {
+			report_at(rc->b, rc->f, on, "require options: %.*s is not an option of %s",
+			          (int)(s ? len : 1), s ? s : "?", alt->id);
+			continue;
+		}
+		o[k] = (struct pd_requirement){
+		    .material = m, .notarized = -1, .legalized = -1, .translated = -1};
+		void *it2 = NULL;
+		struct fy_node_pair *p2;
+		while (fy_node_is_mapping(cv) && (p2 = fy_node_mapping_iterate(cv, &it2)))
+			if (!requirement_key(rc, fy_node_pair_key(p2), fy_node_pair_value(p2),
+			                     &o[k]))
+				report_at(rc->b, rc->f, fy_node_pair_key(p2),
+				          "unknown key in an option's constraints (known: max_age, "
+				          "valid_for, notarized, legalized, translated)");
+		if (!fy_node_is_mapping(cv))
+			report_at(rc->b, rc->f, cv, "require options: expected {constraints}");
+		k++;
+	}
+	q->option_reqs = o;
+	q->n_option_reqs = (uint8_t)k;
+}
+
 static void add_requirement(struct rule_ctx *rc, struct fy_node *n)
 {
 	struct pd_requirement q = {
 	    .material = -1, .notarized = -1, .legalized = -1, .translated = -1};
-	struct fy_node *idn = n;
+	struct fy_node *idn = n, *options = NULL;
 	if (fy_node_is_mapping(n)) {
 		idn = NULL;
 		void *it = NULL;
@@ -492,22 +629,12 @@ static void add_requirement(struct rule_ctx *rc, struct fy_node *n)
 			struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
 			if (scalar_is(k, "material"))
 				idn = v;
-			else if (scalar_is(k, "max_age")) {
-				if (parse_duration_node(rc->b, rc->f, v, &q.max_age) == 0)
-					q.has_max_age = true;
-			} else if (scalar_is(k, "valid_for")) {
-				if (parse_duration_node(rc->b, rc->f, v, &q.valid_for) == 0)
-					q.has_valid_for = true;
-			} else if (scalar_is(k, "notarized"))
-				parse_flag(rc->b, rc->f, v, &q.notarized);
-			else if (scalar_is(k, "legalized"))
-				parse_flag(rc->b, rc->f, v, &q.legalized);
-			else if (scalar_is(k, "translated"))
-				parse_flag(rc->b, rc->f, v, &q.translated);
-			else
+			else if (scalar_is(k, "options"))
+				options = v;
+			else if (!requirement_key(rc, k, v, &q))
 				report_at(rc->b, rc->f, k,
 				          "unknown key in require (known: material, max_age, "
-				          "valid_for, notarized, legalized, translated)");
+				          "valid_for, notarized, legalized, translated, options)");
 		}
 		if (!idn) {
 			report_at(rc->b, rc->f, n, "require: missing material");
@@ -525,6 +652,8 @@ static void add_requirement(struct rule_ctx *rc, struct fy_node *n)
 		report_at(rc->b, rc->f, idn, "unknown material \"%.*s\"", (int)len, s);
 		return;
 	}
+	if (options)
+		requirement_options(rc, options, &q);
 	if (rc->n_reqs == 64) {
 		report_at(rc->b, rc->f, idn, "too many materials in one rule");
 		return;
@@ -1697,7 +1826,7 @@ static void read_pack_header(struct pd_policy_build *b, struct pack_src *ps)
 	}
 	void *it = NULL;
 	struct fy_node_pair *pair;
-	const char *sources[64];
+	const char **sources = NULL; /* as many as the list holds */
 	size_t n_sources = 0;
 	while ((pair = fy_node_mapping_iterate(root, &it))) {
 		struct fy_node *k = fy_node_pair_key(pair), *v = fy_node_pair_value(pair);
@@ -1739,6 +1868,13 @@ static void read_pack_header(struct pd_policy_build *b, struct pack_src *ps)
 				report_at(b, f, v, "sources: expected a list");
 				continue;
 			}
+			int n_items = fy_node_sequence_item_count(v);
+			sources = pd_arena_alloc(b->arena, sizeof(char *) * (size_t)(n_items + 1));
+			n_sources = 0;
+			if (!sources) {
+				report_at(b, f, v, "out of memory");
+				continue;
+			}
 			void *it2 = NULL;
 			struct fy_node *item;
 			while ((item = fy_node_sequence_iterate(v, &it2))) {
@@ -1761,8 +1897,7 @@ static void read_pack_header(struct pd_policy_build *b, struct pack_src *ps)
 						          "unknown key in a source (known: id, "
 						          "title, file, date)");
 				}
-				if (n_sources < 64)
-					sources[n_sources++] = dup_scalar(b, idn);
+				sources[n_sources++] = dup_scalar(b, idn);
 			}
 		} else if (scalar_is(k, "drop")) {
 			ps->drop = v;
@@ -1789,7 +1924,8 @@ static void read_pack_header(struct pd_policy_build *b, struct pack_src *ps)
 	p->extends_id = ps->extends;
 	p->sources = pd_arena_alloc(b->arena, sizeof(char *) * (n_sources + 1));
 	if (p->sources) {
-		memcpy(p->sources, sources, sizeof(char *) * n_sources);
+		if (n_sources)
+			memcpy(p->sources, sources, sizeof(char *) * n_sources);
 		p->n_sources = n_sources;
 	}
 }
@@ -1917,6 +2053,7 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 			}
 		}
 	}
+	resolve_options(b);
 	if (p->n_offices == 0 && parent) {
 		p->offices = parent->offices;
 		p->n_offices = parent->n_offices;

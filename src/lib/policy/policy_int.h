@@ -41,7 +41,8 @@ enum pd_opcode {
 	OP_DATE_DIFF, /* date - date: int days */
 	OP_DUR_DAYS,  /* push the duration (imm, a: unit) in days counted from the case date */
 	OP_KNOWN,     /* push known(facts[a]) (always known) */
-	OP_PROVIDED,  /* push: a document of material `str` is in documents[] */
+	OP_PROVIDED,  /* push: a document of material `str` (or of one of its a options, strs) is in
+	                 documents[] */
 	OP_MIN,       /* pop n values, push the smallest (a: n) */
 	OP_MAX,
 	OP_YEARS,       /* pop b, a (dates): whole years from a to b */
@@ -142,6 +143,12 @@ void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
 
 /* ---- packs ------------------------------------------------------------- */
 
+/* An option of an alternative material, as written (where, for messages). */
+struct pd_option_ref {
+	const char *id;
+	int line, column;
+};
+
 struct pd_pmaterial {
 	const char *id;
 	size_t id_len;
@@ -153,6 +160,12 @@ struct pd_pmaterial {
 	int8_t notarized;   /* must be notarized wherever issued */
 	bool has_valid_for; /* must stay valid this long after the application */
 	struct pd_duration valid_for;
+	/* An item satisfied by any one of other materials ("a lease or a property
+	 * certificate"): their indexes, each checked with its own constraints. */
+	const int16_t *options;
+	uint8_t n_options;
+	const struct pd_option_ref *option_refs; /* as written: resolved once the pack's
+	                                            materials are all in */
 	const char *layer;
 	const char *file;
 	int line;
@@ -167,6 +180,9 @@ struct pd_requirement {
 	int8_t notarized, legalized, translated;
 	bool has_valid_for;
 	struct pd_duration valid_for;
+	/* For an alternative: constraints on one option only (material: the option). */
+	const struct pd_requirement *option_reqs;
+	uint8_t n_option_reqs;
 };
 
 struct pd_pnotice {
