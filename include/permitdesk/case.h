@@ -151,6 +151,9 @@ const char *pd_vocab_label(enum pd_vocab_id vocab, int word, const char *lang);
 	X(STATUS_TIMES_EXTENDED, "applicant.status.times_extended", PD_T_INT, -1, 0,               \
 	  "Times a visa has already been issued or extended in China since this entry",            \
 	  "本次入境后已在境内签发或延期签证的次数")                                                \
+	X(STATUS_DAYS_EXTENDED, "applicant.status.days_extended", PD_T_INT, -1, 0,                 \
+	  "Days the stay on the visa held now has already been extended, all extensions together", \
+	  "现持签证停留期限已累计延长的天数")                                                      \
 	X(APPLICANT_FIRST_ENTRY, "applicant.first_entry", PD_T_BOOL, -1, 0,                        \
 	  "Is this the applicant's first time in China?", "申请人是否首次入境？")                  \
 	X(APPLICANT_GOOD_RECORD, "applicant.good_record", PD_T_BOOL, -1, 0,                        \

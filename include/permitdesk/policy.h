@@ -49,11 +49,15 @@ int pd_policy_calendar_load(const char *dir, struct pd_calendar **out, struct pd
 
 /*
  * The pack that decides a case of `jurisdiction` made on `date`: the pack
- * version in force that day.  An unknown jurisdiction or a date no version
- * covers is -PD_EINPUT with a message naming what is known.
+ * version in force that day.  A date before every version of a pack that
+ * says who decides earlier cases (pack.yaml `before`) is decided by that
+ * jurisdiction's pack in force on the date; *via is then the pack whose
+ * `before` sent it there (NULL otherwise).  An unknown jurisdiction or a date
+ * no version covers is -PD_EINPUT with a message naming what is known.
  */
 int pd_policy_select(const struct pd_policy *pol, const char *jurisdiction, size_t len,
-                     pd_date date, const struct pd_pack **out, struct pd_error *err);
+                     pd_date date, const struct pd_pack **out, const struct pd_pack **via,
+                     struct pd_error *err);
 
 /* ---- read-only views for front ends (lint, conflicts, coverage, help) ---- */
 

@@ -316,38 +316,57 @@ static const struct file dated_files[] = {
                         "effective: {from: 2004-04-06, to: 2013-08-31}\n"},
     {"old-b/pack.yaml", "id: old-b\njurisdiction: old\ntitle: {en: Old B, zh: 旧乙}\n"
                         "effective: {from: 2013-09-01}\n"},
+    {"city/pack.yaml", "id: city\njurisdiction: city\ntitle: {en: City, zh: 市}\n"
+                       "effective: {from: 2024-01-18}\n"
+                       "sources: [{id: \"001\", title: City text}]\n"
+                       "before:\n  decided_by: old\n  source: \"001 preamble\"\n"
+                       "  en: Earlier cases are decided by the old rules.\n"
+                       "  zh: 此前的案件按旧规则决定。\n"},
 };
 
 static void test_select(void **state)
 {
 	char *dir = good_dir();
-	put_all(dir, dated_files, 2);
+	put_all(dir, dated_files, 3);
 	struct pd_policy *pol = load_ok(dir);
-	assert_int_equal(pd_policy_pack_count(pol), 4);
+	assert_int_equal(pd_policy_pack_count(pol), 5);
 
 	static const struct {
 		const char *jurisdiction, *date, *pack;
 	} rows[] = {
-	    {"old", "2004-04-06", "old-a"},   {"old", "2013-08-31", "old-a"},
-	    {"old", "2013-09-01", "old-b"},   {"old", "2026-03-02", "old-b"},
-	    {"base", "2020-01-01", "base"},   {"child", "2021-01-01", "child"},
+	    {"old", "2004-04-06", "old-a"},
+	    {"old", "2013-08-31", "old-a"},
+	    {"old", "2013-09-01", "old-b"},
+	    {"old", "2026-03-02", "old-b"},
+	    {"base", "2020-01-01", "base"},
+	    {"child", "2021-01-01", "child"},
 	    {"child", "2099-12-31", "child"},
+	    {"city", "2024-01-18", "city"},
+	    /* before the city's text: the old jurisdiction's pack of that day */
+	    {"city", "2024-01-17", "old-b"},
+	    {"city", "2010-05-01", "old-a"},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		const struct pd_pack *p = NULL;
+		const struct pd_pack *p = NULL, *via = NULL;
 		struct pd_error err;
 		pd_error_clear(&err);
 		int rc = pd_policy_select(pol, rows[i].jurisdiction, strlen(rows[i].jurisdiction),
-		                          D(rows[i].date), &p, &err);
+		                          D(rows[i].date), &p, &via, &err);
 		if (rc != 0)
 			fail_msg("%s on %s: %s", rows[i].jurisdiction, rows[i].date, err.message);
 		assert_string_equal(pd_pack_id(p), rows[i].pack);
+		bool sent =
+		    strcmp(rows[i].jurisdiction, "city") == 0 && strcmp(rows[i].pack, "city");
+		if (sent)
+			assert_string_equal(pd_pack_id(via), "city");
+		else
+			assert_null(via);
 	}
 
 	/* Only `len` bytes of the jurisdiction count. */
-	const struct pd_pack *p = NULL;
+	const struct pd_pack *p = NULL, *via = NULL;
 	struct pd_error err;
-	assert_int_equal(pd_policy_select(pol, "childish", 5, D("2021-01-01"), &p, &err), 0);
+	assert_int_equal(pd_policy_select(pol, "childish", 5, D("2021-01-01"), &p, &via, &err), 0);
 	assert_string_equal(pd_pack_id(p), "child");
 
 	/* A date no version covers: the message lists what is covered. */
@@ -359,13 +378,16 @@ static void test_select(void **state)
 	     "(old-a), from 2013-09-01 (old-b)"},
 	    {"child", "2020-12-31",
 	     "no child policy is in force on 2020-12-31; covered: from 2021-01-01 (child)"},
+	    {"city", "2004-04-05",
+	     "no city policy is in force on 2004-04-05; covered: from 2024-01-18 (city); earlier "
+	     "city cases by old: 2004-04-06 to 2013-08-31 (old-a), from 2013-09-01 (old-b)"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		pd_error_clear(&err);
 		p = NULL;
 		assert_int_equal(pd_policy_select(pol, bad[i].jurisdiction,
 		                                  strlen(bad[i].jurisdiction), D(bad[i].date), &p,
-		                                  &err),
+		                                  &via, &err),
 		                 PD_FAIL(PD_EINPUT));
 		assert_int_equal(err.code, PD_EINPUT);
 		assert_string_equal(err.path, "date");
@@ -374,14 +396,16 @@ static void test_select(void **state)
 
 	/* An unknown jurisdiction: the message lists the known ones, each once. */
 	pd_error_clear(&err);
-	assert_int_equal(pd_policy_select(pol, "mars", 4, D("2026-03-02"), &p, &err),
+	assert_int_equal(pd_policy_select(pol, "mars", 4, D("2026-03-02"), &p, &via, &err),
 	                 PD_FAIL(PD_EINPUT));
 	assert_string_equal(err.path, "jurisdiction");
-	assert_string_equal(err.message, "unknown jurisdiction \"mars\"; known: base, child, old");
+	assert_string_equal(err.message,
+	                    "unknown jurisdiction \"mars\"; known: base, child, city, old");
 	pd_error_clear(&err);
-	assert_int_equal(pd_policy_select(pol, "", 0, D("2026-03-02"), &p, &err),
+	assert_int_equal(pd_policy_select(pol, "", 0, D("2026-03-02"), &p, &via, &err),
 	                 PD_FAIL(PD_EINPUT));
-	assert_string_equal(err.message, "unknown jurisdiction \"\"; known: base, child, old");
+	assert_string_equal(err.message,
+	                    "unknown jurisdiction \"\"; known: base, child, city, old");
 	pd_policy_free(pol);
 	drop_policy_dir(dir);
 }
@@ -403,6 +427,12 @@ struct broken {
 	"    en: Lease or deed\n"                                                                  \
 	"    zh: 租赁合同或房产证\n"                                                       \
 	"    options: " options "\n"
+
+/* The child pack with a `before` line to complete. */
+#define CHILD_BEFORE                                                                               \
+	"id: child\ntitle: {en: Child pack, zh: 子规则包}\nextends: base\n"                    \
+	"effective: {from: 2021-01-01}\nsources: [{id: T2}]\ndrop: [old-rule]\nbefore: "           \
+	"{decided_by: "
 
 static const struct broken broken[] = {
     {"option not a material",
@@ -532,7 +562,7 @@ static const struct broken broken[] = {
                          "sources: [{id: T1}]\n"
                          "extend: nothing\n"}},
      "policy/base/pack.yaml:4:1: unknown key in pack.yaml (known: id, jurisdiction, title, "
-     "extends, effective, sources, drop, note)"},
+     "extends, effective, before, sources, drop, note)"},
     {"a number as a condition",
      {{"base/rules.yaml", "rules:\n"
                           "  - id: adult\n"
@@ -593,6 +623,14 @@ static const struct broken broken[] = {
                           "effective: {from: 2021-01-01}\n"
                           "sources: [{id: T2}]\n"}},
      "policy/child/pack.yaml:3:10: extends: no pack named bsae"},
+    {"before: decided by an unknown jurisdiction",
+     {{"child/pack.yaml", CHILD_BEFORE "mars, source: T2 1, en: Earlier., zh: 此前。}\n"}},
+     "policy/child/pack.yaml:7:22: before: decided_by must name another jurisdiction that "
+     "has a pack"},
+    {"before: a source not declared",
+     {{"child/pack.yaml", CHILD_BEFORE "base, source: X9 1, en: Earlier., zh: 此前。}\n"}},
+     "policy/child/pack.yaml:7:36: before: source must be a citation starting with a source "
+     "the pack declares"},
     {"an extends cycle",
      {{"base/pack.yaml", "id: base\n"
                          "title: {en: Base pack, zh: 基础规则包}\n"
@@ -913,7 +951,8 @@ static void test_real_policy(void **state)
 	const struct pd_pack *p = NULL;
 	struct pd_error err;
 	pd_error_clear(&err);
-	assert_int_equal(pd_policy_select(pol, "zhejiang", 8, D("2026-09-28"), &p, &err), 0);
+	const struct pd_pack *via = NULL;
+	assert_int_equal(pd_policy_select(pol, "zhejiang", 8, D("2026-09-28"), &p, &via, &err), 0);
 	assert_string_equal(pd_pack_id(p), "zhejiang");
 	assert_string_equal(pd_pack_extends(p), "national");
 	assert_true(pd_pack_rule_count(p) > 10);

@@ -914,8 +914,8 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 		                   "missing: the jurisdiction decides which policy applies");
 	if (!date->known)
 		return pd_error_at(err, PD_EINPUT, NULL, 0, 0, "date", "missing");
-	const struct pd_pack *pack;
-	int rc = pd_policy_select(pol, jur->s, jur->len, date->i, &pack, err);
+	const struct pd_pack *pack, *via;
+	int rc = pd_policy_select(pol, jur->s, jur->len, date->i, &pack, &via, err);
 	if (rc)
 		return rc;
 	int16_t *doc_material = pd_arena_alloc(arena, sizeof(int16_t) * (c->n_documents + 1));
@@ -950,7 +950,7 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 	if (!r || !slots || !slot_of || !r->findings || !r->notices)
 		return pd_error_set(err, PD_ENOMEM, "out of memory evaluating the case");
 
-	r->jurisdiction = pack->jurisdiction;
+	r->jurisdiction = via ? via->jurisdiction : pack->jurisdiction;
 	r->date = date->i;
 	r->pack = pack->id;
 	r->version = pack->version;
@@ -981,6 +981,26 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 	};
 	st.lazy.arena = arena;
 	st.ctx.lazy = &st.lazy;
+	if (via) {
+		/* A case dated before its jurisdiction's pack: say first which pack
+		 * decided it, and why (pack.yaml `before`). */
+		struct pd_finding *f = add_finding(&st);
+		if (f) {
+			char from[11], on[11];
+			pd_date_format(via->from, from);
+			pd_date_format(date->i, on);
+			f->text = &via->before_text;
+			f->origin = via->before_origin;
+			f->outcome = PD_OUTCOME_INFO;
+			f->detail_en = pd_arena_printf(
+			    arena,
+			    "Decided by the %s pack, in force on %s; the %s pack decides from %s.",
+			    pack->id, on, via->id, from);
+			f->detail_zh =
+			    pd_arena_printf(arena, "按%s规则包（%s适用）决定；%s规则包自%s起适用。",
+			                    pack->id, on, via->id, from);
+		}
+	}
 	for (size_t i = 0; i < pack->n_rules; i++)
 		visit(&st, pack->rules[i]);
 

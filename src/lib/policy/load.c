@@ -1669,6 +1669,7 @@ struct pack_src {
 	struct pd_pack *pack;
 	int state; /* 0 new, 1 compiling, 2 done, 3 failed */
 	struct fy_node *drop;
+	struct fy_node *before; /* pack.yaml `before`, checked once every pack is read */
 };
 
 static int read_yaml(struct pd_policy_build *b, const char *path, const char *shown,
@@ -1901,11 +1902,13 @@ static void read_pack_header(struct pd_policy_build *b, struct pack_src *ps)
 			}
 		} else if (scalar_is(k, "drop")) {
 			ps->drop = v;
+		} else if (scalar_is(k, "before")) {
+			ps->before = v;
 		} else if (scalar_is(k, "note")) {
 		} else {
 			report_at(b, f, k,
 			          "unknown key in pack.yaml (known: id, jurisdiction, title, "
-			          "extends, effective, sources, drop, note)");
+			          "extends, effective, before, sources, drop, note)");
 		}
 	}
 	if (!ps->id)
@@ -1928,6 +1931,87 @@ static void read_pack_header(struct pd_policy_build *b, struct pack_src *ps)
 			memcpy(p->sources, sources, sizeof(char *) * n_sources);
 		p->n_sources = n_sources;
 	}
+}
+
+/*
+ * pack.yaml `before`: who decides the cases dated before the pack's `from`.
+ *
+ *   before:
+ *     decided_by: national       # a jurisdiction; its pack in force that day decides
+ *     source: "001 preamble"
+ *     en: ...
+ *     zh: ...
+ */
+static void read_pack_before(struct pd_policy_build *b, struct pack_src *srcs, int n_srcs,
+                             struct pack_src *ps)
+{
+	struct fy_node *v = ps->before;
+	struct pd_pack *p = ps->pack;
+	const struct yfile *f = &ps->pack_file;
+	if (!v || !p)
+		return;
+	if (!fy_node_is_mapping(v)) {
+		report_at(b, f, v, "before: expected a mapping with decided_by, source, en, zh");
+		return;
+	}
+	const char *by = NULL, *en = NULL, *zh = NULL, *source = NULL;
+	unsigned seen = 0;
+	void *it = NULL;
+	struct fy_node_pair *pair;
+	while ((pair = fy_node_mapping_iterate(v, &it))) {
+		struct fy_node *k = fy_node_pair_key(pair), *x = fy_node_pair_value(pair);
+		size_t len;
+		const char *s = scalar(x, &len);
+		if (scalar_is(k, "decided_by")) {
+			seen |= 1;
+			bool known = false;
+			for (int i = 0; s && i < n_srcs; i++) {
+				const char *j = srcs[i].pack ? srcs[i].pack->jurisdiction : "";
+				known = known || (strlen(j) == len && memcmp(j, s, len) == 0 &&
+				                  strcmp(j, p->jurisdiction) != 0);
+			}
+			if (!known)
+				report_at(b, f, x,
+				          "before: decided_by must name another jurisdiction that "
+				          "has a pack");
+			else
+				by = dup_scalar(b, x);
+		} else if (scalar_is(k, "source")) {
+			seen |= 2;
+			if (!s || !source_ok(s, len) || !source_declared(p, s, len))
+				report_at(
+				    b, f, x,
+				    "before: source must be a citation starting with a source "
+				    "the pack declares");
+			else
+				source = dup_scalar(b, x);
+		} else if (scalar_is(k, "en") || scalar_is(k, "zh")) {
+			seen |= scalar_is(k, "en") ? 4 : 8;
+			if (!s || !len)
+				report_at(b, f, x, "before: expected a text");
+			else if (scalar_is(k, "en"))
+				en = dup_scalar(b, x);
+			else
+				zh = dup_scalar(b, x);
+		} else {
+			report_at(b, f, k,
+			          "unknown key in before (known: decided_by, source, en, zh)");
+		}
+	}
+	if (p->from == PD_DATE_NONE)
+		report_at(b, f, v, "before: the pack has no effective.from to be before");
+	if (seen != 15)
+		report_at(b, f, v, "before: needs decided_by, source, en and zh");
+	if (!by || !source || !en || !zh)
+		return;
+	if (fill_text(b, &p->before_text, en, zh) != 0) {
+		report_at(b, f, v, "before: out of memory");
+		return;
+	}
+	p->before_by = by;
+	p->before_origin.rule = pd_arena_printf(b->arena, "%s/before", p->id);
+	p->before_origin.source = source;
+	p->before_origin.layer = p->id;
 }
 
 static struct pack_src *find_src(struct pack_src *srcs, int n, const char *id)
@@ -2248,6 +2332,9 @@ int pd_policy_load(const char *dir, struct pd_policy **out, struct pd_diags *dia
 				          srcs[i].id);
 	for (int i = 0; i < n_srcs; i++)
 		compile_pack(&b, srcs, n_srcs, &srcs[i], 0);
+
+	for (int i = 0; i < n_srcs; i++)
+		read_pack_before(&b, srcs, n_srcs, &srcs[i]);
 
 	/* Two versions of one jurisdiction must not overlap in time. */
 	for (int i = 0; i < n_srcs; i++)

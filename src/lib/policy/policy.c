@@ -33,28 +33,67 @@ static void range_text(const struct pd_pack *p, char *buf, size_t size)
 		snprintf(buf, size, "always");
 }
 
-int pd_policy_select(const struct pd_policy *pol, const char *jurisdiction, size_t len,
-                     pd_date date, const struct pd_pack **out, struct pd_error *err)
+/* The pack of the jurisdiction in force on date, or NULL; *later gets the
+ * jurisdiction's earliest version that starts after date and says who decides
+ * earlier cases (`before`), or NULL. */
+static const struct pd_pack *in_force(const struct pd_policy *pol, const char *jurisdiction,
+                                      size_t len, pd_date date, bool *any,
+                                      const struct pd_pack **later, char *covered, size_t size)
 {
-	char covered[512] = "";
-	size_t cl = 0;
-	bool any = false;
+	size_t cl = strlen(covered);
+	*later = NULL;
 	for (size_t i = 0; i < pol->n_packs; i++) {
 		const struct pd_pack *p = pol->packs[i];
 		if (strlen(p->jurisdiction) != len ||
 		    memcmp(p->jurisdiction, jurisdiction, len) != 0)
 			continue;
-		any = true;
+		*any = true;
 		if ((p->from == PD_DATE_NONE || date >= p->from) &&
-		    (p->to == PD_DATE_NONE || date <= p->to)) {
-			*out = p;
-			return 0;
-		}
+		    (p->to == PD_DATE_NONE || date <= p->to))
+			return p;
+		if (p->before_by && p->from != PD_DATE_NONE && date < p->from &&
+		    (!*later || p->from < (*later)->from))
+			*later = p;
 		char r[64];
 		range_text(p, r, sizeof(r));
+		const char *sep = cl == 0 ? "" : covered[cl - 1] == ':' ? " " : ", ";
+		if (cl < size - 80)
+			cl += (size_t)snprintf(covered + cl, size - cl, "%s%s (%s)", sep, r, p->id);
+	}
+	return NULL;
+}
+
+int pd_policy_select(const struct pd_policy *pol, const char *jurisdiction, size_t len,
+                     pd_date date, const struct pd_pack **out, const struct pd_pack **via,
+                     struct pd_error *err)
+{
+	char covered[512] = "";
+	bool any = false;
+	const struct pd_pack *later = NULL, *first = NULL;
+	*via = NULL;
+	const char *jur = jurisdiction;
+	size_t jl = len;
+	/* A city pack may send the cases dated before it to another jurisdiction
+	 * (`before`); a short chain at most, never a cycle. */
+	for (int hop = 0; hop < 4; hop++) {
+		const struct pd_pack *p =
+		    in_force(pol, jur, jl, date, &any, &later, covered, sizeof(covered));
+		if (p) {
+			*out = p;
+			*via = first;
+			return 0;
+		}
+		if (!later)
+			break;
+		if (!first)
+			first = later;
+		size_t cl = strlen(covered);
 		if (cl < sizeof(covered) - 80)
-			cl += (size_t)snprintf(covered + cl, sizeof(covered) - cl, "%s%s (%s)",
-			                       cl ? ", " : "", r, p->id);
+			snprintf(covered + cl, sizeof(covered) - cl,
+			         "; earlier %s cases by %s:", later->jurisdiction,
+			         later->before_by);
+		jur = later->before_by;
+		jl = strlen(jur);
 	}
 	if (any) {
 		char d[11];

@@ -262,6 +262,13 @@ struct pd_pack {
 	/* offices.yaml: the pack's own, or its parent's when it lists none. */
 	struct pd_office_info *offices;
 	size_t n_offices;
+	/* pack.yaml `before`: a case of this jurisdiction dated before `from` is
+	 * decided by the pack of jurisdiction before_by in force on its date, and
+	 * its result says so with before_text (origin: "<id>/before"). NULL: such
+	 * a case is refused. */
+	const char *before_by;
+	struct pd_text before_text;
+	struct pd_origin before_origin;
 };
 
 struct pd_policy {
