@@ -178,7 +178,10 @@ static void test_visa_fee(void **state)
 
 /* shenzhen/deposit, 002 VI(III): 600 yuan a day of the stay asked for, at
  * most 60,000 (reached at 100 days), frozen a third of the stay rounded
- * down, at least 10 days (up to 32 days asked) and at most 100 (from 300). */
+ * down, at least 10 days (up to 32 days asked) and at most 100 (from 300).
+ * Shown on a renewal, which carries the permit's validity over: a first
+ * permit or an extension under 180 days is reckoned on the 180 days of Law
+ * Art. 30 (shenzhen/deposit-minimum-validity, below). */
 static void test_shenzhen_deposit(void **state)
 {
 	(void)state;
@@ -193,7 +196,7 @@ static void test_shenzhen_deposit(void **state)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct pd_result *r =
 		    run("{\"jurisdiction\":\"shenzhen\",\"date\":\"" DATE "\",\"application\":{"
-		        "\"document\":\"residence_permit\",\"action\":\"extension\",\"purpose\":"
+		        "\"document\":\"residence_permit\",\"action\":\"renewal\",\"purpose\":"
 		        "\"family_reunion\",\"requested_days\":%d}}",
 		        rows[i].days);
 		assert_true(r->deposit.present);
@@ -202,6 +205,33 @@ static void test_shenzhen_deposit(void **state)
 			         "(002 VI(III))",
 			         rows[i].days, (int)r->deposit.cny, (int)r->deposit.frozen_days,
 			         rows[i].cny, rows[i].frozen);
+	}
+
+	/* An extension (or a first permit) runs at least 180 days (Law Art. 30):
+	 * under 180 days asked, the deposit is that of 180 days. */
+	static const struct {
+		int days, cny, frozen;
+		const char *source;
+	} ext[] = {
+	    {1, 60000, 60, "002 VI(III), Law Art. 30"},
+	    {179, 60000, 60, "002 VI(III), Law Art. 30"},
+	    {180, 60000, 60, "002 VI(III), III(III)2"},
+	    {300, 60000, 100, "002 VI(III), III(III)2"},
+	};
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		const struct pd_result *r =
+		    run("{\"jurisdiction\":\"shenzhen\",\"date\":\"" DATE "\",\"application\":{"
+		        "\"document\":\"residence_permit\",\"action\":\"extension\",\"purpose\":"
+		        "\"family_reunion\",\"requested_days\":%d}}",
+		        ext[i].days);
+		assert_true(r->deposit.present);
+		if (r->deposit.cny != ext[i].cny || r->deposit.frozen_days != ext[i].frozen ||
+		    strcmp(r->deposit.origin.source, ext[i].source) != 0)
+			fail_msg(
+			    "shenzhen extension, %d days: deposit %d frozen %d [%s], expected %d "
+			    "frozen %d [%s]",
+			    ext[i].days, (int)r->deposit.cny, (int)r->deposit.frozen_days,
+			    r->deposit.origin.source, ext[i].cny, ext[i].frozen, ext[i].source);
 	}
 }
 
@@ -235,7 +265,8 @@ static void test_agent_ages(void **state)
 			    "{\"jurisdiction\":\"%s\",\"date\":\"" DATE "\",\"application\":{%s},"
 			    "\"applicant\":{\"birth_date\":\"%s\",\"mobility_impaired\":false,"
 			    "\"high_level_talent\":false,\"first_entry\":true,"
-			    "\"good_record\":true},\"sponsor\":{\"guarantees_expenses\":false},\"agent\":{\"relation\":\"family_member\"}}",
+			    "\"good_record\":true},\"sponsor\":{\"guarantees_expenses\":false},"
+			    "\"agent\":{\"relation\":\"family_member\"}}",
 			    where[w].jurisdiction, where[w].application,
 			    born(ages[i].years, ages[i].days));
 			if (r->representation.agent_allowed != ages[i].allowed)
