@@ -10,9 +10,10 @@
  * timed: it warms fontconfig's and pango's caches, as a server's first
  * request does.  The target is 200 receipts a second.
  *
- *   bench_paper [N] [CASE.json]
+ *   bench_paper [N] [CASE.json] [OUT.pdf]
  *
  * Defaults: N = 400, the case above (found from the build's source tree).
+ * With OUT.pdf, the last receipt is also written there, to look at.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,11 +45,15 @@ int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 400;
 	const char *case_path =
-	    argc > 2 ? argv[2]
+	    argc > 2 && argv[2][0] ? argv[2]
 	             : PD_BENCH_POLICY_DIR
 	        "/../tests/cases/tianjin/reunion-issuance-nonlocal-apostille.json";
 	if (n < 1)
 		n = 1;
+	/* The case is filed, submitted and accepted on one fixed day, taken as
+	 * today so that no back-dating is asked for: every run prints the same
+	 * receipt. */
+	setenv("PERMITDESK_TODAY", "2026-05-11", 1);
 	struct pd_error err;
 	pd_error_clear(&err);
 	struct pd_policy *pol = NULL;
@@ -70,23 +75,26 @@ int main(int argc, char **argv)
 	    pd_buf_read_file(&json, case_path, &err) ||
 	    pd_store_open(db, PD_STORE_CREATE, &store, &err) ||
 	    pd_user_add(store, NULL, "olga", PD_ROLE_OFFICER, "bench password", 14, PD_DATE_NONE,
+	                &err) ||
+	    pd_user_add(store, NULL, "vera", PD_ROLE_OFFICER, "bench password", 14, PD_DATE_NONE,
 	                &err)) {
 		fail("setting up", &err);
 		goto cleanup;
 	}
 	struct pd_workflow wf;
 	pd_workflow_init(&wf, store, pol);
-	struct pd_actor olga;
+	struct pd_actor olga, vera; /* one files, the other accepts (separation of duties) */
 	struct pd_case_ref ref;
 	pd_date day = pd_date_from_ymd(2026, 5, 11);
 	struct pd_act_result res;
 	struct pd_act submit = {.action = PD_ACTION_SUBMIT, .at = day};
 	struct pd_act accept = {.action = PD_ACTION_ACCEPT, .at = day};
 	if (pd_workflow_actor(store, "olga", &olga, &err) ||
+	    pd_workflow_actor(store, "vera", &vera, &err) ||
 	    pd_workflow_create(&wf, &olga, "case.json", json.data, json.len, day, NULL, &ref,
 	                       &err) ||
 	    pd_workflow_act(&wf, &olga, ref.id, &submit, &res, &err) ||
-	    pd_workflow_act(&wf, &olga, ref.id, &accept, &res, &err) ||
+	    pd_workflow_act(&wf, &vera, ref.id, &accept, &res, &err) ||
 	    pd_workflow_case_json(store, ref.id, false, &view, &err)) {
 		fail("filing the case", &err);
 		goto cleanup;
@@ -109,6 +117,13 @@ int main(int argc, char **argv)
 	printf("paper: %d receipts in %.3f s: %.0f receipts/s on one core, %.2f ms each, %zu bytes "
 	       "each\n",
 	       n, s, n / s, 1000 * s / n, bytes);
+	if (argc > 3) {
+		FILE *o = fopen(argv[3], "wb");
+		if (!o || fwrite(pdf.data, 1, pdf.len, o) != pdf.len || fclose(o) != 0) {
+			perror(argv[3]);
+			goto cleanup;
+		}
+	}
 	rc = 0;
 cleanup:
 	pd_buf_free(&json);
