@@ -6,7 +6,8 @@ set -eu
 
 PACKAGES="build-essential cmake pkg-config libfyaml-dev libjsmn-dev libmicrohttpd-dev
 libsqlite3-dev sqlite3 libpq-dev libsodium-dev libcmocka-dev zlib1g-dev postgresql
-libcairo2-dev libpango1.0-dev libqrencode-dev fonts-noto-cjk poppler-utils zbar-tools
+libcairo2-dev libpango1.0-dev libqrencode-dev fonts-wqy-microhei fonts-noto-cjk poppler-utils
+zbar-tools
 chromium"
 # `install-deps.sh fuzz` (make fuzz) adds clang and its libFuzzer runtime.
 if [ "${1:-}" = fuzz ]; then

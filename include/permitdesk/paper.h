@@ -15,8 +15,9 @@
  *   checklist  the pre-check checklist a family prints at home, from a result
  *
  * Every paper is bilingual (English, and Chinese under it), in one font
- * family that holds both (Noto Sans CJK, from Debian's fonts-noto-cjk),
- * embedded in the PDF.  Text wraps within its column, however long (a name
+ * family that holds both (WenQuanYi Micro Hei, a TrueType face from Debian's
+ * fonts-wqy-microhei; Noto Sans CJK for a character it lacks), embedded in
+ * the PDF.  Text wraps within its column, however long (a name
  * of 200 characters, a name all in Chinese), and a paper runs onto as many
  * pages as it needs; every page carries the paper's number and its page
  * number.  What a paper says comes from the case view the workflow writes

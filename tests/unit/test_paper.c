@@ -7,8 +7,9 @@
  * the refusals of pd_paper_case_pdf (not a view, no base URL, a receipt
  * before acceptance, a decision notice before a decision, the checklist
  * asked of a case) leaving the output as it was, and PDFs made from a view
- * and from a result, however long the name.  What a PDF says is checked
- * with poppler in tests/cli/papers.sh.
+ * and from a result, however long the name; a paper laid out again from
+ * the thread's cached blocks, or on another thread, is the same PDF.  What
+ * a PDF says is checked with poppler in tests/cli/papers.sh.
  */
 #define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
@@ -18,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <pthread.h>
 
 #include <cmocka.h>
 
@@ -174,6 +177,86 @@ static void test_case_papers(void **state)
 	pd_buf_free(&out);
 }
 
+/* The digits of the PDF's dates ("(D:20261206...") made zeros: two PDFs made
+ * a second apart differ there and nowhere else. */
+static void blank_dates(struct pd_buf *b)
+{
+	for (size_t i = 0; i + 3 <= b->len; i++)
+		if (memcmp(b->data + i, "(D:", 3) == 0)
+			for (i += 3; i < b->len && b->data[i] != ')'; i++)
+				if (b->data[i] >= '0' && b->data[i] <= '9')
+					b->data[i] = '0';
+}
+
+struct paper_job {
+	const char *view;
+	enum pd_paper paper;
+	struct pd_buf out;
+	int rc;
+};
+
+static void *make_paper(void *arg)
+{
+	struct paper_job *j = arg;
+	struct pd_paper_opts opts = {.base_url = "https://desk.example.cn"};
+	struct pd_error err;
+	pd_error_clear(&err);
+	j->rc = pd_paper_case_pdf(j->paper, j->view, strlen(j->view), &opts, &j->out, &err);
+	blank_dates(&j->out);
+	return NULL;
+}
+
+/* A notice, then a receipt of the same case, on one thread. */
+static void *notice_then_receipt(void *arg)
+{
+	struct paper_job *jobs = arg;
+	make_paper(&jobs[0]);
+	make_paper(&jobs[1]);
+	return NULL;
+}
+
+/*
+ * Blocks laid out once are kept per thread and drawn again in later papers:
+ * a receipt made on a new thread (nothing cached), a receipt made after a
+ * notice on another new thread (the labels and values the notice laid out
+ * cached, some at other widths), and a receipt made on this thread are the
+ * same bytes, dates aside; each thread's cache is freed when it ends (the
+ * sanitizer build finds a leak otherwise).
+ */
+static void test_cached_layouts(void **state)
+{
+	(void)state;
+	/* A name that wraps beside the receipt's QR code at one width, and on
+	 * the notice at another. */
+	char *view = strdup(view_of("Abcdefghij Klmnopqrst Uvwxyzabcd Efghijklmn Opqrstuvwx "
+	                            "Yzabcdefgh Ijklmnopqr Stuvwxyzab 欧阳司马诸葛慕容娜娜",
+	                            true, false));
+	assert_non_null(view);
+	struct paper_job cold = {.view = view, .paper = PD_PAPER_RECEIPT};
+	struct paper_job after[2] = {{.view = view, .paper = PD_PAPER_NOTICE},
+	                             {.view = view, .paper = PD_PAPER_RECEIPT}};
+	struct paper_job here = {.view = view, .paper = PD_PAPER_RECEIPT};
+	struct paper_job *jobs[] = {&cold, &after[0], &after[1], &here};
+	for (size_t i = 0; i < 4; i++)
+		pd_buf_init(&jobs[i]->out, 0);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, make_paper, &cold), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(pthread_create(&t, NULL, notice_then_receipt, after), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	make_paper(&here);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(jobs[i]->rc, 0);
+	assert_true(cold.out.len > 1000);
+	assert_int_equal(after[1].out.len, cold.out.len);
+	assert_memory_equal(after[1].out.data, cold.out.data, cold.out.len);
+	assert_int_equal(here.out.len, cold.out.len);
+	assert_memory_equal(here.out.data, cold.out.data, cold.out.len);
+	for (size_t i = 0; i < 4; i++)
+		pd_buf_free(&jobs[i]->out);
+	free(view);
+}
+
 static void test_checklist_pdf(void **state)
 {
 	(void)state;
@@ -205,9 +288,8 @@ static void test_checklist_pdf(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_json_tree),
-	    cmocka_unit_test(test_paper_words),
-	    cmocka_unit_test(test_case_papers),
+	    cmocka_unit_test(test_json_tree),     cmocka_unit_test(test_paper_words),
+	    cmocka_unit_test(test_case_papers),   cmocka_unit_test(test_cached_layouts),
 	    cmocka_unit_test(test_checklist_pdf),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);

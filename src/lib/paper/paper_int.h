@@ -28,13 +28,13 @@
 #define PAPER_TEXT_WIDTH (PAPER_WIDTH - 2 * PAPER_MARGIN)
 #define PAPER_LABEL_WIDTH 150.0 /* the label column of a field */
 
+struct paper_thread; /* the thread's pango context and laid-out blocks (layout.c) */
+
 struct flow {
 	struct pd_buf *out;
 	cairo_surface_t *surface;
 	cairo_t *cr;
-	PangoLayout *layout;
-	PangoLayout *footer_layout; /* its own: a footer is drawn while a block is */
-	PangoFontDescription *font;
+	struct paper_thread *thread;
 	double y;           /* top of the next block */
 	double right_limit; /* blocks stay left of this until y passes keep_clear_until */
 	double keep_clear_until;
