@@ -77,10 +77,12 @@ const char *pd_vocab_label(enum pd_vocab_id vocab, int word, const char *lang);
 
 /*
  * The facts: X(NAME, "case.path", type, vocab or -1, flags, "en label", "zh label").
- * Flags: PD_FF_DERIVED facts are computed, never read from JSON.
+ * Flags: PD_FF_DERIVED facts are computed, never read from JSON;
+ * PD_FF_AT_LEAST_ONE integers are counts of at least 1 (0 is refused).
  * Append new facts anywhere; indexes are not stored anywhere persistent.
  */
 #define PD_FF_DERIVED 1u
+#define PD_FF_AT_LEAST_ONE 2u
 
 #define PD_FACT_MAP(X)                                                                             \
 	X(JURISDICTION, "jurisdiction", PD_T_STRING, -1, 0, "Jurisdiction (policy pack)",          \
@@ -103,6 +105,12 @@ const char *pd_vocab_label(enum pd_vocab_id vocab, int word, const char *lang);
 	  "Validity or stay asked for, in days", "申请的有效期或停留期（天）")                     \
 	X(APP_VISA_VALIDITY_DAYS, "application.visa_validity_days", PD_T_INT, -1, 0,               \
 	  "Validity of the visa asked for, in days", "申请的签证有效期（天）")                     \
+	X(APP_PERSONS, "application.persons", PD_T_INT, -1, PD_FF_AT_LEAST_ONE,                    \
+	  "Persons the application is for: the applicant and the accompanying persons on the "    \
+	  "same visa or permit (when accompanying persons are added or removed, those added or "   \
+	  "removed); absent: the applicant alone",                                                 \
+	  "本次申请的人数：申请人及同一签证或居留许可上的偕行人（增减偕行人的，为增减的人数）；"   \
+	  "未填：仅申请人本人")                                                                    \
 	X(APP_RENEWAL_REASON, "application.renewal_reason", PD_T_ENUM, PD_VOCAB_RENEWAL_REASON, 0, \
 	  "Reason for the renewal", "换发原因")                                                    \
 	X(APP_REISSUE_REASON, "application.reissue_reason", PD_T_ENUM, PD_VOCAB_REISSUE_REASON, 0, \

@@ -118,7 +118,14 @@ struct pd_result {
 	struct {
 		bool present; /* a fee rule applied */
 		bool known;   /* false: fee is null (the pack cannot tell) */
-		int32_t cny;
+		int32_t cny;  /* for every person: per_person_cny times persons */
+		/* A fee charged per person (fee: {per_person: true}): the figure for one
+		 * (per_person_known false: null) and the persons counted
+		 * (application.persons; absent: 1). */
+		bool per_person;
+		bool per_person_known;
+		int32_t per_person_cny;
+		int32_t persons;
 		const struct pd_text *text;
 		struct pd_origin origin;
 	} fee;

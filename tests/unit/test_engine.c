@@ -1211,6 +1211,81 @@ static void test_fee_deposit_processing(void **state)
 	run_end(&run);
 }
 
+/* Per-person fees: the figure is one person's, times application.persons (absent:
+ * 1); a later fee that is not per person says nothing of persons; a null figure
+ * stays null; a total past the figures' range is null, not wrapped. */
+static const char per_person_rules[] =
+    "- id: fee-each\n"
+    "  fee: {cny: 400, per_person: true}\n"
+    "  source: \"T 1\"\n"
+    "  en: 400 yuan per person.\n"
+    "  zh: 每人400元。\n"
+    "- id: fee-flat\n"
+    "  when: application.visa_type == \"C\"\n"
+    "  fee: {cny: 50, per_person: false}\n"
+    "  source: \"T 2\"\n"
+    "  en: 50 yuan.\n"
+    "  zh: 50元。\n"
+    "- id: fee-unknown-each\n"
+    "  when: applicant.reciprocal_fee_country\n"
+    "  fee: {cny: null, per_person: true}\n"
+    "  source: \"T 3\"\n"
+    "  en: Set by reciprocity, per person.\n"
+    "  zh: 按对等原则，每人收费。\n";
+
+static void test_fee_per_person(void **state)
+{
+	const struct pd_policy *pol = pack(per_person_rules);
+	struct pd_case c;
+	new_case(&c, "2026-09-28");
+	set_enum(&c, PD_F_APP_VISA_TYPE, "Q2");
+	pd_case_set_bool(&c, PD_F_APPLICANT_RECIPROCAL_FEE, false);
+	struct run run;
+	static const struct {
+		int32_t persons; /* 0: not given */
+		bool known;
+		int32_t cny;
+	} rows[] = {{0, true, 400}, {1, true, 400}, {3, true, 1200}, {5368709, true, 2147483600},
+	            {5368710, false, 0}};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (rows[i].persons)
+			pd_case_set_int(&c, PD_F_APP_PERSONS, rows[i].persons);
+		else
+			c.facts[PD_F_APP_PERSONS].known = false;
+		run_begin(&run);
+		const struct pd_result *r = eval(&run, pol, &c);
+		assert_true(r->fee.per_person);
+		assert_true(r->fee.per_person_known);
+		assert_int_equal(r->fee.per_person_cny, 400);
+		assert_int_equal(r->fee.persons, rows[i].persons ? rows[i].persons : 1);
+		assert_int_equal(r->fee.known, rows[i].known);
+		assert_int_equal(r->fee.cny, rows[i].cny);
+		/* the count is never a question: absent is the applicant alone */
+		assert_questions(r, "");
+		run_end(&run);
+	}
+
+	pd_case_set_int(&c, PD_F_APP_PERSONS, 3);
+	set_enum(&c, PD_F_APP_VISA_TYPE, "C");
+	run_begin(&run);
+	const struct pd_result *r = eval(&run, pol, &c);
+	assert_string_equal(r->fee.origin.rule, "eng/fee-flat");
+	assert_false(r->fee.per_person);
+	assert_int_equal(r->fee.cny, 50);
+	run_end(&run);
+
+	set_enum(&c, PD_F_APP_VISA_TYPE, "Q2");
+	pd_case_set_bool(&c, PD_F_APPLICANT_RECIPROCAL_FEE, true);
+	run_begin(&run);
+	r = eval(&run, pol, &c);
+	assert_string_equal(r->fee.origin.rule, "eng/fee-unknown-each");
+	assert_true(r->fee.per_person);
+	assert_false(r->fee.known);
+	assert_false(r->fee.per_person_known);
+	assert_int_equal(r->fee.persons, 3);
+	run_end(&run);
+}
+
 /* Working days on the official calendar; past its last year, provisional. */
 static void test_calendar_dates(void **state)
 {
@@ -1787,6 +1862,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_conditional_materials, teardown),
 	    cmocka_unit_test_teardown(test_limits, teardown),
 	    cmocka_unit_test_teardown(test_fee_deposit_processing, teardown),
+    cmocka_unit_test_teardown(test_fee_per_person, teardown),
 	    cmocka_unit_test_teardown(test_calendar_dates, teardown),
 	    cmocka_unit_test_teardown(test_keyed_tables, teardown),
 	    cmocka_unit_test_teardown(test_keyed_table_unknown_key, teardown),

@@ -97,6 +97,8 @@ export function renderResult(result, opts = {}) {
 	if (result.fee) {
 		ul.append(el('li', { 'data-figure': 'fee' }, el('strong', {}, `${t('result.fee')}: `),
 			result.fee.cny === null ? t('result.fee_unknown') : t('result.cny', { n: result.fee.cny }),
+			result.fee.persons > 1 && result.fee.per_person !== null
+				? ` (${t('result.fee_persons', { persons: result.fee.persons, each: result.fee.per_person })})` : '',
 			el('p', { class: 'reason' }, pick(result.fee)), source(result.fee.source)));
 	}
 	if (result.deposit) {

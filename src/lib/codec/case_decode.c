@@ -119,6 +119,7 @@ static const struct member application_rows[] = {
     FACT("entries", APP_ENTRIES),
     FACT("requested_days", APP_REQUESTED_DAYS),
     FACT("visa_validity_days", APP_VISA_VALIDITY_DAYS),
+    FACT("persons", APP_PERSONS),
     FACT("renewal_reason", APP_RENEWAL_REASON),
     FACT("reissue_reason", APP_REISSUE_REASON),
     FACT("lost_abroad", APP_LOST_ABROAD),
@@ -524,6 +525,8 @@ static int do_fact(struct walk *w, int val, const struct member *m, void *target
 	}
 	case PD_T_INT:
 		rc = read_int(w, val, &v->i);
+		if (!rc && v->i < 1 && (pd_facts[f].flags & PD_FF_AT_LEAST_ONE))
+			rc = fail_type(w, val, "an integer from 1 to 2147483647");
 		break;
 	case PD_T_DATE:
 		rc = read_date(w, val, &v->i);

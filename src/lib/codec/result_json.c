@@ -316,6 +316,15 @@ static void put_fee(const struct rw *w, const struct pd_result *r, bool summary)
 		jw_put_int(b, r->fee.cny);
 	else
 		JW_LIT(b, "null");
+	if (r->fee.per_person) {
+		JW_LIT(b, ",\"per_person\":");
+		if (r->fee.per_person_known)
+			jw_put_int(b, r->fee.per_person_cny);
+		else
+			JW_LIT(b, "null");
+		JW_LIT(b, ",\"persons\":");
+		jw_put_int(b, r->fee.persons);
+	}
 	if (!summary)
 		put_text_pair(w, r->fee.text);
 	JW_LIT(b, ",\"source\":");

@@ -487,6 +487,20 @@ static void write_fee(struct tw *t, const struct pd_result *r)
 		sv_puts(&zh, "人民币");
 		sv_int(&zh, r->fee.cny);
 		sv_puts(&zh, "元");
+		if (r->fee.per_person) {
+			sv_puts(&en, r->fee.persons == 1 ? " (per person, 1 person)" : " (");
+			sv_puts(&zh, "（每人");
+			sv_int(&zh, r->fee.per_person_cny);
+			sv_puts(&zh, "元，共");
+			sv_int(&zh, r->fee.persons);
+			sv_puts(&zh, "人）");
+			if (r->fee.persons != 1) {
+				sv_int(&en, r->fee.persons);
+				sv_puts(&en, " persons at CNY ");
+				sv_int(&en, r->fee.per_person_cny);
+				sv_puts(&en, " each)");
+			}
+		}
 	} else {
 		sv_puts(&en, "to be confirmed");
 		sv_puts(&zh, "待定");

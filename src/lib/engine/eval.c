@@ -403,6 +403,24 @@ static void ids_detail(struct eval_state *st, const struct pd_expr *e, const cha
 	pd_buf_free(&b_zh);
 }
 
+/* A fee charged per person: the figure computed is one person's; the case's
+ * application.persons (absent: the applicant alone) multiplies it.  A total past
+ * the range of the figures is not told (null) rather than wrapped. */
+static void fee_per_person(struct eval_state *st)
+{
+	struct pd_result *r = st->r;
+	const struct pd_value *n = &st->ctx.c->facts[PD_F_APP_PERSONS];
+	r->fee.persons = n->known && n->i >= 1 ? n->i : 1;
+	r->fee.per_person_known = r->fee.known;
+	r->fee.per_person_cny = r->fee.cny;
+	int64_t total = (int64_t)r->fee.cny * r->fee.persons;
+	if (total > INT32_MAX) {
+		r->fee.known = false;
+		total = 0;
+	}
+	r->fee.cny = (int32_t)total;
+}
+
 /* Applies the effects of `rule` (a rule or a table row) whose applicability is a. */
 static void apply(struct eval_state *st, const struct pd_rule *rule, const struct applic *a,
                   bool with_finding)
@@ -511,6 +529,9 @@ static void apply(struct eval_state *st, const struct pd_rule *rule, const struc
 		r->fee.known = e->fee_cny && eval_int(st, e->fee_cny, &r->fee.cny);
 		if (!r->fee.known)
 			r->fee.cny = 0;
+		r->fee.per_person = e->fee_per_person;
+		if (e->fee_per_person)
+			fee_per_person(st);
 	}
 	if (e->has_deposit) {
 		int32_t cny = 0, frozen = 0;

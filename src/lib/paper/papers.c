@@ -402,9 +402,15 @@ static int checklist(struct flow *f, const struct paper_ctx *p)
 	flow_field(f, "Decision by", "审批办结日", str_at(r, "dates.decision_by"), NULL);
 	const char *fee = str_at(r, "fee.cny");
 	if (fee) {
-		char en[64], zh[64];
-		snprintf(en, sizeof(en), "CNY %s", fee);
-		snprintf(zh, sizeof(zh), "人民币%s元", fee);
+		char en[96], zh[96];
+		const char *each = str_at(r, "fee.per_person"), *persons = str_at(r, "fee.persons");
+		if (each && persons && strcmp(persons, "1") != 0) {
+			snprintf(en, sizeof(en), "CNY %s (%s persons at CNY %s)", fee, persons, each);
+			snprintf(zh, sizeof(zh), "人民币%s元（%s人，每人%s元）", fee, persons, each);
+		} else {
+			snprintf(en, sizeof(en), "CNY %s", fee);
+			snprintf(zh, sizeof(zh), "人民币%s元", fee);
+		}
 		flow_field(f, "Fee", "费用", en, zh);
 	}
 	materials_block(f, pd_json_member(r, "materials"), r);

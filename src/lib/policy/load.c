@@ -736,9 +736,14 @@ static void k_fee(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 			if (!is_null_node(v2))
 				rc->r->eff.fee_cny =
 				    compile_expr(rc->b, rc->f, v2, PD_T_INT, "fee.cny");
+		} else if (scalar_is(k2, "per_person")) {
+			int8_t yes = 0;
+			if (parse_flag(rc->b, rc->f, v2, &yes) == 0)
+				rc->r->eff.fee_per_person = yes == 1;
 		} else {
 			report_at(rc->b, rc->f, k2,
-			          "unknown key in fee (known: cny; the text is the rule's en/zh)");
+			          "unknown key in fee (known: cny, per_person; the text is the rule's "
+			          "en/zh)");
 		}
 	}
 	if (!has_cny)

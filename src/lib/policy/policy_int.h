@@ -199,6 +199,7 @@ struct pd_effects {
 	const struct pd_expr *max_days, *valid_until, *visa_validity;
 	bool has_fee;
 	const struct pd_expr *fee_cny; /* NULL with has_fee: fee null (the pack cannot tell) */
+	bool fee_per_person;           /* fee_cny is for one person (application.persons) */
 	bool has_deposit;
 	const struct pd_expr *deposit_cny, *deposit_frozen;
 	int32_t processing; /* -1 none */
