@@ -126,6 +126,10 @@ struct pd_result {
 		bool per_person_known;
 		int32_t per_person_cny;
 		int32_t persons;
+		/* A figure that changes on a date (a list of dated values): dated, and
+		 * the first day of the value used. */
+		bool dated;
+		pd_date since;
 		const struct pd_text *text;
 		struct pd_origin origin;
 	} fee;

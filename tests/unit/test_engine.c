@@ -1286,6 +1286,75 @@ static void test_fee_per_person(void **state)
 	run_end(&run);
 }
 
+/* Dated values: a figure that changes on a date without a copy of the pack; the
+ * value in force on the case's date is used, and the fee says since when. */
+static const char dated_rules[] =
+    "- id: fee-dated\n"
+    "  fee:\n"
+    "    cny:\n"
+    "      - {from: 2020-01-01, value: 160}\n"
+    "      - {from: 2027-01-01, value: 200, note: a change on New Year's Day}\n"
+    "    per_person: true\n"
+    "  limit:\n"
+    "    max_days:\n"
+    "      - {from: 2020-01-01, value: 1y}\n"
+    "      - {from: 2027-01-01, value: application.requested_days + 10}\n"
+    "  source: \"T 1\"\n"
+    "  en: A fee and a cap that change.\n"
+    "  zh: 会变化的收费和期限。\n";
+
+static void test_dated_values(void **state)
+{
+	const struct pd_policy *pol = pack(dated_rules);
+	static const struct {
+		const char *date;
+		int32_t cny, max_days;
+		const char *since;
+	} rows[] = {{"2020-01-01", 160, 366, "2020-01-01"},
+	            {"2026-12-31", 160, 365, "2020-01-01"},
+	            {"2027-01-01", 200, 100, "2027-01-01"},
+	            {"2031-05-06", 200, 100, "2027-01-01"}};
+	struct run run;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct pd_case c;
+		new_case(&c, rows[i].date);
+		pd_case_set_int(&c, PD_F_APP_REQUESTED_DAYS, 90);
+		pd_case_set_int(&c, PD_F_APP_PERSONS, 2);
+		run_begin(&run);
+		const struct pd_result *r = eval(&run, pol, &c);
+		if (r->fee.per_person_cny != rows[i].cny || r->limits.max_days != rows[i].max_days)
+			fail_msg("%s: fee %d, max_days %d; expected %d, %d", rows[i].date,
+			         (int)r->fee.per_person_cny, (int)r->limits.max_days,
+			         (int)rows[i].cny, (int)rows[i].max_days);
+		assert_int_equal(r->fee.cny, 2 * rows[i].cny);
+		assert_true(r->fee.dated);
+		assert_date(r->fee.since, rows[i].since, "since");
+		assert_string_equal(r->fee.origin.source, "T 1");
+		run_end(&run);
+	}
+	/* After the change, the cap reads a fact; unknown, it is asked. */
+	struct pd_case c;
+	new_case(&c, "2027-03-01");
+	run_begin(&run);
+	const struct pd_result *r = eval(&run, pol, &c);
+	assert_int_equal(r->limits.max_days, -1);
+	assert_questions(r, "application.requested_days");
+	run_end(&run);
+	/* Before the change, the same case asks nothing. */
+	new_case(&c, "2026-03-01");
+	run_begin(&run);
+	r = eval(&run, pol, &c);
+	assert_int_equal(r->limits.max_days, 365);
+	assert_questions(r, "");
+	run_end(&run);
+	/* A figure that is not dated says no since. */
+	pol = pack(per_person_rules);
+	run_begin(&run);
+	r = eval(&run, pol, &c);
+	assert_false(r->fee.dated);
+	run_end(&run);
+}
+
 /* Working days on the official calendar; past its last year, provisional. */
 static void test_calendar_dates(void **state)
 {
@@ -1863,6 +1932,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_limits, teardown),
 	    cmocka_unit_test_teardown(test_fee_deposit_processing, teardown),
     cmocka_unit_test_teardown(test_fee_per_person, teardown),
+    cmocka_unit_test_teardown(test_dated_values, teardown),
 	    cmocka_unit_test_teardown(test_calendar_dates, teardown),
 	    cmocka_unit_test_teardown(test_keyed_tables, teardown),
 	    cmocka_unit_test_teardown(test_keyed_table_unknown_key, teardown),

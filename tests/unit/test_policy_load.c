@@ -702,6 +702,40 @@ static const struct broken broken[] = {
                           "    en: One.\n"
                           "    zh: 一。\n"}},
      "policy/base/rules.yaml:3:12: agent: expected allow, in_person or in_person_always"},
+    {"dated values out of order",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: fee\n"
+                          "    fee: {cny: [{from: 2020-01-01, value: 100}, {from: 2019-01-01, value: 200}]}\n"
+                          "    source: \"T1 1\"\n"
+                          "    en: One.\n"
+                          "    zh: 一。\n"}},
+     "policy/base/rules.yaml:3:56: fee.cny: dated values must be in rising order of from"},
+    {"a dated value without its value",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: cap\n"
+                          "    limit: {max_days: [{from: 2020-01-01, valeu: 1y}]}\n"
+                          "    source: \"T1 1\"\n"
+                          "    en: One.\n"
+                          "    zh: 一。\n"}},
+     "policy/base/rules.yaml:3:43: limit.max_days: unknown key in a dated value (known: "
+     "from, value, note)"},
+    {"a first dated value after the pack's first day",
+     {{"child/rules.yaml", "rules:\n"
+                           "  - id: fee\n"
+                           "    fee: {cny: [{from: 2022-01-01, value: 100}]}\n"
+                           "    source: \"T2 1\"\n"
+                           "    en: One.\n"
+                           "    zh: 一。\n"}},
+     "policy/child/rules.yaml:3:24: fee.cny: the first value is in force from a day after "
+     "the pack's first day (2021-01-01): a case between would have none"},
+    {"per_person not a flag",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: fee\n"
+                          "    fee: {cny: 5, per_person: maybe}\n"
+                          "    source: \"T1 1\"\n"
+                          "    en: One.\n"
+                          "    zh: 一。\n"}},
+     "policy/base/rules.yaml:3:31: expected true or false"},
     {"pack id differs from its folder",
      {{"base/pack.yaml", "id: basis\n"
                          "title: {en: Base pack, zh: 基础规则包}\n"

@@ -329,6 +329,10 @@ static void put_fee(const struct rw *w, const struct pd_result *r, bool summary)
 		put_text_pair(w, r->fee.text);
 	JW_LIT(b, ",\"source\":");
 	put_plain(b, r->fee.origin.source);
+	if (r->fee.dated) {
+		JW_LIT(b, ",\"since\":");
+		jw_put_date(b, r->fee.since);
+	}
 	jw_putc(b, '}');
 }
 

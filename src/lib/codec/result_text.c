@@ -505,6 +505,16 @@ static void write_fee(struct tw *t, const struct pd_result *r)
 		sv_puts(&en, "to be confirmed");
 		sv_puts(&zh, "待定");
 	}
+	if (r->fee.dated) {
+		char day[11];
+		pd_date_format(r->fee.since, day);
+		sv_puts(&en, " (the figure in force from ");
+		sv_puts(&en, day);
+		sv_puts(&en, ")");
+		sv_puts(&zh, "（");
+		sv_puts(&zh, day);
+		sv_puts(&zh, "起执行的标准）");
+	}
 	kv(t, "  ", "Amount", "金额", en.s, zh.s, r->fee.origin.source);
 	prose(t, "  ", r->fee.text);
 }

@@ -529,6 +529,9 @@ static void apply(struct eval_state *st, const struct pd_rule *rule, const struc
 		r->fee.known = e->fee_cny && eval_int(st, e->fee_cny, &r->fee.cny);
 		if (!r->fee.known)
 			r->fee.cny = 0;
+		const struct pd_dated_value *dv = pd_expr_dated(e->fee_cny, st->ctx.date);
+		r->fee.dated = dv != NULL;
+		r->fee.since = dv ? dv->from : PD_DATE_NONE;
 		r->fee.per_person = e->fee_per_person;
 		if (e->fee_per_person)
 			fee_per_person(st);

@@ -1209,8 +1209,26 @@ static int compare(const struct pd_eval_value *a, const struct pd_eval_value *b)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
+const struct pd_dated_value *pd_expr_dated(const struct pd_expr *e, pd_date date)
+{
+	const struct pd_dated_value *in_force = NULL;
+	for (uint8_t i = 0; e && i < e->n_dated && e->dated[i].from <= date; i++)
+		in_force = &e->dated[i];
+	return in_force;
+}
+
 void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx, struct pd_eval_value *out)
 {
+	if (e->n_dated) {
+		const struct pd_dated_value *d = pd_expr_dated(e, ctx->date);
+		if (d) {
+			pd_expr_eval(d->value, ctx, out);
+		} else {
+			memset(out, 0, sizeof(*out));
+			out->type = e->type;
+		}
+		return;
+	}
 	struct pd_eval_value st[MAX_STACK];
 	int sp = 0;
 	const struct pd_case *c = ctx->c;

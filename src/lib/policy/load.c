@@ -675,21 +675,139 @@ static void k_require(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 
 /* A number of days: an expression, or a bare duration (30d, 6m, 1y) counted from
  * the case date. */
-static const struct pd_expr *compile_days(struct rule_ctx *rc, struct fy_node *v, const char *what)
+static const struct pd_expr *compile_days(struct pd_policy_build *b, const struct yfile *f,
+                                          struct fy_node *v, const char *what)
 {
 	size_t len;
 	const char *s = scalar(v, &len);
 	struct pd_duration d;
 	if (!s || pd_duration_parse(s, len, &d) != 0)
-		return compile_expr(rc->b, rc->f, v, PD_T_INT, what);
+		return compile_expr(b, f, v, PD_T_INT, what);
 	char buf[32];
 	snprintf(buf, sizeof(buf), "days(%.*s)", (int)len, s);
-	struct pd_expr *e = pd_arena_zalloc(rc->b->arena, sizeof(*e));
+	struct pd_expr *e = pd_arena_zalloc(b->arena, sizeof(*e));
 	struct pd_error err;
 	int line, col;
 	node_mark(v, &line, &col);
-	if (!e || pd_expr_compile(rc->b, buf, strlen(buf), rc->f->path, line, col, e, &err) != 0)
+	if (!e || pd_expr_compile(b, buf, strlen(buf), f->path, line, col, e, &err) != 0)
 		return NULL;
+	return e;
+}
+
+static int parse_date_node(struct pd_policy_build *b, const struct yfile *f, struct fy_node *v,
+                           pd_date *out);
+
+/* One value of a dated list, or the figure itself. */
+static const struct pd_expr *compile_one(struct pd_policy_build *b, const struct yfile *f,
+                                         struct fy_node *v, int want_type, bool days,
+                                         const char *what)
+{
+	return days ? compile_days(b, f, v, what) : compile_expr(b, f, v, want_type, what);
+}
+
+/* A figure of an effect (a fee, a cap, a date): an expression, or a list of
+ * dated values, each in force from its date until the next one's:
+ *   [{from: 2013-09-01, value: 160}, {from: 2027-01-01, value: 200}]
+ * The dates must rise, and the first may not come after the pack's first day
+ * (a case between would have no value). */
+static const struct pd_expr *compile_figure(struct pd_policy_build *b, const struct yfile *f,
+                                            struct fy_node *n, int want_type, bool days,
+                                            const char *what)
+{
+	if (!fy_node_is_sequence(n))
+		return compile_one(b, f, n, want_type, days, what);
+	int count = fy_node_sequence_item_count(n);
+	if (count < 1 || count > 255) {
+		report_at(b, f, n, "%s: a list of dated values holds 1 to 255 {from, value}", what);
+		return NULL;
+	}
+	struct pd_expr *e = pd_arena_zalloc(b->arena, sizeof(*e));
+	struct pd_dated_value *dv = pd_arena_zalloc(b->arena, sizeof(*dv) * (size_t)count);
+	if (!e || !dv) {
+		report_at(b, f, n, "out of memory");
+		return NULL;
+	}
+	int line, col;
+	node_mark(n, &line, &col);
+	e->type = (uint8_t)want_type;
+	e->text = "dated values";
+	e->file = f->path;
+	e->line = line;
+	e->column = col;
+	e->id_fact = -1;
+	e->dated = dv;
+	bool ok = true;
+	void *it = NULL;
+	struct fy_node *item;
+	int i = 0;
+	while ((item = fy_node_sequence_iterate(n, &it))) {
+		struct pd_dated_value *d = &dv[i];
+		d->from = PD_DATE_NONE;
+		struct fy_node *from = NULL, *value = NULL;
+		if (!fy_node_is_mapping(item)) {
+			report_at(b, f, item, "%s: a dated value is {from: YYYY-MM-DD, value: ...}",
+			          what);
+			ok = false;
+			continue;
+		}
+		void *it2 = NULL;
+		struct fy_node_pair *p;
+		while ((p = fy_node_mapping_iterate(item, &it2))) {
+			struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+			if (scalar_is(k, "from"))
+				from = v;
+			else if (scalar_is(k, "value"))
+				value = v;
+			else if (!scalar_is(k, "note")) {
+				report_at(b, f, k, "%s: unknown key in a dated value (known: from, value, "
+				          "note)", what);
+				ok = false;
+			}
+		}
+		if (!from || !value) {
+			report_at(b, f, item, "%s: a dated value needs both from and value", what);
+			ok = false;
+			continue;
+		}
+		if (is_null_node(from) || parse_date_node(b, f, from, &d->from) != 0 ||
+		    d->from == PD_DATE_NONE) {
+			if (is_null_node(from))
+				report_at(b, f, from, "%s: from: expected a date YYYY-MM-DD", what);
+			ok = false;
+			continue;
+		}
+		if (i > 0 && dv[i - 1].from != PD_DATE_NONE && d->from <= dv[i - 1].from) {
+			report_at(b, f, from, "%s: dated values must be in rising order of from",
+			          what);
+			ok = false;
+		}
+		if (i == 0 && b->pack && b->pack->from != PD_DATE_NONE && d->from > b->pack->from) {
+			char want[11];
+			pd_date_format(b->pack->from, want);
+			report_at(b, f, from,
+			          "%s: the first value is in force from a day after the pack's first "
+			          "day (%s): a case between would have none",
+			          what, want);
+			ok = false;
+		}
+		if (fy_node_is_sequence(value)) {
+			report_at(b, f, value, "%s: a dated value is one value, not another list",
+			          what);
+			ok = false;
+			continue;
+		}
+		d->value = compile_one(b, f, value, want_type, days, what);
+		if (!d->value) {
+			ok = false;
+			continue;
+		}
+		for (int w = 0; w < PD_FACTSET_WORDS; w++)
+			e->facts.w[w] |= d->value->facts.w[w];
+		i++;
+	}
+	if (!ok)
+		return NULL;
+	e->n_dated = (uint8_t)i;
 	return e;
 }
 
@@ -705,13 +823,14 @@ static void k_limit(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 	while ((p = fy_node_mapping_iterate(v, &it))) {
 		struct fy_node *k2 = fy_node_pair_key(p), *v2 = fy_node_pair_value(p);
 		if (scalar_is(k2, "max_days"))
-			rc->r->eff.max_days = compile_days(rc, v2, "limit.max_days");
+			rc->r->eff.max_days = compile_figure(rc->b, rc->f, v2, PD_T_INT, true, "limit.max_days");
 		else if (scalar_is(k2, "valid_until_max"))
 			rc->r->eff.valid_until =
-			    compile_expr(rc->b, rc->f, v2, PD_T_DATE, "limit.valid_until_max");
+			    compile_figure(rc->b, rc->f, v2, PD_T_DATE, false, "limit.valid_until_max");
 		else if (scalar_is(k2, "max_visa_validity_days"))
 			rc->r->eff.visa_validity =
-			    compile_days(rc, v2, "limit.max_visa_validity_days");
+			    compile_figure(rc->b, rc->f, v2, PD_T_INT, true,
+			                   "limit.max_visa_validity_days");
 		else
 			report_at(rc->b, rc->f, k2,
 			          "unknown limit (known: max_days, valid_until_max, "
@@ -735,7 +854,7 @@ static void k_fee(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 			has_cny = true;
 			if (!is_null_node(v2))
 				rc->r->eff.fee_cny =
-				    compile_expr(rc->b, rc->f, v2, PD_T_INT, "fee.cny");
+				    compile_figure(rc->b, rc->f, v2, PD_T_INT, false, "fee.cny");
 		} else if (scalar_is(k2, "per_person")) {
 			int8_t yes = 0;
 			if (parse_flag(rc->b, rc->f, v2, &yes) == 0)
@@ -764,10 +883,10 @@ static void k_deposit(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 		struct fy_node *k2 = fy_node_pair_key(p), *v2 = fy_node_pair_value(p);
 		if (scalar_is(k2, "cny"))
 			rc->r->eff.deposit_cny =
-			    compile_expr(rc->b, rc->f, v2, PD_T_INT, "deposit.cny");
+			    compile_figure(rc->b, rc->f, v2, PD_T_INT, false, "deposit.cny");
 		else if (scalar_is(k2, "frozen_days"))
 			rc->r->eff.deposit_frozen =
-			    compile_expr(rc->b, rc->f, v2, PD_T_INT, "deposit.frozen_days");
+			    compile_figure(rc->b, rc->f, v2, PD_T_INT, false, "deposit.frozen_days");
 		else
 			report_at(rc->b, rc->f, k2,
 			          "unknown key in deposit (known: cny, frozen_days)");
@@ -798,7 +917,7 @@ static void k_receipt(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 
 static void k_apply_by(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 {
-	rc->r->eff.apply_by = compile_expr(rc->b, rc->f, v, PD_T_DATE, "apply_by");
+	rc->r->eff.apply_by = compile_figure(rc->b, rc->f, v, PD_T_DATE, false, "apply_by");
 }
 
 static void k_agent(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)

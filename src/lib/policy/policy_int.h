@@ -69,7 +69,20 @@ struct pd_op {
 	const char *const *strs; /* OP_IN_STR */
 };
 
+struct pd_expr;
+
+/* A figure that changes on a date: `value` is in force from `from` until the
+ * next dated value's `from`. */
+struct pd_dated_value {
+	pd_date from;
+	const struct pd_expr *value;
+};
+
 struct pd_expr {
+	/* A list of dated values (n_dated > 0): no code of its own; the value in
+	 * force on the case's date is evaluated. */
+	const struct pd_dated_value *dated;
+	uint8_t n_dated;
 	const struct pd_op *ops;
 	uint16_t n_ops;
 	uint8_t type;     /* enum pd_type of the result */
@@ -137,7 +150,11 @@ struct pd_ids_cache *pd_eval_id(const struct pd_eval_ctx *ctx, int fact);
 struct pd_policy_build;
 int pd_expr_compile(struct pd_policy_build *b, const char *text, size_t len, const char *file,
                     int line, int column, struct pd_expr *out, struct pd_error *err);
-/* Evaluates; never fails (division by zero gives unknown). */
+/* The dated value of e in force on `date`, or NULL (e is not dated, or the date
+ * comes before its first value). */
+const struct pd_dated_value *pd_expr_dated(const struct pd_expr *e, pd_date date);
+/* Evaluates; never fails (division by zero gives unknown; a dated figure on a
+ * date before its first value is unknown, hanging on no fact). */
 void pd_expr_eval(const struct pd_expr *e, const struct pd_eval_ctx *ctx,
                   struct pd_eval_value *out);
 
