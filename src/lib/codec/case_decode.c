@@ -1,12 +1,12 @@
 /*
  * case_decode.c: case JSON (format.md §1) into struct pd_case (case.h).
  *
- * Three steps, each bounded by the input's size:
- *   1. pd_json_validate() checks the text against RFC 8259 and our limits
- *      (codec.h) and counts its tokens;
- *   2. jsmn (strict mode, parent links) tokenises it into an array of exactly
- *      that many tokens taken from the arena;
- *   3. the schema walk: one table per kind of object (case, application,
+ * Two passes, each bounded by the input's size:
+ *   1. pd_json_tokenize() checks the text against RFC 8259 and our limits
+ *      (codec.h) and, in the same pass, writes its tokens (json_read.h) into
+ *      an array from the arena (room for one a byte, up to the most a text
+ *      may hold; only what is written is touched);
+ *   2. the schema walk: one table per kind of object (case, application,
  *      applicant, passport, status, sponsor, agent, document), each row a
  *      member name, what it is (fact, object, list, ...) and the fact id or
  *      sub-table.  Each member is looked up in its table (length and first
@@ -20,16 +20,10 @@
  * quote the offending value.
  *
  * pd_json_read_object() (codec.h) reads the small objects that are not a
- * case (request bodies, an action's data) with the same two first steps and
+ * case (request bodies, an action's data) with the same first pass and
  * the same scalar readers, against a table of struct pd_field that the
- * caller gives; its errors look exactly like the case's.  This is the one
- * file that includes jsmn.
+ * caller gives; its errors look exactly like the case's.
  */
-#define JSMN_STATIC
-#define JSMN_STRICT
-#define JSMN_PARENT_LINKS
-#include <jsmn.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +41,7 @@
 
 struct walk {
 	struct pd_json_src src;
-	const jsmntok_t *t;
+	const struct pd_json_tok *t;
 	int n;
 	struct pd_arena *arena;
 	struct pd_case *c;
@@ -274,18 +268,18 @@ static size_t tok_len(const struct walk *w, int i)
 /* Where a value begins: a string at its opening quote. */
 static size_t tok_pos(const struct walk *w, int i)
 {
-	return (size_t)(w->t[i].start - (w->t[i].type == JSMN_STRING));
+	return (size_t)(w->t[i].start - (w->t[i].type == PD_JTOK_STRING));
 }
 
 static bool tok_null(const struct walk *w, int i)
 {
-	return w->t[i].type == JSMN_PRIMITIVE && w->src.s[w->t[i].start] == 'n';
+	return w->t[i].type == PD_JTOK_PRIMITIVE && w->src.s[w->t[i].start] == 'n';
 }
 
 /* The token after i's subtree. */
 static int skip(const struct walk *w, int i)
 {
-	if (w->t[i].type != JSMN_OBJECT && w->t[i].type != JSMN_ARRAY)
+	if (w->t[i].type != PD_JTOK_OBJECT && w->t[i].type != PD_JTOK_ARRAY)
 		return i + 1;
 	int end = w->t[i].end, j = i + 1;
 	while (j < w->n && w->t[j].start < end)
@@ -297,12 +291,12 @@ static int skip(const struct walk *w, int i)
 static const char *got(const struct walk *w, int i, char buf[GOT_MAX])
 {
 	switch (w->t[i].type) {
-	case JSMN_OBJECT:
+	case PD_JTOK_OBJECT:
 		return "an object";
-	case JSMN_ARRAY:
+	case PD_JTOK_ARRAY:
 		return "an array";
 	default:
-		pd_json_quote(tok_raw(w, i), tok_len(w, i), w->t[i].type == JSMN_STRING, buf,
+		pd_json_quote(tok_raw(w, i), tok_len(w, i), w->t[i].type == PD_JTOK_STRING, buf,
 		              GOT_MAX);
 		return buf;
 	}
@@ -317,7 +311,7 @@ static void tok_path(const struct walk *w, int i, char *buf, size_t size)
 		int p = w->t[i].parent;
 		if (p < 0)
 			break;
-		if (w->t[p].type == JSMN_OBJECT || w->t[p].type == JSMN_ARRAY)
+		if (w->t[p].type == PD_JTOK_OBJECT || w->t[p].type == PD_JTOK_ARRAY)
 			chain[n++] = i; /* a member name, or an array element */
 		i = p;
 	}
@@ -325,7 +319,7 @@ static void tok_path(const struct walk *w, int i, char *buf, size_t size)
 	while (n-- > 0 && len < size) {
 		int k = chain[n], p = w->t[k].parent;
 		int wr;
-		if (w->t[p].type == JSMN_OBJECT) {
+		if (w->t[p].type == PD_JTOK_OBJECT) {
 			wr = snprintf(buf + len, size - len, "%s%.*s", len ? "." : "",
 			              (int)tok_len(w, k), tok_raw(w, k));
 		} else {
@@ -404,7 +398,7 @@ static bool short_string(const struct walk *w, int tok, char buf[SHORT_MAX], con
 
 static int read_bool(struct walk *w, int tok, int *out)
 {
-	char c = w->t[tok].type == JSMN_PRIMITIVE ? *tok_raw(w, tok) : 0;
+	char c = w->t[tok].type == PD_JTOK_PRIMITIVE ? *tok_raw(w, tok) : 0;
 	if (c != 't' && c != 'f')
 		return fail_type(w, tok, "true or false");
 	*out = c == 't';
@@ -413,7 +407,7 @@ static int read_bool(struct walk *w, int tok, int *out)
 
 static int read_int(struct walk *w, int tok, int32_t *out)
 {
-	char c = w->t[tok].type == JSMN_PRIMITIVE ? *tok_raw(w, tok) : 0;
+	char c = w->t[tok].type == PD_JTOK_PRIMITIVE ? *tok_raw(w, tok) : 0;
 	int32_t v = -1;
 	if ((c == '-' || (c >= '0' && c <= '9')) &&
 	    pd_json_int32(tok_raw(w, tok), tok_len(w, tok), &v) == PD_JSON_INT_OK && v >= 0) {
@@ -428,7 +422,7 @@ static int read_date(struct walk *w, int tok, pd_date *out)
 	char buf[SHORT_MAX];
 	const char *s;
 	size_t len;
-	if (w->t[tok].type == JSMN_STRING && short_string(w, tok, buf, &s, &len) &&
+	if (w->t[tok].type == PD_JTOK_STRING && short_string(w, tok, buf, &s, &len) &&
 	    pd_date_parse(s, len, out) == 0)
 		return 0;
 	return fail_type(w, tok, "a date YYYY-MM-DD");
@@ -440,7 +434,7 @@ static int read_enum(struct walk *w, int tok, int vocab, int32_t *out)
 	char buf[SHORT_MAX];
 	const char *s;
 	size_t len;
-	if (w->t[tok].type == JSMN_STRING && short_string(w, tok, buf, &s, &len) && len > 0) {
+	if (w->t[tok].type == PD_JTOK_STRING && short_string(w, tok, buf, &s, &len) && len > 0) {
 		for (int i = 0; i < v->count; i++) {
 			const char *word = v->words[i];
 			if (word[0] == s[0] && same(word, s, len) && word[len] == '\0') {
@@ -491,7 +485,7 @@ static int read_string(struct walk *w, int tok, int check, const char **out, siz
 	const struct string_rule *rule = &string_rules[check];
 	char *s = NULL; /* set by copy_string() when it returns 0; GCC's -O3 cannot tell */
 	size_t len = 0;
-	if (w->t[tok].type != JSMN_STRING)
+	if (w->t[tok].type != PD_JTOK_STRING)
 		return fail_type(w, tok, rule->expected);
 	int rc = copy_string(w, tok, &s, &len);
 	if (rc)
@@ -556,7 +550,7 @@ static int do_object(struct walk *w, int val, const struct member *m, void *targ
 {
 	if (tok_null(w, val))
 		return 0;
-	if (w->t[val].type != JSMN_OBJECT)
+	if (w->t[val].type != PD_JTOK_OBJECT)
 		return fail_type(w, val, "an object");
 	return walk_object(w, val, m->sub, target);
 }
@@ -564,7 +558,7 @@ static int do_object(struct walk *w, int val, const struct member *m, void *targ
 static int do_agent(struct walk *w, int val, const struct member *m, void *target)
 {
 	struct pd_case *c = w->c;
-	if (!tok_null(w, val) && w->t[val].type != JSMN_OBJECT)
+	if (!tok_null(w, val) && w->t[val].type != PD_JTOK_OBJECT)
 		return fail_type(w, val, "an object or null");
 	c->agent_given = true;
 	c->facts[PD_F_AGENT_PRESENT].i = !tok_null(w, val);
@@ -577,7 +571,7 @@ static int do_documents(struct walk *w, int val, const struct member *m, void *t
 	struct pd_case *c = w->c;
 	if (tok_null(w, val))
 		return 0;
-	if (w->t[val].type != JSMN_ARRAY)
+	if (w->t[val].type != PD_JTOK_ARRAY)
 		return fail_type(w, val, "an array of documents");
 	int n = w->t[val].size, el = val + 1;
 	if (n > PD_CASE_MAX_DOCUMENTS) {
@@ -590,7 +584,7 @@ static int do_documents(struct walk *w, int val, const struct member *m, void *t
 	if (n > 0 && !(docs = pd_arena_alloc(w->arena, (size_t)n * sizeof(*docs))))
 		return fail_at(w, val, NULL, PD_ENOMEM, "out of memory");
 	for (int k = 0; k < n; k++, el = skip(w, el)) {
-		if (w->t[el].type != JSMN_OBJECT)
+		if (w->t[el].type != PD_JTOK_OBJECT)
 			return fail_type(w, el, "an object");
 		struct pd_document *d = &docs[k];
 		*d = (struct pd_document){
@@ -643,7 +637,7 @@ static int do_mrz(struct walk *w, int val, const struct member *m, void *target)
 	struct pd_case *c = w->c;
 	if (tok_null(w, val))
 		return 0;
-	if (w->t[val].type != JSMN_ARRAY)
+	if (w->t[val].type != PD_JTOK_ARRAY)
 		return fail_type(w, val, "an array of MRZ lines");
 	int n = w->t[val].size, el = val + 1;
 	if (n > MRZ_LINES_MAX) {
@@ -721,11 +715,11 @@ static int do_extra(struct walk *w, int val, const struct member *m, void *targe
 	struct pd_case *c = w->c;
 	if (tok_null(w, val))
 		return 0;
-	if (w->t[val].type != JSMN_OBJECT)
+	if (w->t[val].type != PD_JTOK_OBJECT)
 		return fail_type(w, val, "an object");
 	int end = skip(w, val);
 	for (int j = val; j < end; j++) {
-		if (w->t[j].type != JSMN_OBJECT || w->t[j].size < 2)
+		if (w->t[j].type != PD_JTOK_OBJECT || w->t[j].size < 2)
 			continue;
 		int dup, rc = find_duplicate(w, j, &dup);
 		if (rc)
@@ -834,29 +828,22 @@ static int walk_object(struct walk *w, int obj, const struct schema *sch, void *
 }
 
 /*
- * Steps 1 and 2 for any text: validates w->src with the limits given, then
- * tokenises it into an array of exactly the right size from w->arena.
+ * Step 1 for any text: validates w->src with the limits given and, in the
+ * same pass, writes its tokens into an array from w->arena.
  */
 static int tokenize(struct walk *w, unsigned max_depth, struct pd_error *err)
 {
-	struct pd_json_info info;
-	int rc = pd_json_validate(&w->src, max_depth, PD_CASE_MAX_STRING, &info, err);
-	if (rc)
-		return rc;
-	size_t ntok = info.ntokens;
-	jsmntok_t *tokens = pd_arena_alloc(w->arena, ntok * sizeof(*tokens));
+	size_t room = pd_json_tokens_room(w->src.len);
+	struct pd_json_tok *tokens = pd_arena_alloc(w->arena, room * sizeof(*tokens));
 	if (!tokens)
 		return pd_error_at(err, PD_ENOMEM, w->src.name, 0, 0, NULL,
-		                   "out of memory for %zu JSON tokens", ntok);
-	jsmn_parser parser;
-	jsmn_init(&parser);
-	int got_tokens = jsmn_parse(&parser, w->src.s, w->src.len, tokens, (unsigned)ntok);
-	if (got_tokens != (int)ntok)
-		return pd_error_at(err, PD_EINTERNAL, w->src.name, 0, 0, NULL,
-		                   "JSON tokenizer disagrees with validation (%d of %zu tokens)",
-		                   got_tokens, ntok);
+		                   "out of memory for %zu JSON tokens", room);
+	struct pd_json_info info;
+	int rc = pd_json_tokenize(&w->src, max_depth, PD_CASE_MAX_STRING, tokens, &info, err);
+	if (rc)
+		return rc;
 	w->t = tokens;
-	w->n = (int)ntok;
+	w->n = (int)info.ntokens;
 	w->escapes = info.escapes;
 	pd_json_cursor_init(&w->cur, w->src.s, info.plain);
 	return 0;
@@ -942,7 +929,7 @@ static int read_field_string(struct walk *w, int val, const struct pd_field *f, 
 	size_t len;
 	int rc;
 
-	if (w->t[val].type != JSMN_STRING || tok_len(w, val) == 0)
+	if (w->t[val].type != PD_JTOK_STRING || tok_len(w, val) == 0)
 		return fail_type(w, val, expected);
 	if (word && (memchr(tok_raw(w, val), '\\', tok_len(w, val)) ||
 	             memchr(tok_raw(w, val), ' ', tok_len(w, val))))
@@ -958,7 +945,7 @@ static int read_field_string(struct walk *w, int val, const struct pd_field *f, 
 
 static int read_field_int(struct walk *w, int val, const struct pd_field *f, void *slot)
 {
-	char c = w->t[val].type == JSMN_PRIMITIVE ? *tok_raw(w, val) : 0;
+	char c = w->t[val].type == PD_JTOK_PRIMITIVE ? *tok_raw(w, val) : 0;
 	int64_t v = 0;
 	if ((c == '-' || (c >= '0' && c <= '9')) &&
 	    pd_json_int64(tok_raw(w, val), tok_len(w, val), &v) == PD_JSON_INT_OK && v >= f->min &&
@@ -975,7 +962,7 @@ static int read_field_int(struct walk *w, int val, const struct pd_field *f, voi
 static int read_field_raw(struct walk *w, int val, const struct pd_field *f, void *slot)
 {
 	bool object = f->type == PD_FIELD_OBJECT;
-	if (w->t[val].type != (object ? JSMN_OBJECT : JSMN_ARRAY))
+	if (w->t[val].type != (object ? PD_JTOK_OBJECT : PD_JTOK_ARRAY))
 		return fail_type(w, val, object ? "an object" : "an array");
 	struct pd_json_raw *raw = slot;
 	raw->json = tok_raw(w, val);
@@ -1097,7 +1084,7 @@ int pd_json_set_member(const char *json, size_t len, const char *path, const cha
 	const char *name = path, *dot;
 	while ((dot = strchr(name, '.'))) {
 		obj = member_value(&w, obj, name, (size_t)(dot - name));
-		if (obj < 0 || w.t[obj].type != JSMN_OBJECT)
+		if (obj < 0 || w.t[obj].type != PD_JTOK_OBJECT)
 			return pd_error_at(err, PD_ENOTFOUND, NULL, 0, 0, path,
 			                   "no object %.*s to set a member in", (int)(dot - path),
 			                   path);
@@ -1109,13 +1096,13 @@ int pd_json_set_member(const char *json, size_t len, const char *path, const cha
 	const char *sep = "";
 	if (val >= 0) {
 		cut = tok_pos(&w, val);
-		resume = (size_t)w.t[val].end + (w.t[val].type == JSMN_STRING);
+		resume = (size_t)w.t[val].end + (w.t[val].type == PD_JTOK_STRING);
 	} else if (w.t[obj].size > 0) {
 		int last = obj + 1;
 		for (int k = 1; k < w.t[obj].size; k++)
 			last = skip(&w, last + 1);
 		val = last + 1;
-		cut = resume = (size_t)w.t[val].end + (w.t[val].type == JSMN_STRING);
+		cut = resume = (size_t)w.t[val].end + (w.t[val].type == PD_JTOK_STRING);
 		sep = ",";
 	} else {
 		cut = resume = (size_t)w.t[obj].start + 1;
@@ -1158,18 +1145,18 @@ static struct pd_json_node *dom_node(const struct walk *w, int i, int *next)
 	struct pd_json_node *n = pd_arena_zalloc(w->arena, sizeof(*n));
 	if (!n)
 		return NULL;
-	const jsmntok_t *t = &w->t[i];
+	const struct pd_json_tok *t = &w->t[i];
 	const char *raw = tok_raw(w, i);
 	size_t len = tok_len(w, i);
 	switch (t->type) {
-	case JSMN_OBJECT:
-	case JSMN_ARRAY: {
-		n->kind = t->type == JSMN_OBJECT ? PD_JSON_OBJECT : PD_JSON_ARRAY;
+	case PD_JTOK_OBJECT:
+	case PD_JTOK_ARRAY: {
+		n->kind = t->type == PD_JTOK_OBJECT ? PD_JSON_OBJECT : PD_JSON_ARRAY;
 		const struct pd_json_node **tail = &n->child;
 		int k = i + 1;
 		for (int c = 0; c < t->size; c++) {
 			const char *key = NULL;
-			if (t->type == JSMN_OBJECT) {
+			if (t->type == PD_JTOK_OBJECT) {
 				char *kb = pd_arena_alloc(w->arena, tok_len(w, k) + 1);
 				if (!kb)
 					return NULL;
@@ -1189,7 +1176,7 @@ static struct pd_json_node *dom_node(const struct walk *w, int i, int *next)
 		*next = k;
 		return n;
 	}
-	case JSMN_STRING: {
+	case PD_JTOK_STRING: {
 		char *s = pd_arena_alloc(w->arena, len + 1);
 		if (!s)
 			return NULL;

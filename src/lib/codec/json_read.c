@@ -329,6 +329,8 @@ struct frame {
 	uint32_t index; /* arrays: the element being read */
 	size_t key;     /* objects: offset and length of the last member name (raw) */
 	size_t key_len;
+	int tok;     /* the container's token */
+	int key_tok; /* objects: the last member name's token */
 };
 
 struct scan {
@@ -338,6 +340,8 @@ struct scan {
 	size_t len;
 	size_t p;
 	size_t ntok;
+	struct pd_json_tok *toks; /* NULL: count only */
+	bool in_key;              /* the string being read is a member name */
 	size_t max_string;
 	bool escapes, wide, newline; /* a backslash, a byte >= 0x80, a newline seen */
 	unsigned depth, max_depth;
@@ -445,12 +449,26 @@ static int fail_expected(struct scan *sc, const char *what)
 	return scan_fail(sc, PD_EINPUT, p, "expected %s, got '%c'", what, (int)c);
 }
 
-/* One more jsmn token, which began at pos. */
-static inline int count_token(struct scan *sc, size_t pos)
+/*
+ * One more token, of type, from start to end (see struct pd_json_tok), under
+ * the innermost open container: its child, or the child of its last member
+ * name.  Counted, and written when there is an array to write it to.
+ */
+static inline int add_token(struct scan *sc, int type, size_t start, size_t end)
 {
 	if (++sc->ntok > PD_JSON_MAX_TOKENS)
-		return scan_fail(sc, PD_ETOOBIG, pos, "more than %u JSON values",
-		                 PD_JSON_MAX_TOKENS);
+		return scan_fail(sc, PD_ETOOBIG, start - (type == PD_JTOK_STRING),
+		                 "more than %u JSON values", PD_JSON_MAX_TOKENS);
+	if (!sc->toks)
+		return 0;
+	int parent = -1;
+	if (sc->depth) {
+		struct frame *f = &sc->stack[sc->depth - 1];
+		parent = f->close == '}' && !sc->in_key ? f->key_tok : f->tok;
+		sc->toks[parent].size++;
+	}
+	sc->toks[sc->ntok - 1] = (struct pd_json_tok){
+	    .type = type, .start = (int)start, .end = (int)end, .parent = parent};
 	return 0;
 }
 
@@ -490,7 +508,7 @@ static int scan_string_rest(struct scan *sc, size_t start, size_t q, size_t limi
 		unsigned c = s[q];
 		if (c == '"') {
 			sc->p = q + 1;
-			return count_token(sc, start);
+			return add_token(sc, PD_JTOK_STRING, start + 1, q);
 		}
 		if (c >= 0x80) {
 			size_t n;
@@ -558,7 +576,7 @@ static inline int scan_string(struct scan *sc)
 	q = scan_plain(sc->s, q, limit);
 	if (q < limit && sc->s[q] == '"') {
 		sc->p = q + 1;
-		return count_token(sc, start);
+		return add_token(sc, PD_JTOK_STRING, start + 1, q);
 	}
 	return scan_string_rest(sc, start, q, limit);
 }
@@ -582,7 +600,7 @@ static int scan_primitive(struct scan *sc)
 			return scan_fail(sc, PD_EINPUT, start, "expected a value, got %s", shown);
 		}
 		sc->p = end;
-		return count_token(sc, start);
+		return add_token(sc, PD_JTOK_PRIMITIVE, start, end);
 	}
 	/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
 	size_t i = 0;
@@ -619,7 +637,7 @@ static int scan_primitive(struct scan *sc)
 		                 leading_zero ? ": leading zeros are not allowed" : "");
 	}
 	sc->p = end;
-	return count_token(sc, start);
+	return add_token(sc, PD_JTOK_PRIMITIVE, start, end);
 }
 
 /* A member name and its colon; leaves sc->p on the value. */
@@ -629,9 +647,12 @@ static int scan_member_name(struct scan *sc)
 	if (sc->p >= sc->len || sc->s[sc->p] != '"')
 		return fail_expected(sc, "a member name in double quotes");
 	size_t start = sc->p;
+	sc->in_key = true;
 	int rc = scan_string(sc);
+	sc->in_key = false;
 	if (rc)
 		return rc;
+	f->key_tok = (int)sc->ntok - 1;
 	f->has_key = true;
 	f->key = start + 1;
 	f->key_len = sc->p - 1 - f->key;
@@ -671,6 +692,12 @@ static int fail_top(struct scan *sc)
 int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t max_string,
                      struct pd_json_info *info, struct pd_error *err)
 {
+	return pd_json_tokenize(src, max_depth, max_string, NULL, info, err);
+}
+
+int pd_json_tokenize(const struct pd_json_src *src, unsigned max_depth, size_t max_string,
+                     struct pd_json_tok *toks, struct pd_json_info *info, struct pd_error *err)
+{
 	struct scan sc; /* not zeroed as a whole: the stack is written before it is read */
 	sc.src = src;
 	sc.err = err;
@@ -678,6 +705,8 @@ int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t m
 	sc.len = src->len;
 	sc.p = 0;
 	sc.ntok = 0;
+	sc.toks = toks;
+	sc.in_key = false;
 	sc.max_string = max_string;
 	sc.escapes = sc.wide = sc.newline = false;
 	sc.depth = 0;
@@ -700,16 +729,20 @@ int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t m
 					return scan_fail(&sc, PD_EINPUT, sc.p,
 					                 "nesting deeper than %u levels",
 					                 sc.max_depth);
-				if ((rc = count_token(&sc, sc.p)))
+				if ((rc = add_token(&sc, c == '{' ? PD_JTOK_OBJECT : PD_JTOK_ARRAY,
+				                    sc.p, sc.p)))
 					return rc;
 				sc.stack[sc.depth++] = (struct frame){
 				    .close = c == '{' ? '}' : ']',
+				    .tok = (int)sc.ntok - 1,
 				};
 				sc.p++;
 				scan_ws(&sc);
 				if (sc.p < sc.len && sc.s[sc.p] == (c == '{' ? '}' : ']')) {
 					sc.depth--;
 					sc.p++;
+					if (toks)
+						toks[sc.ntok - 1].end = (int)sc.p;
 					value = false;
 				} else if (c == '{' && (rc = scan_member_name(&sc))) {
 					return rc;
@@ -758,6 +791,8 @@ int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t m
 		if (sc.p < sc.len && c == (unsigned char)f->close) {
 			sc.depth--;
 			sc.p++;
+			if (toks)
+				toks[f->tok].end = (int)sc.p;
 			continue;
 		}
 		return fail_expected(&sc, f->close == '}' ? "',' or '}' after an object member"

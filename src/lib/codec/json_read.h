@@ -1,14 +1,13 @@
 /*
- * codec/json_read.h: the strict half of reading JSON, shared by the case
- * decoder.
+ * codec/json_read.h: reading JSON strictly, shared by the case decoder.
  *
- * jsmn (strict mode) splits a text into tokens but accepts much that RFC 8259
- * does not: missing or trailing commas, lone surrogates, control characters
- * in strings, leading zeros, invalid UTF-8.  pd_json_validate() is a single
- * iterative pass that checks the whole grammar of RFC 8259 plus our limits
- * (nesting depth, string length, number of values) and counts the tokens
- * jsmn will produce, so that the token array can be sized exactly.  After
- * it succeeds, jsmn cannot fail on the same text.
+ * pd_json_tokenize() is a single iterative pass over the bytes that checks
+ * the whole grammar of RFC 8259 plus our limits (nesting depth, string
+ * length, number of values) and, as it goes, writes the tokens the decoders
+ * walk: one for each value and member name, in the order they begin, with
+ * their extent, their number of children and their parent (the layout of
+ * jsmn's tokens in strict mode with parent links, which the decoders used
+ * before, after a validating pass of their own).
  *
  * The other helpers turn a byte offset into line:column (columns count UTF-8
  * characters, not bytes), quote an offending value for a message, and decode
@@ -62,10 +61,40 @@ void pd_json_cursor_seek(struct pd_json_cursor *c, size_t pos);
 
 /* What pd_json_validate() learnt about a valid text. */
 struct pd_json_info {
-	size_t ntokens; /* jsmn tokens: values plus member names */
+	size_t ntokens; /* tokens: values plus member names */
 	bool escapes;   /* some string holds a backslash escape */
 	bool plain;     /* no newline and no byte >= 0x80 anywhere */
 };
+
+enum pd_json_tok_type {
+	PD_JTOK_OBJECT = 1,
+	PD_JTOK_ARRAY = 2,
+	PD_JTOK_STRING = 3,
+	PD_JTOK_PRIMITIVE = 4, /* a number, true, false or null */
+};
+
+/*
+ * A value or a member name.  start and end are byte offsets: a string's
+ * content (after its opening quote, to its closing one), a primitive as
+ * written, a container from its opening bracket to just after its closing
+ * one.  size: an object's members, an array's elements, 1 for a member name
+ * (its value), 0 otherwise.  parent: the token of the object (for a member
+ * name), of the member name (for a member's value), of the array (for an
+ * element); -1 for the top-level object.
+ */
+struct pd_json_tok {
+	int type; /* enum pd_json_tok_type */
+	int start, end;
+	int size;
+	int parent;
+};
+
+/* Room for the tokens of any text of len bytes: every token begins at a byte
+ * of its own, and a valid text has at most PD_JSON_MAX_TOKENS. */
+static inline size_t pd_json_tokens_room(size_t len)
+{
+	return len < PD_JSON_MAX_TOKENS ? (len ? len : 1) : PD_JSON_MAX_TOKENS;
+}
 
 /*
  * Checks that src is one JSON object (RFC 8259) and nothing else but
@@ -73,12 +102,20 @@ struct pd_json_info {
  * characters or lone surrogates (escaped or encoded), numbers in the JSON
  * grammar, at most max_depth nested containers, strings of at most
  * max_string bytes, at most PD_JSON_MAX_TOKENS values.  Iterative, one pass,
- * no allocation.  On success *info says how many jsmn tokens the text
- * makes and what it holds.  On failure err says where and why; the path is the
- * generic one (a.b[2].c) as far as the text was read.
+ * no allocation.  On success *info says how many tokens the text makes and
+ * what it holds.  On failure err says where and why; the path is the generic
+ * one (a.b[2].c) as far as the text was read.
  */
 int pd_json_validate(const struct pd_json_src *src, unsigned max_depth, size_t max_string,
                      struct pd_json_info *info, struct pd_error *err);
+
+/*
+ * pd_json_validate(), writing the tokens into toks as it reads them, in the
+ * same pass; toks has room for pd_json_tokens_room(src->len).  The errors
+ * are pd_json_validate()'s, byte for byte.
+ */
+int pd_json_tokenize(const struct pd_json_src *src, unsigned max_depth, size_t max_string,
+                     struct pd_json_tok *toks, struct pd_json_info *info, struct pd_error *err);
 
 /*
  * Writes a value for a message into out (NUL-terminated, at most size-1
