@@ -37,3 +37,17 @@ rm -f "$out/r1.jsonl" "$out/r2.jsonl"
 for b in bench_decode bench_write; do
 	if [ -x "$build/bench/$b" ]; then echo "== $b"; "$build/bench/$b"; fi
 done
+echo "== check --batch against jsmn's bare tokenising plus writing the same bytes (bench_jsmn)"
+"$build/bench/gen_cases" 20000 > "$out/c20k.jsonl"
+for view in summary full; do
+	/usr/bin/time -f "%e %U %S %M" -o "$out/time" "$build/permitdesk" check --batch --view "$view" "$out/c20k.jsonl" > "$out/r.jsonl" || true
+	read -r secs user sys kb < "$out/time"
+	/usr/bin/time -f "%e %U %S" -o "$out/time2" "$build/bench/bench_jsmn" "$out/c20k.jsonl" "$out/r.jsonl" > "$out/j.jsonl" 2>/dev/null
+	read -r jsecs juser jsys < "$out/time2"
+	cmp -s "$out/r.jsonl" "$out/j.jsonl" || echo "   bench_jsmn wrote other bytes"
+	awk -v v="$view" -v s="$secs" -v cpu="$(echo "$user $sys" | awk '{print $1 + $2}')" \
+		-v js="$jsecs" -v jcpu="$(echo "$juser $jsys" | awk '{print $1 + $2}')" -v kb="$kb" \
+		'BEGIN {r = jcpu > 0 ? cpu / jcpu : 0
+		printf "   --view %s: %.2f s (%.2f s CPU) against %.2f s (%.2f s CPU): %.1fx the floor in CPU, peak memory %.1f MB\n", v, s, cpu, js, jcpu, r, kb / 1024}'
+done
+rm -f "$out/r.jsonl" "$out/j.jsonl" "$out/c20k.jsonl"

@@ -1,11 +1,11 @@
 /*
  * permitdesk/codec.h: case JSON in, result JSON or text out.
  *
- * The decoder is schema-directed: it walks jsmn's tokens (strict mode) and
- * stores each member straight into its fact slot, checking what jsmn does
- * not: UTF-8, escapes, number syntax, real dates, enum words, unknown
- * members, nesting depth and sizes.  An error names line:column in the input
- * and the case path (applicant.birth_date, documents[2].type).
+ * The decoder is schema-directed: one pass over the bytes checks RFC 8259
+ * strictly (UTF-8, escapes, number syntax, nesting depth, sizes) and writes
+ * the tokens, which the decoder walks, storing each member straight into its
+ * fact slot and checking real dates, enum words and unknown members.  An error names line:column in
+ * the input and the case path (applicant.birth_date, documents[2].type).
  *
  * The writers stream into a struct pd_buf.  Policy texts arrive pre-escaped
  * (struct pd_text's *_json), so a result is mostly memcpy.

@@ -2,7 +2,7 @@
  * papers.c: what each paper says (paper.h), read from the case view JSON the
  * workflow writes, or from a result (which is written as JSON and read back
  * the same way, so that every paper has one source of data).  The JSON is
- * read with the codec's tree reader (pd_json_parse, over the jsmn tokens of
+ * read with the codec's tree reader (pd_json_parse, over the tokens of
  * the case decoder).  The page itself is layout.c's.
  *
  * The papers state only what the case, its result and its pack say: the
