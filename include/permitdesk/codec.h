@@ -178,6 +178,11 @@ void pd_office_write_json_lang(struct pd_jw *w, const struct pd_office_info *o, 
  * `permitdesk offices PACK`). */
 int pd_pack_offices_write_json(const struct pd_policy *pol, const struct pd_pack *p, bool pretty,
                                struct pd_buf *out);
+/* The same with only the offices for which keep(office) is true (keep NULL:
+ * all); a pack none of whose offices is kept has an empty "offices". */
+int pd_pack_offices_write_json_if(const struct pd_policy *pol, const struct pd_pack *p,
+                                  bool (*keep)(const struct pd_office_info *), bool pretty,
+                                  struct pd_buf *out);
 /* One office for people: its name and source, then address, hours,
  * telephones, website and guidance, each "Label / 标签: value" with the
  * Chinese value under the English (lang "en", "zh": one language).  Lines

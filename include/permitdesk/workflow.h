@@ -491,6 +491,9 @@ int pd_office_slots(const struct pd_office_info *o, const struct pd_calendar *ca
  * grid) when not; -PD_ESTATE when the office gives no hours. */
 int pd_office_slot_check(const struct pd_office_info *o, const struct pd_calendar *cal,
                          int minutes, pd_date day, int start, struct pd_error *err);
+/* Does `o` take appointments?  Only an office whose source gives its opening
+ * and closing hours has slots (GET /api/v1/offices?appointments=true). */
+bool pd_office_takes_appointments(const struct pd_office_info *o);
 /* The office with this id in any pack, or NULL. */
 const struct pd_office_info *pd_policy_office_find(const struct pd_policy *pol, const char *id);
 

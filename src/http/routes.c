@@ -315,17 +315,23 @@ static int h_pack_clauses(struct hreq *r, struct pd_error *err)
 	return pack_view(r, err, pd_pack_clauses_write_json);
 }
 
-/* GET /offices[?pack=]: where to apply, for every pack or one. */
+/* GET /offices[?pack=][&appointments=true]: where to apply, for every pack
+ * or one; with appointments=true only the offices that take appointments. */
 static int h_offices(struct hreq *r, struct pd_error *err)
 {
 	const char *id = hreq_arg(r, "pack");
 	const struct pd_pack *p = NULL;
+	bool bookable = false;
+	int rc = bool_arg(r, "appointments", &bookable, err);
+	if (rc)
+		return rc;
 	if (id && !(p = pd_policy_pack_find(r->gen->pol, id))) {
 		pd_error_clear(err);
 		snprintf(err->path, sizeof(err->path), "pack");
 		return pd_error_set(err, PD_ENOTFOUND, "no pack '%.64s'", id);
 	}
-	int rc = pd_pack_offices_write_json(r->gen->pol, p, r->pretty, out(r));
+	rc = pd_pack_offices_write_json_if(r->gen->pol, p, bookable ? pd_office_takes_appointments : NULL,
+	                                   r->pretty, out(r));
 	if (rc)
 		return pd_error_set(err, -rc, "writing the offices");
 	return finish_json(r, 200);
@@ -983,7 +989,7 @@ const struct route http_routes[] = {
     {"GET",    API "/policy/{pack}/rules",              h_pack_rules,     AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, NULL},
     {"GET",    API "/policy/{pack}/conflicts",          h_pack_conflicts, AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, NULL},
     {"GET",    API "/policy/{pack}/clauses",            h_pack_clauses,   AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, NULL},
-    {"GET",    API "/offices",                          h_offices,        AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, "pack"},
+    {"GET",    API "/offices",                          h_offices,        AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, "pack appointments"},
     {"GET",    API "/progress",                         h_progress,       AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, "receipt passport"},
     {"GET",    API "/offices/{id}/slots",               h_slots,          AUTH_PUBLIC,  NOCAP,                  BODY_NONE,     INPUT_REQUEST, "from to"},
     {"POST",   API "/appointments",                     h_book,           AUTH_PUBLIC,  NOCAP,                  BODY_JSON,     INPUT_REQUEST, NULL},

@@ -34,6 +34,20 @@ test('slots: working days only, within the hours, with free places', async () =>
   assert.equal((await call('GET', `/api/v1/offices/${OFFICE}/slots?from=2026-13-01`)).status, 400);
 });
 
+test('offices that take appointments: those whose source gives the hours', async () => {
+  const all = (await call('GET', '/api/v1/offices')).body.packs.flatMap((p) => p.offices);
+  const res = await call('GET', '/api/v1/offices?appointments=true');
+  assert.equal(res.status, 200);
+  const ids = res.body.packs.flatMap((p) => p.offices.map((o) => o.id));
+  assert.ok(ids.includes(OFFICE));
+  assert.ok(!ids.includes('shenzhen-exit-entry-department'));
+  assert.deepEqual(ids, all.filter((o) => o.hours?.open && o.hours?.close).map((o) => o.id));
+  for (const id of ids) assert.equal((await call('GET', `/api/v1/offices/${id}/slots`)).status, 200, id);
+  const one = await call('GET', '/api/v1/offices?pack=shenzhen&appointments=true');
+  assert.deepEqual(one.body.packs.map((p) => [p.pack, p.offices.length]), [['shenzhen', 0]]);
+  assert.equal((await call('GET', '/api/v1/offices?appointments=maybe')).status, 400);
+});
+
 test('book with the pre-check answers, read, move, cancel', async () => {
   const answers = JSON.parse(read(EXAMPLE));
   let r = await book({ date: '2026-11-24', time: '10:00', passport: 'L898902C3', name: 'Anna Maria Eriksson', answers });

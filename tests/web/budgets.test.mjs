@@ -80,12 +80,12 @@ test('budget: all JavaScript and CSS under 100 KB as served', async () => {
 });
 
 test('budget: every page interactive quickly over loopback', async () => {
-	const pages = ['/', '/progress', '/policy', '/officer', '/supervisor', '/admin'];
+	const pages = ['/', '/appointment', '/progress', '/policy', '/officer', '/counter', '/supervisor', '/admin'];
 	figures.dom_interactive_ms = {};
 	for (const path of pages) {
 		// Cold: a new context, no cache; the staff pages logged in.
 		const page = await newPage(browser, server);
-		if (!['/', '/progress', '/policy'].includes(path)) {
+		if (!['/', '/appointment', '/progress', '/policy'].includes(path)) {
 			const r = await page.context().request.post(`${server.url}/api/v1/sessions`, { data: { user: 'ada', password: password('ada') } });
 			assert.ok(r.ok());
 		}

@@ -75,6 +75,15 @@ for (const lang of ['en', 'zh']) {
 		await page.click('[data-action=result]');
 		await page.waitForSelector('body[data-view=result]');
 		await look(page, 'precheck-result', lang);
+		// The result's link to the appointment page hands the answers over.
+		await page.click('[data-action=appointment]');
+		await page.waitForSelector('body[data-page=appointment][data-ready=true]');
+		assert.ok(await page.isChecked('#ap-attach'), 'the pre-check\'s answers offered');
+		// The appointment page, an office chosen.
+		await page.selectOption('#ap-office', 'tianjin-exit-entry-service-center');
+		await page.waitForSelector('input[name=time]');
+		await look(page, 'appointment', lang);
+
 
 		// The progress page, as the receipt's QR code opens it.
 		await page.goto(`${server.url}/progress?receipt=zhejiang-2026-R000001`);
@@ -97,6 +106,9 @@ for (const lang of ['en', 'zh']) {
 		await page.goto(`${server.url}/officer?case=${caseId}`);
 		await page.waitForSelector('body[data-view=case]');
 		await look(page, 'officer-case', lang);
+		await page.goto(`${server.url}/counter?office=tianjin-exit-entry-service-center&date=2026-11-23`);
+		await page.waitForSelector('body[data-view=counter-day]');
+		await look(page, 'counter', lang);
 		await asUser(page, 'sam');
 		await page.goto(`${server.url}/supervisor`);
 		await page.waitForSelector('body[data-view=supervisor]');

@@ -1,54 +1,29 @@
-// admin.mjs: the users of the desk (/admin): the list (GET /users), a new
-// user (POST /users), disable and enable (POST /users/{name}/disable,
-// /enable) and a new password (POST /users/{name}/password).  The forms are
-// shown to a user whose capabilities (GET /me) include `users`; to anyone
-// else the page shows the API's own refusal of GET /users in plain words.
+// admin.mjs: the users of the desk (/admin, docs/web.md); the forms only for
+// a user whose capabilities include `users`, else the API's refusal.
 import { initI18n, onLangChange, t } from './i18n.mjs';
-import { api, errorBox } from './api.mjs';
-import { el, fill, focusHeading, newId, tableWrap } from './dom.mjs';
+import { api, errorBox, summary } from './api.mjs';
+import { el, fill, focusHeading, newId, tableWrap, done, field } from './dom.mjs';
 import { whoami, showWho, loginView } from './session.mjs';
 
 const view = document.getElementById('view');
 let me = null;
 let roles = [];
 
-function done(name) {
-	document.body.dataset.view = name;
-	document.body.dataset.step = String(Number(document.body.dataset.step || 0) + 1);
-	document.body.dataset.ready = 'true';
-}
-
 // An error summary in form: [{id, text}] links to each field; an error of
 // the API is shown in plain words, linked to its field when it names one.
 function showErrors(form, errors, err) {
 	form.querySelector('.error-summary')?.remove();
 	for (const i of form.querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');
-	let box;
+	let box = t('form.errors');
 	if (err) {
 		box = errorBox(err);
-		const field = err.path && form.querySelector(`[name="${CSS.escape(err.path)}"]`);
-		if (field) errors = [{ id: field.id, text: t('form.go_to', { what: form.querySelector(`label[for="${field.id}"]`)?.textContent || err.path }) }];
-		else errors = [];
-	} else {
-		box = el('div', { class: 'error-summary', role: 'alert', tabindex: '-1' }, el('h2', {}, t('form.errors')));
+		const f = err.path && form.querySelector(`[name="${CSS.escape(err.path)}"]`);
+		errors = f ? [{ id: f.id, text: t('form.go_to', { what: form.querySelector(`label[for="${f.id}"]`)?.textContent || err.path }) }] : [];
 	}
-	if (errors.length) {
-		box.append(el('ul', {}, errors.map((e) => {
-			const a = el('a', { href: `#${e.id}` }, e.text);
-			a.addEventListener('click', (ev) => { ev.preventDefault(); document.getElementById(e.id)?.focus(); });
-			document.getElementById(e.id)?.setAttribute('aria-invalid', 'true');
-			return el('li', {}, a);
-		})));
-	}
+	for (const e of errors) document.getElementById(e.id)?.setAttribute('aria-invalid', 'true');
+	box = summary(box, errors);
 	form.prepend(box);
 	box.focus();
-}
-
-function field(label, input, hint) {
-	const hintId = hint ? `${input.id}-hint` : null;
-	if (hintId) input.setAttribute('aria-describedby', hintId);
-	return el('div', { class: 'form-row' }, el('label', { for: input.id }, label),
-		hint ? el('p', { class: 'hint', id: hintId }, hint) : null, input);
 }
 
 function addForm() {

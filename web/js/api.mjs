@@ -1,9 +1,6 @@
-// api.mjs: the one way the pages talk to permitdesk serve (docs/api.md).
-//
-// api(method, path, body) sends JSON to /api/v1/PATH with the session cookie
-// (same origin) and resolves the parsed answer; any answer that is not 2xx
-// rejects with an ApiError that carries the JSON error's code, message and
-// path.  errorBox(err) shows one in plain words.
+// api.mjs: the one way the pages talk to permitdesk serve (docs/api.md):
+// api() resolves the JSON answer or rejects with an ApiError (code, message,
+// path); errorBox() and summary() show errors in plain words.
 import { t } from './i18n.mjs';
 import { el } from './dom.mjs';
 
@@ -68,6 +65,22 @@ export function errorBox(err) {
 	if (err instanceof ApiError && err.path) {
 		box.append(el('p', {}, `${t('error.where')} `, el('code', {}, err.path),
 			err.line ? ` (${t('error.line', { line: err.line, column: err.column })})` : ''));
+	}
+	return box;
+}
+
+// An error summary whose links ({id, text}) move the focus to their fields;
+// heading: its words, or a box of errorBox() to add to.
+export function summary(heading, items, extra = []) {
+	const box = heading instanceof Node ? heading
+		: el('div', { class: 'error-summary', role: 'alert', tabindex: '-1' }, el('h2', {}, heading));
+	box.append(...extra);
+	if (items.length) {
+		box.append(el('ul', {}, items.map((e) => {
+			const a = el('a', { href: `#${e.id}` }, e.text);
+			a.addEventListener('click', (ev) => { ev.preventDefault(); document.getElementById(e.id)?.focus(); });
+			return el('li', {}, a);
+		})));
 	}
 	return box;
 }

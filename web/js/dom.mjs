@@ -2,7 +2,7 @@
 // parsed as HTML).
 //   el('p', {class: 'x', for: 'id'}, 'text', child, [more])
 // Attributes whose value is null, undefined or false are left out; `on*`
-// attributes are not used (the pages add listeners), so CSP forbids nothing.
+// attributes are not used (listeners are added, on()), so CSP forbids nothing.
 export function el(tag, attrs = {}, ...children) {
 	const e = document.createElement(tag);
 	for (const [k, v] of Object.entries(attrs)) {
@@ -49,4 +49,21 @@ export function focusHeading(root) {
 // that takes the focus, so a keyboard can scroll it too (WCAG 2.1.1).
 export function tableWrap(label, table) {
 	return el('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': label }, table);
+}
+
+export const on = (e, type, f) => { e.addEventListener(type, f); return e; };
+
+// The view shown, counted, and the page ready (body's data-*: the tests wait for them).
+export function done(name) {
+	document.body.dataset.view = name;
+	document.body.dataset.step = String(Number(document.body.dataset.step || 0) + 1);
+	document.body.dataset.ready = 'true';
+}
+
+// A form row: the label, the hint (which describes the input) and the input.
+export function field(label, input, hint) {
+	const hintId = hint ? `${input.id}-hint` : null;
+	if (hintId) input.setAttribute('aria-describedby', hintId);
+	return el('div', { class: 'form-row' }, el('label', { for: input.id }, label),
+		hint ? el('p', { class: 'hint', id: hintId }, hint) : null, input);
 }

@@ -1,8 +1,5 @@
-// facts.mjs: the fact table of GET /api/v1/facts, and a form field for any
-// fact rendered from its type (enum: radio buttons with the API's labels;
-// boolean: yes / no; date: a date input; integer: a number input; string: a
-// text input).  Reading and writing a fact in a case follows its case path
-// (docs/format.md 1.1).
+// facts.mjs: the fact table of GET /api/v1/facts, a form field for any fact
+// by its type, and a fact read or written by its case path (format.md 1.1).
 import { api } from './api.mjs';
 import { t, pick } from './i18n.mjs';
 import { el, newId } from './dom.mjs';

@@ -1,11 +1,5 @@
-// i18n.mjs: the desk's two languages.
-//
-// The page's own words (buttons, headings, hints) come from /i18n/en.json and
-// /i18n/zh.json, one file per language with the same keys; every text about
-// the law (questions, value labels, materials, findings, offices) comes from
-// the API in both languages and is picked here with pick().  The language is
-// the one chosen with the switch (kept in localStorage), else ?lang=, else the
-// browser's.
+// i18n.mjs: the desk's two languages (docs/web.md, "Languages"): the pages'
+// words from /i18n/*.json, the API's texts picked with pick().
 const KEY = 'permitdesk.lang';
 const listeners = [];
 let strings = {};

@@ -1,17 +1,8 @@
-// officer.mjs: the officer console (/officer, /officer?case=ID).
-//
-// Queue: GET /cases with the filters of the API (state, overdue, q) a page
-// at a time ("next"), overdue cases first on each page.  A pre-check file
-// opens as a new case (POST /cases).  Case page: GET /cases/{id}; a button
-// for each of its `allowed_actions` and nothing else, each with a form for
-// the data the action takes (docs/api.md; the words of each choice come from
-// the OpenAPI document's ActionData), POST /cases/{id}/actions/{action};
-// the documents corrected at the counter (POST /cases/{id}/documents); the
-// facts, the checklist of the latest result, deadlines, tasks, notices,
-// decisions and history; a print view of the one-time notice.
+// officer.mjs: the officer console (/officer, /officer?case=ID): the queue, a
+// case with exactly its allowed_actions, documents, checklist (docs/web.md).
 import { initI18n, onLangChange, t, pick } from './i18n.mjs';
 import { api, errorBox } from './api.mjs';
-import { el, fill, focusHeading, newId, tableWrap } from './dom.mjs';
+import { el, fill, focusHeading, newId, tableWrap, done } from './dom.mjs';
 import { loadFacts, allFacts, fact, getPath, factLabel, valueLabel } from './facts.mjs';
 import { renderResult, verdictBox, openSourcesForPrint } from './result-view.mjs';
 import { whoami, showWho, loginView } from './session.mjs';
@@ -38,12 +29,6 @@ function showError(where, err) {
 	const box = errorBox(err);
 	where.prepend(box);
 	box.focus();
-}
-
-function done(name) {
-	document.body.dataset.view = name;
-	document.body.dataset.step = String(Number(document.body.dataset.step || 0) + 1);
-	document.body.dataset.ready = 'true';
 }
 
 // ---- the queue ------------------------------------------------------------------

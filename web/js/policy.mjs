@@ -1,27 +1,13 @@
-// policy.mjs: the policy browser (/policy, public).
-//
-// Every pack of GET /policy with its dates, parent and version; for the pack
-// chosen, its rules (GET /policy/{pack}/rules: id, layer, what it replaces,
-// source clause, where it is written, both texts), the conflicts register
-// (…/conflicts) and the clauses of its sources with the rules citing each
-// (…/clauses).  One search box filters all three.  Deep links:
-// /policy?pack=P&rule=ID opens the pack and scrolls to the rule (a result's
-// citation links here).
+// policy.mjs: the policy browser (/policy?pack=P&rule=ID&q=WORDS, docs/web.md).
 import { initI18n, onLangChange, t, pick, otherLang, langTag } from './i18n.mjs';
 import { api, errorBox } from './api.mjs';
-import { el, fill, focusHeading, tableWrap } from './dom.mjs';
+import { el, fill, focusHeading, tableWrap, done } from './dom.mjs';
 
 const view = document.getElementById('view');
 let policy = null;
 let data = null;
 
 const params = () => new URLSearchParams(location.search);
-
-function done(name) {
-	document.body.dataset.view = name;
-	document.body.dataset.step = String(Number(document.body.dataset.step || 0) + 1);
-	document.body.dataset.ready = 'true';
-}
 
 const ruleAnchor = (id) => `rule-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 

@@ -369,7 +369,18 @@ function resultView() {
 	fill(view,
 		el('h1', {}, t('result.heading', { city: packTitle(state.case.jurisdiction) })),
 		resultModule.renderResult(state.result, { onAnswer: (f) => show(questionView, { fact: f, ...(fact(f) || {}) }) }),
-		el('div', { class: 'actions' }, print, saveButton(), change, again));
+		el('div', { class: 'actions' }, print, saveButton(), change, again),
+		el('p', {}, appointmentLink()));
+}
+
+// The appointment page (appointment.mjs) attaches the answers handed over in
+// this tab's sessionStorage.
+function appointmentLink() {
+	const a = el('a', { href: '/appointment', 'data-action': 'appointment' }, t('result.appointment'));
+	a.addEventListener('click', () => {
+		try { sessionStorage.setItem('permitdesk.answers', JSON.stringify(state.case)); } catch { /* not kept: a saved file attaches them */ }
+	});
+	return a;
 }
 
 // ---- moving on ----------------------------------------------------------------

@@ -1,38 +1,12 @@
-// progress.mjs: the public progress page (/progress, /progress?receipt=R;
-// the receipt's QR code opens the latter).  The receipt number and the
-// applicant's passport number go to GET /progress, whose answer is shown as
-// it is: the state in the API's plain words, the decision date, whether the
-// document is ready for collection, and where (the offices).  A wrong pair
-// and an unknown receipt are the same 404; too many queries, 429 with the
-// time to wait.  The passport number is never put in the address or kept.
+// progress.mjs: the public progress page (/progress?receipt=R, docs/web.md);
+// the passport number is never put in the address or kept.
 import { initI18n, onLangChange, t, pick } from './i18n.mjs';
-import { api, errorBox } from './api.mjs';
-import { el, fill, focusHeading } from './dom.mjs';
+import { api, errorBox, summary } from './api.mjs';
+import { el, fill, focusHeading, done, field } from './dom.mjs';
 import { officeItem } from './result-view.mjs';
 
 const view = document.getElementById('view');
 const state = { receipt: new URLSearchParams(location.search).get('receipt') || '', passport: '', answer: null, error: null };
-
-function done(name) {
-	document.body.dataset.view = name;
-	document.body.dataset.step = String(Number(document.body.dataset.step || 0) + 1);
-	document.body.dataset.ready = 'true';
-}
-
-// An error summary whose links move the focus to their fields.
-function summary(heading, items, extra = []) {
-	const box = heading instanceof Node ? heading
-		: el('div', { class: 'error-summary', role: 'alert', tabindex: '-1' }, el('h2', {}, heading));
-	box.append(...extra);
-	if (items.length) {
-		box.append(el('ul', {}, items.map((e) => {
-			const a = el('a', { href: `#${e.id}` }, e.text);
-			a.addEventListener('click', (ev) => { ev.preventDefault(); document.getElementById(e.id)?.focus(); });
-			return el('li', {}, a);
-		})));
-	}
-	return box;
-}
 
 function answerView(p) {
 	const yes = p.ready_for_collection;
@@ -49,15 +23,11 @@ function answerView(p) {
 }
 
 function render() {
-	const receipt = el('input', { type: 'text', id: 'pg-receipt', name: 'receipt', value: state.receipt, autocomplete: 'off',
-		spellcheck: 'false', 'aria-describedby': 'pg-receipt-hint' });
-	const passport = el('input', { type: 'text', id: 'pg-passport', name: 'passport', value: state.passport, autocomplete: 'off',
-		spellcheck: 'false', 'aria-describedby': 'pg-passport-hint' });
+	const receipt = el('input', { type: 'text', id: 'pg-receipt', name: 'receipt', value: state.receipt, autocomplete: 'off', spellcheck: 'false' });
+	const passport = el('input', { type: 'text', id: 'pg-passport', name: 'passport', value: state.passport, autocomplete: 'off', spellcheck: 'false' });
 	const form = el('form', { novalidate: true, 'data-view': 'progress-form', class: 'card' },
-		el('div', { class: 'form-row' }, el('label', { for: receipt.id }, t('progress.receipt')),
-			el('p', { class: 'hint', id: 'pg-receipt-hint' }, t('progress.receipt.hint')), receipt),
-		el('div', { class: 'form-row' }, el('label', { for: passport.id }, t('progress.passport')),
-			el('p', { class: 'hint', id: 'pg-passport-hint' }, t('progress.passport.hint')), passport),
+		field(t('progress.receipt'), receipt, t('progress.receipt.hint')),
+		field(t('progress.passport'), passport, t('progress.passport.hint')),
 		el('div', { class: 'actions' }, el('button', { type: 'submit' }, t('progress.submit'))));
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();

@@ -1,12 +1,5 @@
 // result-view.mjs: a result (docs/format.md 2) as the complete one-time
-// notice, for the applicant's pre-check and the officer's case page alike.
-//
-// Everything shown is the result's: the verdict (in the page's words), the
-// materials grouped by their status as "you have" (provided), "to bring"
-// (missing) and "to fix" (any other status, with the result's detail as the
-// reason), the fee, the deposit, the dates, the limits, who may apply, the
-// notices, where to go (offices) and every finding; each line's clause is in
-// a <details> ("Source"), and a finding's rule opens in the policy browser.
+// notice, for the pre-check and the case page alike (docs/web.md).
 import { t, pick, lang, otherLang, langTag } from './i18n.mjs';
 import { el } from './dom.mjs';
 import { factLabel } from './facts.mjs';
@@ -185,3 +178,13 @@ export function openSourcesForPrint() {
 	});
 	addEventListener('afterprint', () => { for (const d of opened) d.open = false; });
 }
+
+// An appointment's `bring`: each material with its status.
+export function bringList(items) {
+	return el('ul', { class: 'items', 'data-list': 'bring' }, items.map((m) => el('li', { 'data-material': m.id },
+		el('span', { class: `tag ${m.status}` }, t(`status.${m.status}`)), pick(m.text))));
+}
+
+// A day of the API (YYYY-MM-DD) in the page's words, with its weekday.
+export const dayName = (d) => new Intl.DateTimeFormat(langTag(lang), { dateStyle: 'full', timeZone: 'UTC' })
+	.format(new Date(`${d}T00:00:00Z`));

@@ -1,8 +1,5 @@
-// session.mjs: logging in and out for the staff pages (/officer,
-// /supervisor).  GET /me says who is logged in; POST /sessions logs in (the
-// server sets the HttpOnly cookie), DELETE /sessions logs out.  What a user
-// may do is never worked out here: the pages show what the API offers
-// (capabilities, allowed_actions).
+// session.mjs: logging in and out for the staff pages (GET /me, POST and
+// DELETE /sessions); what a user may do is the API's to say.
 import { t } from './i18n.mjs';
 import { api, ApiError, errorBox } from './api.mjs';
 import { el, fill, focusHeading } from './dom.mjs';

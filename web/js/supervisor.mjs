@@ -1,19 +1,11 @@
-// supervisor.mjs: the supervisor's view (/supervisor): the overdue cases
-// (GET /cases?overdue=true, every page) and each reviewer's load (the cases
-// in review, GET /cases?state=in_review, counted by assignee).
+// supervisor.mjs: overdue cases and each reviewer's load (/supervisor).
 import { initI18n, onLangChange, t } from './i18n.mjs';
 import { allPages, errorBox } from './api.mjs';
-import { el, fill, focusHeading, tableWrap } from './dom.mjs';
+import { el, fill, focusHeading, tableWrap, done } from './dom.mjs';
 import { whoami, showWho, loginView } from './session.mjs';
 
 const view = document.getElementById('view');
 let me = null;
-
-function done(name) {
-	document.body.dataset.view = name;
-	document.body.dataset.step = String(Number(document.body.dataset.step || 0) + 1);
-	document.body.dataset.ready = 'true';
-}
 
 const caseLink = (c) => el('a', { href: `/officer?case=${encodeURIComponent(c.id)}` }, c.number);
 

@@ -7,7 +7,8 @@
  *                                 office once (results copy that text)
  *   pd_pack_offices_write_json()  {"packs": [{"pack", "jurisdiction",
  *                                 "offices"}]} for every pack or one
- *                                 (GET /api/v1/offices, `permitdesk offices`)
+ *                                 (GET /api/v1/offices, `permitdesk offices`);
+ *                                 _if() keeps only the offices a filter keeps
  *   pd_office_write_text()        one office for people, bilingual or not, as
  *                                 the "Where to apply" block of a checklist
  *                                 and `permitdesk offices --format text` show it
@@ -106,7 +107,8 @@ void pd_office_write_json(struct pd_jw *w, const struct pd_office_info *o)
 	pd_office_write_json_lang(w, o, NULL);
 }
 
-static void write_pack(struct pd_jw *w, const struct pd_pack *p)
+static void write_pack(struct pd_jw *w, const struct pd_pack *p,
+                       bool (*keep)(const struct pd_office_info *))
 {
 	size_t n = 0;
 	const struct pd_office_info *offices = pd_pack_offices(p, &n);
@@ -116,13 +118,21 @@ static void write_pack(struct pd_jw *w, const struct pd_pack *p)
 	pd_jw_key(w, "offices");
 	pd_jw_array_begin(w);
 	for (size_t i = 0; i < n; i++)
-		pd_office_write_json(w, &offices[i]);
+		if (!keep || keep(&offices[i]))
+			pd_office_write_json(w, &offices[i]);
 	pd_jw_array_end(w);
 	pd_jw_object_end(w);
 }
 
 int pd_pack_offices_write_json(const struct pd_policy *pol, const struct pd_pack *p, bool pretty,
                                struct pd_buf *out)
+{
+	return pd_pack_offices_write_json_if(pol, p, NULL, pretty, out);
+}
+
+int pd_pack_offices_write_json_if(const struct pd_policy *pol, const struct pd_pack *p,
+                                  bool (*keep)(const struct pd_office_info *), bool pretty,
+                                  struct pd_buf *out)
 {
 	size_t start = out->len;
 	struct pd_jw w;
@@ -131,10 +141,10 @@ int pd_pack_offices_write_json(const struct pd_policy *pol, const struct pd_pack
 	pd_jw_key(&w, "packs");
 	pd_jw_array_begin(&w);
 	if (p) {
-		write_pack(&w, p);
+		write_pack(&w, p, keep);
 	} else {
 		for (size_t i = 0; i < pd_policy_pack_count(pol); i++)
-			write_pack(&w, pd_policy_pack_at(pol, i));
+			write_pack(&w, pd_policy_pack_at(pol, i), keep);
 	}
 	pd_jw_array_end(&w);
 	pd_jw_object_end(&w);

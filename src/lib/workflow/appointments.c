@@ -38,6 +38,11 @@ const struct pd_office_info *pd_policy_office_find(const struct pd_policy *pol, 
 	return NULL;
 }
 
+bool pd_office_takes_appointments(const struct pd_office_info *o)
+{
+	return o && o->open >= 0 && o->close > o->open;
+}
+
 static int no_hours(const struct pd_office_info *o, struct pd_error *err)
 {
 	return pd_error_at(err, PD_ESTATE, NULL, 0, 0, "office",
@@ -66,7 +71,7 @@ static const char *closed_on(const struct pd_office_info *o, const struct pd_cal
 int pd_office_slots(const struct pd_office_info *o, const struct pd_calendar *cal, int minutes,
                     pd_date from, pd_date to, pd_slot_fn fn, void *ctx, struct pd_error *err)
 {
-	if (o->open < 0 || o->close <= o->open)
+	if (!pd_office_takes_appointments(o))
 		return no_hours(o, err);
 	if (minutes <= 0)
 		return pd_error_set(err, PD_EINTERNAL, "slot length %d", minutes);
@@ -93,7 +98,7 @@ int pd_office_slot_check(const struct pd_office_info *o, const struct pd_calenda
                          pd_date day, int start, struct pd_error *err)
 {
 	char d[11], open[6], close[6], last[6];
-	if (o->open < 0 || o->close <= o->open)
+	if (!pd_office_takes_appointments(o))
 		return no_hours(o, err);
 	pd_date_format(day, d);
 	const char *why = closed_on(o, cal, day);
