@@ -86,6 +86,22 @@ struct pd_rule_info {
 };
 size_t pd_pack_rule_info(const struct pd_pack *p, struct pd_rule_info *out, size_t max);
 
+/* A pack that extends another, over its parent's rules: each of them in force
+ * in the pack as it is, replaced by the pack's rule of the same id, or dropped
+ * (`drop`), in the parent's order.  For `policy lint`. */
+enum pd_overlay_kind { PD_OVERLAY_IN_FORCE = 0, PD_OVERLAY_REPLACED, PD_OVERLAY_DROPPED };
+struct pd_overlay_entry {
+	enum pd_overlay_kind kind;
+	const char *parent_rule; /* "national/reunion-address" */
+	const char *rule;        /* PD_OVERLAY_REPLACED: "tianjin/reunion-address"; else NULL */
+	const char *file;        /* where the replacement is written */
+	int line;
+	bool restates; /* the replacement has the same condition and effects: it cites
+	                  the pack's own clause for the parent's decision */
+};
+/* Fills out[0..max) and returns the number of the parent's rules (0 for a root pack). */
+size_t pd_pack_overlay(const struct pd_pack *p, struct pd_overlay_entry *out, size_t max);
+
 /* Conflicts a pack records between sources (conflicts.yaml), for `policy conflicts`. */
 struct pd_conflict_info {
 	const char *id;

@@ -4,7 +4,9 @@
  * lint loads every pack and prints every problem the loader found, one per
  * line as file:line:column: error|warning: message, then the calendar's
  * consistency check (errors) and, from 1 December while the next year is not
- * covered, a warning naming the year and the file; exit 78 when any error.
+ * covered, a warning naming the year and the file; then, for each pack that
+ * extends another, its overlay of the parent's rules (replaced, dropped, in
+ * force); exit 78 when any error.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -16,6 +18,45 @@
 #include "permitdesk/codec.h"
 #include "permitdesk/engine.h"
 #include "permitdesk/policy.h"
+
+/* What each pack that extends another does to its parent's rules: the rules in
+ * force there as written in the parent, each replacement (pack rule -> parent
+ * rule) and each rule dropped. */
+static void overlays(const struct pd_policy *pol)
+{
+	for (size_t i = 0; i < pd_policy_pack_count(pol); i++) {
+		const struct pd_pack *p = pd_policy_pack_at(pol, i);
+		size_t n = pd_pack_overlay(p, NULL, 0);
+		if (!n)
+			continue;
+		struct pd_overlay_entry *e = calloc(n, sizeof(*e));
+		if (!e)
+			return;
+		pd_pack_overlay(p, e, n);
+		size_t count[3] = {0}, restating = 0;
+		for (size_t k = 0; k < n; k++) {
+			count[e[k].kind]++;
+			restating += e[k].restates;
+		}
+		printf("overlay %s on %s: %zu rules in force as written there, %zu replaced (%zu "
+		       "restating the same decision on %s's own clause), %zu dropped\n",
+		       pd_pack_id(p), pd_pack_extends(p), count[PD_OVERLAY_IN_FORCE],
+		       count[PD_OVERLAY_REPLACED], restating, pd_pack_id(p),
+		       count[PD_OVERLAY_DROPPED]);
+		for (size_t k = 0; k < n; k++) {
+			if (e[k].kind == PD_OVERLAY_REPLACED)
+				printf("  replaces: %s -> %s (%s:%d)%s\n", e[k].rule,
+				       e[k].parent_rule, e[k].file, e[k].line,
+				       e[k].restates ? ": the same condition and effects" : "");
+			else if (e[k].kind == PD_OVERLAY_DROPPED)
+				printf("  dropped: %s\n", e[k].parent_rule);
+		}
+		for (size_t k = 0; k < n; k++)
+			if (e[k].kind == PD_OVERLAY_IN_FORCE)
+				printf("  in force: %s\n", e[k].parent_rule);
+		free(e);
+	}
+}
 
 static int lint(const char *dir)
 {
@@ -57,6 +98,7 @@ static int lint(const char *dir)
 		return cli_fail(&err);
 	}
 	if (pol) {
+		overlays(pol);
 		size_t rules = 0;
 		for (size_t i = 0; i < pd_policy_pack_count(pol); i++)
 			rules += pd_pack_rule_info(pd_policy_pack_at(pol, i), NULL, 0);

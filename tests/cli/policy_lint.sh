@@ -85,6 +85,43 @@ out_has 'policy/zhejiang/zz-more.yaml:3:3: error: unknown key `colour` in a rule
 grep -qE '(^|[^0-9])3 errors' "$TMP/out" || fail "three problems: $(tail -1 "$TMP/out")"
 rm "$TMP/policy/zhejiang/zz-more.yaml"
 
+# ---- overlays: what each city pack does to the national rules ----
+
+pd 0 policy lint "$POLICY"
+out_has 'overlay tianjin on national: '
+out_has '  replaces: tianjin/residence-processing -> national/residence-processing (policy/tianjin/service.yaml:'
+out_has '  dropped: national/reunion-criminal-record'
+out_has '  in force: national/residence-good-record'
+out_has '  replaces: tianjin/reunion-kinship-scope -> national/reunion-kinship-scope (policy/tianjin/documents.yaml:5): the same condition and effects'
+out_has 'overlay zhejiang on national: '
+out_has '  replaces: zhejiang/visa-where-to-apply -> national/visa-where-to-apply'
+grep -q '^overlay national' "$TMP/out" && fail "national extends nothing, yet an overlay is listed"
+# every national rule is in force, replaced or dropped in each city, once
+nat=$(awk '/^overlay shenzhen on national: /{print $5 + $12 + $23}' "$TMP/out")
+listed=$(awk '/^overlay /{p = ($2 == "shenzhen")} p && /^  (in force|replaces|dropped): /' "$TMP/out" | wc -l)
+[ -n "$nat" ] && [ "$nat" = "$listed" ] || fail "shenzhen overlay: counts say ${nat:-?}, $listed lines"
+
+# A replacement that changes nothing (the national rule copied, reworded): a
+# warning at its place, the lint still passing.
+mv "$TMP/policy/zhejiang/zz-broken.yaml" "$TMP/zz-broken.yaml"
+cat >"$TMP/policy/zhejiang/zz-same.yaml" <<'EOF'
+- id: visa-processing
+  when: application.document=="visa"
+  receipt: 7
+  processing: 7
+  source: "003 8, Regs Art. 13, Regs Art. 36"
+  en: Seven working days.
+  zh: 七个工作日。
+EOF
+pd 0 policy lint "$TMP/policy"
+out_has 'policy/zhejiang/zz-same.yaml:1:3: warning: zhejiang/visa-processing replaces national/visa-processing and changes nothing (the same condition, effects and source)'
+out_has '  replaces: zhejiang/visa-processing -> national/visa-processing (policy/zhejiang/zz-same.yaml:1): the same condition and effects'
+sed 's/processing: 7/processing: 6/' "$TMP/policy/zhejiang/zz-same.yaml" >"$TMP/same" && mv "$TMP/same" "$TMP/policy/zhejiang/zz-same.yaml"
+pd 0 policy lint "$TMP/policy"
+grep -q 'zz-same.yaml.*warning' "$TMP/out" && fail "a replacement with another processing time is warned of"
+rm "$TMP/policy/zhejiang/zz-same.yaml"
+mv "$TMP/zz-broken.yaml" "$TMP/policy/zhejiang/zz-broken.yaml"
+
 # ---- policy list and conflicts ----
 
 pd 0 policy list "$POLICY"

@@ -277,6 +277,110 @@ static void test_inheritance(void **state)
 	drop_policy_dir(dir);
 }
 
+/* Loads dir expecting success; returns the warnings as "file:line:column: message"
+ * joined by newlines (at most size bytes). */
+static struct pd_policy *load_warnings(const char *dir, char *out, size_t size)
+{
+	struct pd_policy *pol = NULL;
+	struct pd_diags diags = {0};
+	struct pd_error err;
+	pd_error_clear(&err);
+	assert_int_equal(pd_policy_load(dir, &pol, &diags, &err), 0);
+	size_t len = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < diags.count && len < size; i++) {
+		const struct pd_error *e = &diags.items[i];
+		len += (size_t)snprintf(out + len, size - len, "%s%s:%d:%d: %s", len ? "\n" : "",
+		                        e->file, e->line, e->column, e->message);
+	}
+	pd_diags_free(&diags);
+	return pol;
+}
+
+/* What a pack does to its parent's rules, and a replacement that changes
+ * nothing: the same condition and effects (however written) and the same source
+ * is a warning at its place; with its own source it restates the parent's rule. */
+static void test_overlay(void **state)
+{
+	char *dir = good_dir();
+	struct pd_policy *pol = load_ok(dir);
+	struct pd_overlay_entry e[4];
+	const struct pd_pack *child = pack_named(pol, "child");
+	assert_int_equal(pd_pack_overlay(pack_named(pol, "base"), e, 4), 0);
+	assert_int_equal(pd_pack_overlay(child, e, 4), 3);
+	assert_int_equal(e[0].kind, PD_OVERLAY_IN_FORCE);
+	assert_string_equal(e[0].parent_rule, "base/adult");
+	assert_null(e[0].rule);
+	assert_int_equal(e[1].kind, PD_OVERLAY_REPLACED);
+	assert_string_equal(e[1].parent_rule, "base/basics");
+	assert_string_equal(e[1].rule, "child/basics");
+	assert_string_equal(e[1].file, "policy/child/rules.yaml");
+	assert_int_equal(e[1].line, 6);
+	assert_false(e[1].restates);
+	assert_int_equal(e[2].kind, PD_OVERLAY_DROPPED);
+	assert_string_equal(e[2].parent_rule, "base/old-rule");
+	pd_policy_free(pol);
+
+#define ADULT_TAIL "    source: \"T1 1\"\n    en: A.\n    zh: 甲。\n"
+	static const struct {
+		const char *rule; /* the child's replacement of base/adult */
+		const char *warning;
+		bool restates;
+	} cases[] = {
+	    /* written otherwise, the same rule, the same source: a warning */
+	    {"  - id: adult\n"
+	     "    when: \"applicant.age>=18\"\n"
+	     "    check: (applicant.good_record)\n"
+	     "    source: \"T1 1\"\n"
+	     "    en: Grown-ups need a clean record.\n"
+	     "    zh: 成年人须记录良好。\n",
+	     "policy/child/more.yaml:2:5: child/adult replaces base/adult and changes nothing "
+	     "(the same condition, effects and source): drop the replacement, or change what "
+	     "differs in this pack",
+	     true},
+	    /* the same decision on the child's own clause: listed, no warning */
+	    {"  - id: adult\n"
+	     "    when: applicant.age >= 18\n"
+	     "    check: applicant.good_record\n"
+	     "    source: \"T2 7\"\n"
+	     "    en: Adults need a good record.\n"
+	     "    zh: 成年人须记录良好。\n",
+	     "", true},
+	    /* another age, another check, a notice: each a change */
+	    {"  - id: adult\n"
+	     "    when: applicant.age >= 19\n"
+	     "    check: applicant.good_record\n"
+	     ADULT_TAIL,
+	     "", false},
+	    {"  - id: adult\n"
+	     "    when: applicant.age >= 18\n"
+	     "    check: applicant.good_record and applicant.first_entry\n"
+	     ADULT_TAIL,
+	     "", false},
+	    {"  - id: adult\n"
+	     "    when: applicant.age >= 18\n"
+	     "    check: applicant.good_record\n"
+	     "    notice: {id: adult_notice, en: Note., zh: 注意。}\n"
+	     ADULT_TAIL,
+	     "", false},
+	};
+#undef ADULT_TAIL
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[600], got[1200];
+		snprintf(text, sizeof(text), "rules:\n%s", cases[i].rule);
+		put(dir, "child/more.yaml", text);
+		pol = load_warnings(dir, got, sizeof(got));
+		if (strcmp(got, cases[i].warning) != 0)
+			fail_msg("case %zu: warnings\n%s\nexpected\n%s", i, got, cases[i].warning);
+		assert_int_equal(pd_pack_overlay(pack_named(pol, "child"), e, 4), 3);
+		assert_int_equal(e[0].kind, PD_OVERLAY_REPLACED);
+		assert_string_equal(e[0].rule, "child/adult");
+		assert_int_equal(e[0].restates, cases[i].restates);
+		pd_policy_free(pol);
+	}
+	drop_policy_dir(dir);
+}
+
 /* Conflicts are inherited and each says which layer recorded it. */
 static void test_conflicts_inherited(void **state)
 {
@@ -999,6 +1103,7 @@ int main(void)
 	    cmocka_unit_test(test_minimal_pack),
 	    cmocka_unit_test(test_bare_list_and_file_order),
 	    cmocka_unit_test(test_inheritance),
+    cmocka_unit_test(test_overlay),
 	    cmocka_unit_test(test_conflicts_inherited),
 	    cmocka_unit_test(test_select),
 	    cmocka_unit_test(test_broken_packs),

@@ -1256,6 +1256,7 @@ static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct
 	int line, col;
 	node_mark(n, &line, &col);
 	r->line = line;
+	r->column = col;
 	r->origin.layer = b->pack->id;
 	if (!fy_node_is_mapping(n)) {
 		report_at(b, f, n,
@@ -2335,6 +2336,14 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 						((struct pd_rule *)own[j].rows)[r].origin.replaces =
 						    pr->origin.layer;
 					use = &own[j];
+					if (pd_rule_same(parent, pr, p, use) &&
+					    pd_rule_same_sources(pr, use))
+						pd_build_report(
+						    b, 0, use->file, use->line, use->column,
+						    "%s replaces %s and changes nothing (the same "
+						    "condition, effects and source): drop the "
+						    "replacement, or change what differs in this pack",
+						    use->id, pr->id);
 					break;
 				}
 			rules[n++] = use;

@@ -248,7 +248,7 @@ struct pd_rule {
 	const char *row_key;     /* for rows: the key as written ("Q2") */
 
 	const char *file;
-	int line;
+	int line, column;
 };
 
 struct pd_conflict {
@@ -298,6 +298,12 @@ struct pd_policy {
 };
 
 int pd_pack_find_material(const struct pd_pack *p, const char *id, size_t len);
+/* x (of pack px) and y (of py) have the same condition and effects, rows
+ * included; their ids, texts, sources and notes aside. */
+bool pd_rule_same(const struct pd_pack *px, const struct pd_rule *x, const struct pd_pack *py,
+                  const struct pd_rule *y);
+/* x and y (and their rows) cite the same clauses. */
+bool pd_rule_same_sources(const struct pd_rule *x, const struct pd_rule *y);
 
 #endif
 
