@@ -528,6 +528,13 @@ int pd_appointment_cancel(struct pd_store *store, const struct pd_policy *pol, c
 int pd_appointment_day_json(struct pd_store *store, const struct pd_policy *pol,
                             const char *office, pd_date day, bool pretty, struct pd_buf *out,
                             struct pd_error *err);
+/* The same for people (`permitdesk appointments`): the office, the day, and
+ * each appointment's time, reference, passport number, name, what is
+ * attached, the verdict and what to bring with each status; lang "en" or
+ * "zh" for one language, NULL for both. */
+int pd_appointment_day_text(struct pd_store *store, const struct pd_policy *pol,
+                            const char *office, pd_date day, const char *lang,
+                            struct pd_buf *out, struct pd_error *err);
 
 /* ---- settings -------------------------------------------------------------- */
 

@@ -43,6 +43,19 @@ int cli_print_completion_bash(FILE *out);
 int cli_fail(const struct pd_error *err);
 /* Prints a usage error for `cmd` and returns 64. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An option of a command: its name and the offset of its field in the
+ * command's options struct, a const char * (the value that follows) or, for
+ * a flag, a bool. */
+struct cli_opt {
+	const char *name;
+	size_t field;
+	bool flag;
+};
+/* Parses argv[1..] of `cmd`: each option of table[n] into the struct at o,
+ * the other words into args[max_args] in order (*n_args of them).  0, or 64
+ * with the usage for an unknown option, a value missing or a word too many. */
+int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *table, size_t n,
+              void *o, const char **args, size_t max_args, size_t *n_args);
 /* Prints `permitdesk help NAME` text. */
 int cli_help(const char *name, FILE *out);
 /* True when argv[i] is --help or -h. */
@@ -71,6 +84,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_facts(int argc, char **argv);
 int cmd_offices(int argc, char **argv);
+int cmd_appointments(int argc, char **argv);
 int cmd_print(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 

@@ -20,12 +20,7 @@ struct offices_opts {
 	bool pretty;
 };
 
-/* The options: name, the field it fills, and whether it takes no value. */
-static const struct {
-	const char *name;
-	size_t field;
-	bool flag;
-} opts[] = {
+static const struct cli_opt opts[] = {
     {"--policy", offsetof(struct offices_opts, policy), false},
     {"--format", offsetof(struct offices_opts, format), false},
     {"--lang", offsetof(struct offices_opts, lang), false},
@@ -34,29 +29,13 @@ static const struct {
 
 static int parse(int argc, char **argv, struct offices_opts *o)
 {
+	size_t n;
 	memset(o, 0, sizeof(*o));
 	o->format = "json";
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		size_t j = 0;
-		while (j < sizeof(opts) / sizeof(opts[0]) && strcmp(a, opts[j].name) != 0)
-			j++;
-		if (j < sizeof(opts) / sizeof(opts[0])) {
-			if (opts[j].flag) {
-				*(bool *)((char *)o + opts[j].field) = true;
-				continue;
-			}
-			if (i + 1 >= argc)
-				return cli_usage("offices", "%s needs a value", a);
-			*(const char **)((char *)o + opts[j].field) = argv[++i];
-		} else if (a[0] == '-') {
-			return cli_usage("offices", "unknown option '%s'", a);
-		} else if (!o->pack) {
-			o->pack = a;
-		} else {
-			return cli_usage("offices", "unexpected argument '%s'", a);
-		}
-	}
+	int rc = cli_parse("offices", argc, argv, opts, sizeof(opts) / sizeof(opts[0]), o, &o->pack,
+	                   1, &n);
+	if (rc)
+		return rc;
 	if (strcmp(o->format, "json") != 0 && strcmp(o->format, "text") != 0)
 		return cli_usage("offices", "--format takes json or text, not '%s'", o->format);
 	if (o->lang && strcmp(o->lang, "en") != 0 && strcmp(o->lang, "zh") != 0)

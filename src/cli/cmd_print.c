@@ -30,38 +30,23 @@ struct print_opts {
 	const char *db, *base_url, *paper, *ref, *as, *token;
 };
 
-static const struct {
-	const char *name;
-	size_t field;
-} opts[] = {
-    {"--db", offsetof(struct print_opts, db)},
-    {"--base-url", offsetof(struct print_opts, base_url)},
-    {"--as", offsetof(struct print_opts, as)},
-    {"--token", offsetof(struct print_opts, token)},
+static const struct cli_opt opts[] = {
+    {"--db", offsetof(struct print_opts, db), false},
+    {"--base-url", offsetof(struct print_opts, base_url), false},
+    {"--as", offsetof(struct print_opts, as), false},
+    {"--token", offsetof(struct print_opts, token), false},
 };
 
 static int parse(int argc, char **argv, struct print_opts *o)
 {
+	const char *args[2] = {NULL, NULL};
+	size_t n;
 	memset(o, 0, sizeof(*o));
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		size_t j = 0;
-		while (j < sizeof(opts) / sizeof(opts[0]) && strcmp(a, opts[j].name) != 0)
-			j++;
-		if (j < sizeof(opts) / sizeof(opts[0])) {
-			if (i + 1 >= argc)
-				return cli_usage("print", "%s needs a value", a);
-			*(const char **)((char *)o + opts[j].field) = argv[++i];
-		} else if (a[0] == '-' && a[1] == '-') {
-			return cli_usage("print", "unknown option '%s'", a);
-		} else if (!o->paper) {
-			o->paper = a;
-		} else if (!o->ref) {
-			o->ref = a;
-		} else {
-			return cli_usage("print", "unexpected argument '%s'", a);
-		}
-	}
+	int rc = cli_parse("print", argc, argv, opts, sizeof(opts) / sizeof(opts[0]), o, args, 2, &n);
+	if (rc)
+		return rc;
+	o->paper = args[0];
+	o->ref = args[1];
 	enum pd_paper p;
 	if (!o->paper || pd_paper_parse(o->paper, &p) != 0 || p == PD_PAPER_CHECKLIST)
 		return cli_usage("print", "which paper: receipt, notice or decision");

@@ -148,6 +148,21 @@ static const struct cli_command commands[] = {
      "Prints {\"facts\": [...]} as JSON (the same as GET /api/v1/facts): each fact's\n"
      "case path, type, whether it is derived (computed, never sent), the words an\n"
      "enumerated fact takes with English and Chinese labels, and its question."},
+    {"appointments", cmd_appointments,
+     "appointments --db FILE [--as USER [--token T]] [--policy DIR] [--format text|json]\n"
+     "                    [--lang en|zh] [--pretty] OFFICE DATE",
+     "an office's appointments of a day, each with its checklist (officers)",
+     "Prints the officer's day view of OFFICE (an office id of `permitdesk offices`)\n"
+     "on DATE: each booked appointment's time, reference, passport number and name,\n"
+     "the case or pre-check answers attached, the verdict and what to bring with\n"
+     "each material's status, in English and Chinese (--lang picks one); --format\n"
+     "json prints the same JSON as GET /api/v1/offices/OFFICE/appointments?date=DATE.\n"
+     "Read-only.  As `case list`: --as USER is proven (--token, PERMITDESK_TOKEN or\n"
+     "the password on standard input) and must be an officer, reviewer or supervisor\n"
+     "(the capability appointments); without --as it is the operator's, whoever can\n"
+     "read the database (--db, or PERMITDESK_DB).\n"
+     "Exit codes: 0 printed, 64 usage, 65 a bad date, 66 no such office or\n"
+     "database, 75 busy, 77 not proven or not permitted, 78 policy error."},
     {"offices", cmd_offices,
      "offices [--policy DIR] [--format json|text] [--lang en|zh] [--pretty] [PACK]",
      "where to apply: each pack's offices with address, hours, telephone, source",
@@ -269,6 +284,34 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	if (c)
 		fprintf(stderr, "usage: permitdesk %s\n", c->synopsis);
 	return EXIT_USAGE;
+}
+
+int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *table, size_t n,
+              void *o, const char **args, size_t max_args, size_t *n_args)
+{
+	*n_args = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		size_t j = 0;
+		while (j < n && strcmp(a, table[j].name) != 0)
+			j++;
+		if (j < n) {
+			if (table[j].flag) {
+				*(bool *)((char *)o + table[j].field) = true;
+				continue;
+			}
+			if (i + 1 >= argc)
+				return cli_usage(cmd, "%s needs a value", a);
+			*(const char **)((char *)o + table[j].field) = argv[++i];
+		} else if (a[0] == '-' && a[1] == '-') {
+			return cli_usage(cmd, "unknown option '%s'", a);
+		} else if (*n_args < max_args) {
+			args[(*n_args)++] = a;
+		} else {
+			return cli_usage(cmd, "unexpected argument '%s'", a);
+		}
+	}
+	return 0;
 }
 
 static int cmd_help(int argc, char **argv)

@@ -231,17 +231,40 @@ static void key_text2(struct pd_jw *w, const char *k, const char *en, const char
 	pd_jw_object_end(w);
 }
 
-/* The materials of the case or answers attached: what to bring, each with
- * its status as the pre-check found it. */
-static int write_bring(struct pd_jw *w, const struct appt_out *o, const char *json)
+/* The case or answers attached, evaluated now; NULL when nothing is
+ * attached or no pack can evaluate the answers any more. */
+static const struct pd_result *evaluate(const struct appt_out *o, const char *json)
 {
 	struct pd_result *res = NULL;
 	struct pd_error ignored = {0};
 	struct pd_check_opts opts = {
 	    .name = "appointment", .today = PD_DATE_NONE, .date = PD_DATE_NONE};
 	if (!json ||
-	    pd_check(o->pol, json, strlen(json), &opts, o->arena, NULL, &res, &ignored) != 0) {
-		/* nothing attached, or answers no pack can evaluate any more */
+	    pd_check(o->pol, json, strlen(json), &opts, o->arena, NULL, &res, &ignored) != 0)
+		return NULL;
+	return res;
+}
+
+/* The case attached (c), if any, and the JSON to evaluate: the case's, else
+ * the answers attached. */
+static int attached(const struct appt_out *o, const struct pd_store_appointment *a,
+                    struct pd_store_case *c, const char **json)
+{
+	*json = a->case_json;
+	if (!a->case_id)
+		return 0;
+	int rc = pd_store_case_get(o->store, a->case_id, o->arena, c, o->err);
+	if (!rc)
+		*json = c->case_json;
+	return rc;
+}
+
+/* The materials of the case or answers attached: what to bring, each with
+ * its status as the pre-check found it. */
+static int write_bring(struct pd_jw *w, const struct appt_out *o, const char *json)
+{
+	const struct pd_result *res = evaluate(o, json);
+	if (!res) {
 		pd_jw_key(w, "verdict");
 		pd_jw_null(w);
 		pd_jw_key(w, "bring");
@@ -271,14 +294,11 @@ static int write_appointment(struct pd_jw *w, const struct appt_out *o,
 	char t[6], end[6];
 	const struct pd_office_info *off = pd_policy_office_find(o->pol, a->office);
 	struct pd_store_case c = {0};
-	const char *json = a->case_json;
+	const char *json;
 	int rc;
 
-	if (a->case_id) {
-		if ((rc = pd_store_case_get(o->store, a->case_id, o->arena, &c, o->err)))
-			return rc;
-		json = c.case_json;
-	}
+	if ((rc = attached(o, a, &c, &json)))
+		return rc;
 	hhmm(a->start, t);
 	hhmm(a->start + a->minutes, end);
 	pd_jw_object_begin(w);
@@ -789,24 +809,92 @@ int pd_appointment_cancel(struct pd_store *store, const struct pd_policy *pol, c
 /* ---- the officer's day view ---- */
 
 struct day_walk {
-	struct pd_jw *w;
+	struct pd_jw *w;      /* JSON, or */
+	struct pd_buf *text;  /* text */
+	const char *lang;     /* the text's language: "en", "zh", NULL both */
 	struct appt_out *o;
 	size_t n;
 };
+
+/* "label_en / label_zh: " in the languages asked for ("label_zh：" in
+ * Chinese alone); at the end of its line (`eol`) with no space but a
+ * line ending. */
+static void label(struct pd_buf *b, const char *lang, const char *en, const char *zh, bool eol)
+{
+	bool zh_only = lang && lang[0] == 'z';
+	pd_buf_printf(b, "%s%s%s%s%s", zh_only ? "" : en, lang ? "" : " / ", lang && !zh_only ? "" : zh,
+	              zh_only ? "：" : ":", eol ? "\n" : zh_only ? "" : " ");
+}
+
+/* A text of the API in the languages asked for, the Chinese under the
+ * English at `indent` when both. */
+static void text2(struct pd_buf *b, const char *lang, int indent, const char *en, const char *zh)
+{
+	if (!en)
+		en = zh;
+	if (!zh)
+		zh = en;
+	pd_buf_puts(b, lang && lang[0] == 'z' ? zh : en ? en : "");
+	if (!lang && zh && en && strcmp(en, zh) != 0)
+		pd_buf_printf(b, "\n%*s%s", indent, "", zh);
+	pd_buf_putc(b, '\n');
+}
+
+static int write_text(struct day_walk *d, const struct pd_store_appointment *a)
+{
+	struct pd_buf *b = d->text;
+	const char *lang = d->lang;
+	struct pd_store_case c = {0};
+	const char *json;
+	char t[6], end[6];
+	int rc;
+
+	if ((rc = attached(d->o, a, &c, &json)))
+		return rc;
+	hhmm(a->start, t);
+	hhmm(a->start + a->minutes, end);
+	pd_buf_printf(b, "\n%s-%s  %s  %s%s%s\n", t, end, a->ref, a->passport_number,
+	              a->applicant_name ? "  " : "", a->applicant_name ? a->applicant_name : "");
+	pd_buf_puts(b, "  ");
+	label(b, lang, "Attached", "附件", false);
+	if (a->case_id)
+		pd_buf_printf(b, "%s (%s)\n", c.number, c.state);
+	else
+		text2(b, lang, 0, a->case_json ? "pre-check answers" : "nothing",
+		      a->case_json ? "预检答案" : "无");
+	const struct pd_result *res = evaluate(d->o, json);
+	if (!res)
+		return 0;
+	pd_buf_puts(b, "  ");
+	label(b, lang, "Verdict", "结论", false);
+	pd_buf_printf(b, "%s\n  ", pd_verdict_name(res->verdict));
+	label(b, lang, "What to bring", "需要携带的材料", true);
+	for (size_t i = 0; i < res->n_materials; i++) {
+		const struct pd_material *m = &res->materials[i];
+		const char *status = pd_mstatus_name(m->status);
+		pd_buf_printf(b, "    [%s] ", status);
+		text2(b, lang, (int)strlen(status) + 7, m->text ? m->text->en : NULL,
+		      m->text ? m->text->zh : NULL);
+	}
+	return 0;
+}
 
 static int write_one(void *ctx, const struct pd_store_appointment *a)
 {
 	struct day_walk *d = ctx;
 	d->n++;
-	return write_appointment(d->w, d->o, a);
+	return d->w ? write_appointment(d->w, d->o, a) : write_text(d, a);
 }
 
-int pd_appointment_day_json(struct pd_store *store, const struct pd_policy *pol, const char *office,
-                            pd_date day, bool pretty, struct pd_buf *out, struct pd_error *err)
+/* Walks the day's appointments of `office` into d (JSON or text). */
+static int day_view(struct pd_store *store, const struct pd_policy *pol, const char *office,
+                    pd_date day, bool pretty, struct pd_buf *out, struct day_walk *d,
+                    struct pd_error *err)
 {
 	const struct pd_office_info *o;
 	struct pd_arena arena;
 	struct pd_jw w;
+	char date[11];
 	int rc;
 	if ((rc = find_office(pol, office, &o, err)))
 		return rc;
@@ -814,23 +902,53 @@ int pd_appointment_day_json(struct pd_store *store, const struct pd_policy *pol,
 	if ((rc = pd_store_begin(store, PD_TXN_READ, err)))
 		goto cleanup;
 	struct appt_out ao = {store, pol, &arena, true, err};
-	struct day_walk d = {&w, &ao, 0};
-	pd_jw_init(&w, out, pretty);
-	pd_jw_object_begin(&w);
-	key_str(&w, "office", o->id);
-	pd_jw_key(&w, "date");
-	pd_jw_date(&w, day);
-	pd_jw_key(&w, "appointments");
-	pd_jw_array_begin(&w);
-	if ((rc = pd_store_appointment_list(store, o->id, day, day, write_one, &d, err)))
+	d->o = &ao;
+	if (d->text) {
+		pd_date_format(day, date);
+		text2(out, d->lang, 2, o->name_en, o->name_zh);
+		pd_buf_printf(out, "%s\n", date);
+	} else {
+		d->w = &w;
+		pd_jw_init(&w, out, pretty);
+		pd_jw_object_begin(&w);
+		key_str(&w, "office", o->id);
+		pd_jw_key(&w, "date");
+		pd_jw_date(&w, day);
+		pd_jw_key(&w, "appointments");
+		pd_jw_array_begin(&w);
+	}
+	if ((rc = pd_store_appointment_list(store, o->id, day, day, write_one, d, err)))
 		goto cleanup;
-	pd_jw_array_end(&w);
-	pd_jw_key(&w, "count");
-	pd_jw_int(&w, (long long)d.n);
-	pd_jw_object_end(&w);
+	if (d->text) {
+		pd_buf_putc(out, '\n');
+		label(out, d->lang, "Appointments", "预约", false);
+		pd_buf_printf(out, "%zu\n", d->n);
+	} else {
+		pd_jw_array_end(&w);
+		pd_jw_key(&w, "count");
+		pd_jw_int(&w, (long long)d->n);
+		pd_jw_object_end(&w);
+	}
 	rc = finish(out, 0, err);
 cleanup:
 	pd_store_rollback(store);
 	pd_arena_free(&arena);
 	return rc;
+}
+
+int pd_appointment_day_json(struct pd_store *store, const struct pd_policy *pol, const char *office,
+                            pd_date day, bool pretty, struct pd_buf *out, struct pd_error *err)
+{
+	struct day_walk d = {0};
+	return day_view(store, pol, office, day, pretty, out, &d, err);
+}
+
+int pd_appointment_day_text(struct pd_store *store, const struct pd_policy *pol, const char *office,
+                            pd_date day, const char *lang, struct pd_buf *out,
+                            struct pd_error *err)
+{
+	if (lang && strcmp(lang, "en") != 0 && strcmp(lang, "zh") != 0)
+		return pd_error_set(err, PD_EUSAGE, "no language '%.16s' (en, zh)", lang);
+	struct day_walk d = {.text = out, .lang = lang};
+	return day_view(store, pol, office, day, false, out, &d, err);
 }
