@@ -62,6 +62,18 @@ struct pd_finding {
 	struct pd_factset unknown;         /* facts it hangs on when outcome is unknown */
 };
 
+/* What the engine checks on a document of one material type, as the pack's
+ * material and the requirements that asked for it say (the strictest win). */
+struct pd_material_checks {
+	bool has_max_age; /* issued no longer than max_age before the date */
+	struct pd_duration max_age;
+	bool has_valid_for; /* valid at least valid_for after the date */
+	struct pd_duration valid_for;
+	bool notarized; /* notarized wherever it was issued */
+	/* When issued abroad: notarized, legalized, translated. */
+	bool foreign_notarized, foreign_legalized, foreign_translated;
+};
+
 /* One option of an alternative ("a lease contract or a property certificate"),
  * checked with its own constraints. */
 struct pd_material_option {
@@ -69,6 +81,7 @@ struct pd_material_option {
 	enum pd_mstatus status;
 	const struct pd_text *text;
 	const char *detail_en, *detail_zh; /* why not acceptable (arena, may be NULL) */
+	struct pd_material_checks checks;  /* what a document of this option is checked for */
 };
 
 struct pd_material {
@@ -84,6 +97,7 @@ struct pd_material {
 	const struct pd_material_option *options;
 	size_t n_options;
 	const char *satisfied_by;
+	struct pd_material_checks checks; /* what a document of this type is checked for */
 };
 
 struct pd_notice {

@@ -5,7 +5,7 @@
  * Keys come in the order of format.md so that results diff cleanly; the
  * last, "offices", copies each office as the policy loader rendered it.  Keys
  * shown there as optional are left out when empty: "replaces", "detail" and
- * "conditional" on findings and materials, "max_visa_validity_days" in
+ * "conditional" on findings and materials, "checks" on materials, "max_visa_validity_days" in
  * limits, "provisional" in dates (written only when true), the deposit's
  * "en"/"zh", and each entry of the "sources" objects whose figure is absent.
  * Absent figures are null: PD_DATE_NONE dates, negative day counts, an
@@ -197,6 +197,56 @@ static void put_finding(const struct rw *w, const struct pd_finding *f)
 	jw_putc(b, '}');
 }
 
+/* A duration as the packs write it: "30d" or "6m" (years are written as months). */
+static void put_duration(struct pd_buf *b, struct pd_duration d)
+{
+	jw_putc(b, '"');
+	jw_put_int(b, d.count);
+	jw_putc(b, d.unit == PD_DUR_MONTHS ? 'm' : 'd');
+	jw_putc(b, '"');
+}
+
+/* ,"checks":{…} with what a document of this type is checked for; left out
+ * when nothing but its presence (and a passed expiry date) is. */
+static void put_checks(struct pd_buf *b, const struct pd_material_checks *c)
+{
+	bool foreign = c->foreign_notarized || c->foreign_legalized || c->foreign_translated;
+	if (!c->has_max_age && !c->has_valid_for && !c->notarized && !foreign)
+		return;
+	const char *sep = "";
+	JW_LIT(b, ",\"checks\":{");
+	if (c->has_max_age) {
+		JW_LIT(b, "\"max_age\":");
+		put_duration(b, c->max_age);
+		sep = ",";
+	}
+	if (c->has_valid_for) {
+		jw_put(b, sep, strlen(sep));
+		JW_LIT(b, "\"valid_for\":");
+		put_duration(b, c->valid_for);
+		sep = ",";
+	}
+	if (c->notarized) {
+		jw_put(b, sep, strlen(sep));
+		JW_LIT(b, "\"notarized\":true");
+		sep = ",";
+	}
+	if (foreign) {
+		static const char *const key[] = {
+		    "{\"notarized\":", ",\"legalized\":", ",\"translated\":"};
+		const bool need[] = {c->foreign_notarized, c->foreign_legalized,
+		                     c->foreign_translated};
+		jw_put(b, sep, strlen(sep));
+		JW_LIT(b, "\"foreign\":");
+		for (int i = 0; i < 3; i++) {
+			jw_put(b, key[i], strlen(key[i]));
+			put_tristate(b, need[i]);
+		}
+		jw_putc(b, '}');
+	}
+	jw_putc(b, '}');
+}
+
 /* An alternative's "satisfied_by" and, unless `summary`, its "options" with their statuses. */
 static void put_options(const struct rw *w, const struct pd_material *m, bool summary)
 {
@@ -218,6 +268,7 @@ static void put_options(const struct rw *w, const struct pd_material *m, bool su
 		put_plain(b, pd_mstatus_name(o->status));
 		put_text_pair(w, o->text);
 		put_detail(w, o->detail_en, o->detail_zh);
+		put_checks(b, &o->checks);
 		jw_putc(b, '}');
 	}
 	jw_putc(b, ']');
@@ -240,6 +291,7 @@ static void put_material(const struct rw *w, const struct pd_material *m)
 		put_factset(b, &m->conditional);
 	}
 	put_detail(w, m->detail_en, m->detail_zh);
+	put_checks(b, &m->checks);
 	put_options(w, m, false);
 	jw_putc(b, '}');
 }

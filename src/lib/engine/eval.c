@@ -753,6 +753,21 @@ static enum pd_mstatus best_document(struct eval_state *st, int mat, const struc
 	return best;
 }
 
+/* What a front end may ask of a document, from the constraints it is checked against. */
+static struct pd_material_checks checks_of(const struct constraints *c)
+{
+	return (struct pd_material_checks){
+	    .has_max_age = c->has_max_age,
+	    .max_age = c->max_age,
+	    .has_valid_for = c->has_valid_for,
+	    .valid_for = c->valid_for,
+	    .notarized = c->notarized_always == 1,
+	    .foreign_notarized = c->notarized == 1,
+	    .foreign_legalized = c->legalized == 1,
+	    .foreign_translated = c->translated == 1,
+	};
+}
+
 /* The options of an alternative, each with its own status; the item takes the
  * best of them (a document naming the item itself counts too). */
 static void build_options(struct eval_state *st, const struct pd_pmaterial *pm,
@@ -771,6 +786,7 @@ static void build_options(struct eval_state *st, const struct pd_pmaterial *pm,
 		enum pd_mstatus s = best_document(st, pm->options[k], &c, &d);
 		opts[k].id = om->id;
 		opts[k].text = &om->text;
+		opts[k].checks = checks_of(&c);
 		opts[k].status = s;
 		if (d && s != PD_MAT_PROVIDED) {
 			opts[k].detail_en = status_detail_en(st, s, d, &c);
@@ -809,6 +825,7 @@ static void build_materials(struct eval_state *st, bool *any_bad, bool *any_cond
 			o->conditional = m->cond;
 		/* The best of the documents of this type decides. */
 		struct constraints c = constraints_of(pm, &m->req, st->ctx.date);
+		o->checks = checks_of(&c);
 		const struct pd_document *best_doc;
 		enum pd_mstatus best = best_document(st, m->order, &c, &best_doc);
 		if (pm->n_options)
