@@ -56,6 +56,16 @@ function answersOf(p) {
 	return c;
 }
 
+// The details of a document the page must ask, from the material's checks
+// (docs/format.md): nothing else.
+function detailsFor(m) {
+	const c = m.checks || {};
+	const f = c.foreign || {};
+	return [['issued', c.max_age], ['expires', c.valid_for], ['foreign', c.foreign],
+		['notarized', c.notarized || f.notarized], ['legalized', f.legalized], ['translated', f.translated]]
+		.filter(([, on]) => on).map(([k]) => k);
+}
+
 function get(c, path) {
 	if (path === 'agent.present') return c.agent === undefined ? undefined : c.agent !== null;
 	let o = c;
@@ -144,19 +154,40 @@ async function precheck(answers, lang, { width, name } = {}) {
 			const listed = await page.$$eval('form[data-view=documents] .doc-row', (rows) => rows.map((r) => r.dataset.material));
 			assert.deepEqual(listed, api2.materials.map((m) => m.id), 'the checklist is the materials of the result');
 			if (name) await shot(page, `${name}-3-documents`);
+			// Each row asks only the details its material is checked for.
+			for (const m of api2.materials) {
+				const row = `.doc-row[data-material="${m.id}"]`;
+				const shown = await page.$$eval(`${row} [data-detail]`, (f) => f.map((x) => x.dataset.detail));
+				assert.deepEqual(shown, detailsFor(m), `${m.id}: the details asked`);
+			}
+			// The example's own: a photo has a validity window, a letter none; a
+			// kinship certificate may be foreign (legalised, translated), the
+			// sponsor's identity card cannot.
+			const expect = { photo: ['issued'], invitation_letter: [], sponsor_id_card: [],
+				kinship_proof: ['foreign', 'legalized', 'translated'] };
+			for (const [id, want] of Object.entries(expect)) {
+				if (!listed.includes(id) || answers.jurisdiction !== 'zhejiang') continue;
+				const shown = await page.$$eval(`.doc-row[data-material="${id}"] [data-detail]`, (f) => f.map((x) => x.dataset.detail));
+				assert.deepEqual(shown, want, `${id}: asked ${want.join(', ') || 'no detail'}`);
+				if (!want.length) assert.equal(await page.$(`.doc-row[data-material="${id}"] details`), null, `${id}: no details to open`);
+			}
 			const docs = [];
 			for (const d of answers.documents || []) {
 				if (!listed.includes(d.type)) continue;
 				const row = `.doc-row[data-material="${d.type}"]`;
 				await page.check(`${row} input[type=checkbox]`);
-				if (['issued', 'foreign', 'notarized', 'legalized', 'translated'].some((k) => d[k] !== undefined)) {
+				const doc = { type: d.type };
+				const fields = await page.$$eval(`${row} [data-detail]`, (f) => f.map((x) => x.dataset.detail));
+				if (fields.some((k) => d[k] !== undefined && d[k] !== null)) {
 					if (!(await page.$eval(`${row} details`, (x) => x.open))) await page.click(`${row} summary`);
-					if (d.issued) await page.fill(`${row} input[type=date]`, d.issued);
-					for (const k of ['foreign', 'notarized', 'legalized', 'translated']) {
-						if (d[k] !== undefined && d[k] !== null) await page.selectOption(`${row} select[id$="-${k}"]`, String(d[k]));
+					for (const k of fields) {
+						if (d[k] === undefined || d[k] === null) continue;
+						if (k === 'issued' || k === 'expires') await page.fill(`${row} [data-detail=${k}]`, d[k]);
+						else await page.selectOption(`${row} [data-detail=${k}]`, String(d[k]));
+						doc[k] = d[k];
 					}
 				}
-				docs.push(d);
+				docs.push(doc);
 			}
 			// The page lists them in the order of the checklist.
 			docs.sort((a, b) => listed.indexOf(a.type) - listed.indexOf(b.type));

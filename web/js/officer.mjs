@@ -3,6 +3,7 @@
 import { initI18n, onLangChange, t, pick } from './i18n.mjs';
 import { api, errorBox } from './api.mjs';
 import { el, fill, focusHeading, newId, tableWrap, done } from './dom.mjs';
+import { detailsAsked, detailFields } from './documents.mjs';
 import { loadFacts, allFacts, fact, getPath, factLabel, valueLabel } from './facts.mjs';
 import { renderResult, verdictBox, openSourcesForPrint } from './result-view.mjs';
 import { whoami, showWho, loginView } from './session.mjs';
@@ -186,21 +187,12 @@ function documentsEditor(cv) {
 	const render = () => {
 		fill(list, docs.map((d, i) => {
 			const id = newId('d');
-			const issued = el('input', { type: 'date', id: `${id}-issued`, value: d.issued || '' });
-			issued.addEventListener('change', () => { if (issued.value) d.issued = issued.value; else delete d.issued; });
-			const tri = (k) => {
-				const s = el('select', { id: `${id}-${k}` }, el('option', { value: '' }, t('value.not_sure')),
-					el('option', { value: 'true' }, t('value.yes')), el('option', { value: 'false' }, t('value.no')));
-				s.value = d[k] === true ? 'true' : d[k] === false ? 'false' : '';
-				s.addEventListener('change', () => { if (s.value === '') delete d[k]; else d[k] = s.value === 'true'; });
-				return el('div', {}, el('label', { for: s.id }, t(`doc.${k}`)), s);
-			};
 			const rm = el('button', { type: 'button', class: 'link' }, t('docs.remove'), el('span', { class: 'hidden-visually' }, ` ${label(d.type)}`));
 			rm.addEventListener('click', () => { docs.splice(i, 1); render(); });
 			return el('div', { class: 'doc-row', 'data-document': d.type },
 				el('strong', {}, label(d.type)), ' ', rm,
-				el('div', { class: 'inline' }, el('div', {}, el('label', { for: issued.id }, t('doc.issued')), issued),
-					tri('foreign'), tri('notarized'), tri('legalized'), tri('translated')));
+				el('div', { class: 'inline' },
+					detailFields(detailsAsked(cv.result.materials.find((m) => m.id === d.type), d), d, id)));
 		}));
 	};
 	render();

@@ -14,6 +14,7 @@
 import { initI18n, onLangChange, t, pick } from './i18n.mjs';
 import { api, errorBox } from './api.mjs';
 import { el, fill, focusHeading, newId } from './dom.mjs';
+import { detailsAsked, detailFields } from './documents.mjs';
 import { loadFacts, allFacts, fact, getPath, setPath, deletePath, factField, factLabel, valueLabel } from './facts.mjs';
 
 // The result's view is loaded when the answers are checked, not with the
@@ -264,29 +265,19 @@ function documentsView() {
 		const cid = newId('doc');
 		const box = el('input', { type: 'checkbox', id: cid, 'data-material': id });
 		box.checked = have.has(id);
-		const issued = el('input', { type: 'date', id: `${cid}-issued` });
-		if (d.issued) issued.value = d.issued;
-		const tri = (key) => {
-			const s = el('select', { id: `${cid}-${key}` },
-				el('option', { value: '' }, t('value.not_sure')),
-				el('option', { value: 'true' }, t('value.yes')),
-				el('option', { value: 'false' }, t('value.no')));
-			s.value = d[key] === true ? 'true' : d[key] === false ? 'false' : '';
-			return el('div', {}, el('label', { for: s.id }, t(`doc.${key}`)), s);
-		};
-		const more = el('details', { class: 'doc-more' },
+		const doc = { ...d };
+		const keys = detailsAsked(m, d);
+		const more = keys.length ? el('details', { class: 'doc-more' },
 			el('summary', {}, t('doc.more')),
 			el('p', { class: 'hint' }, t('doc.more.hint')),
-			el('div', { class: 'inline' },
-				el('div', {}, el('label', { for: issued.id }, t('doc.issued')), issued),
-				tri('foreign'), tri('notarized'), tri('legalized'), tri('translated')));
-		if (['issued', 'foreign', 'notarized', 'legalized', 'translated'].some((k) => d[k] !== undefined && d[k] !== null)) more.open = true;
+			el('div', { class: 'inline' }, detailFields(keys, doc, cid))) : null;
+		if (more && keys.some((k) => d[k] !== undefined && d[k] !== null)) more.open = true;
 		const row = el('div', { class: 'doc-row', 'data-material': id },
 			el('label', { class: 'choice', for: cid }, box, el('span', {}, pick(m))),
 			m.conditional ? el('p', { class: 'hint' }, t('result.conditional'), ' ',
 				m.conditional.map((p) => factLabel(p)).join(t('list.sep'))) : null,
 			more);
-		rows.push({ id, box, issued, row, d });
+		rows.push({ id, box, row, doc });
 	}
 	form.append(
 		el('h1', {}, t('docs.title')),
@@ -298,13 +289,7 @@ function documentsView() {
 		const docs = [];
 		for (const r of rows) {
 			if (!r.box.checked) continue;
-			const doc = { ...r.d, type: r.id };
-			if (r.issued.value) doc.issued = r.issued.value; else delete doc.issued;
-			for (const key of ['foreign', 'notarized', 'legalized', 'translated']) {
-				const v = r.row.querySelector(`select[id$="-${key}"]`).value;
-				if (v === '') delete doc[key]; else doc[key] = v === 'true';
-			}
-			docs.push(doc);
+			docs.push({ ...r.doc, type: r.id });
 		}
 		if (docs.length) state.case.documents = docs; else delete state.case.documents;
 		state.docsDone = true;
