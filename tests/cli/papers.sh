@@ -176,6 +176,34 @@ check_pdf notice-zh "$TMP/notice-zh.pdf" \
 pd 65 print decision --db "$DB" "$ZH_ID"
 grep -qF "has no decision" "$TMP/stderr" || fail "decision before one: $(cat "$TMP/stderr")"
 
+# Case 3: a Tianjin extension whose kinship proof hangs on an unknown fact and
+# whose photo is too old.  The notice stored by request_supplement keeps why
+# (each material's detail and conditional), in the case view and on paper,
+# after the documents have changed and the latest result no longer says it.
+sed -e 's/"date": "2026-03-09"/"date": "2026-05-11"/' -e 's/"issued": "2026-03-01"/"issued": "2025-09-01"/' \
+	"$PD_SRC/tests/cases/tianjin/reunion-extension-taiwan-same-sponsor-unknown.json" >"$TMP/tj.json"
+pd 0 case new --db "$DB" --as olga "$TMP/tj.json"
+TJ_ID=$(json_field id)
+TJ_NUMBER=$(json_field number)
+pd 0 case act --db "$DB" --as olga "$TJ_ID" submit
+pd 0 case act --db "$DB" --as olga "$TJ_ID" request_supplement
+pd 0 case show --db "$DB" "$TJ_ID"
+tr -d '\n ' <"$TMP/out" | grep -q '"notices":\[{.*"materials":\[{"id":"kinship_proof","status":"missing",[^]]*"conditional":\["sponsor.same_as_previous"\]' ||
+	fail "the stored notice lacks the kinship proof's conditional: $(head -c 600 "$TMP/out")"
+tr -d '\n' <"$TMP/out" | grep -q '"notices":\[{.*"id":"photo","status":"expired",[^}]*"detail":{"en":"issued on 2025-09-01; only one issued on or after 2025-11-11 is accepted","zh":"签发日期为2025-09-01；仅接受2025-11-11及以后出具的"}' ||
+	fail "the stored notice lacks the photo's detail: $(head -c 600 "$TMP/out")"
+sed -e 's/"2025-09-01"/"2026-05-01"/' "$TMP/tj.json" | sed -n '/"documents"/,/\]/p' | sed -e '1s/.*/{"documents": [/' -e '$s/.*/]}/' >"$TMP/tj-docs.json"
+pd 0 case documents --db "$DB" --as olga "$TJ_ID" "$TMP/tj-docs.json"
+pd 0 case show --db "$DB" "$TJ_ID"
+sed 's/"notices":.*//' "$TMP/out" | grep -q '"id":"photo","status":"provided"' "$TMP/out" || fail "the new photo is not provided: $(head -c 300 "$TMP/out")"
+pd 0 print notice --db "$DB" "$TJ_NUMBER"
+cp "$TMP/out" "$TMP/notice-tj.pdf"
+check_pdf notice-tj "$TMP/notice-tj.pdf" \
+	"One-time notice of materials" "一次性告知书" "expired" \
+	"Why: issued on 2025-09-01; only one issued on or after 2025-11-11 is accepted" \
+	"原因：签发日期为2025-09-01；仅接受2025-11-11及以后出具的" \
+	"Needed only if it applies:" "视情况需要："
+
 # Case 1 is refused: the decision notice.
 pd 0 case act --db "$DB" --as sam --data '{"to":"rita"}' "$LONG_ID" assign
 pd 0 case act --db "$DB" --as rita --note "refused" "$LONG_ID" reject

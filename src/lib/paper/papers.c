@@ -201,8 +201,30 @@ static void offices_block(struct flow *f, const struct pd_json_node *result, con
 	}
 }
 
-/* One item of a list: "n. English [source]" then the Chinese, then why (its
- * detail, or `why` when it has none). */
+/* "Needed only if: question; … / 视情况：问题；…" for a material that hangs on
+ * unknown facts (its "conditional" fact paths), with the facts' questions. */
+static void conditional_line(struct flow *f, const struct pd_json_node *paths)
+{
+	char en[1024] = "", zh[1024] = "";
+	size_t ne = 0, nz = 0;
+	for (const struct pd_json_node *p = paths ? paths->child : NULL; p; p = p->next) {
+		int k = p->str ? pd_fact_find(p->str, p->len) : -1;
+		const char *q_en = k >= 0 ? pd_facts[k].en : p->str,
+		           *q_zh = k >= 0 ? pd_facts[k].zh : p->str;
+		if (!q_en || ne >= sizeof(en) || nz >= sizeof(zh))
+			break;
+		ne += (size_t)snprintf(en + ne, sizeof(en) - ne, "%s%s", ne ? "; " : "", q_en);
+		nz += (size_t)snprintf(zh + nz, sizeof(zh) - nz, "%s%s", nz ? "；" : "", q_zh);
+	}
+	if (!ne)
+		return;
+	char line[2200];
+	snprintf(line, sizeof(line), "Needed only if it applies: %s / 视情况需要：%s", en, zh);
+	flow_text(f, 16, 0, line, 9, false, 0.3);
+}
+
+/* One item of a list: "n. English [source]" then the Chinese, then what it
+ * hangs on (conditional), then why (its detail, or `why` when it has none). */
 static void item_why(struct flow *f, int n, const char *mark_en, const char *mark_zh,
                      const struct pd_json_node *x, const struct pd_json_node *why)
 {
@@ -221,6 +243,7 @@ static void item_why(struct flow *f, int n, const char *mark_en, const char *mar
 		snprintf(zh + k, sizeof(zh) - k, "%s", str_at(x, "zh"));
 		flow_text(f, 16, 0, zh, 10, false, 0);
 	}
+	conditional_line(f, pd_json_member(x, "conditional"));
 	const struct pd_json_node *d = pd_json_member(x, "detail");
 	if (!d)
 		d = why;

@@ -29,6 +29,27 @@ static const char *to_arena(struct pd_arena *a, const struct pd_buf *b)
 	return pd_arena_strndup(a, b->data ? b->data : "", b->len);
 }
 
+/* "conditional": the unknown facts a material hangs on, as in a result. */
+static void write_conditional(struct pd_jw *w, const struct pd_factset *fs)
+{
+	bool any = false;
+	for (int f = 0; f < PD_FACT_COUNT; f++) {
+		if (!(fs->w[f / 64] >> (f % 64) & 1))
+			continue;
+		if (!any) {
+			pd_jw_key(w, "conditional");
+			pd_jw_array_begin(w);
+			any = true;
+		}
+		pd_jw_string(w, pd_facts[f].path);
+	}
+	if (any)
+		pd_jw_array_end(w);
+}
+
+/* The one-time notice: each material as the result gives it, with why it is
+ * not acceptable (detail) and what it hangs on (conditional), without its
+ * checks. */
 static void write_materials(struct pd_jw *w, const struct pd_result *r)
 {
 	pd_jw_array_begin(w);
@@ -50,6 +71,20 @@ static void write_materials(struct pd_jw *w, const struct pd_result *r)
 		if (m->origin.source) {
 			pd_jw_key(w, "source");
 			pd_jw_string(w, m->origin.source);
+		}
+		write_conditional(w, &m->conditional);
+		if (m->detail_en || m->detail_zh) {
+			pd_jw_key(w, "detail");
+			pd_jw_object_begin(w);
+			if (m->detail_en) {
+				pd_jw_key(w, "en");
+				pd_jw_string(w, m->detail_en);
+			}
+			if (m->detail_zh) {
+				pd_jw_key(w, "zh");
+				pd_jw_string(w, m->detail_zh);
+			}
+			pd_jw_object_end(w);
 		}
 		pd_jw_object_end(w);
 	}
