@@ -29,6 +29,13 @@ void pd_calendar_range(const struct pd_calendar *cal, int *first, int *last);
 /* Working day?  *provisional (may be NULL) is set true when the year is not covered. */
 bool pd_calendar_is_workday(const struct pd_calendar *cal, pd_date day, bool *provisional);
 
+/* `day` when it is a working day, else the nearest working day before it
+ * (dir < 0) or after it (dir > 0): where a deadline on a day the offices do
+ * not work moves.  *provisional (may be NULL) is set true when any day looked
+ * at lies in a year the calendar does not cover.  PD_DATE_NONE gives itself. */
+pd_date pd_calendar_workday_near(const struct pd_calendar *cal, pd_date day, int dir,
+                                 bool *provisional);
+
 /* The n-th working day after `from` (`from` itself is not counted; n >= 0;
  * n == 0 gives `from`).  *provisional (may be NULL) is set true when any day
  * counted lies in a year the calendar does not cover. */

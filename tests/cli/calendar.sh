@@ -2,7 +2,8 @@
 # calendar.sh: `permitdesk calendar add` and `permitdesk calendar is-workday`:
 # answers, the provisional warning, --policy and PERMITDESK_POLICY, and the
 # exit codes of spec/interfaces.md (0, 64 usage, 65 bad DATE or N, 66 file
-# missing, 78 broken calendar file).
+# missing, 78 broken calendar file); and an apply-by date on a rest day moved
+# as its rule says, with the reason in its finding.
 # Environment: PERMITDESK (the binary), PD_SRC (the source root).
 set -u
 
@@ -142,6 +143,23 @@ years:
 EOF
 run 78 "" calendar add 2026-09-28 5 --policy "$TMP/bad"
 stderr_has "$TMP/bad/calendar/cn.yaml:5:82: make-up working day 2026-03-10 is a Tuesday"
+
+# An apply-by date on a rest day moves as its rule says, and the rule's
+# finding says why, in both languages (the golden cases hold the dates).
+out=$(PERMITDESK_TODAY=2026-11-22 "$PERMITDESK" check --policy "$POLICY" "$PD_SRC/tests/cases/zhejiang/date-apply-by-saturday.json" 2>"$TMP/stderr")
+for want in '"apply_by":"2026-11-13"' \
+	'"rule":"national/visa-extension-apply-by","outcome":"info"' \
+	'"detail":{"en":"2026-11-14 is not a working day (the offices are closed): apply by 2026-11-13, the last working day before it.","zh":"2026-11-14不是工作日（出入境管理机构不办公）：应在其前最后一个工作日提出申请，即2026-11-13。"}'; do
+	case $out in
+	*"$want"*) ;;
+	*) echo "FAIL: the Saturday apply-by result lacks $want" && failures=$((failures + 1)) ;;
+	esac
+done
+out=$(PERMITDESK_TODAY=2026-11-22 "$PERMITDESK" check --policy "$POLICY" "$PD_SRC/tests/cases/national/reunion-issuance-q1-parent-by-agent.json" 2>"$TMP/stderr")
+case $out in
+*'"en":"2026-05-01 is not a working day (the offices are closed): apply by 2026-04-30, the last working day before it."'*) ;;
+*) echo "FAIL: the May Day apply-by is not moved to 2026-04-30 with its reason" && failures=$((failures + 1)) ;;
+esac
 
 # help
 run 0 "$("$PERMITDESK" help calendar)" calendar --help

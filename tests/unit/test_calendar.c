@@ -294,6 +294,32 @@ static void test_count_inverse_of_add(void **state)
 	assert_int_equal(pd_calendar_count(cal, D("2027-01-01"), D("2028-01-01"), NULL), 260);
 }
 
+/* Where a deadline on a rest day moves (pd_calendar_workday_near). */
+static void test_workday_near(void **state)
+{
+	(void)state;
+	bool prov = true;
+	/* A Saturday: back to Friday, on to Monday; a working day stays. */
+	assert_int_equal(pd_calendar_workday_near(cal, D("2026-11-14"), -1, &prov),
+	                 D("2026-11-13"));
+	assert_false(prov);
+	assert_int_equal(pd_calendar_workday_near(cal, D("2026-11-14"), 1, NULL), D("2026-11-16"));
+	assert_int_equal(pd_calendar_workday_near(cal, D("2026-11-13"), -1, NULL), D("2026-11-13"));
+	assert_int_equal(pd_calendar_workday_near(cal, D("2026-11-14"), 0, NULL), D("2026-11-14"));
+	/* National Day: back to 30 September, on past the holiday to 8 October;
+	 * the make-up Saturday, 10 October, is a working day and stays. */
+	assert_int_equal(pd_calendar_workday_near(cal, D("2026-10-01"), -1, NULL), D("2026-09-30"));
+	assert_int_equal(pd_calendar_workday_near(cal, D("2026-10-03"), 1, NULL), D("2026-10-08"));
+	assert_int_equal(pd_calendar_workday_near(cal, D("2026-10-10"), -1, NULL), D("2026-10-10"));
+	/* May Day, forward. */
+	assert_int_equal(pd_calendar_workday_near(cal, D("2026-05-01"), 1, NULL), D("2026-05-06"));
+	/* Outside the covered years only weekends are known, and it says so. */
+	assert_int_equal(pd_calendar_workday_near(cal, D("2030-06-15"), -1, &prov),
+	                 D("2030-06-14"));
+	assert_true(prov);
+	assert_int_equal(pd_calendar_workday_near(cal, PD_DATE_NONE, -1, NULL), PD_DATE_NONE);
+}
+
 /* ---- (3) years the file does not cover ------------------------------------------------------ */
 
 static void test_coverage(void **state)
@@ -627,6 +653,7 @@ int main(void)
 	    cmocka_unit_test(test_count_inverse_of_add),
 	    cmocka_unit_test(test_coverage),
 	    cmocka_unit_test(test_uncovered_years),
+	    cmocka_unit_test(test_workday_near),
 	};
 	const struct CMUnitTest files[] = {
 	    cmocka_unit_test(test_gap_year),

@@ -174,6 +174,23 @@ bool pd_calendar_is_workday(const struct pd_calendar *cal, pd_date day, bool *pr
 	return work;
 }
 
+pd_date pd_calendar_workday_near(const struct pd_calendar *cal, pd_date day, int dir,
+                                 bool *provisional)
+{
+	bool prov = false, any = false;
+	/* No official rest runs longer than a few weeks; a year bounds the walk. */
+	for (int i = 0; i < 366 && day != PD_DATE_NONE && cal; i++) {
+		bool work = pd_calendar_is_workday(cal, day, &prov);
+		any = any || prov;
+		if (work || dir == 0)
+			break;
+		day += dir < 0 ? -1 : 1;
+	}
+	if (provisional)
+		*provisional = any;
+	return day;
+}
+
 /* n <= 0 gives `from`; a day past the range of pd_date (absurd n) gives PD_DATE_NONE. */
 pd_date pd_calendar_add(const struct pd_calendar *cal, pd_date from, int n, bool *provisional)
 {

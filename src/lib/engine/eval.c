@@ -70,6 +70,7 @@ struct eval_state {
 	bool agent_always_unknown; /* an in_person_always hangs on unknown facts */
 	size_t cap_notices;
 	bool out_of_memory; /* a finding or notice could not be kept: the result is refused */
+	const struct pd_calendar *cal;
 };
 
 static inline bool set_empty(const struct pd_factset *s)
@@ -421,6 +422,34 @@ static void fee_per_person(struct eval_state *st)
 	r->fee.cny = (int32_t)total;
 }
 
+/* An apply_by on a day the offices do not work moves as the rule's rest_day
+ * says (to the last working day before it, or the first after it), and the
+ * rule's finding says so. */
+static pd_date apply_by_workday(struct eval_state *st, const struct pd_effects *e, pd_date day,
+                                struct pd_finding *f)
+{
+	if (!e->apply_by_rest_day || !st->cal)
+		return day;
+	/* Outside the calendar's years only weekends are known rest days; that
+	 * does not make the decision dates provisional. */
+	pd_date due = pd_calendar_workday_near(st->cal, day, e->apply_by_rest_day, NULL);
+	if (due == day || !f || f->detail_en)
+		return due;
+	char a[11], b[11];
+	pd_date_format(day, a);
+	pd_date_format(due, b);
+	bool earlier = e->apply_by_rest_day < 0;
+	f->detail_en = pd_arena_printf(
+	    st->arena,
+	    "%s is not a working day (the offices are closed): %s %s, the %s working day %s it.", a,
+	    earlier ? "apply by" : "the period ends on", b, earlier ? "last" : "first",
+	    earlier ? "before" : "after");
+	f->detail_zh = pd_arena_printf(
+	    st->arena, "%s不是工作日（出入境管理机构不办公）：%s%s。", a,
+	    earlier ? "应在其前最后一个工作日提出申请，即" : "期间顺延至其后第一个工作日，即", b);
+	return due;
+}
+
 /* Applies the effects of `rule` (a rule or a table row) whose applicability is a. */
 static void apply(struct eval_state *st, const struct pd_rule *rule, const struct applic *a,
                   bool with_finding)
@@ -558,8 +587,9 @@ static void apply(struct eval_state *st, const struct pd_rule *rule, const struc
 		r->dates.receipt_origin = rule->origin;
 	}
 	if (e->apply_by && eval_int(st, e->apply_by, &v)) {
-		if (r->dates.apply_by == PD_DATE_NONE || v < r->dates.apply_by) {
-			r->dates.apply_by = v;
+		pd_date due = apply_by_workday(st, e, v, f);
+		if (r->dates.apply_by == PD_DATE_NONE || due < r->dates.apply_by) {
+			r->dates.apply_by = due;
 			r->dates.apply_by_origin = rule->origin;
 		}
 	}
@@ -1019,6 +1049,7 @@ int pd_evaluate(const struct pd_policy *pol, const struct pd_case *c, struct pd_
 	    .slot_of = slot_of,
 	    .doc_material = doc_material,
 	    .cap_notices = cap_notices,
+	    .cal = pd_policy_calendar(pol),
 	};
 	st.lazy.arena = arena;
 	st.ctx.lazy = &st.lazy;

@@ -920,6 +920,16 @@ static void k_apply_by(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v
 	rc->r->eff.apply_by = compile_figure(rc->b, rc->f, v, PD_T_DATE, false, "apply_by");
 }
 
+static void k_rest_day(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
+{
+	if (scalar_is(v, "earlier"))
+		rc->r->eff.apply_by_rest_day = -1;
+	else if (scalar_is(v, "later"))
+		rc->r->eff.apply_by_rest_day = 1;
+	else
+		report_at(rc->b, rc->f, v, "rest_day: expected earlier or later");
+}
+
 static void k_agent(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 {
 	if (scalar_is(v, "allow"))
@@ -1083,6 +1093,7 @@ static const struct {
     {"processing", k_processing, false},
     {"receipt", k_receipt, false},
     {"apply_by", k_apply_by, false},
+    {"rest_day", k_rest_day, false},
     {"agent", k_agent, false},
     {"invalid", k_invalid, false},
     {"notice", k_notice, false},
@@ -1099,9 +1110,11 @@ static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct
                         struct pd_rule *r, const struct pd_rule *parent, const char *row_key,
                         int row_index);
 
-static void finish_effects(struct rule_ctx *rc)
+static void finish_effects(struct rule_ctx *rc, struct fy_node *n)
 {
 	struct pd_rule *r = rc->r;
+	if (r->eff.apply_by_rest_day && !r->eff.apply_by)
+		report_at(rc->b, rc->f, n, "rest_day without apply_by");
 	if (rc->n_reqs) {
 		struct pd_requirement *q =
 		    pd_arena_alloc(rc->b->arena, sizeof(*q) * (size_t)rc->n_reqs);
@@ -1286,8 +1299,8 @@ static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct
 			report_at(
 			    b, f, k,
 			    "unknown key `%.*s` in a %s (known: id, when, check, deny, require, "
-			    "limit, fee, deposit, processing, receipt, apply_by, agent, invalid, "
-			    "notice, source, en, zh, note%s)",
+			    "limit, fee, deposit, processing, receipt, apply_by, rest_day, agent, "
+			    "invalid, notice, source, en, zh, note%s)",
 			    (int)(ks ? len : 1), ks ? ks : "?", parent ? "row" : "rule",
 			    parent ? "" : ", table, first");
 			continue;
@@ -1332,7 +1345,7 @@ static int compile_rule(struct pd_policy_build *b, const struct yfile *f, struct
 	r->origin.rule = r->id;
 	if (rc.en && rc.zh)
 		fill_text(b, &r->text, rc.en, rc.zh);
-	finish_effects(&rc);
+	finish_effects(&rc, n);
 	for (uint16_t i = 0; i < r->eff.n_notices; i++)
 		if (!r->eff.notices[i].text.en)
 			report_at(b, f, n, "notice %s needs en and zh (its own or the rule's)",

@@ -222,6 +222,9 @@ struct pd_effects {
 	int32_t processing; /* -1 none */
 	int32_t receipt;    /* -1 none */
 	const struct pd_expr *apply_by;
+	/* An apply_by on a day the offices do not work: 0 stays, -1 moves to the
+	 * last working day before it, +1 to the first working day after it. */
+	int8_t apply_by_rest_day;
 	uint8_t agent; /* enum pd_agent_effect */
 	int invalid;   /* material marked invalid when the check fails, or -1 */
 	const struct pd_pnotice *notices;
