@@ -872,6 +872,18 @@ int pd_case_decode(const char *json, size_t len, const char *name, int line_base
 		out->facts[PD_F_DATE].known = true;
 		out->facts[PD_F_DATE].i = today;
 	}
+	/* No one applies before being born: a birth date after the case's date is
+	 * a typing error, not an age. */
+	const struct pd_value *born = &out->facts[PD_F_APPLICANT_BIRTH_DATE],
+	                      *on = &out->facts[PD_F_DATE];
+	if (born->known && on->known && born->i > on->i) {
+		char b[11], d[11];
+		pd_date_format(born->i, b);
+		pd_date_format(on->i, d);
+		return pd_error_at(err, PD_EINPUT, name, out->fact_line[PD_F_APPLICANT_BIRTH_DATE],
+		                   out->fact_column[PD_F_APPLICANT_BIRTH_DATE], "applicant.birth_date",
+		                   "birth date %s is after the case's date %s", b, d);
+	}
 	pd_case_derive(out);
 	return 0;
 }
