@@ -242,7 +242,7 @@ static void factset_add(struct pd_factset *fs, int f)
 	fs->w[f / 64] |= (uint64_t)1 << (f % 64);
 }
 
-static struct pd_finding g_findings[2];
+static struct pd_finding g_findings[4];
 static struct pd_material g_materials[3];
 static int g_questions[2];
 static struct pd_notice g_notices[1];
@@ -1222,6 +1222,70 @@ static void test_text_both(void **state)
 	free(t);
 }
 
+static size_t count_of(const char *text, const char *s)
+{
+	size_t n = 0;
+	for (const char *p = text; (p = strstr(p, s)) != NULL; p += strlen(s))
+		n++;
+	return n;
+}
+
+/* The decision and its reason come first; each notice and each text once. */
+static void test_text_reasons_first(void **state)
+{
+	(void)state;
+	struct pd_result r;
+	result_full(&r);
+	r.verdict = PD_VERDICT_INELIGIBLE;
+	g_findings[0].outcome = PD_OUTCOME_FAIL;
+	/* The rule that gave the notice, and the representation's own text. */
+	g_findings[2] = (struct pd_finding){
+	    .origin = {"national/registration", "001 II.2", "national", NULL},
+	    .outcome = PD_OUTCOME_INFO,
+	    .text = &T_STAY,
+	};
+	g_findings[3] = (struct pd_finding){
+	    .origin = {"national/agent", "002 I", "national", NULL},
+	    .outcome = PD_OUTCOME_INFO,
+	    .text = &T_AGENT,
+	};
+	r.n_findings = 4;
+	char *t = text_of_result(&r, NULL);
+	const char *first = "Verdict / 结论: Ineligible / 不符合条件\n";
+	assert_true(strncmp(t, first, strlen(first)) == 0);
+	assert_non_null(strstr(t, "\nWhy / 原因\n  [fail] Stay within 180 days"));
+	assert_true(strstr(t, "\nWhy / 原因\n") < strstr(t, "\nJurisdiction / 管辖地: "));
+	assert_true(strstr(t, "\nJurisdiction / 管辖地: ") < strstr(t, "\nMaterials / 所需材料\n"));
+	/* The reason is not repeated among the other findings. */
+	assert_line(t, "Other findings / 其他审查要点");
+	assert_int_equal(count_of(t, "[fail]"), 1);
+	assert_line(t, "  [?] Good record needed [000 1]");
+	/* The notice once, not again as its rule's finding; the representation's text once. */
+	assert_int_equal(count_of(t, "Register within 24 hours"), 1);
+	assert_null(strstr(t, "[info] Stay within"));
+	assert_int_equal(count_of(t, "Agent only with diagnosis"), 1);
+	/* The notes point at nothing the output does not print. */
+	assert_null(strstr(t, "[不通过]"));
+	assert_null(strstr(t, "see the findings"));
+	free(t);
+
+	t = text_of_result(&r, "zh");
+	assert_true(strncmp(t, "结论：不符合条件\n", strlen("结论：不符合条件\n")) == 0);
+	assert_non_null(strstr(t, "\n原因\n  [不通过] 停留期不超过180日"));
+	assert_line(t, "其他审查要点");
+	free(t);
+
+	/* Undecided: the questions come before the materials. */
+	r.verdict = PD_VERDICT_UNKNOWN;
+	g_findings[0].outcome = PD_OUTCOME_PASS;
+	t = text_of_result(&r, "en");
+	assert_null(strstr(t, "\nWhy\n"));
+	assert_line(t, "Findings");
+	assert_true(strstr(t, "\nQuestions\n") < strstr(t, "\nMaterials\n"));
+	assert_true(strstr(t, "\nQuestions\n") < strstr(t, "\nJurisdiction: "));
+	free(t);
+}
+
 static void test_text_sparse(void **state)
 {
 	(void)state;
@@ -1277,7 +1341,7 @@ int main(void)
 	    cmocka_unit_test(test_result_extra),    cmocka_unit_test(test_result_capped),
 	    cmocka_unit_test(test_error_json),      cmocka_unit_test(test_text_en),
 	    cmocka_unit_test(test_text_zh),         cmocka_unit_test(test_text_both),
-	    cmocka_unit_test(test_text_sparse),
+	    cmocka_unit_test(test_text_sparse),     cmocka_unit_test(test_text_reasons_first),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

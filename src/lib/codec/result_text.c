@@ -3,12 +3,17 @@
  * Chinese, or both (`permitdesk check --format text`).
  *
  * The same facts as the JSON of format.md §2, in the order a counter officer
- * or an applicant reads them: a head (jurisdiction, date, policy, verdict in
- * words and what it means), then the sections Materials / 所需材料,
- * Questions / 待确认事项, Limits / 最长期限, Fee / 费用, Deposit / 保证金,
- * Dates / 日期, Representation / 代办, Findings / 审查要点,
- * Notices / 注意事项 and Where to apply / 在哪里申请 (the pack's offices).
- * A section with nothing to show is left out.
+ * or an applicant reads them, the decision and its reason first: the verdict
+ * in words and what it means; for an ineligible result, Why / 原因 (the
+ * conditions not met); for an undecided one, Questions / 待确认事项; then
+ * jurisdiction, date and policy; then the sections Materials / 所需材料,
+ * Questions (when not shown first), Limits / 最长期限, Fee / 费用,
+ * Deposit / 保证金, Dates / 日期, Representation / 代办, Findings / 审查要点
+ * (Other findings / 其他审查要点 after a Why), Notices / 注意事项 and Where
+ * to apply / 在哪里申请 (the pack's offices).  Each text once: Findings
+ * leave out the reasons shown first, the rules whose notice is printed, and
+ * the texts the fee, deposit and representation sections print.  A section
+ * with nothing to show is left out.
  *
  * One item per line, nothing wrapped.  With both languages a short line is an
  * "English / 中文" pair ("Apply by / 申请截止日: 2026-03-20"); an item with
@@ -240,16 +245,16 @@ static const char *const verdict_en[] = {"Eligible", "Incomplete", "More informa
 static const char *const verdict_zh[] = {"符合条件", "材料不全", "待补充信息", "不符合条件"};
 static const char *const verdict_note_en[] = {
     "All conditions are met and every required material is acceptable.",
-    ("Eligible on the facts given; supply the materials marked [ ] or [!]. "
+    ("Eligible on the facts given; supply the materials marked [ ] or [!] below. "
      "This list of materials is complete."),
     "Nothing fails so far; the answers to the questions below are needed to decide.",
-    "A condition is not met: see the findings marked [fail].",
+    "A condition is not met; why:",
 };
 static const char *const verdict_note_zh[] = {
     "符合办理条件，所需材料齐全。",
-    "按所填情况符合条件，请补齐标注 [ ] 或 [!] 的材料。以下材料清单为一次性告知。",
+    "按所填情况符合条件，请补齐下列标注 [ ] 或 [!] 的材料。以下材料清单为一次性告知。",
     "目前未发现不符合条件之处，需回答下列待确认事项后方可判断。",
-    "不符合办理条件：见标注为 [不通过] 的审查要点。",
+    "不符合办理条件，原因如下：",
 };
 
 static const char *const mstatus_en[] = {
@@ -265,8 +270,10 @@ static const char *const outcome_zh[] = {"[通过] ", "[不通过] ", "[待定] 
 
 /* ---- sections ---- */
 
-static void write_head(struct tw *t, const struct pd_result *r)
+/* What the result is about: jurisdiction, date, policy (after the verdict). */
+static void write_about(struct tw *t, const struct pd_result *r)
 {
+	nl(t);
 	char date[11] = "";
 	if (r->date != PD_DATE_NONE)
 		pd_date_format(r->date, date);
@@ -291,7 +298,11 @@ static void write_head(struct tw *t, const struct pd_result *r)
 	} else {
 		kv(t, "", "Policy", "政策", pen.s, pzh.s, NULL);
 	}
+}
 
+/* The first lines: the verdict in words and what it means. */
+static void write_verdict(struct tw *t, const struct pd_result *r)
+{
 	unsigned v = (unsigned)r->verdict < COUNT(verdict_en) ? (unsigned)r->verdict : 2;
 	kv(t, "", "Verdict", "结论", verdict_en[v], verdict_zh[v], NULL);
 	if (wants(t, false)) {
@@ -625,13 +636,43 @@ static void write_representation(struct tw *t, const struct pd_result *r)
 	prose(t, "  ", r->representation.text);
 }
 
-static void write_findings(struct tw *t, const struct pd_result *r)
+/* A finding shown as the reason for the verdict: a failed condition of an
+ * ineligible result. */
+static bool is_reason(const struct pd_result *r, const struct pd_finding *f)
 {
-	if (r->n_findings == 0)
-		return;
-	heading(t, "Findings", "审查要点");
+	return r->verdict == PD_VERDICT_INELIGIBLE && f->outcome == PD_OUTCOME_FAIL;
+}
+
+/* An informational finding printed elsewhere already: the rule that gave a
+ * notice (the notice is printed, once), or the text of the fee, the deposit
+ * or the representation, printed in its section. */
+static bool printed_elsewhere(const struct pd_result *r, const struct pd_finding *f)
+{
+	if (f->outcome != PD_OUTCOME_INFO)
+		return false;
+	if (f->text && (f->text == r->fee.text || f->text == r->deposit.text ||
+	                f->text == r->representation.text))
+		return true;
+	for (size_t i = 0; i < r->n_notices && f->origin.rule; i++)
+		if (r->notices[i].origin.rule &&
+		    strcmp(r->notices[i].origin.rule, f->origin.rule) == 0)
+			return true;
+	return false;
+}
+
+/* The findings `reasons` selects (the reasons for the verdict, or the others),
+ * under their heading; none, no heading. */
+static void write_findings(struct tw *t, const struct pd_result *r, bool reasons,
+                           const char *head_en, const char *head_zh)
+{
+	bool any = false;
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct pd_finding *f = &r->findings[i];
+		if (is_reason(r, f) != reasons || (!reasons && printed_elsewhere(r, f)))
+			continue;
+		if (!any)
+			heading(t, head_en, head_zh);
+		any = true;
 		unsigned o = (unsigned)f->outcome < COUNT(outcome_en) ? (unsigned)f->outcome
 		                                                      : PD_OUTCOME_UNKNOWN;
 		char prefix[32] = "  ";
@@ -709,15 +750,24 @@ int pd_result_write_text(const struct pd_result *r, const char *lang, struct pd_
 		return PD_FAIL(PD_EUSAGE);
 
 	size_t start = out->len;
-	write_head(&t, r);
+	/* The decision and why first: an ineligible result's failed conditions; an
+	 * undecided one's questions; an incomplete one's materials. */
+	bool ineligible = r->verdict == PD_VERDICT_INELIGIBLE;
+	write_verdict(&t, r);
+	write_findings(&t, r, true, "Why", "原因");
+	if (r->verdict == PD_VERDICT_UNKNOWN)
+		write_questions(&t, r);
+	write_about(&t, r);
 	write_materials(&t, r);
-	write_questions(&t, r);
+	if (r->verdict != PD_VERDICT_UNKNOWN)
+		write_questions(&t, r);
 	write_limits(&t, r);
 	write_fee(&t, r);
 	write_deposit(&t, r);
 	write_dates(&t, r);
 	write_representation(&t, r);
-	write_findings(&t, r);
+	write_findings(&t, r, false, ineligible ? "Other findings" : "Findings",
+	               ineligible ? "其他审查要点" : "审查要点");
 	write_notices(&t, r);
 	write_offices(&t, r, lang);
 
