@@ -658,8 +658,26 @@ static const struct broken broken[] = {
                           "    en: Two.\n"
                           "    zh: 二。\n"}},
      "policy/base/rules.yaml:3:5: unknown key `requires` in a rule (known: id, when, check, "
-     "deny, require, limit, fee, deposit, processing, receipt, apply_by, agent, invalid, notice, "
+     "deny, require, limit, fee, deposit, processing, receipt, apply_by, rest_day, agent, invalid, "
+     "notice, "
      "source, en, zh, note, table, first)"},
+    {"rest_day without apply_by",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: basics\n"
+                          "    rest_day: earlier\n"
+                          "    source: \"T1 2\"\n"
+                          "    en: Two.\n"
+                          "    zh: 二。\n"}},
+     "policy/base/rules.yaml:2:5: rest_day without apply_by"},
+    {"rest_day neither earlier nor later",
+     {{"base/rules.yaml", "rules:\n"
+                          "  - id: basics\n"
+                          "    apply_by: date + 7d\n"
+                          "    rest_day: sooner\n"
+                          "    source: \"T1 2\"\n"
+                          "    en: Two.\n"
+                          "    zh: 二。\n"}},
+     "policy/base/rules.yaml:4:15: rest_day: expected earlier or later"},
     {"unknown key in pack.yaml",
      {{"base/pack.yaml", "id: base\n"
                          "title: {en: Base pack, zh: 基础规则包}\n"
@@ -952,7 +970,8 @@ static void test_all_problems_at_once(void **state)
 	    "policy/base/rules.yaml:12:36: \"Q9\" is not one of: C, F, G, J2, L, M, Q2, R, S2, "
 	    "X2 in `application.visa_type == \"Q9\"`",
 	    "policy/base/rules.yaml:13:5: unknown key `colour` in a rule (known: id, when, check, "
-	    "deny, require, limit, fee, deposit, processing, receipt, apply_by, agent, invalid, "
+	    "deny, require, limit, fee, deposit, processing, receipt, apply_by, rest_day, agent, "
+	    "invalid, "
 	    "notice, "
 	    "source, en, zh, note, table, first)",
 	    "policy/base/rules.yaml:11:5: rule three: missing zh text",
