@@ -129,6 +129,9 @@ struct pd_id_problem {
 	uint8_t line;      /* 1-based; 0 when it concerns the whole input */
 	uint8_t column;    /* 1-based; 0 when it concerns a whole line */
 	char message[125]; /* one line, no trailing period */
+	/* The same in Chinese, as much said (identity numbers; empty where only
+	 * the English is written, the machine readable zone's). */
+	char message_zh[192];
 };
 
 #define PD_MRZ_MAX_LINES 3

@@ -338,6 +338,45 @@ static void test_messages(void **state)
 	assert_int_equal(id.failed, BIT(PD_ID_LENGTH));
 }
 
+/* The Chinese message says as much as the English: every number and code the
+ * English gives is in it too. */
+static void assert_same_values(const struct pd_id_problem *p)
+{
+	assert_true(p->message_zh[0] != '\0');
+	const char *s = p->message;
+	while (*s) {
+		size_t n = strspn(s, "0123456789X");
+		if (n == 0) {
+			s++;
+			continue;
+		}
+		char run[32];
+		snprintf(run, sizeof(run), "%.*s", (int)n, s);
+		if (!strstr(p->message_zh, run))
+			fail_msg("\"%s\" of \"%s\" not in \"%s\"", run, p->message, p->message_zh);
+		s += n;
+	}
+}
+
+static void test_messages_zh(void **state)
+{
+	(void)state;
+	struct pd_id id = parse("110105194902300021");
+	assert_string_equal(id.problems[0].message_zh, "出生日期“19490230”不是有效日期");
+	assert_string_equal(id.problems[1].message_zh, "校验码为1，应为0");
+	static const char *const bad[] = {
+	    "110105194902300021", "11010519491231002",  "K12345678",          "1101051949123100AX",
+	    "810101199408230021", "710101199408230021", "110105299901010021", "ZZZ110199001011",
+	    "USA990199001011",    "990000198507150020", "931999198507150020", "0101051949123100",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		id = parse(bad[i]);
+		assert_true(id.n_problems > 0);
+		for (size_t k = 0; k < id.n_problems; k++)
+			assert_same_values(&id.problems[k]);
+	}
+}
+
 static void test_json(void **state)
 {
 	struct pd_buf b;
@@ -403,9 +442,13 @@ static void test_provinces(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_standard_examples), cmocka_unit_test(test_mod11_2_catches),
-	    cmocka_unit_test(test_pr2017_catches),    cmocka_unit_test(test_vectors),
-	    cmocka_unit_test(test_messages),          cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_standard_examples),
+	    cmocka_unit_test(test_mod11_2_catches),
+	    cmocka_unit_test(test_pr2017_catches),
+	    cmocka_unit_test(test_vectors),
+	    cmocka_unit_test(test_messages),
+	    cmocka_unit_test(test_messages_zh),
+	    cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_provinces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -373,29 +373,33 @@ static void ids_detail(struct eval_state *st, const struct pd_expr *e, const cha
 			pd_buf_printf(&b_zh, "%s%s", first ? "" : "、", mism[i].zh);
 			first = false;
 		}
-		if (ids->mismatch & MRZ_MISMATCH_NUMBER)
+		if (ids->mismatch & MRZ_MISMATCH_NUMBER) {
 			pd_buf_printf(&b_en, " (the zone reads %s)", m->document_number);
+			pd_buf_printf(&b_zh, "（机读区为%s）", m->document_number);
+		}
 	}
 	if (ids && e->id_fact >= 0 && ids->id_fact == e->id_fact) {
 		const struct pd_id *id = &ids->id;
 		const char *path = pd_facts[e->id_fact].path;
 		if (!id->valid) {
 			pd_buf_printf(&b_en, "%s%s: ", b_en.len ? "; " : "", path);
-			pd_buf_printf(&b_zh, "%s证件号码校验未通过：", b_zh.len ? "；" : "");
+			pd_buf_printf(&b_zh, "%s%s：证件号码校验未通过：", b_zh.len ? "；" : "",
+			              path);
 			for (size_t i = 0; i < id->n_problems; i++) {
-				const char *name =
-				    pd_id_check_name((enum pd_id_check)id->problems[i].check);
-				pd_buf_printf(&b_en, "%s%s (%s)", i ? "; " : "", name,
-				              id->problems[i].message);
-				pd_buf_printf(&b_zh, "%s%s", i ? "、" : "", check_zh(name));
+				const struct pd_id_problem *p = &id->problems[i];
+				const char *name = pd_id_check_name((enum pd_id_check)p->check);
+				pd_buf_printf(&b_en, "%s%s (%s)", i ? "; " : "", name, p->message);
+				pd_buf_printf(&b_zh, "%s%s", i ? "；" : "", check_zh(name));
+				if (p->message_zh[0])
+					pd_buf_printf(&b_zh, "（%s）", p->message_zh);
 			}
 		} else {
 			const char *k = pd_id_kind_name(id->kind);
 			pd_buf_printf(
 			    &b_en, "%s%s is a valid %s number, not of the kind this person holds",
 			    b_en.len ? "; " : "", path, k ? k : "unknown");
-			pd_buf_printf(&b_zh, "%s号码有效，但其类型（%s）与该人员应持证件不符",
-			              b_zh.len ? "；" : "", k ? k : "unknown");
+			pd_buf_printf(&b_zh, "%s%s为有效的%s号码，但其类型与该人员应持证件不符",
+			              b_zh.len ? "；" : "", path, k ? k : "unknown");
 		}
 	}
 	*en = b_en.len ? pd_arena_strndup(st->arena, b_en.data, b_en.len) : NULL;

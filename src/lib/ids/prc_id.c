@@ -191,31 +191,35 @@ static const struct shape {
 	const char *lead;
 	const char *pattern;
 	id_reader read;
-	const char *what; /* for messages */
-	                  /* clang-format off */
+	const char *what, *what_zh; /* for messages */
+	                            /* clang-format off */
 } shapes[] = {
 	{PD_ID_PRC_RESIDENT, 18, "012345678", "DDDDDDDDDDDDDDDDDX", read_resident,
-	 "a resident identity number"},
+	 "a resident identity number", "居民身份证号码"},
 	{PD_ID_PERMANENT_RESIDENCE_2023, 18, "9", "DDDDDDDDDDDDDDDDDX", read_pr_2023,
-	 "a permanent residence number (2023)"},
+	 "a permanent residence number (2023)", "外国人永久居留身份证号码（2023年版）"},
 	{PD_ID_PERMANENT_RESIDENCE_2017, 15, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "LLLDDDDDDDDDDDD",
-	 read_pr_2017, "a permanent residence number (2017)"},
+	 read_pr_2017, "a permanent residence number (2017)", "外国人永久居留身份证号码（2017年版）"},
 	{PD_ID_PRC_RESIDENT_15, 15, "0123456789", "DDDDDDDDDDDDDDD", read_resident_15,
-	 "a fifteen-digit resident identity number"},
+	 "a fifteen-digit resident identity number", "15位居民身份证号码"},
 	{PD_ID_HK_MACAO_TRAVEL_PERMIT, 9, "HM", "HDDDDDDDD", read_hk_macao_permit,
-	 "a Hong Kong or Macao travel permit number"},
+	 "a Hong Kong or Macao travel permit number", "港澳居民来往内地通行证号码"},
 	{PD_ID_HK_MACAO_TRAVEL_PERMIT, 11, "HM", "HDDDDDDDDDD", read_hk_macao_permit,
-	 "a Hong Kong or Macao travel permit number with its issue count"},
+	 "a Hong Kong or Macao travel permit number with its issue count",
+	 "含换证次数的港澳居民来往内地通行证号码"},
 	{PD_ID_TAIWAN_TRAVEL_PERMIT, 8, "0123456789", "DDDDDDDD", read_taiwan_permit,
-	 "a Taiwan travel permit number"},
+	 "a Taiwan travel permit number", "台湾居民来往大陆通行证号码"},
 };
 /* clang-format on */
 #define N_SHAPES (sizeof(shapes) / sizeof(shapes[0]))
 
-static void id_problem(struct pd_id *id, enum pd_id_check check, int column, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* A problem, its message in English (fmt) and in Chinese (zh, formatted
+ * already by zh_msg with the same values). */
+static void id_problem(struct pd_id *id, enum pd_id_check check, int column, const char *zh,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static void id_problem(struct pd_id *id, enum pd_id_check check, int column, const char *fmt, ...)
+static void id_problem(struct pd_id *id, enum pd_id_check check, int column, const char *zh,
+                       const char *fmt, ...)
 {
 	id->failed |= 1u << check;
 	if (id->n_problems >= PD_ID_MAX_PROBLEMS)
@@ -224,10 +228,23 @@ static void id_problem(struct pd_id *id, enum pd_id_check check, int column, con
 	p->check = (uint8_t)check;
 	p->line = 0; /* one line: the position is the column alone */
 	p->column = (uint8_t)column;
+	snprintf(p->message_zh, sizeof(p->message_zh), "%s", zh);
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(p->message, sizeof(p->message), fmt, ap);
 	va_end(ap);
+}
+
+/* The Chinese message of a problem, into buf (sizeof the message). */
+#define ZH_MAX sizeof(((struct pd_id_problem *)0)->message_zh)
+static const char *zh_msg(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *zh_msg(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, ZH_MAX, fmt, ap);
+	va_end(ap);
+	return buf;
 }
 
 static bool fits(char ch, char pattern)
@@ -246,17 +263,17 @@ static bool fits(char ch, char pattern)
 	}
 }
 
-static const char *pattern_words(char pattern)
+static const char *pattern_words(char pattern, bool zh)
 {
 	switch (pattern) {
 	case 'D':
-		return "a digit";
+		return zh ? "数字" : "a digit";
 	case 'L':
-		return "a letter";
+		return zh ? "字母" : "a letter";
 	case 'X':
-		return "a digit or X";
+		return zh ? "数字或X" : "a digit or X";
 	default:
-		return "H or M";
+		return zh ? "H或M" : "H or M";
 	}
 }
 
@@ -277,12 +294,15 @@ static void set_province(struct idctx *c, const struct province_row *r)
 
 /* A province-level code where foreigners' numbers and mainland citizens'
  * numbers are issued (not 71, 81, 82, 83). */
-static bool mainland_province(struct idctx *c, int column, const char *what)
+static bool mainland_province(struct idctx *c, int column, const char *what, const char *what_zh)
 {
 	const struct province_row *r = province_row(c->s + column - 1);
 	if (!r || r->use != MAINLAND) {
-		id_problem(c->id, PD_ID_REGION, column, "%s '%.2s' is not a mainland province code",
-		           what, c->s + column - 1);
+		char zh[ZH_MAX];
+		id_problem(
+		    c->id, PD_ID_REGION, column,
+		    zh_msg(zh, "%s“%.2s”不是内地省级行政区划代码", what_zh, c->s + column - 1),
+		    "%s '%.2s' is not a mainland province code", what, c->s + column - 1);
 		return false;
 	}
 	set_province(c, r);
@@ -296,14 +316,17 @@ static void read_birth8(struct idctx *c, int column)
 	int y = num(s, 4), m = num(s + 4, 2), d = num(s + 6, 2);
 
 	if (!pd_date_valid_ymd(y, m, d) || y < 1800) {
-		id_problem(c->id, PD_ID_BIRTH_DATE, column, "date of birth '%.8s' is not a date",
-		           s);
+		char zh[ZH_MAX];
+		id_problem(c->id, PD_ID_BIRTH_DATE, column,
+		           zh_msg(zh, "出生日期“%.8s”不是有效日期", s),
+		           "date of birth '%.8s' is not a date", s);
 		return;
 	}
 	pd_date b = pd_date_from_ymd(y, m, d);
 	if (b > c->today) {
-		id_problem(c->id, PD_ID_BIRTH_DATE, column, "date of birth '%.8s' is after today",
-		           s);
+		char zh[ZH_MAX];
+		id_problem(c->id, PD_ID_BIRTH_DATE, column, zh_msg(zh, "出生日期“%.8s”晚于今天", s),
+		           "date of birth '%.8s' is after today", s);
 		return;
 	}
 	c->id->birth_date = b;
@@ -322,14 +345,17 @@ static void read_birth6(struct idctx *c, int column, bool century19)
 	if (!century19 && (y > ty || (y == ty && (m > tm || (m == tm && d > td)))))
 		y -= 100;
 	if (!pd_date_valid_ymd(y, m, d)) {
-		id_problem(c->id, PD_ID_BIRTH_DATE, column, "date of birth '%.6s' is not a date",
-		           s);
+		char zh[ZH_MAX];
+		id_problem(c->id, PD_ID_BIRTH_DATE, column,
+		           zh_msg(zh, "出生日期“%.6s”不是有效日期", s),
+		           "date of birth '%.6s' is not a date", s);
 		return;
 	}
 	pd_date b = pd_date_from_ymd(y, m, d);
 	if (b > c->today) {
-		id_problem(c->id, PD_ID_BIRTH_DATE, column, "date of birth '%.6s' is after today",
-		           s);
+		char zh[ZH_MAX];
+		id_problem(c->id, PD_ID_BIRTH_DATE, column, zh_msg(zh, "出生日期“%.6s”晚于今天", s),
+		           "date of birth '%.6s' is after today", s);
 		return;
 	}
 	c->id->birth_date = b;
@@ -347,9 +373,11 @@ static void check_mod11_2(struct idctx *c)
 {
 	char want = pd_id_mod11_2(c->s);
 	c->id->check_character = c->s[17];
+	char zh[ZH_MAX];
 	if (want && want != c->s[17])
-		id_problem(c->id, PD_ID_CHECK_DIGIT, 18, "check character is %c, expected %c",
-		           c->s[17], want);
+		id_problem(c->id, PD_ID_CHECK_DIGIT, 18,
+		           zh_msg(zh, "校验码为%c，应为%c", c->s[17], want),
+		           "check character is %c, expected %c", c->s[17], want);
 }
 
 /* GB 11643-1999; with 81, 82, 83 the residence permits of 2018. */
@@ -360,11 +388,14 @@ static void read_resident(struct idctx *c)
 
 	memcpy(id->region, c->s, 6);
 	id->region[6] = '\0';
+	char zh[ZH_MAX];
 	if (!r) {
 		id_problem(id, PD_ID_REGION, 1,
+		           zh_msg(zh, "地址码“%.6s”：“%.2s”不是省级行政区划代码", c->s, c->s),
 		           "address code '%.6s': '%.2s' is not a province code", c->s, c->s);
 	} else if (r->use == NOT_USED) {
 		id_problem(id, PD_ID_REGION, 1,
+		           zh_msg(zh, "地址码“%.6s”：%s下不签发身份证号码", c->s, r->p.code),
 		           "address code '%.6s': no identity number is issued under %s", c->s,
 		           r->p.code);
 	} else if (r->use == HMT) {
@@ -373,6 +404,8 @@ static void read_resident(struct idctx *c)
 		set_province(c, r);
 		if (memcmp(c->s + 2, "0000", 4) != 0)
 			id_problem(id, PD_ID_REGION, 3,
+			           zh_msg(zh, "地址码“%.6s”：%s居民的居住证使用%s0000", c->s,
+			                  r->p.zh, r->p.code),
 			           "address code '%.6s': residence permits of %s use %s0000", c->s,
 			           r->p.en, r->p.code);
 	} else {
@@ -388,7 +421,7 @@ static void read_resident_15(struct idctx *c)
 {
 	memcpy(c->id->region, c->s, 6);
 	c->id->region[6] = '\0';
-	mainland_province(c, 1, "address code");
+	mainland_province(c, 1, "address code", "地址码");
 	read_birth6(c, 7, true);
 	read_sequence(c, 13, 3, true);
 	c->id->notes |= 1u << PD_ID_NOTE_NO_CHECK_CHARACTER;
@@ -400,22 +433,25 @@ static void read_resident_15(struct idctx *c)
 static void read_pr_2017(struct idctx *c)
 {
 	struct pd_id *id = c->id;
+	char zh[ZH_MAX];
 
 	memcpy(id->nationality, c->s, 3);
 	id->nationality[3] = '\0';
 	if (!pd_country_find(c->s, 3))
 		id_problem(id, PD_ID_NATIONALITY, 1,
+		           zh_msg(zh, "国籍代码“%.3s”不是ISO 3166-1或ICAO代码", c->s),
 		           "nationality '%.3s' is not an ISO 3166-1 or ICAO code", c->s);
 	memcpy(id->region, c->s + 3, 4);
 	id->region[4] = '\0';
-	mainland_province(c, 4, "place of acceptance");
+	mainland_province(c, 4, "place of acceptance", "受理地代码");
 	read_birth6(c, 8, false);
 	read_sequence(c, 14, 1, false);
 	id->check_character = c->s[14];
 	int want = pd_mrz_check_digit(c->s, 14);
 	if (want >= 0 && c->s[14] - '0' != want)
-		id_problem(id, PD_ID_CHECK_DIGIT, 15, "check digit is %c, expected %d", c->s[14],
-		           want);
+		id_problem(id, PD_ID_CHECK_DIGIT, 15,
+		           zh_msg(zh, "校验位为%c，应为%d", c->s[14], want),
+		           "check digit is %c, expected %d", c->s[14], want);
 }
 
 /* The 2023 card: 9, place of acceptance, numeric nationality, YYYYMMDD,
@@ -426,14 +462,17 @@ static void read_pr_2023(struct idctx *c)
 
 	memcpy(id->region, c->s + 1, 2);
 	id->region[2] = '\0';
-	mainland_province(c, 2, "place of acceptance");
+	mainland_province(c, 2, "place of acceptance", "受理地代码");
 	id->nationality_numeric = num(c->s + 3, 3);
 	const struct pd_country *k = pd_country_by_numeric(id->nationality_numeric);
 	if (k)
 		snprintf(id->nationality, sizeof(id->nationality), "%s", k->code);
-	else
+	else {
+		char zh[ZH_MAX];
 		id_problem(id, PD_ID_NATIONALITY, 4,
+		           zh_msg(zh, "国籍代码“%.3s”不是ISO 3166-1数字代码", c->s + 3),
 		           "nationality '%.3s' is not an ISO 3166-1 numeric code", c->s + 3);
+	}
 	read_birth8(c, 7);
 	read_sequence(c, 15, 3, true);
 	check_mod11_2(c);
@@ -494,7 +533,11 @@ int pd_id_parse(const char *s, size_t len, pd_date today, struct pd_id *out, str
 		}
 	}
 	if (!length_known) {
+		char zh[ZH_MAX];
 		id_problem(out, PD_ID_LENGTH, 0,
+		           zh_msg(zh,
+		                  "%zu个字符：身份证号码为18位或15位，通行证号码为11位、9位或8位",
+		                  len),
 		           "%zu characters: identity numbers have 18 or 15, travel permit numbers "
 		           "11, 9 or 8",
 		           len);
@@ -507,7 +550,9 @@ int pd_id_parse(const char *s, size_t len, pd_date today, struct pd_id *out, str
 			snprintf(buf, sizeof(buf), "'%c'", up[0]);
 		else
 			snprintf(buf, sizeof(buf), "\\x%02X", u);
+		char zh[ZH_MAX];
 		id_problem(out, PD_ID_FORMAT, 1,
+		           zh_msg(zh, "%zu个字符，以%s开头：没有这种形式的号码", len, buf),
 		           "%zu characters beginning with %s: no kind of number has this form", len,
 		           buf);
 		goto done;
@@ -515,9 +560,12 @@ int pd_id_parse(const char *s, size_t len, pd_date today, struct pd_id *out, str
 	out->kind = sh->kind;
 	for (size_t i = 0; i < len; i++) {
 		if (!fits(up[i], sh->pattern[i])) {
+			char zh[ZH_MAX];
 			id_problem(out, PD_ID_CHARACTERS, (int)i + 1,
+			           zh_msg(zh, "%s的第%zu个字符应为%s", sh->what_zh, i + 1,
+			                  pattern_words(sh->pattern[i], true)),
 			           "character %zu of %s must be %s", i + 1, sh->what,
-			           pattern_words(sh->pattern[i]));
+			           pattern_words(sh->pattern[i], false));
 			goto done;
 		}
 	}
