@@ -609,6 +609,9 @@ static void test_messages(void **state)
 	assert_int_equal(m.problems[0].column, 10);
 	assert_string_equal(m.problems[1].message, "composite check digit is 0, expected 7");
 	assert_int_equal(m.problems[1].column, 44);
+	/* The same values in Chinese (the check's name is the reader's). */
+	assert_string_equal(m.problems[0].message_zh, "校验位为7，应为6");
+	assert_string_equal(m.problems[1].message_zh, "校验位为0，应为7");
 
 	m = parse2("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
 	           "L898902C36UTO7408122F1204159ZE184226B<<<<<1");
@@ -667,6 +670,7 @@ static void test_messages(void **state)
 	           "L898902C36UTO7408122F1204159ZE184226B<<<<<<9");
 	assert_int_equal(m.failed, BIT(PD_MRZ_OPTIONAL_DATA_CHECK));
 	assert_string_equal(m.problems[0].message, "optional data check digit is '<', expected 1");
+	assert_string_equal(m.problems[0].message_zh, "校验位为'<'，应为1");
 }
 
 static void test_text_input(void **state)

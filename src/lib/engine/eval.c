@@ -347,6 +347,8 @@ static void ids_detail(struct eval_state *st, const struct pd_expr *e, const cha
 				pd_buf_printf(&b_en, "%s%s (%s)", i ? "; " : "", name,
 				              m->problems[i].message);
 				pd_buf_printf(&b_zh, "%s%s", i ? "、" : "", check_zh(name));
+				if (m->problems[i].message_zh[0])
+					pd_buf_printf(&b_zh, "（%s）", m->problems[i].message_zh);
 			}
 		}
 		static const struct {

@@ -267,6 +267,22 @@ static const char *show(char ch, char buf[8])
 	return buf;
 }
 
+/* The Chinese message of the problem just added for `check`, when it was kept
+ * (the check's Chinese name is the reader's; this gives the values). */
+static void problem_zh(struct pd_mrz *m, enum pd_mrz_check check, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void problem_zh(struct pd_mrz *m, enum pd_mrz_check check, const char *fmt, ...)
+{
+	if (m->n_problems == 0 || m->problems[m->n_problems - 1].check != check)
+		return;
+	struct pd_id_problem *p = &m->problems[m->n_problems - 1];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->message_zh, sizeof(p->message_zh), fmt, ap);
+	va_end(ap);
+}
+
 /* Compares a check digit written at `cd` with the one computed over data. */
 static void check_digit(struct ctx *c, enum pd_mrz_check check, const char *what, const char *data,
                         size_t len, int line, int col, char written, bool filler_if_empty)
@@ -281,11 +297,14 @@ static void check_digit(struct ctx *c, enum pd_mrz_check check, const char *what
 	if (written < '0' || written > '9') {
 		problem(c->m, check, line + 1, col + 1, "%s check digit is %s, expected %d", what,
 		        show(written, buf), want);
+		problem_zh(c->m, check, "校验位为%s，应为%d", buf, want);
 		return;
 	}
-	if (written - '0' != want)
+	if (written - '0' != want) {
 		problem(c->m, check, line + 1, col + 1, "%s check digit is %c, expected %d", what,
 		        written, want);
+		problem_zh(c->m, check, "校验位为%c，应为%d", written, want);
+	}
 }
 
 static void read_code(struct ctx *c)
