@@ -49,7 +49,8 @@ enum pd_type {
 	X(RELATIONSHIP, "relationship", "spouse", "parent", "parent_in_law", "child", "sibling",   \
 	  "grandparent", "grandparent_in_law", "grandchild", "grandchild_in_law", "child_spouse",  \
 	  "foster_child", "other")                                                                 \
-	X(PERMIT_KIND, "permit_kind", "work", "study", "journalist")                               \
+	X(PERMIT_KIND, "permit_kind", "work", "study", "journalist", "family_reunion",             \
+	  "fostering", "personal_affairs")                                                         \
 	X(AGENT_RELATION, "agent_relation", "family_member", "inviter_employee", "service_agency") \
 	X(VISIT_REASON, "visit_reason", "tourism", "family_visit", "seeking_refuge",               \
 	  "property_purchase", "fostering", "medical_treatment", "private_affairs")
