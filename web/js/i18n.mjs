@@ -95,11 +95,9 @@ export function apply(root) {
 	for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
 }
 
-// Text in the other language's script is marked with its lang, so a screen
-// reader speaks it in that language (WCAG 3.1.2): Chinese inside an English
-// page (a word quoted in a text of the API) as lang="zh-CN", an English
-// phrase of three words or more inside a Chinese page (a name written in
-// Latin letters) as lang="en".  Runs on every node the pages add.
+// Text in the other language's script gets its lang (WCAG 3.1.2): Chinese
+// on an English page as zh-CN, three or more English words on a Chinese page
+// as en (docs/web.md, "Languages").  Runs on every node the pages add.
 const OTHER = {
 	en: [/[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]+/g, 'zh'],
 	zh: [/[A-Za-z]{2,}(?:[\s,.'’()-]+[A-Za-z]{2,}){2,}/g, 'en'],

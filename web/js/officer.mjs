@@ -32,7 +32,7 @@ function showError(where, err) {
 	box.focus();
 }
 
-// ---- the queue ------------------------------------------------------------------
+// ---- the queue
 
 async function queueView() {
 	const p = params();
@@ -118,7 +118,7 @@ function openCase(id) {
 	route();
 }
 
-// ---- one case ---------------------------------------------------------------------
+// ---- one case
 
 function facts(c) {
 	const dl = el('dl', { class: 'facts', 'data-list': 'facts' });
@@ -313,7 +313,7 @@ function backLink() {
 	return a;
 }
 
-// ---- start ---------------------------------------------------------------------------
+// ---- start
 
 async function route() {
 	if (!me) {

@@ -1,16 +1,6 @@
-// precheck.mjs: the applicant's pre-check (/), no login.
-//
-// Start: the city (the packs of GET /policy) and what is applied for (the
-// facts application.document and application.action, from GET /facts).
-// Then one question per page, each one the first of the `questions` that
-// POST /check returned for the answers so far; "I don't know" leaves a fact
-// unknown.  Then the documents, as a checklist of the materials of the
-// latest result; then "check your answers" with a change link per answer;
-// then the result (result-view.mjs).  The answers are a case
-// (docs/format.md 1): saved to a file and loaded again as they are, so the
-// officer can open the same file at the counter.  The page decides nothing:
-// which question comes next, which materials are listed and what the
-// verdict is all come from the API.
+// precheck.mjs: the applicant's pre-check (/), no login; the flow is in
+// docs/web.md, "The pre-check".  Every question, material and verdict comes
+// from the API; the answers are a case (docs/format.md 1).
 import { initI18n, onLangChange, t, pick } from './i18n.mjs';
 import { api, errorBox } from './api.mjs';
 import { el, fill, focusHeading, newId } from './dom.mjs';
@@ -40,10 +30,8 @@ const state = {
 	trail: [],         // views shown before, for Back
 };
 
-// Derived facts are never written in a case (docs/format.md 1.1):
-// applicant.age is given by applicant.birth_date, and agent.present is the
-// member "agent" itself (null: nobody applies for the applicant; an object:
-// someone does).
+// Derived facts are never written in a case (docs/format.md 1.1): age from
+// the birth date; agent.present is the member "agent" (null or an object).
 const WRITTEN_AS = { 'applicant.age': 'applicant.birth_date' };
 const asked = (path) => WRITTEN_AS[path] || path;
 
@@ -66,7 +54,7 @@ function writeFact(path, v) {
 	else setPath(state.case, path, v);
 }
 
-// ---- views ------------------------------------------------------------------
+// ---- views
 
 function show(fn, arg, { back = false } = {}) {
 	if (!back && state.current) state.trail.push(state.current);
@@ -368,7 +356,7 @@ function appointmentLink() {
 	return a;
 }
 
-// ---- moving on ----------------------------------------------------------------
+// ---- moving on
 
 // Sends the answers; shows the first question not yet answered nor
 // skipped, else the documents (once), else the check of the answers.
@@ -387,7 +375,7 @@ async function next(where) {
 	else show(reviewView);
 }
 
-// ---- the answers file ------------------------------------------------------------
+// ---- the answers file
 
 function saveButton() {
 	const b = el('button', { type: 'button', class: 'secondary', 'data-action': 'save' }, t('file.save'));
@@ -437,7 +425,7 @@ async function loadFile(input) {
 	show(reviewView);
 }
 
-// ---- start ---------------------------------------------------------------------
+// ---- start
 
 async function main() {
 	await initI18n();
