@@ -442,6 +442,12 @@ int pd_session_logout(struct pd_store *store, const char *token, size_t len, str
  * wrong user name or password (a disabled user's alike).  Successful logins
  * are also kept in the store, one session row each. */
 void pd_session_login_counts(int64_t *ok, int64_t *refused);
+/* Password verifications (argon2id) since the process started: against a
+ * user's stored hash, and against the dummy hash an unknown name is checked
+ * against, made with the same limits.  Every login attempt within the
+ * password size limit makes exactly one, so a refusal takes as long whether
+ * the name exists or not. */
+void pd_user_password_checks(int64_t *users, int64_t *dummy);
 
 /* ---- administering users ------------------------------------------------- */
 

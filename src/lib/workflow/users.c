@@ -22,6 +22,7 @@
  * records the change (never the password).
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -163,6 +164,13 @@ int pd_user_add(struct pd_store *store, const struct pd_actor *by, const char *n
  * verifying against it costs what verifying a real user's password costs. */
 static char dummy_hash[crypto_pwhash_STRBYTES];
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static atomic_llong checks_of_users, checks_of_dummy;
+
+void pd_user_password_checks(int64_t *users, int64_t *dummy)
+{
+	*users = (int64_t)atomic_load(&checks_of_users);
+	*dummy = (int64_t)atomic_load(&checks_of_dummy);
+}
 
 static void make_dummy(void)
 {
@@ -193,6 +201,7 @@ int pd_user_authenticate(struct pd_store *store, const char *name, const char *p
 	if (rc && rc != -PD_ENOTFOUND)
 		goto cleanup;
 	known = rc == 0;
+	atomic_fetch_add(known ? &checks_of_users : &checks_of_dummy, 1);
 	ok = crypto_pwhash_str_verify(known ? u.password_hash : dummy_hash, password,
 	                              password_len) == 0;
 	if (!known || !ok || u.disabled) {
