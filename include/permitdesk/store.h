@@ -341,8 +341,8 @@ int pd_store_audit_list_action(struct pd_store *s, const char *action, pd_store_
  * day, start), how many are booked; which slots exist and how many each
  * takes is the workflow's business (workflow.h, "Appointments"). */
 struct pd_store_appointment {
-	const char *ref;             /* the booking reference, unique */
-	const char *office;          /* office id (offices.yaml) */
+	const char *ref;    /* the booking reference, unique */
+	const char *office; /* office id (offices.yaml) */
 	pd_date day;
 	int32_t start;               /* minutes after midnight */
 	int32_t minutes;             /* the slot's length when it was booked */

@@ -495,8 +495,8 @@ int pd_office_slots(const struct pd_office_info *o, const struct pd_calendar *ca
 /* Is (day, start) a slot of `o`?  0 when it is; -PD_EREQUEST naming "date"
  * or "time" and why (a holiday, a weekend, outside the hours, not on the
  * grid) when not; -PD_ESTATE when the office gives no hours. */
-int pd_office_slot_check(const struct pd_office_info *o, const struct pd_calendar *cal,
-                         int minutes, pd_date day, int start, struct pd_error *err);
+int pd_office_slot_check(const struct pd_office_info *o, const struct pd_calendar *cal, int minutes,
+                         pd_date day, int start, struct pd_error *err);
 /* Does `o` take appointments?  Only an office whose source gives its opening
  * and closing hours has slots (GET /api/v1/offices?appointments=true). */
 bool pd_office_takes_appointments(const struct pd_office_info *o);
@@ -531,16 +531,15 @@ int pd_appointment_cancel(struct pd_store *store, const struct pd_policy *pol, c
                           struct pd_error *err);
 /* {"office", "date", "appointments": [{... as above, "passport_number",
  *  "checklist"}]}: the officer's day view of an office. */
-int pd_appointment_day_json(struct pd_store *store, const struct pd_policy *pol,
-                            const char *office, pd_date day, bool pretty, struct pd_buf *out,
-                            struct pd_error *err);
+int pd_appointment_day_json(struct pd_store *store, const struct pd_policy *pol, const char *office,
+                            pd_date day, bool pretty, struct pd_buf *out, struct pd_error *err);
 /* The same for people (`permitdesk appointments`): the office, the day, and
  * each appointment's time, reference, passport number, name, what is
  * attached, the verdict and what to bring with each status; lang "en" or
  * "zh" for one language, NULL for both. */
-int pd_appointment_day_text(struct pd_store *store, const struct pd_policy *pol,
-                            const char *office, pd_date day, const char *lang,
-                            struct pd_buf *out, struct pd_error *err);
+int pd_appointment_day_text(struct pd_store *store, const struct pd_policy *pol, const char *office,
+                            pd_date day, const char *lang, struct pd_buf *out,
+                            struct pd_error *err);
 
 /* ---- settings -------------------------------------------------------------- */
 
@@ -596,8 +595,8 @@ struct pd_audit_report {
  * trail shows it (an earlier value that gives the hash the entry carries:
  * another entry's value in that column, none, a date or time near the one
  * it shows; the next entry's prev_hash for its hash; the missing number for
- * its seq); a case's column that differs from its entries is named too.  Returns 0 when it could check (report->ok says the
- * outcome), negative when the store failed. */
+ * its seq); a case's column that differs from its entries is named too.  Returns 0 when it could
+ * check (report->ok says the outcome), negative when the store failed. */
 int pd_audit_verify(struct pd_store *store, struct pd_audit_report *report, struct pd_error *err);
 /* pd_audit_verify(), and the trail must extend the checkpoint given (the
  * JSON of pd_audit_checkpoint_json()): its signature good, made with this

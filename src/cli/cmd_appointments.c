@@ -46,8 +46,8 @@ static int parse(int argc, char **argv, struct appt_opts *o)
 	size_t n;
 	memset(o, 0, sizeof(*o));
 	o->format = "text";
-	int rc = cli_parse("appointments", argc, argv, opts, sizeof(opts) / sizeof(opts[0]), o, args,
-	                   2, &n);
+	int rc = cli_parse("appointments", argc, argv, opts, sizeof(opts) / sizeof(opts[0]), o,
+	                   args, 2, &n);
 	if (rc)
 		return rc;
 	o->office = args[0];
@@ -59,7 +59,8 @@ static int parse(int argc, char **argv, struct appt_opts *o)
 	if (!o->db || !o->db[0])
 		return cli_usage("appointments", "appointments needs --db FILE (or PERMITDESK_DB)");
 	if (strcmp(o->format, "json") != 0 && strcmp(o->format, "text") != 0)
-		return cli_usage("appointments", "--format takes text or json, not '%s'", o->format);
+		return cli_usage("appointments", "--format takes text or json, not '%s'",
+		                 o->format);
 	if (o->lang && strcmp(o->lang, "en") != 0 && strcmp(o->lang, "zh") != 0)
 		return cli_usage("appointments", "--lang takes en or zh, not '%s'", o->lang);
 	if (o->lang && strcmp(o->format, "text") != 0)
@@ -81,8 +82,9 @@ static int run(const struct appt_opts *o, pd_date day, struct pd_buf *out, struc
 		if ((rc = cli_prove(store, o->as, o->token, &actor, err)))
 			goto cleanup;
 		if (!pd_role_can(actor.role, PD_CAP_APPOINTMENTS)) {
-			rc = pd_error_set(err, PD_EFORBIDDEN, "%s (%s) may not see the appointments",
-			                  actor.name, pd_role_name(actor.role));
+			rc =
+			    pd_error_set(err, PD_EFORBIDDEN, "%s (%s) may not see the appointments",
+			                 actor.name, pd_role_name(actor.role));
 			goto cleanup;
 		}
 	}
@@ -107,8 +109,8 @@ int cmd_appointments(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (pd_date_parse(o.date, strlen(o.date), &day) != 0) {
-		pd_error_at(&err, PD_EINPUT, NULL, 0, 0, "date", "expected a date YYYY-MM-DD, got \"%.40s\"",
-		            o.date);
+		pd_error_at(&err, PD_EINPUT, NULL, 0, 0, "date",
+		            "expected a date YYYY-MM-DD, got \"%.40s\"", o.date);
 		return cli_fail(&err);
 	}
 	struct pd_buf out;

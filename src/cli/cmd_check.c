@@ -71,8 +71,8 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 			o->lang = val;
 		} else if (strcmp(a, "--view") == 0) {
 			if (pd_result_view_parse(val, &o->view) != 0)
-				return cli_usage("check", "--view is full, summary or trace, not '%s'",
-				                 val);
+				return cli_usage("check",
+				                 "--view is full, summary or trace, not '%s'", val);
 		} else if (strcmp(a, "--jobs") == 0) {
 			char *end;
 			long n = strtol(val, &end, 10);

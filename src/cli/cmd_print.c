@@ -42,7 +42,8 @@ static int parse(int argc, char **argv, struct print_opts *o)
 	const char *args[2] = {NULL, NULL};
 	size_t n;
 	memset(o, 0, sizeof(*o));
-	int rc = cli_parse("print", argc, argv, opts, sizeof(opts) / sizeof(opts[0]), o, args, 2, &n);
+	int rc =
+	    cli_parse("print", argc, argv, opts, sizeof(opts) / sizeof(opts[0]), o, args, 2, &n);
 	if (rc)
 		return rc;
 	o->paper = args[0];

@@ -330,8 +330,8 @@ static int h_offices(struct hreq *r, struct pd_error *err)
 		snprintf(err->path, sizeof(err->path), "pack");
 		return pd_error_set(err, PD_ENOTFOUND, "no pack '%.64s'", id);
 	}
-	rc = pd_pack_offices_write_json_if(r->gen->pol, p, bookable ? pd_office_takes_appointments : NULL,
-	                                   r->pretty, out(r));
+	rc = pd_pack_offices_write_json_if(
+	    r->gen->pol, p, bookable ? pd_office_takes_appointments : NULL, r->pretty, out(r));
 	if (rc)
 		return pd_error_set(err, -rc, "writing the offices");
 	return finish_json(r, 200);

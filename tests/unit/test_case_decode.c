@@ -717,7 +717,6 @@ static void test_nul_byte(void **state)
 	assert_string_equal(f->err.path, "jurisdiction");
 }
 
-
 /* Builds prefix + count * unit + suffix in a heap buffer. */
 static char *repeat(const char *prefix, const char *unit, size_t count, const char *suffix,
                     size_t *len)

@@ -1214,24 +1214,23 @@ static void test_fee_deposit_processing(void **state)
 /* Per-person fees: the figure is one person's, times application.persons (absent:
  * 1); a later fee that is not per person says nothing of persons; a null figure
  * stays null; a total past the figures' range is null, not wrapped. */
-static const char per_person_rules[] =
-    "- id: fee-each\n"
-    "  fee: {cny: 400, per_person: true}\n"
-    "  source: \"T 1\"\n"
-    "  en: 400 yuan per person.\n"
-    "  zh: 每人400元。\n"
-    "- id: fee-flat\n"
-    "  when: application.visa_type == \"C\"\n"
-    "  fee: {cny: 50, per_person: false}\n"
-    "  source: \"T 2\"\n"
-    "  en: 50 yuan.\n"
-    "  zh: 50元。\n"
-    "- id: fee-unknown-each\n"
-    "  when: applicant.reciprocal_fee_country\n"
-    "  fee: {cny: null, per_person: true}\n"
-    "  source: \"T 3\"\n"
-    "  en: Set by reciprocity, per person.\n"
-    "  zh: 按对等原则，每人收费。\n";
+static const char per_person_rules[] = "- id: fee-each\n"
+                                       "  fee: {cny: 400, per_person: true}\n"
+                                       "  source: \"T 1\"\n"
+                                       "  en: 400 yuan per person.\n"
+                                       "  zh: 每人400元。\n"
+                                       "- id: fee-flat\n"
+                                       "  when: application.visa_type == \"C\"\n"
+                                       "  fee: {cny: 50, per_person: false}\n"
+                                       "  source: \"T 2\"\n"
+                                       "  en: 50 yuan.\n"
+                                       "  zh: 50元。\n"
+                                       "- id: fee-unknown-each\n"
+                                       "  when: applicant.reciprocal_fee_country\n"
+                                       "  fee: {cny: null, per_person: true}\n"
+                                       "  source: \"T 3\"\n"
+                                       "  en: Set by reciprocity, per person.\n"
+                                       "  zh: 按对等原则，每人收费。\n";
 
 static void test_fee_per_person(void **state)
 {
@@ -1245,7 +1244,10 @@ static void test_fee_per_person(void **state)
 		int32_t persons; /* 0: not given */
 		bool known;
 		int32_t cny;
-	} rows[] = {{0, true, 400}, {1, true, 400}, {3, true, 1200}, {5368709, true, 2147483600},
+	} rows[] = {{0, true, 400},
+	            {1, true, 400},
+	            {3, true, 1200},
+	            {5368709, true, 2147483600},
 	            {5368710, false, 0}};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		if (rows[i].persons)
@@ -1931,8 +1933,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_conditional_materials, teardown),
 	    cmocka_unit_test_teardown(test_limits, teardown),
 	    cmocka_unit_test_teardown(test_fee_deposit_processing, teardown),
-    cmocka_unit_test_teardown(test_fee_per_person, teardown),
-    cmocka_unit_test_teardown(test_dated_values, teardown),
+	    cmocka_unit_test_teardown(test_fee_per_person, teardown),
+	    cmocka_unit_test_teardown(test_dated_values, teardown),
 	    cmocka_unit_test_teardown(test_calendar_dates, teardown),
 	    cmocka_unit_test_teardown(test_keyed_tables, teardown),
 	    cmocka_unit_test_teardown(test_keyed_table_unknown_key, teardown),

@@ -349,19 +349,16 @@ static void test_overlay(void **state)
 	    /* another age, another check, a notice: each a change */
 	    {"  - id: adult\n"
 	     "    when: applicant.age >= 19\n"
-	     "    check: applicant.good_record\n"
-	     ADULT_TAIL,
+	     "    check: applicant.good_record\n" ADULT_TAIL,
 	     "", false},
 	    {"  - id: adult\n"
 	     "    when: applicant.age >= 18\n"
-	     "    check: applicant.good_record and applicant.first_entry\n"
-	     ADULT_TAIL,
+	     "    check: applicant.good_record and applicant.first_entry\n" ADULT_TAIL,
 	     "", false},
 	    {"  - id: adult\n"
 	     "    when: applicant.age >= 18\n"
 	     "    check: applicant.good_record\n"
-	     "    notice: {id: adult_notice, en: Note., zh: 注意。}\n"
-	     ADULT_TAIL,
+	     "    notice: {id: adult_notice, en: Note., zh: 注意。}\n" ADULT_TAIL,
 	     "", false},
 	};
 #undef ADULT_TAIL
@@ -825,12 +822,13 @@ static const struct broken broken[] = {
                           "    zh: 一。\n"}},
      "policy/base/rules.yaml:3:12: agent: expected allow, in_person or in_person_always"},
     {"dated values out of order",
-     {{"base/rules.yaml", "rules:\n"
-                          "  - id: fee\n"
-                          "    fee: {cny: [{from: 2020-01-01, value: 100}, {from: 2019-01-01, value: 200}]}\n"
-                          "    source: \"T1 1\"\n"
-                          "    en: One.\n"
-                          "    zh: 一。\n"}},
+     {{"base/rules.yaml",
+       "rules:\n"
+       "  - id: fee\n"
+       "    fee: {cny: [{from: 2020-01-01, value: 100}, {from: 2019-01-01, value: 200}]}\n"
+       "    source: \"T1 1\"\n"
+       "    en: One.\n"
+       "    zh: 一。\n"}},
      "policy/base/rules.yaml:3:56: fee.cny: dated values must be in rising order of from"},
     {"a dated value without its value",
      {{"base/rules.yaml", "rules:\n"
@@ -1122,7 +1120,7 @@ int main(void)
 	    cmocka_unit_test(test_minimal_pack),
 	    cmocka_unit_test(test_bare_list_and_file_order),
 	    cmocka_unit_test(test_inheritance),
-    cmocka_unit_test(test_overlay),
+	    cmocka_unit_test(test_overlay),
 	    cmocka_unit_test(test_conflicts_inherited),
 	    cmocka_unit_test(test_select),
 	    cmocka_unit_test(test_broken_packs),

@@ -204,8 +204,8 @@ static char verified_against(const char *user, const char *pw)
 		return 'u';
 	if (d1 - d0 == 1 && u1 == u0)
 		return 'd';
-	fail_msg("%s: %lld verifications of users' hashes and %lld of the dummy, not one",
-	         user, (long long)(u1 - u0), (long long)(d1 - d0));
+	fail_msg("%s: %lld verifications of users' hashes and %lld of the dummy, not one", user,
+	         (long long)(u1 - u0), (long long)(d1 - d0));
 	return '?';
 }
 

@@ -88,7 +88,8 @@ static void writer(int fd)
 	    {"rita", PD_ACTION_COMPLETE_TASK, "{\"task\":1,\"outcome\":\"passed\"}"},
 	    {"rita", PD_ACTION_APPROVE, NULL},
 	    {"olga", PD_ACTION_ISSUE, NULL},
-	    {"olga", PD_ACTION_COLLECT, "{\"method\":\"post\",\"address\":\"6 Meiyuan Road, Tianjin\"}"},
+	    {"olga", PD_ACTION_COLLECT,
+	     "{\"method\":\"post\",\"address\":\"6 Meiyuan Road, Tianjin\"}"},
 	};
 	struct pd_store *store = NULL;
 	struct pd_error err = {0};

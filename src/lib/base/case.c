@@ -135,12 +135,8 @@ static const struct vocab_label labels_RELATIONSHIP[] = {
     {"Other", "其他"},
 };
 static const struct vocab_label labels_PERMIT_KIND[] = {
-    {"Work", "工作类"},
-    {"Study", "学习类"},
-    {"Journalist", "记者类"},
-    {"Family reunion", "团聚类"},
-    {"Fostering", "寄养类"},
-    {"Personal affairs", "私人事务类"},
+    {"Work", "工作类"},           {"Study", "学习类"},     {"Journalist", "记者类"},
+    {"Family reunion", "团聚类"}, {"Fostering", "寄养类"}, {"Personal affairs", "私人事务类"},
 };
 static const struct vocab_label labels_AGENT_RELATION[] = {
     {"A relative of the applicant", "申请人的亲属"},

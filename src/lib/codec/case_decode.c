@@ -881,7 +881,8 @@ int pd_case_decode(const char *json, size_t len, const char *name, int line_base
 		pd_date_format(born->i, b);
 		pd_date_format(on->i, d);
 		return pd_error_at(err, PD_EINPUT, name, out->fact_line[PD_F_APPLICANT_BIRTH_DATE],
-		                   out->fact_column[PD_F_APPLICANT_BIRTH_DATE], "applicant.birth_date",
+		                   out->fact_column[PD_F_APPLICANT_BIRTH_DATE],
+		                   "applicant.birth_date",
 		                   "birth date %s is after the case's date %s", b, d);
 	}
 	pd_case_derive(out);

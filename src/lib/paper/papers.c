@@ -428,8 +428,10 @@ static int checklist(struct flow *f, const struct paper_ctx *p)
 		char en[96], zh[96];
 		const char *each = str_at(r, "fee.per_person"), *persons = str_at(r, "fee.persons");
 		if (each && persons && strcmp(persons, "1") != 0) {
-			snprintf(en, sizeof(en), "CNY %s (%s persons at CNY %s)", fee, persons, each);
-			snprintf(zh, sizeof(zh), "人民币%s元（%s人，每人%s元）", fee, persons, each);
+			snprintf(en, sizeof(en), "CNY %s (%s persons at CNY %s)", fee, persons,
+			         each);
+			snprintf(zh, sizeof(zh), "人民币%s元（%s人，每人%s元）", fee, persons,
+			         each);
 		} else {
 			snprintf(en, sizeof(en), "CNY %s", fee);
 			snprintf(zh, sizeof(zh), "人民币%s元", fee);

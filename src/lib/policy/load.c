@@ -759,8 +759,10 @@ static const struct pd_expr *compile_figure(struct pd_policy_build *b, const str
 			else if (scalar_is(k, "value"))
 				value = v;
 			else if (!scalar_is(k, "note")) {
-				report_at(b, f, k, "%s: unknown key in a dated value (known: from, value, "
-				          "note)", what);
+				report_at(b, f, k,
+				          "%s: unknown key in a dated value (known: from, value, "
+				          "note)",
+				          what);
 				ok = false;
 			}
 		}
@@ -784,10 +786,11 @@ static const struct pd_expr *compile_figure(struct pd_policy_build *b, const str
 		if (i == 0 && b->pack && b->pack->from != PD_DATE_NONE && d->from > b->pack->from) {
 			char want[11];
 			pd_date_format(b->pack->from, want);
-			report_at(b, f, from,
-			          "%s: the first value is in force from a day after the pack's first "
-			          "day (%s): a case between would have none",
-			          what, want);
+			report_at(
+			    b, f, from,
+			    "%s: the first value is in force from a day after the pack's first "
+			    "day (%s): a case between would have none",
+			    what, want);
 			ok = false;
 		}
 		if (fy_node_is_sequence(value)) {
@@ -823,14 +826,14 @@ static void k_limit(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 	while ((p = fy_node_mapping_iterate(v, &it))) {
 		struct fy_node *k2 = fy_node_pair_key(p), *v2 = fy_node_pair_value(p);
 		if (scalar_is(k2, "max_days"))
-			rc->r->eff.max_days = compile_figure(rc->b, rc->f, v2, PD_T_INT, true, "limit.max_days");
+			rc->r->eff.max_days =
+			    compile_figure(rc->b, rc->f, v2, PD_T_INT, true, "limit.max_days");
 		else if (scalar_is(k2, "valid_until_max"))
-			rc->r->eff.valid_until =
-			    compile_figure(rc->b, rc->f, v2, PD_T_DATE, false, "limit.valid_until_max");
+			rc->r->eff.valid_until = compile_figure(rc->b, rc->f, v2, PD_T_DATE, false,
+			                                        "limit.valid_until_max");
 		else if (scalar_is(k2, "max_visa_validity_days"))
-			rc->r->eff.visa_validity =
-			    compile_figure(rc->b, rc->f, v2, PD_T_INT, true,
-			                   "limit.max_visa_validity_days");
+			rc->r->eff.visa_validity = compile_figure(rc->b, rc->f, v2, PD_T_INT, true,
+			                                          "limit.max_visa_validity_days");
 		else
 			report_at(rc->b, rc->f, k2,
 			          "unknown limit (known: max_days, valid_until_max, "
@@ -860,9 +863,10 @@ static void k_fee(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 			if (parse_flag(rc->b, rc->f, v2, &yes) == 0)
 				rc->r->eff.fee_per_person = yes == 1;
 		} else {
-			report_at(rc->b, rc->f, k2,
-			          "unknown key in fee (known: cny, per_person; the text is the rule's "
-			          "en/zh)");
+			report_at(
+			    rc->b, rc->f, k2,
+			    "unknown key in fee (known: cny, per_person; the text is the rule's "
+			    "en/zh)");
 		}
 	}
 	if (!has_cny)
@@ -885,8 +889,8 @@ static void k_deposit(struct rule_ctx *rc, struct fy_node *k, struct fy_node *v)
 			rc->r->eff.deposit_cny =
 			    compile_figure(rc->b, rc->f, v2, PD_T_INT, false, "deposit.cny");
 		else if (scalar_is(k2, "frozen_days"))
-			rc->r->eff.deposit_frozen =
-			    compile_figure(rc->b, rc->f, v2, PD_T_INT, false, "deposit.frozen_days");
+			rc->r->eff.deposit_frozen = compile_figure(rc->b, rc->f, v2, PD_T_INT,
+			                                           false, "deposit.frozen_days");
 		else
 			report_at(rc->b, rc->f, k2,
 			          "unknown key in deposit (known: cny, frozen_days)");
@@ -2355,7 +2359,8 @@ static int compile_pack(struct pd_policy_build *b, struct pack_src *srcs, int n_
 						    b, 0, use->file, use->line, use->column,
 						    "%s replaces %s and changes nothing (the same "
 						    "condition, effects and source): drop the "
-						    "replacement, or change what differs in this pack",
+						    "replacement, or change what differs in this "
+						    "pack",
 						    use->id, pr->id);
 					break;
 				}

@@ -809,9 +809,9 @@ int pd_appointment_cancel(struct pd_store *store, const struct pd_policy *pol, c
 /* ---- the officer's day view ---- */
 
 struct day_walk {
-	struct pd_jw *w;      /* JSON, or */
-	struct pd_buf *text;  /* text */
-	const char *lang;     /* the text's language: "en", "zh", NULL both */
+	struct pd_jw *w;     /* JSON, or */
+	struct pd_buf *text; /* text */
+	const char *lang;    /* the text's language: "en", "zh", NULL both */
 	struct appt_out *o;
 	size_t n;
 };
@@ -822,8 +822,11 @@ struct day_walk {
 static void label(struct pd_buf *b, const char *lang, const char *en, const char *zh, bool eol)
 {
 	bool zh_only = lang && lang[0] == 'z';
-	pd_buf_printf(b, "%s%s%s%s%s", zh_only ? "" : en, lang ? "" : " / ", lang && !zh_only ? "" : zh,
-	              zh_only ? "：" : ":", eol ? "\n" : zh_only ? "" : " ");
+	pd_buf_printf(b, "%s%s%s%s%s", zh_only ? "" : en, lang ? "" : " / ",
+	              lang && !zh_only ? "" : zh, zh_only ? "：" : ":",
+	              eol       ? "\n"
+	              : zh_only ? ""
+	                        : " ");
 }
 
 /* A text of the API in the languages asked for, the Chinese under the
@@ -944,8 +947,7 @@ int pd_appointment_day_json(struct pd_store *store, const struct pd_policy *pol,
 }
 
 int pd_appointment_day_text(struct pd_store *store, const struct pd_policy *pol, const char *office,
-                            pd_date day, const char *lang, struct pd_buf *out,
-                            struct pd_error *err)
+                            pd_date day, const char *lang, struct pd_buf *out, struct pd_error *err)
 {
 	if (lang && strcmp(lang, "en") != 0 && strcmp(lang, "zh") != 0)
 		return pd_error_set(err, PD_EUSAGE, "no language '%.16s' (en, zh)", lang);
