@@ -213,21 +213,12 @@ struct appt_out {
 	struct pd_error *err;
 };
 
-static void key_str(struct pd_jw *w, const char *k, const char *v)
-{
-	pd_jw_key(w, k);
-	if (v)
-		pd_jw_string(w, v);
-	else
-		pd_jw_null(w);
-}
-
 static void key_text2(struct pd_jw *w, const char *k, const char *en, const char *zh)
 {
 	pd_jw_key(w, k);
 	pd_jw_object_begin(w);
-	key_str(w, "en", en);
-	key_str(w, "zh", zh);
+	wf_key_str(w, "en", en);
+	wf_key_str(w, "zh", zh);
 	pd_jw_object_end(w);
 }
 
@@ -279,8 +270,8 @@ static int write_bring(struct pd_jw *w, const struct appt_out *o, const char *js
 	for (size_t i = 0; i < res->n_materials; i++) {
 		const struct pd_material *m = &res->materials[i];
 		pd_jw_object_begin(w);
-		key_str(w, "id", m->id);
-		key_str(w, "status", pd_mstatus_name(m->status));
+		wf_key_str(w, "id", m->id);
+		wf_key_str(w, "status", pd_mstatus_name(m->status));
 		key_text2(w, "text", m->text ? m->text->en : NULL, m->text ? m->text->zh : NULL);
 		pd_jw_object_end(w);
 	}
@@ -302,32 +293,32 @@ static int write_appointment(struct pd_jw *w, const struct appt_out *o,
 	hhmm(a->start, t);
 	hhmm(a->start + a->minutes, end);
 	pd_jw_object_begin(w);
-	key_str(w, "reference", a->ref);
+	wf_key_str(w, "reference", a->ref);
 	pd_jw_key(w, "office");
 	pd_jw_object_begin(w);
-	key_str(w, "id", a->office);
+	wf_key_str(w, "id", a->office);
 	if (off) {
 		key_text2(w, "name", off->name_en, off->name_zh);
 		key_text2(w, "address", off->address_en, off->address_zh);
-		key_str(w, "telephone", off->telephone);
+		wf_key_str(w, "telephone", off->telephone);
 	}
 	pd_jw_object_end(w);
 	pd_jw_key(w, "date");
 	pd_jw_date(w, a->day);
-	key_str(w, "time", t);
-	key_str(w, "end", end);
+	wf_key_str(w, "time", t);
+	wf_key_str(w, "end", end);
 	pd_jw_key(w, "minutes");
 	pd_jw_int(w, a->minutes);
-	key_str(w, "state", a->state);
-	key_str(w, "applicant_name", a->applicant_name);
+	wf_key_str(w, "state", a->state);
+	wf_key_str(w, "applicant_name", a->applicant_name);
 	if (o->officer)
-		key_str(w, "passport_number", a->passport_number);
+		wf_key_str(w, "passport_number", a->passport_number);
 	pd_jw_key(w, "case");
 	if (a->case_id) {
 		pd_jw_object_begin(w);
-		key_str(w, "id", c.id);
-		key_str(w, "number", c.number);
-		key_str(w, "state", c.state);
+		wf_key_str(w, "id", c.id);
+		wf_key_str(w, "number", c.number);
+		wf_key_str(w, "state", c.state);
 		pd_jw_object_end(w);
 	} else {
 		pd_jw_null(w);
@@ -389,8 +380,8 @@ static int write_slot(void *ctx, pd_date day, int start)
 	pd_jw_object_begin(s->w);
 	pd_jw_key(s->w, "date");
 	pd_jw_date(s->w, day);
-	key_str(s->w, "time", t);
-	key_str(s->w, "end", end);
+	wf_key_str(s->w, "time", t);
+	wf_key_str(s->w, "end", end);
 	pd_jw_key(s->w, "free");
 	pd_jw_int(s->w, booked >= s->capacity ? 0 : s->capacity - booked);
 	pd_jw_object_end(s->w);
@@ -438,7 +429,7 @@ int pd_appointment_slots_json(struct pd_store *store, const struct pd_policy *po
 	pd_date last = to < pd_today() + set.booking_days ? to : pd_today() + set.booking_days;
 	pd_jw_init(&w, out, pretty);
 	pd_jw_object_begin(&w);
-	key_str(&w, "office", o->id);
+	wf_key_str(&w, "office", o->id);
 	pd_jw_key(&w, "from");
 	pd_jw_date(&w, from);
 	pd_jw_key(&w, "to");
@@ -914,7 +905,7 @@ static int day_view(struct pd_store *store, const struct pd_policy *pol, const c
 		d->w = &w;
 		pd_jw_init(&w, out, pretty);
 		pd_jw_object_begin(&w);
-		key_str(&w, "office", o->id);
+		wf_key_str(&w, "office", o->id);
 		pd_jw_key(&w, "date");
 		pd_jw_date(&w, day);
 		pd_jw_key(&w, "appointments");

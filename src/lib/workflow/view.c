@@ -35,7 +35,7 @@ static void raw_trimmed(struct pd_jw *w, struct pd_arena *a, const char *json)
 		pd_jw_null(w);
 }
 
-static void key_str(struct pd_jw *w, const char *k, const char *v)
+void wf_key_str(struct pd_jw *w, const char *k, const char *v)
 {
 	pd_jw_key(w, k);
 	if (v)
@@ -67,7 +67,7 @@ void wf_key_instant(struct pd_jw *w, const char *k, int64_t us)
 	pd_date_format((pd_date)days, date);
 	snprintf(buf, sizeof(buf), "%sT%02d:%02d:%02d.%06dZ", date, (int)(sod / 3600),
 	         (int)(sod / 60 % 60), (int)(sod % 60), (int)frac);
-	key_str(w, k, buf);
+	wf_key_str(w, k, buf);
 }
 
 struct view {
@@ -81,8 +81,8 @@ static int write_notice(void *ctx, const struct pd_store_notice *nt)
 	pd_jw_object_begin(v->w);
 	key_int(v->w, "n", nt->n);
 	key_date(v->w, "issued_on", nt->issued_on);
-	key_str(v->w, "issued_by", nt->issued_by);
-	key_str(v->w, "note", nt->note);
+	wf_key_str(v->w, "issued_by", nt->issued_by);
+	wf_key_str(v->w, "note", nt->note);
 	key_date(v->w, "answered_on", nt->answered_on);
 	pd_jw_key(v->w, "materials");
 	raw_trimmed(v->w, v->a, nt->materials_json);
@@ -95,14 +95,14 @@ static int write_task(void *ctx, const struct pd_store_task *t)
 	struct view *v = ctx;
 	pd_jw_object_begin(v->w);
 	key_int(v->w, "n", t->n);
-	key_str(v->w, "kind", t->kind);
+	wf_key_str(v->w, "kind", t->kind);
 	key_date(v->w, "created_on", t->created_on);
-	key_str(v->w, "created_by", t->created_by);
+	wf_key_str(v->w, "created_by", t->created_by);
 	key_date(v->w, "due", t->due);
-	key_str(v->w, "outcome", t->outcome);
+	wf_key_str(v->w, "outcome", t->outcome);
 	key_date(v->w, "completed_on", t->completed_on);
-	key_str(v->w, "completed_by", t->completed_by);
-	key_str(v->w, "note", t->note);
+	wf_key_str(v->w, "completed_by", t->completed_by);
+	wf_key_str(v->w, "note", t->note);
 	pd_jw_object_end(v->w);
 	return 0;
 }
@@ -112,16 +112,16 @@ static int write_decision(void *ctx, const struct pd_store_decision *d)
 	struct view *v = ctx;
 	pd_jw_object_begin(v->w);
 	key_int(v->w, "n", d->n);
-	key_str(v->w, "action", d->action);
+	wf_key_str(v->w, "action", d->action);
 	key_date(v->w, "decided_on", d->decided_on);
-	key_str(v->w, "decided_by", d->decided_by);
-	key_str(v->w, "verdict", d->verdict);
-	key_str(v->w, "ground", d->ground);
-	key_str(v->w, "note", d->note);
+	wf_key_str(v->w, "decided_by", d->decided_by);
+	wf_key_str(v->w, "verdict", d->verdict);
+	wf_key_str(v->w, "ground", d->ground);
+	wf_key_str(v->w, "note", d->note);
 	pd_jw_key(v->w, "policy");
 	pd_jw_object_begin(v->w);
-	key_str(v->w, "pack", d->pack);
-	key_str(v->w, "version", d->pack_version);
+	wf_key_str(v->w, "pack", d->pack);
+	wf_key_str(v->w, "version", d->pack_version);
 	pd_jw_object_end(v->w);
 	pd_jw_key(v->w, "facts");
 	raw_trimmed(v->w, v->a, d->case_json);
@@ -136,14 +136,14 @@ static int write_entry(void *ctx, const struct pd_store_audit *e)
 	struct view *v = ctx;
 	pd_jw_object_begin(v->w);
 	key_int(v->w, "seq", e->seq);
-	key_str(v->w, "action", e->action);
-	key_str(v->w, "actor", e->actor);
-	key_str(v->w, "role", e->role);
+	wf_key_str(v->w, "action", e->action);
+	wf_key_str(v->w, "actor", e->actor);
+	wf_key_str(v->w, "role", e->role);
 	key_date(v->w, "at", e->at);
 	wf_key_instant(v->w, "recorded_at", e->recorded_at);
-	key_str(v->w, "from", e->from_state);
-	key_str(v->w, "to", e->to_state);
-	key_str(v->w, "note", e->note);
+	wf_key_str(v->w, "from", e->from_state);
+	wf_key_str(v->w, "to", e->to_state);
+	wf_key_str(v->w, "note", e->note);
 	pd_jw_key(v->w, "data");
 	raw_trimmed(v->w, v->a, e->data);
 	pd_jw_object_end(v->w);
@@ -306,10 +306,10 @@ static int case_json(struct pd_store *store, const struct pd_actor *viewer, cons
 		goto cleanup;
 	pd_jw_init(&w, out, pretty);
 	pd_jw_object_begin(&w);
-	key_str(&w, "id", c.id);
-	key_str(&w, "number", c.number);
-	key_str(&w, "state", c.state);
-	key_str(&w, "verdict", c.verdict);
+	wf_key_str(&w, "id", c.id);
+	wf_key_str(&w, "number", c.number);
+	wf_key_str(&w, "state", c.state);
+	wf_key_str(&w, "verdict", c.verdict);
 	if (viewer) {
 		struct pd_settings settings;
 		if ((rc = pd_settings_read(store, &settings, err)))
@@ -318,17 +318,17 @@ static int case_json(struct pd_store *store, const struct pd_actor *viewer, cons
 	}
 	pd_jw_key(&w, "policy");
 	pd_jw_object_begin(&w);
-	key_str(&w, "pack", c.pack);
-	key_str(&w, "version", c.pack_version);
+	wf_key_str(&w, "pack", c.pack);
+	wf_key_str(&w, "version", c.pack_version);
 	pd_jw_object_end(&w);
-	key_str(&w, "created_by", c.created_by);
+	wf_key_str(&w, "created_by", c.created_by);
 	key_date(&w, "created_on", c.created_on);
 	key_date(&w, "updated_on", c.updated_on);
-	key_str(&w, "assignee", c.assignee);
+	wf_key_str(&w, "assignee", c.assignee);
 	pd_jw_key(&w, "receipt");
 	if (c.receipt_number) {
 		pd_jw_object_begin(&w);
-		key_str(&w, "number", c.receipt_number);
+		wf_key_str(&w, "number", c.receipt_number);
 		key_date(&w, "accepted_on", c.accepted_on);
 		key_date(&w, "valid_until", c.receipt_valid_until);
 		pd_jw_object_end(&w);
@@ -368,15 +368,15 @@ static int case_json(struct pd_store *store, const struct pd_actor *viewer, cons
 	pd_jw_key(&w, "supplement");
 	if (c.supplement_from) {
 		pd_jw_object_begin(&w);
-		key_str(&w, "requested_in", c.supplement_from);
+		wf_key_str(&w, "requested_in", c.supplement_from);
 		key_date(&w, "since", c.supplement_since);
 		pd_jw_object_end(&w);
 	} else {
 		pd_jw_null(&w);
 	}
 	key_date(&w, "decided_on", c.decided_on);
-	key_str(&w, "collect_method", c.collect_method);
-	key_str(&w, "collect_address", c.collect_address);
+	wf_key_str(&w, "collect_method", c.collect_method);
+	wf_key_str(&w, "collect_address", c.collect_address);
 	pd_jw_key(&w, "facts");
 	raw_trimmed(&w, &a, c.case_json);
 	pd_jw_key(&w, "result");
@@ -442,8 +442,8 @@ static int case_part_json(struct pd_store *store, const char *case_id, const cha
 		goto cleanup;
 	pd_jw_init(&w, out, pretty);
 	pd_jw_object_begin(&w);
-	key_str(&w, "id", c.id);
-	key_str(&w, "number", c.number);
+	wf_key_str(&w, "id", c.id);
+	wf_key_str(&w, "number", c.number);
 	pd_jw_key(&w, key);
 	pd_jw_array_begin(&w);
 	rc = notices ? pd_store_notice_list(store, c.id, write_notice, &v, err)
@@ -525,17 +525,17 @@ static int write_row(void *ctx, const struct pd_store_case *c)
 		return 0;
 	}
 	pd_jw_object_begin(w);
-	key_str(w, "id", c->id);
-	key_str(w, "number", c->number);
-	key_str(w, "state", c->state);
-	key_str(w, "verdict", c->verdict);
-	key_str(w, "pack", c->pack);
-	key_str(w, "applicant_name", c->applicant_name);
-	key_str(w, "created_by", c->created_by);
+	wf_key_str(w, "id", c->id);
+	wf_key_str(w, "number", c->number);
+	wf_key_str(w, "state", c->state);
+	wf_key_str(w, "verdict", c->verdict);
+	wf_key_str(w, "pack", c->pack);
+	wf_key_str(w, "applicant_name", c->applicant_name);
+	wf_key_str(w, "created_by", c->created_by);
 	key_date(w, "created_on", c->created_on);
 	key_date(w, "updated_on", c->updated_on);
-	key_str(w, "assignee", c->assignee);
-	key_str(w, "receipt", c->receipt_number);
+	wf_key_str(w, "assignee", c->assignee);
+	wf_key_str(w, "receipt", c->receipt_number);
 	key_date(w, "receipt_valid_until", c->receipt_valid_until);
 	key_date(w, "decision_by", c->decision_by);
 	pd_jw_key(w, "overdue");
@@ -659,9 +659,9 @@ static void write_policy(struct pd_jw *w, const char *verdict, const char *pack,
                          const char *version)
 {
 	pd_jw_object_begin(w);
-	key_str(w, "verdict", verdict);
-	key_str(w, "pack", pack);
-	key_str(w, "version", version);
+	wf_key_str(w, "verdict", verdict);
+	wf_key_str(w, "pack", pack);
+	wf_key_str(w, "version", version);
 	pd_jw_object_end(w);
 }
 
@@ -681,7 +681,7 @@ static int replay_decision(void *ctx, const struct pd_store_decision *d)
 	r->changed += !same;
 	pd_jw_object_begin(r->w);
 	key_int(r->w, "n", d->n);
-	key_str(r->w, "action", d->action);
+	wf_key_str(r->w, "action", d->action);
 	key_date(r->w, "decided_on", d->decided_on);
 	pd_jw_key(r->w, "then");
 	write_policy(r->w, d->verdict, d->pack, d->pack_version);
@@ -710,8 +710,8 @@ int pd_workflow_replay_json(const struct pd_workflow *wf, const char *case_id, b
 		goto cleanup;
 	pd_jw_init(&w, out, pretty);
 	pd_jw_object_begin(&w);
-	key_str(&w, "id", c.id);
-	key_str(&w, "number", c.number);
+	wf_key_str(&w, "id", c.id);
+	wf_key_str(&w, "number", c.number);
 	pd_jw_key(&w, "decisions");
 	pd_jw_array_begin(&w);
 	if ((rc = pd_store_decision_list(wf->store, c.id, replay_decision, &r, err)))

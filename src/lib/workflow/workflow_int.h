@@ -19,6 +19,8 @@ void wf_clock_shift_us(int64_t us);
 
 /* Writes "key": "YYYY-MM-DDTHH:MM:SS.ffffffZ", an instant in microseconds. */
 struct pd_jw;
+/* key: v as a JSON string, or null when v is NULL. */
+void wf_key_str(struct pd_jw *w, const char *k, const char *v);
 void wf_key_instant(struct pd_jw *w, const char *key, int64_t us);
 
 /* sodium_init(), once; -PD_EINTERNAL when libsodium cannot start. */
