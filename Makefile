@@ -12,7 +12,7 @@ FUZZERS      ?= mrz id expr case_decode policy_load
 MUTATE_BUILD ?= build-mutate
 MUTANTS      ?=
 
-.PHONY: all deps build build-asan run test test-fast bench bench-http bench-store lint format clean fuzz release-check mutate
+.PHONY: all deps build build-asan run test test-fast bench bench-http bench-store lint format clean fuzz release-check mutate stress
 
 all: build
 
@@ -41,6 +41,14 @@ test: build build-asan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+# `make test` ten times in a row under ctest -j8 beside a process that only
+# spins (scripts/stress.sh; STRESS_RUNS, STRESS_HOGS): no test may assume how
+# fast the machine is.  About 10 minutes a run on 2 cores.
+STRESS_RUNS ?= 10
+STRESS_HOGS ?= 1
+stress: build build-asan
+	sh scripts/stress.sh -n $(STRESS_RUNS) -j 8 -H $(STRESS_HOGS)
 
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
