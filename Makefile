@@ -12,7 +12,7 @@ FUZZERS      ?= mrz id expr case_decode policy_load
 MUTATE_BUILD ?= build-mutate
 MUTANTS      ?=
 
-.PHONY: all deps build build-asan run test test-fast bench bench-http bench-store lint format clean fuzz release-check mutate stress
+.PHONY: all deps build build-asan run test test-fast bench bench-anchor bench-http bench-store lint format clean fuzz release-check mutate stress
 
 all: build
 
@@ -55,8 +55,17 @@ test-fast: build
 
 bench: build
 	sh bench/run.sh $(BUILD)
+	$(MAKE) bench-anchor
 	$(MAKE) bench-http
 	$(MAKE) bench-store
+
+# check --batch beside the same rules on json-rules-engine (bench/anchor,
+# installed by install-deps.sh bench) and beside jsmn's bare tokenising
+# (docs/performance.md, "Issue 9's targets"): 20,000 cases, 3 rounds, about
+# 3 minutes, most of it the anchor's.
+bench-anchor: build
+	@sh scripts/install-deps.sh bench
+	sh bench/anchor.sh $(BUILD)
 
 # The HTTP API beside nginx serving the same bytes (docs/performance.md, "HTTP
 # API"): wrk and nginx from Debian, everything on 127.0.0.1, about 70 s.

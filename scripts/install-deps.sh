@@ -13,7 +13,7 @@ chromium"
 if [ "${1:-}" = fuzz ]; then
 	PACKAGES="$PACKAGES clang libclang-rt-dev"
 fi
-# `install-deps.sh bench` (make bench-http) adds wrk and nginx: bench/http.sh
+# `install-deps.sh bench` (make bench) adds wrk and nginx: bench/http.sh
 # measures the API against nginx serving the same bytes.
 if [ "${1:-}" = bench ]; then
 	PACKAGES="$PACKAGES wrk nginx-light curl"
@@ -56,4 +56,14 @@ WEB="$(cd "$(dirname "$0")/.." && pwd)/tests/web"
 if [ ! -d "$WEB/node_modules" ] || [ "$WEB/package-lock.json" -nt "$WEB/node_modules" ]; then
 	echo "install-deps: npm ci in tests/web"
 	(cd "$WEB" && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
+fi
+
+# The benchmark's anchor (bench/anchor: json-rules-engine and js-yaml, only
+# for `make bench`, never for building or testing permitdesk).
+if [ "${1:-}" = bench ]; then
+	ANCHOR="$(cd "$(dirname "$0")/.." && pwd)/bench/anchor"
+	if [ ! -d "$ANCHOR/node_modules" ] || [ "$ANCHOR/package-lock.json" -nt "$ANCHOR/node_modules" ]; then
+		echo "install-deps: npm ci in bench/anchor"
+		(cd "$ANCHOR" && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
+	fi
 fi
