@@ -5,7 +5,8 @@
 // Reads the packs a batch needs (national, and zhejiang over it: the packs
 // `bench/gen_cases` writes cases for) from their YAML, as permitdesk does,
 // with inheritance (a city rule of the same id replaces the national one,
-// `drop` removes it), and turns every rule into json-rules-engine rules:
+// the city's pack.yaml `drop` list removes inherited ones), and turns every
+// rule into json-rules-engine rules:
 //
 //   - a rule's `when` (and a table row's key, a `first` row's `when` and the
 //     negation of the rows before it) becomes the rule's conditions: `all`,
@@ -44,13 +45,11 @@ function loadPack(dir, id) {
 	const pdir = path.join(dir, id);
 	const meta = yaml.load(fs.readFileSync(path.join(pdir, 'pack.yaml'), 'utf8'));
 	let rules = [];
-	if (meta.extends) rules = loadPack(dir, meta.extends).rules.slice();
+	if (meta.extends) rules = loadPack(dir, meta.extends).rules.filter((r) => !(meta.drop || []).includes(r.id));
 	for (const f of fs.readdirSync(pdir).sort()) {
 		if (!f.endsWith('.yaml') || f === 'pack.yaml') continue;
 		const doc = yaml.load(fs.readFileSync(path.join(pdir, f), 'utf8'));
-		if (!doc || Array.isArray(doc) === false && !doc.rules && !doc.drop) continue;
-		const list = Array.isArray(doc) ? doc : doc.rules || [];
-		for (const d of (doc.drop || [])) rules = rules.filter((r) => r.id !== d);
+		const list = Array.isArray(doc) ? doc : (doc && doc.rules) || [];
 		for (const r of list) {
 			if (!r || !r.id) continue;
 			const i = rules.findIndex((x) => x.id === r.id);
